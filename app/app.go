@@ -1,0 +1,88 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
+)
+
+// Config holds the settings of the use cases. Zero values take defaults.
+type Config struct {
+	Clock  beseda.Clock
+	Random io.Reader // source of tokens and keys; crypto/rand by default
+	Logger *slog.Logger
+
+	// BcryptCost is the cost of password hashes (tests lower it).
+	BcryptCost int
+	// TokenTTL is how long an API token from Login stays valid.
+	TokenTTL time.Duration
+}
+
+// App runs the use cases.
+type App struct {
+	db     *store.DB
+	clock  beseda.Clock
+	random io.Reader
+	log    *slog.Logger
+	cfg    Config
+}
+
+// New returns the use cases working on db.
+func New(db *store.DB, cfg Config) *App {
+	if cfg.Clock == nil {
+		cfg.Clock = beseda.SystemClock{}
+	}
+	if cfg.Random == nil {
+		cfg.Random = rand.Reader
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BcryptCost == 0 {
+		cfg.BcryptCost = bcrypt.DefaultCost
+	}
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = 30 * 24 * time.Hour
+	}
+	return &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg}
+}
+
+// DB returns the store the use cases work on.
+func (a *App) DB() *store.DB { return a.db }
+
+// now is the current time, to the millisecond the store keeps.
+func (a *App) now() time.Time { return a.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// newToken returns a fresh unguessable token and the hash under which it is
+// stored: a stolen database does not reveal usable tokens.
+func (a *App) newToken() (token string, hash []byte) {
+	b := make([]byte, 32)
+	if _, err := io.ReadFull(a.random, b); err != nil {
+		panic("beseda: random source failed: " + err.Error())
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+// newKey returns a short unguessable public key (channel keys, external ids).
+func (a *App) newKey() string {
+	b := make([]byte, 12)
+	if _, err := io.ReadFull(a.random, b); err != nil {
+		panic("beseda: random source failed: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

@@ -1,0 +1,315 @@
+package app
+
+import (
+	"context"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
+)
+
+// CreateDialog opens a dialog in a subscriber's chat (C1–C3). The subscriber's
+// row is locked first, so that of N concurrent creates exactly one succeeds
+// and the others get active_dialog_exists naming it; the partial unique index
+// dialogs_one_active backs the rule up.
+func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.DialogCreate) (*beseda.Dialog, error) {
+	if err := in.Validate(actor.ID); err != nil {
+		return nil, err
+	}
+	now := a.now()
+	d := &beseda.Dialog{WorkspaceID: actor.WorkspaceID, SubscriberID: in.SubscriberID, Title: in.Title,
+		Status: beseda.DialogActive, CreatedBy: actor.Ref(), CreatedAt: now, UpdatedAt: now}
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		sub, err := tx.LockSubscriber(ctx, actor.WorkspaceID, in.SubscriberID)
+		if err != nil {
+			return err
+		}
+		if sub.ActiveDialogID != nil {
+			return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID)
+		}
+		types, err := catalogRefs(ctx, tx, actor.WorkspaceID, beseda.CatalogTypes, []int64{in.TypeID}, nil)
+		if err != nil {
+			return err
+		}
+		d.Type = types[0]
+		if d.Reasons, err = catalogRefs(ctx, tx, actor.WorkspaceID, beseda.CatalogReasons, in.ReasonIDs, nil); err != nil {
+			return err
+		}
+		if d.Components, err = catalogRefs(ctx, tx, actor.WorkspaceID, beseda.CatalogComponents, in.ComponentIDs, nil); err != nil {
+			return err
+		}
+		if d.Participants, err = userRefs(ctx, tx, actor.WorkspaceID, in.ParticipantIDs); err != nil {
+			return err
+		}
+		if err := tx.CreateDialog(ctx, d); err != nil {
+			return err
+		}
+		if err := a.record(ctx, tx, d.ID, actor, beseda.EventCreated, beseda.EventData{To: d.Title}); err != nil {
+			return err
+		}
+		return a.participantsChanged(ctx, tx, d, actor, d.Participants[1:], nil)
+	})
+	if store.IsUniqueViolation(err) {
+		// Only reachable if a writer skipped the subscriber lock; the schema holds.
+		active, _ := a.db.FindActiveDialogID(ctx, in.SubscriberID)
+		return nil, beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, active)
+	} else if err != nil {
+		return nil, err
+	}
+	a.log.Info("dialog created", "workspace", d.WorkspaceID, "dialog", d.ID, "subscriber", d.SubscriberID, "by", actor.ID)
+	return a.db.FindDialogByID(ctx, actor.WorkspaceID, d.ID)
+}
+
+// GetDialog returns a dialog of the actor's workspace.
+func (a *App) GetDialog(ctx context.Context, actor *beseda.User, id int64) (*beseda.Dialog, error) {
+	return a.db.FindDialogByID(ctx, actor.WorkspaceID, id)
+}
+
+// ListDialogs returns dialogs of the actor's workspace, newest first (L1).
+func (a *App) ListDialogs(ctx context.Context, actor *beseda.User, f beseda.DialogFilter) ([]*beseda.Dialog, error) {
+	f.WorkspaceID = actor.WorkspaceID
+	return a.db.FindDialogs(ctx, f)
+}
+
+// CountDialogs counts dialogs of the actor's workspace.
+func (a *App) CountDialogs(ctx context.Context, actor *beseda.User, f beseda.DialogFilter) (int, error) {
+	f.WorkspaceID = actor.WorkspaceID
+	return a.db.CountDialogs(ctx, f)
+}
+
+// DialogEvents returns the history of a dialog (L3).
+func (a *App) DialogEvents(ctx context.Context, actor *beseda.User, id int64) ([]*beseda.DialogEvent, error) {
+	if _, err := a.db.FindDialogByID(ctx, actor.WorkspaceID, id); err != nil {
+		return nil, err
+	}
+	return a.db.FindDialogEvents(ctx, id)
+}
+
+// UpdateDialog changes a dialog's settings and status (S1–S3, R1). Each change
+// is recorded in the dialog's history (L3).
+func (a *App) UpdateDialog(ctx context.Context, actor *beseda.User, id int64, upd beseda.DialogUpdate) (*beseda.Dialog, error) {
+	if upd.IsEmpty() && upd.AccountRating == nil && upd.SendRatingForm == nil {
+		return a.db.FindDialogByID(ctx, actor.WorkspaceID, id)
+	}
+	err := a.withDialog(ctx, actor.WorkspaceID, id, func(tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog) error {
+		if err := upd.Validate(d); err != nil {
+			return err
+		}
+		return a.applyDialogUpdate(ctx, tx, sub, d, actor, upd)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.db.FindDialogByID(ctx, actor.WorkspaceID, id)
+}
+
+// withDialog runs fn in a transaction holding the lock of the dialog's
+// subscriber, with the dialog read under that lock.
+func (a *App) withDialog(ctx context.Context, workspaceID, dialogID int64, fn func(*store.Tx, *beseda.Subscriber, *beseda.Dialog) error) error {
+	before, err := a.db.FindDialogByID(ctx, workspaceID, dialogID)
+	if err != nil {
+		return err
+	}
+	return a.db.Update(ctx, func(tx *store.Tx) error {
+		sub, err := tx.LockSubscriber(ctx, workspaceID, before.SubscriberID)
+		if err != nil {
+			return err
+		}
+		d, err := tx.FindDialogByID(ctx, workspaceID, dialogID)
+		if err != nil {
+			return err
+		}
+		return fn(tx, sub, d)
+	})
+}
+
+func (a *App) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog,
+	actor *beseda.User, upd beseda.DialogUpdate) error {
+	ws := d.WorkspaceID
+	if upd.Title != nil && *upd.Title != d.Title {
+		if err := a.record(ctx, tx, d.ID, actor, beseda.EventTitleChanged, beseda.EventData{From: d.Title, To: *upd.Title}); err != nil {
+			return err
+		}
+		d.Title = *upd.Title
+	}
+	if upd.TypeID != nil && *upd.TypeID != d.Type.ID {
+		types, err := catalogRefs(ctx, tx, ws, beseda.CatalogTypes, []int64{*upd.TypeID}, nil)
+		if err != nil {
+			return err
+		}
+		if err := a.record(ctx, tx, d.ID, actor, beseda.EventTypeChanged,
+			beseda.EventData{From: d.Type.Name, To: types[0].Name}); err != nil {
+			return err
+		}
+		d.Type = types[0]
+	}
+	for _, c := range []struct {
+		catalog beseda.Catalog
+		ids     *[]int64
+		current []beseda.Ref
+		kind    beseda.DialogEventKind
+	}{
+		{beseda.CatalogReasons, upd.ReasonIDs, d.Reasons, beseda.EventReasonsChanged},
+		{beseda.CatalogComponents, upd.ComponentIDs, d.Components, beseda.EventComponentsChanged},
+	} {
+		if c.ids == nil {
+			continue
+		}
+		next, err := catalogRefs(ctx, tx, ws, c.catalog, *c.ids, c.current)
+		if err != nil {
+			return err
+		}
+		added, removed := diffRefs(c.current, next)
+		if len(added)+len(removed) == 0 {
+			continue
+		}
+		if err := tx.SetDialogLinks(ctx, d.ID, c.catalog, *c.ids); err != nil {
+			return err
+		}
+		if err := a.record(ctx, tx, d.ID, actor, c.kind, beseda.EventData{Added: added, Removed: removed}); err != nil {
+			return err
+		}
+	}
+	if upd.ParticipantIDs != nil {
+		next, err := userRefs(ctx, tx, ws, *upd.ParticipantIDs)
+		if err != nil {
+			return err
+		}
+		added, removed := diffRefs(d.Participants, next)
+		for _, u := range added {
+			if err := tx.AddParticipant(ctx, d.ID, u.ID, a.now()); err != nil {
+				return err
+			}
+		}
+		for _, u := range removed {
+			if err := tx.RemoveParticipant(ctx, d.ID, u.ID); err != nil {
+				return err
+			}
+		}
+		if err := a.participantsChanged(ctx, tx, d, actor, added, removed); err != nil {
+			return err
+		}
+	}
+	if upd.Status != nil {
+		if err := a.changeStatus(ctx, tx, sub, d, actor, upd); err != nil {
+			return err
+		}
+	}
+	d.UpdatedAt = a.now()
+	return tx.SaveDialog(ctx, d)
+}
+
+// changeStatus moves the dialog to upd.Status, already checked against S1.
+func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog,
+	actor *beseda.User, upd beseda.DialogUpdate) error {
+	from, to := d.Status, *upd.Status
+	if to == beseda.DialogActive && sub.ActiveDialogID != nil && *sub.ActiveDialogID != d.ID {
+		return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID) // S2
+	}
+	d.Status = to
+	if err := a.record(ctx, tx, d.ID, actor, beseda.EventStatusChanged,
+		beseda.EventData{From: string(from), To: string(to)}); err != nil {
+		return err
+	}
+	if to == beseda.DialogCompleted {
+		now := a.now()
+		d.CompletedAt = &now
+		if upd.AccountRating != nil {
+			d.AccountRating = upd.AccountRating
+			if err := a.record(ctx, tx, d.ID, actor, beseda.EventAccountRated,
+				beseda.EventData{Rating: *upd.AccountRating}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// participantsChanged records who joined and left a dialog.
+func (a *App) participantsChanged(ctx context.Context, tx *store.Tx, d *beseda.Dialog, actor *beseda.User,
+	added, removed []beseda.Ref) error {
+	for _, u := range added {
+		if err := a.record(ctx, tx, d.ID, actor, beseda.EventParticipantAdded, beseda.EventData{User: &u}); err != nil {
+			return err
+		}
+	}
+	for _, u := range removed {
+		if err := a.record(ctx, tx, d.ID, actor, beseda.EventParticipantRemoved, beseda.EventData{User: &u}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record adds an entry to the dialog's history (L3). A nil actor is the
+// client or the system.
+func (a *App) record(ctx context.Context, tx *store.Tx, dialogID int64, actor *beseda.User,
+	kind beseda.DialogEventKind, data beseda.EventData) error {
+	e := &beseda.DialogEvent{DialogID: dialogID, Kind: kind, Data: data, CreatedAt: a.now()}
+	if actor != nil {
+		ref := actor.Ref()
+		e.Actor = &ref
+	}
+	return tx.AddDialogEvent(ctx, e)
+}
+
+// catalogRefs resolves ids of a catalog within the workspace: unknown ids (or
+// ids of another workspace) are not found; removed items may stay where the
+// dialog already has them (keep) but cannot be newly chosen (P1).
+func catalogRefs(ctx context.Context, tx *store.Tx, workspaceID int64, c beseda.Catalog, ids []int64, keep []beseda.Ref) ([]beseda.Ref, error) {
+	items, err := tx.FindCatalogItems(ctx, workspaceID, c, ids)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]beseda.Ref, 0, len(ids))
+	for _, id := range ids {
+		it := items[id]
+		if it == nil {
+			return nil, beseda.Errorf(beseda.ENOTFOUND, "%s %d not found", c.Noun(), id)
+		}
+		if it.RemovedAt != nil && !hasRef(keep, id) {
+			return nil, beseda.Errorf(beseda.EINVALID, "%s %q was removed from the settings", c.Noun(), it.Name)
+		}
+		refs = append(refs, beseda.Ref{ID: it.ID, Name: it.Name})
+	}
+	return refs, nil
+}
+
+// userRefs resolves manager ids within the workspace, keeping their order.
+func userRefs(ctx context.Context, tx *store.Tx, workspaceID int64, ids []int64) ([]beseda.Ref, error) {
+	users, err := tx.FindUserRefs(ctx, workspaceID, ids)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]beseda.Ref, 0, len(ids))
+	for _, id := range ids {
+		u, ok := users[id]
+		if !ok {
+			return nil, beseda.Errorf(beseda.ENOTFOUND, "user %d not found", id)
+		}
+		refs = append(refs, u)
+	}
+	return refs, nil
+}
+
+func hasRef(refs []beseda.Ref, id int64) bool {
+	for _, r := range refs {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func diffRefs(prev, next []beseda.Ref) (added, removed []beseda.Ref) {
+	for _, r := range next {
+		if !hasRef(prev, r.ID) {
+			added = append(added, r)
+		}
+	}
+	for _, r := range prev {
+		if !hasRef(next, r.ID) {
+			removed = append(removed, r)
+		}
+	}
+	return added, removed
+}

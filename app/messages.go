@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
+)
+
+// ChatMessages returns a page of a subscriber's general chat: the whole
+// history, each message marked with its dialog, if any (W5).
+func (a *App) ChatMessages(ctx context.Context, actor *beseda.User, subscriberID int64, page beseda.MessageFilter) ([]*beseda.Message, error) {
+	if _, err := a.db.FindSubscriberByID(ctx, actor.WorkspaceID, subscriberID); err != nil {
+		return nil, err
+	}
+	page.WorkspaceID, page.SubscriberID, page.DialogID = actor.WorkspaceID, subscriberID, nil
+	return a.db.FindMessages(ctx, page)
+}
+
+// DialogMessages returns a page of the messages sent or received within a
+// dialog, and only those (W5).
+func (a *App) DialogMessages(ctx context.Context, actor *beseda.User, dialogID int64, page beseda.MessageFilter) ([]*beseda.Message, error) {
+	d, err := a.db.FindDialogByID(ctx, actor.WorkspaceID, dialogID)
+	if err != nil {
+		return nil, err
+	}
+	page.WorkspaceID, page.SubscriberID, page.DialogID = actor.WorkspaceID, d.SubscriberID, &d.ID
+	return a.db.FindMessages(ctx, page)
+}
+
+// PostChatMessage sends a manager's message in the general chat, outside any
+// dialog. While the client has an active dialog the general chat is locked
+// (W2); a paused or completed dialog does not lock it (W3).
+func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscriberID int64, text string) (*beseda.Message, error) {
+	var m *beseda.Message
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		sub, err := tx.LockSubscriber(ctx, actor.WorkspaceID, subscriberID)
+		if err != nil {
+			return err
+		}
+		if sub.ActiveDialogID != nil {
+			return beseda.ActiveDialogConflict(beseda.EGENERALCHATLOCKED, *sub.ActiveDialogID)
+		}
+		m, err = a.managerMessage(sub, nil, actor, text)
+		if err != nil {
+			return err
+		}
+		return a.send(ctx, tx, sub, m)
+	})
+	return m, err
+}
+
+// PostDialogMessage sends a manager's message within a dialog, which must be
+// active (W1).
+func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogID int64, text string) (*beseda.Message, error) {
+	var m *beseda.Message
+	err := a.withDialog(ctx, actor.WorkspaceID, dialogID, func(tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog) error {
+		if err := d.CheckWritable(); err != nil {
+			return err
+		}
+		var err error
+		if m, err = a.managerMessage(sub, &d.ID, actor, text); err != nil {
+			return err
+		}
+		return a.send(ctx, tx, sub, m)
+	})
+	return m, err
+}
+
+func (a *App) managerMessage(sub *beseda.Subscriber, dialogID *int64, actor *beseda.User, text string) (*beseda.Message, error) {
+	text, err := beseda.CleanText(text, sub.ChannelKind.MaxTextLength())
+	if err != nil {
+		return nil, err
+	}
+	return &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
+		DialogID: dialogID, Direction: beseda.DirectionOut, Source: beseda.SourceManager, AuthorID: &actor.ID,
+		Text: text, CreatedAt: a.now()}, nil
+}
+
+// send stores an outgoing message in the subscriber's chat, deciding its fate
+// with the automation gate (G1) against the dialog status read under the
+// subscriber's lock, which the caller holds (G3).
+func (a *App) send(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, m *beseda.Message) error {
+	m.Status, m.Reason = beseda.Gate(m.Source, sub.ActiveDialogID != nil)
+	if m.Status == beseda.MessagePending && sub.ChannelKind == beseda.ChannelWeb {
+		// The web chat has no remote side to hand the message to: once stored,
+		// the client's widget fetches it.
+		m.Status, m.SentAt = beseda.MessageSent, &m.CreatedAt
+	}
+	if err := tx.CreateMessage(ctx, m); err != nil {
+		return err
+	}
+	return tx.TouchSubscriber(ctx, sub.ID, m.CreatedAt, false)
+}
+
+// Inbound is a message from a client as a channel received it.
+type Inbound struct {
+	Text string
+}
+
+// ReceiveMessage stores a client's message: it goes into the active dialog if
+// there is one, else into the general chat (W4).
+func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inbound) (*beseda.Message, error) {
+	text, err := beseda.CleanText(in.Text, sub.ChannelKind.MaxTextLength())
+	if err != nil {
+		return nil, err
+	}
+	var m *beseda.Message
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		m = &beseda.Message{WorkspaceID: locked.WorkspaceID, SubscriberID: locked.ID, ChannelID: locked.ChannelID,
+			DialogID: locked.ActiveDialogID, Direction: beseda.DirectionIn, Source: beseda.SourceClient,
+			Text: text, Status: beseda.MessageSent, CreatedAt: now, SentAt: &now}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		return tx.TouchSubscriber(ctx, locked.ID, now, true)
+	})
+	return m, err
+}

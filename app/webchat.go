@@ -1,0 +1,84 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
+)
+
+// StartVisitor opens a web-chat session on the channel with the key: a new
+// subscriber and a token that only the visitor holds (stored hashed).
+func (a *App) StartVisitor(ctx context.Context, channelKey, name string) (string, *beseda.Subscriber, error) {
+	ch, err := a.webChannel(ctx, channelKey)
+	if err != nil {
+		return "", nil, err
+	}
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > 100 {
+		return "", nil, beseda.Errorf(beseda.EINVALID, "name must be at most 100 characters")
+	}
+	if name == "" {
+		name = "Visitor"
+	}
+	token, hash := a.newToken()
+	sub := &beseda.Subscriber{WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID, ChannelKind: ch.Kind,
+		ExternalID: a.newKey(), Name: name, CreatedAt: a.now()}
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateSubscriber(ctx, sub); err != nil {
+			return err
+		}
+		return tx.CreateVisitorToken(ctx, hash, sub.ID, sub.CreatedAt)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	a.log.Info("web-chat visitor started", "workspace", sub.WorkspaceID, "subscriber", sub.ID)
+	return token, sub, nil
+}
+
+// Visitor returns the subscriber holding a visitor token on the channel.
+// Returns ENOTFOUND for an unknown channel and EUNAUTHORIZED for a bad token.
+func (a *App) Visitor(ctx context.Context, channelKey, token string) (*beseda.Subscriber, error) {
+	ch, err := a.webChannel(ctx, channelKey)
+	if err != nil {
+		return nil, err
+	}
+	if token == "" {
+		return nil, beseda.Errorf(beseda.EUNAUTHORIZED, "the X-Visitor-Token header is required")
+	}
+	return a.db.FindSubscriberByVisitorToken(ctx, ch.ID, hashToken(token))
+}
+
+func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, error) {
+	ch, err := a.db.FindChannelByKey(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if ch.Kind != beseda.ChannelWeb {
+		return nil, beseda.NotFound("channel")
+	}
+	return ch, nil
+}
+
+// VisitorMessages returns what the client sees of their chat: their own
+// messages and those delivered to them, in order.
+func (a *App) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, afterID int64, limit int) ([]*beseda.Message, error) {
+	return a.db.FindMessages(ctx, beseda.MessageFilter{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
+		VisibleToClient: true, AfterID: afterID, Limit: limit})
+}
+
+// ReceivePostback handles a client's tap on a button: the tap becomes a
+// client message with the button's caption.
+func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) (*beseda.Message, error) {
+	if payload == "" || len(payload) > 1000 {
+		return nil, beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
+	}
+	b, err := a.db.FindButton(ctx, sub.ID, payload)
+	if err != nil {
+		return nil, err
+	}
+	return a.ReceiveMessage(ctx, sub, Inbound{Text: b.Title})
+}

@@ -1,0 +1,141 @@
+package webchat
+
+import (
+	"embed"
+	"html/template"
+	"net/http"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/httpapi"
+)
+
+//go:embed static page.html
+var files embed.FS
+
+var page = template.Must(template.ParseFS(files, "page.html"))
+
+// Handler serves the widget.
+type Handler struct {
+	app *app.App
+}
+
+// New returns the widget handler.
+func New(a *app.App) *Handler { return &Handler{app: a} }
+
+// Register adds the widget's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /widget/{key}", h.page)
+	mux.Handle("GET /widget-static/", http.StripPrefix("/widget-", staticFiles()))
+	mux.HandleFunc("POST /widget/{key}/sessions", h.startSession)
+	mux.HandleFunc("GET /widget/{key}/messages", h.visitor(h.listMessages))
+	mux.HandleFunc("POST /widget/{key}/messages", h.visitor(h.postMessage))
+	mux.HandleFunc("POST /widget/{key}/postback", h.visitor(h.postback))
+}
+
+func staticFiles() http.Handler {
+	fs := http.FileServerFS(files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fs.ServeHTTP(w, r)
+	})
+}
+
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
+	ch, err := h.app.ChannelByKey(r.Context(), r.PathValue("key"))
+	if err != nil || ch.Kind != beseda.ChannelWeb {
+		http.Error(w, "This chat does not exist.", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors *")
+	_ = page.Execute(w, map[string]any{"Key": ch.Key, "Name": ch.Name})
+}
+
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := httpapi.Decode(w, r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"visitor_token": token, "subscriber_id": sub.ID})
+}
+
+// visitor admits requests carrying the token of a session on this channel.
+func (h *Handler) visitor(next func(http.ResponseWriter, *http.Request, *beseda.Subscriber)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sub, err := h.app.Visitor(r.Context(), r.PathValue("key"), r.Header.Get("X-Visitor-Token"))
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		next(w, r, sub)
+	}
+}
+
+// visibleMessage is a message as the client sees it: no internal fields.
+type visibleMessage struct {
+	ID        int64            `json:"id"`
+	Direction beseda.Direction `json:"direction"`
+	Text      string           `json:"text"`
+	Buttons   []beseda.Button  `json:"buttons"`
+	CreatedAt string           `json:"created_at"`
+}
+
+func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
+	after, err := queryID(r, "after")
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	msgs, err := h.app.VisitorMessages(r.Context(), sub, after, 200)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	out := make([]visibleMessage, len(msgs))
+	for i, m := range msgs {
+		out[i] = visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text, Buttons: m.Buttons,
+			CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, out)
+}
+
+func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
+	var in struct {
+		Text string `json:"text"`
+	}
+	if err := httpapi.Decode(w, r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text})
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text,
+		Buttons: m.Buttons, CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")})
+}
+
+func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
+	var in struct {
+		Payload string `json:"payload"`
+	}
+	if err := httpapi.Decode(w, r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	if _, err := h.app.ReceivePostback(r.Context(), sub, in.Payload); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}

@@ -1,0 +1,73 @@
+package beseda
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each is part of the public API (the "code" of an error body) and
+// maps to one HTTP status in httpapi.
+const (
+	EINVALID      = "invalid_input"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	ENOTFOUND     = "not_found"
+	ETOOLARGE     = "too_large"
+	EINTERNAL     = "internal"
+
+	// Conflicts named by the rules of SPEC.md.
+	EACTIVEDIALOG      = "active_dialog_exists" // C3, S2
+	EINVALIDTRANSITION = "invalid_transition"   // S1
+	EDIALOGCOMPLETED   = "dialog_completed"     // S1
+	EDIALOGNOTACTIVE   = "dialog_not_active"    // W1
+	EGENERALCHATLOCKED = "general_chat_locked"  // W2
+	ELASTTYPE          = "last_dialog_type"     // P1: the last type cannot be removed
+	ENAMETAKEN         = "name_taken"           // a settings item or user email already exists
+)
+
+// Error is the domain's error: a code from the list above and a message that
+// is safe to show to the caller.
+type Error struct {
+	Code    string
+	Message string
+
+	// DialogID names the dialog a conflict is about (the active dialog for
+	// active_dialog_exists), so that a caller can open it.
+	DialogID int64
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the caller-safe message of err: the message of an *Error,
+// or a generic text for internal errors, whose details belong in logs only.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// NotFound is the error for a missing object, and also for an object of
+// another workspace (P3): a tenant cannot tell the two apart.
+func NotFound(what string) *Error {
+	return Errorf(ENOTFOUND, "%s not found", what)
+}

@@ -1,0 +1,21 @@
+package beseda
+
+// Gate is the automation gate (G1): it decides what happens to an outgoing
+// message of the source while the client has, or has not, an active dialog.
+// Funnels and broadcasts wait (held) and are released when the dialog ends
+// (G2); AI-support replies are dropped for good; managers and the system are
+// never held back (managers are bound by W1 and W2 instead).
+func Gate(source Source, dialogActive bool) (status MessageStatus, reason string) {
+	if dialogActive {
+		switch source {
+		case SourceFunnel, SourceBroadcast:
+			return MessageHeld, ""
+		case SourceAISupport:
+			return MessageDropped, DropActiveDialog
+		}
+	}
+	return MessagePending, ""
+}
+
+// DropActiveDialog is the reason recorded on a message the gate dropped.
+const DropActiveDialog = "active_dialog"

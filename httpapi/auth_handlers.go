@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/app"
+)
+
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		Error(w, r, err)
+		return
+	}
+	token, user, err := h.app.Login(r.Context(), in.Email, in.Password, app.TokenAPI)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"token": token, "user": user})
+}
+
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request, _ *beseda.User) {
+	token, _ := bearerToken(r)
+	if err := h.app.Logout(r.Context(), token); err != nil {
+		Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) me(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	ws, err := h.app.Workspace(r.Context(), actor)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, meJSON{User: actor, Workspace: ws, Can: permissionsOf(actor)})
+}
+
+type meJSON struct {
+	*beseda.User
+	Workspace *beseda.Workspace `json:"workspace"`
+	// Can lists every permission the user holds, by role or by grant.
+	Can []beseda.Permission `json:"can"`
+}
+
+func permissionsOf(u *beseda.User) []beseda.Permission {
+	out := []beseda.Permission{}
+	for _, p := range beseda.AllPermissions {
+		if u.Can(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (h *Handler) updateMe(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	h.patchUser(w, r, actor, actor.ID)
+}

@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/app"
+)
+
+// Handler serves the JSON API.
+type Handler struct {
+	app *app.App
+	// publicURL is the address clients and messengers reach this server at,
+	// for webhook URLs; empty means "as the request came in".
+	publicURL string
+}
+
+// New returns the API handler.
+func New(a *app.App, publicURL string) *Handler {
+	return &Handler{app: a, publicURL: strings.TrimRight(publicURL, "/")}
+}
+
+// Register adds the API's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/auth/login", h.login)
+	mux.HandleFunc("POST /api/v1/auth/logout", h.authed(h.logout))
+
+	routes := []struct {
+		pattern string
+		handle  func(http.ResponseWriter, *http.Request, *beseda.User)
+	}{
+		{"GET /api/v1/me", h.me},
+		{"PATCH /api/v1/me", h.updateMe},
+		{"GET /api/v1/users", h.listUsers},
+		{"POST /api/v1/users", h.createUser},
+		{"GET /api/v1/users/{id}", h.getUser},
+		{"PATCH /api/v1/users/{id}", h.updateUser},
+
+		{"GET /api/v1/channels", h.listChannels},
+		{"POST /api/v1/channels", h.createChannel},
+
+		{"GET /api/v1/subscribers", h.listSubscribers},
+		{"GET /api/v1/subscribers/{id}", h.getSubscriber},
+		{"GET /api/v1/subscribers/{id}/messages", h.listChatMessages},
+		{"POST /api/v1/subscribers/{id}/messages", h.postChatMessage},
+
+		{"POST /api/v1/dialogs", h.createDialog},
+		{"GET /api/v1/dialogs", h.listDialogs},
+		{"GET /api/v1/dialogs/{id}", h.getDialog},
+		{"PATCH /api/v1/dialogs/{id}", h.updateDialog},
+		{"GET /api/v1/dialogs/{id}/messages", h.listDialogMessages},
+		{"POST /api/v1/dialogs/{id}/messages", h.postDialogMessage},
+		{"GET /api/v1/dialogs/{id}/events", h.dialogEvents},
+	}
+	for _, rt := range routes {
+		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
+	}
+	for path, c := range catalogPaths {
+		mux.HandleFunc("GET /api/v1/settings/"+path, h.authed(h.listCatalog(c)))
+		mux.HandleFunc("POST /api/v1/settings/"+path, h.authed(h.addCatalogItem(c)))
+		mux.HandleFunc("PATCH /api/v1/settings/"+path+"/{id}", h.authed(h.renameCatalogItem(c)))
+		mux.HandleFunc("DELETE /api/v1/settings/"+path+"/{id}", h.authed(h.removeCatalogItem(c)))
+	}
+	// Unknown API paths answer in JSON, not with the mux's text page.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		Error(w, r, beseda.Errorf(beseda.ENOTFOUND, "no such API endpoint: %s %s", r.Method, r.URL.Path))
+	})
+}
+
+type actorKey struct{}
+
+// Actor returns the signed-in manager of the request.
+func Actor(ctx context.Context) *beseda.User {
+	u, _ := ctx.Value(actorKey{}).(*beseda.User)
+	return u
+}
+
+// authed admits requests that carry a valid bearer token.
+func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.User)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearerToken(r)
+		if !ok {
+			Error(w, r, beseda.Errorf(beseda.EUNAUTHORIZED, "send Authorization: Bearer TOKEN; get a token from POST /api/v1/auth/login"))
+			return
+		}
+		user, _, err := h.app.Authenticate(r.Context(), token, app.TokenAPI)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, user)), user)
+	}
+}
+
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// baseURL is where this server is reached from outside.
+func (h *Handler) baseURL(r *http.Request) string {
+	if h.publicURL != "" {
+		return h.publicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/beseda/beseda"
+)
+
+// messagePage reads ?before=ID, ?after=ID and ?limit=N.
+func messagePage(r *http.Request) (beseda.MessageFilter, error) {
+	var f beseda.MessageFilter
+	var err error
+	if f.BeforeID, _, err = queryInt64(r, "before"); err != nil {
+		return f, err
+	}
+	if f.AfterID, _, err = queryInt64(r, "after"); err != nil {
+		return f, err
+	}
+	limit, _, err := queryInt64(r, "limit")
+	f.Limit = int(min(limit, 1000))
+	return f, err
+}
+
+type postMessage struct {
+	Text string `json:"text"`
+}
+
+func (h *Handler) listChatMessages(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	id, err := pathID(r, "subscriber")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	page, err := messagePage(r)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	msgs, err := h.app.ChatMessages(r.Context(), actor, id, page)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, msgs)
+}
+
+func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	id, err := pathID(r, "subscriber")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var in postMessage
+	if err := Decode(w, r, &in); err != nil {
+		Error(w, r, err)
+		return
+	}
+	m, err := h.app.PostChatMessage(r.Context(), actor, id, in.Text)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, m)
+}
+
+func (h *Handler) listDialogMessages(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	id, err := pathID(r, "dialog")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	page, err := messagePage(r)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	msgs, err := h.app.DialogMessages(r.Context(), actor, id, page)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, msgs)
+}
+
+func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	id, err := pathID(r, "dialog")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var in postMessage
+	if err := Decode(w, r, &in); err != nil {
+		Error(w, r, err)
+		return
+	}
+	m, err := h.app.PostDialogMessage(r.Context(), actor, id, in.Text)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, m)
+}

@@ -1,0 +1,42 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/beseda/beseda"
+)
+
+func (h *Handler) listSubscribers(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	f := beseda.SubscriberFilter{Query: r.URL.Query().Get("q")}
+	limit, _, err := queryInt64(r, "limit")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	offset, _, err := queryInt64(r, "offset")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	f.Limit, f.Offset = int(min(limit, 1000)), int(min(offset, 1<<30))
+	subs, err := h.app.ListSubscribers(r.Context(), actor, f)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, subs)
+}
+
+func (h *Handler) getSubscriber(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	id, err := pathID(r, "subscriber")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	sub, err := h.app.GetSubscriber(r.Context(), actor, id)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, sub)
+}

@@ -1,0 +1,121 @@
+// Package server assembles a running Beseda: it opens the database, builds the
+// use cases, background jobs and HTTP surfaces, and serves them until told to
+// stop. cmd/beseda and the tests both start Beseda through it, so that tests
+// run exactly what ships.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/channel/webchat"
+	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/store"
+)
+
+// Config is what a server needs; zero values take defaults.
+type Config struct {
+	Addr      string // listen address, default 127.0.0.1:8080
+	DB        string // database URL, default store.DefaultURL
+	PublicURL string // address clients and messengers reach the server at
+	Demo      bool   // seed an empty database with demo data
+
+	Logger     *slog.Logger
+	Clock      beseda.Clock
+	BcryptCost int
+}
+
+// Server is a running Beseda.
+type Server struct {
+	cfg     Config
+	DB      *store.DB
+	App     *app.App
+	Handler http.Handler
+	log     *slog.Logger
+}
+
+// New opens the database, applies migrations and builds the server.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost})
+	s := &Server{cfg: cfg, DB: db, App: a, log: cfg.Logger}
+	if cfg.Demo {
+		if err := a.SeedDemo(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+
+	mux := http.NewServeMux()
+	httpapi.New(a, cfg.PublicURL).Register(mux)
+	webchat.New(a).Register(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	s.Handler = s.middleware(mux)
+	return s, nil
+}
+
+// Serve answers requests on l until ctx is done, then shuts down gracefully:
+// it stops accepting, lets requests in flight finish (up to 10 s), and closes
+// the database.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		s.DB.Close()
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+	}
+	return errors.Join(err, s.DB.Close())
+}
+
+// ListenAndServe listens on the configured address and serves until ctx is done.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	l, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		s.DB.Close()
+		return fmt.Errorf("listen: %w", err)
+	}
+	s.log.Info("listening", "addr", l.Addr().String(), "db", s.DB.Dialect())
+	return s.Serve(ctx, l)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.Ping(ctx); err != nil {
+		httpapi.Error(w, r, fmt.Errorf("database: %w", err))
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "db": string(s.DB.Dialect())})
+}

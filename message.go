@@ -1,0 +1,103 @@
+package beseda
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Source says who produced an outgoing message; the automation gate treats
+// sources differently (SPEC §1).
+type Source string
+
+const (
+	SourceManager   Source = "manager"
+	SourceFunnel    Source = "funnel"
+	SourceBroadcast Source = "broadcast"
+	SourceAISupport Source = "ai_support"
+	SourceSystem    Source = "system"
+	// SourceClient marks messages written by the client (direction in).
+	SourceClient Source = "client"
+)
+
+func (s Source) Valid() bool {
+	switch s {
+	case SourceManager, SourceFunnel, SourceBroadcast, SourceAISupport, SourceSystem, SourceClient:
+		return true
+	}
+	return false
+}
+
+// Direction of a message: in from the client, out to the client.
+type Direction string
+
+const (
+	DirectionIn  Direction = "in"
+	DirectionOut Direction = "out"
+)
+
+// MessageStatus is where a message is on its way (SPEC §3).
+type MessageStatus string
+
+const (
+	// MessagePending: accepted, waiting for delivery.
+	MessagePending MessageStatus = "pending"
+	// MessageSent: handed to the channel (or, for incoming messages, received).
+	MessageSent MessageStatus = "sent"
+	// MessageHeld: automation waiting for the client's active dialog to end (G1).
+	MessageHeld MessageStatus = "held"
+	// MessageDropped: automation that is never delivered (G1), kept for the record.
+	MessageDropped MessageStatus = "dropped"
+	// MessageFailed: delivery gave up; Reason says why.
+	MessageFailed MessageStatus = "failed"
+)
+
+// Button is a reply button under a message: a tap sends Payload back as a
+// postback.
+type Button struct {
+	Title   string `json:"title"`
+	Payload string `json:"payload"`
+}
+
+// Message is one message of a client's chat. DialogID is set when it was sent
+// or received within a dialog (W5); nil means the general chat.
+type Message struct {
+	ID           int64         `json:"id"`
+	WorkspaceID  int64         `json:"-"`
+	SubscriberID int64         `json:"subscriber_id"`
+	ChannelID    int64         `json:"-"`
+	DialogID     *int64        `json:"dialog_id"`
+	Direction    Direction     `json:"direction"`
+	Source       Source        `json:"source"`
+	AuthorID     *int64        `json:"author_id,omitempty"`
+	Text         string        `json:"text"`
+	Buttons      []Button      `json:"buttons"`
+	Status       MessageStatus `json:"status"`
+	Reason       string        `json:"reason,omitempty"` // why failed or dropped
+	CreatedAt    time.Time     `json:"created_at"`
+	SentAt       *time.Time    `json:"sent_at,omitempty"`
+}
+
+// MessageFilter selects messages of one chat. Pages are in chronological
+// order: BeforeID gives the page of older messages, AfterID of newer ones.
+type MessageFilter struct {
+	WorkspaceID     int64
+	SubscriberID    int64
+	DialogID        *int64 // only the messages of this dialog (W5)
+	VisibleToClient bool   // only what the client can see: theirs and delivered ones
+	BeforeID        int64
+	AfterID         int64
+	Limit           int
+}
+
+// CleanText trims a message text and checks it against a channel's limit.
+func CleanText(text string, max int) (string, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return "", Errorf(EINVALID, "text is required")
+	}
+	if n := utf8.RuneCountInString(text); n > max {
+		return "", Errorf(EINVALID, "text is %d characters; this channel takes at most %d", n, max)
+	}
+	return text, nil
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/beseda/beseda"
+)
+
+const channelColumns = `c.id, c.workspace_id, c.kind, c.name, c.key, c.config, c.created_at`
+
+func scanChannel(row interface{ Scan(...any) error }) (*beseda.Channel, error) {
+	var c beseda.Channel
+	var kind, config string
+	var created int64
+	if err := row.Scan(&c.ID, &c.WorkspaceID, &kind, &c.Name, &c.Key, &config, &created); err != nil {
+		return nil, err
+	}
+	c.Kind, c.CreatedAt = beseda.ChannelKind(kind), fromMS(created)
+	if err := json.Unmarshal([]byte(config), &c.Config); err != nil {
+		return nil, fmt.Errorf("channel %d config: %w", c.ID, err)
+	}
+	return &c, nil
+}
+
+// CreateChannel inserts c and sets its ID.
+func (tx *Tx) CreateChannel(ctx context.Context, c *beseda.Channel) error {
+	config, err := json.Marshal(c.Config)
+	if err != nil {
+		return fmt.Errorf("create channel: %w", err)
+	}
+	err = tx.q.QueryRowContext(ctx, `
+		INSERT INTO channels (workspace_id, kind, name, key, config, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		c.WorkspaceID, string(c.Kind), c.Name, c.Key, string(config), ms(c.CreatedAt)).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("create channel: %w", err)
+	}
+	return nil
+}
+
+// FindChannels returns the channels of a workspace in the order they were added.
+func (r reader) FindChannels(ctx context.Context, workspaceID int64) ([]*beseda.Channel, error) {
+	rows, err := r.q.QueryContext(ctx,
+		`SELECT `+channelColumns+` FROM channels c WHERE c.workspace_id = $1 ORDER BY c.id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("find channels: %w", err)
+	}
+	defer rows.Close()
+	out := []*beseda.Channel{}
+	for rows.Next() {
+		c, err := scanChannel(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find channels: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// FindChannelByID returns ENOTFOUND if the channel is not in the workspace.
+func (r reader) FindChannelByID(ctx context.Context, workspaceID, id int64) (*beseda.Channel, error) {
+	c, err := scanChannel(r.q.QueryRowContext(ctx,
+		`SELECT `+channelColumns+` FROM channels c WHERE c.id = $1 AND c.workspace_id = $2`, id, workspaceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.NotFound("channel")
+	} else if err != nil {
+		return nil, fmt.Errorf("find channel: %w", err)
+	}
+	return c, nil
+}
+
+// FindChannelByKey finds a channel of any workspace by its public key, as
+// widget and webhook URLs name it. Returns ENOTFOUND.
+func (r reader) FindChannelByKey(ctx context.Context, key string) (*beseda.Channel, error) {
+	c, err := scanChannel(r.q.QueryRowContext(ctx,
+		`SELECT `+channelColumns+` FROM channels c WHERE c.key = $1`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.NotFound("channel")
+	} else if err != nil {
+		return nil, fmt.Errorf("find channel: %w", err)
+	}
+	return c, nil
+}

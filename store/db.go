@@ -1,0 +1,278 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect is the SQL database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultURL is the database used when none is given: an SQLite file in the
+// working directory.
+const DefaultURL = "sqlite:beseda.db"
+
+// DB is an open database. Its read methods run on a pool of readers; writes go
+// through Update.
+type DB struct {
+	reader
+	dialect Dialect
+	url     string
+	rw      *sql.DB // writes; on SQLite a single connection, as SQLite has one writer
+	ro      *sql.DB // reads; on PostgreSQL the same pool as rw
+}
+
+// Open connects to the database named by dbURL ("sqlite:PATH", a bare path,
+// or "postgres://…") and applies the embedded migrations.
+func Open(ctx context.Context, dbURL string) (*DB, error) {
+	db, err := open(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func open(dbURL string) (*DB, error) {
+	if dbURL == "" {
+		dbURL = DefaultURL
+	}
+	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
+		pool, err := sql.Open("pgx", dbURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(32)
+		pool.SetMaxIdleConns(16)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db := &DB{dialect: Postgres, url: dbURL, rw: pool, ro: pool}
+		db.reader = reader{q: pool, dialect: Postgres}
+		return db, nil
+	}
+
+	path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:")
+	if path == "" {
+		return nil, fmt.Errorf("open sqlite: empty path in %q", dbURL)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+	}
+	// WAL lets readers work while the one writer writes; writes start with
+	// BEGIN IMMEDIATE so that a transaction that reads before it writes never
+	// has to be retried; the busy timeout covers other processes (the CLI).
+	params := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + params
+	rw, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	rw.SetMaxOpenConns(1)
+	rw.SetConnMaxIdleTime(0)
+	ro, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		rw.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	ro.SetMaxOpenConns(4)
+	ro.SetMaxIdleConns(4)
+	ro.SetConnMaxIdleTime(0)
+	db := &DB{dialect: SQLite, url: dbURL, rw: rw, ro: ro}
+	db.reader = reader{q: ro, dialect: SQLite}
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.rw.Close()
+	if db.ro != db.rw {
+		err = errors.Join(err, db.ro.Close())
+	}
+	return err
+}
+
+// Dialect tells which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// URL is the address the database was opened with.
+func (db *DB) URL() string { return db.url }
+
+// WriteDB is the pool that writes; River works on it.
+func (db *DB) WriteDB() *sql.DB { return db.rw }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.ro.PingContext(ctx) }
+
+// Tx is a write transaction. Use cases receive it from Update and pass it to
+// the store's write methods so that several steps commit or fail together.
+type Tx struct {
+	reader
+	tx          *sql.Tx
+	afterCommit []func()
+}
+
+// SQL returns the underlying transaction, for libraries that enlist in it
+// (River inserts jobs with it).
+func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
+// AfterCommit registers fn to run once the transaction has committed, such as
+// waking up listeners for what it wrote.
+func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, fn) }
+
+// Update runs fn in a write transaction and commits it if fn returns nil.
+// PostgreSQL deadlocks and serialization failures are retried a few times.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.update(ctx, fn)
+		if err == nil || attempt == 3 || !isRetryable(err) {
+			return err
+		}
+	}
+}
+
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{reader: reader{q: sqlTx, dialect: db.dialect}, tx: sqlTx}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, f := range tx.afterCommit {
+		f()
+	}
+	return nil
+}
+
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// reader holds the read methods, shared by DB (its reader pool) and Tx.
+type reader struct {
+	q       queryer
+	dialect Dialect
+}
+
+// forUpdate locks the rows of table alias until the transaction ends. SQLite
+// needs no row locks: its write transactions (BEGIN IMMEDIATE) already run one
+// at a time.
+func (r reader) forUpdate(alias string) string {
+	if r.dialect == Postgres {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
+}
+
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(from + i))
+	}
+	return b.String()
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation,
+// recognised by the driver's error code.
+func IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		return liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE ||
+			liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+func isRetryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+// Times are stored as milliseconds since the epoch (see the migrations).
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func nullMS(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func fromNullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func fromNullInt(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}
+
+func fromNullID(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Int64
+}
+
+func nullID(id *int64) any {
+	if id == nil {
+		return nil
+	}
+	return *id
+}

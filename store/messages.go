@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/beseda/beseda"
+)
+
+const messageColumns = `m.id, m.workspace_id, m.subscriber_id, m.channel_id, m.dialog_id, m.direction, m.source,
+	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at`
+
+func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
+	var m beseda.Message
+	var dialogID, authorID, sent sql.NullInt64
+	var direction, source, buttons, status string
+	var created int64
+	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID, &m.ChannelID, &dialogID, &direction, &source,
+		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent); err != nil {
+		return nil, err
+	}
+	m.DialogID, m.AuthorID = fromNullID(dialogID), fromNullID(authorID)
+	m.Direction, m.Source, m.Status = beseda.Direction(direction), beseda.Source(source), beseda.MessageStatus(status)
+	m.CreatedAt, m.SentAt = fromMS(created), fromNullMS(sent)
+	m.Buttons = []beseda.Button{}
+	if buttons != "" {
+		if err := json.Unmarshal([]byte(buttons), &m.Buttons); err != nil {
+			return nil, fmt.Errorf("message %d buttons: %w", m.ID, err)
+		}
+	}
+	return &m, nil
+}
+
+func encodeButtons(b []beseda.Button) (string, error) {
+	if len(b) == 0 {
+		return "", nil
+	}
+	data, err := json.Marshal(b)
+	return string(data), err
+}
+
+// CreateMessage inserts m and sets its ID.
+func (tx *Tx) CreateMessage(ctx context.Context, m *beseda.Message) error {
+	buttons, err := encodeButtons(m.Buttons)
+	if err != nil {
+		return fmt.Errorf("create message: %w", err)
+	}
+	err = tx.q.QueryRowContext(ctx, `
+		INSERT INTO messages (workspace_id, subscriber_id, channel_id, dialog_id, direction, source, author_id,
+			text, buttons, status, reason, created_at, sent_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		m.WorkspaceID, m.SubscriberID, m.ChannelID, nullID(m.DialogID), string(m.Direction), string(m.Source),
+		nullID(m.AuthorID), m.Text, buttons, string(m.Status), m.Reason, ms(m.CreatedAt), nullMS(m.SentAt)).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("create message: %w", err)
+	}
+	if m.Buttons == nil {
+		m.Buttons = []beseda.Button{}
+	}
+	return nil
+}
+
+// FindMessageByID returns ENOTFOUND if the message is not in the workspace.
+func (r reader) FindMessageByID(ctx context.Context, workspaceID, id int64) (*beseda.Message, error) {
+	m, err := scanMessage(r.q.QueryRowContext(ctx,
+		`SELECT `+messageColumns+` FROM messages m WHERE m.id = $1 AND m.workspace_id = $2`, id, workspaceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.NotFound("message")
+	} else if err != nil {
+		return nil, fmt.Errorf("find message: %w", err)
+	}
+	return m, nil
+}
+
+// FindMessages returns one page of a chat in chronological order: the newest
+// messages, or those before BeforeID, or those after AfterID. Index
+// messages_subscriber (or messages_dialog) serves it.
+func (r reader) FindMessages(ctx context.Context, f beseda.MessageFilter) ([]*beseda.Message, error) {
+	where, args := []string{"m.workspace_id = $1"}, []any{f.WorkspaceID}
+	if f.DialogID != nil {
+		args = append(args, *f.DialogID)
+		where = append(where, fmt.Sprintf("m.dialog_id = $%d", len(args)))
+	} else {
+		args = append(args, f.SubscriberID)
+		where = append(where, fmt.Sprintf("m.subscriber_id = $%d", len(args)))
+	}
+	if f.VisibleToClient {
+		where = append(where, "(m.direction = 'in' OR m.status = 'sent')")
+	}
+	order := "DESC"
+	if f.AfterID > 0 {
+		args = append(args, f.AfterID)
+		where = append(where, fmt.Sprintf("m.id > $%d", len(args)))
+		order = "ASC"
+	} else if f.BeforeID > 0 {
+		args = append(args, f.BeforeID)
+		where = append(where, fmt.Sprintf("m.id < $%d", len(args)))
+	}
+	args = append(args, limit(f.Limit, 50, 500))
+	rows, err := r.q.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages m WHERE `+
+		strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY m.id %s LIMIT $%d", order, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("find messages: %w", err)
+	}
+	defer rows.Close()
+	out := []*beseda.Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find messages: %w", err)
+	}
+	if order == "DESC" {
+		slices.Reverse(out)
+	}
+	return out, nil
+}
+
+// FindButton returns the button with the payload among the last messages
+// delivered to the subscriber, or EINVALID: a client can only tap buttons they
+// were sent.
+func (r reader) FindButton(ctx context.Context, subscriberID int64, payload string) (*beseda.Button, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT m.buttons FROM messages m
+		WHERE m.subscriber_id = $1 AND m.buttons <> '' AND m.status = 'sent'
+		ORDER BY m.id DESC LIMIT 100`, subscriberID)
+	if err != nil {
+		return nil, fmt.Errorf("find button: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var raw string
+		var buttons []beseda.Button
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("find button: %w", err)
+		}
+		if err := json.Unmarshal([]byte(raw), &buttons); err != nil {
+			return nil, fmt.Errorf("find button: %w", err)
+		}
+		for _, b := range buttons {
+			if b.Payload == payload {
+				return &b, nil
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find button: %w", err)
+	}
+	return nil, beseda.Errorf(beseda.EINVALID, "no such button was sent to this client")
+}

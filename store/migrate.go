@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
+
+// migrationLock is the PostgreSQL advisory lock that keeps several processes
+// starting at once from migrating at the same time.
+const migrationLock = 7_428_113_901
+
+// migrate applies Beseda's migrations, then River's (its job tables live in the
+// same database, so that jobs are inserted in the same transaction as the rows
+// they are about).
+func (db *DB) migrate(ctx context.Context) error {
+	if db.dialect == Postgres {
+		conn, err := db.rw.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock)
+	}
+
+	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
+	if db.dialect == Postgres {
+		dir, dialect = "migrations/postgres", goose.DialectPostgres
+	}
+	fsys, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	provider, err := goose.NewProvider(dialect, db.rw, fsys)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+
+	var riverErr error
+	if db.dialect == Postgres {
+		m, err := rivermigrate.New(riverdatabasesql.New(db.rw), nil)
+		if err != nil {
+			return fmt.Errorf("migrate river: %w", err)
+		}
+		_, riverErr = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	} else {
+		m, err := rivermigrate.New(riversqlite.New(db.rw), nil)
+		if err != nil {
+			return fmt.Errorf("migrate river: %w", err)
+		}
+		_, riverErr = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	}
+	if riverErr != nil {
+		return fmt.Errorf("migrate river: %w", riverErr)
+	}
+	return nil
+}

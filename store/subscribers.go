@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/beseda/beseda"
+)
+
+// The active dialog comes from the partial unique index dialogs_one_active.
+const subscriberSelect = `
+	SELECT s.id, s.workspace_id, s.channel_id, c.kind, s.external_id, s.name, s.created_at,
+		s.last_message_at, s.last_inbound_at, d.id
+	FROM subscribers s
+	JOIN channels c ON c.id = s.channel_id
+	LEFT JOIN dialogs d ON d.subscriber_id = s.id AND d.status = 'active'`
+
+func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, error) {
+	var s beseda.Subscriber
+	var kind string
+	var created int64
+	var lastMsg, lastIn, active sql.NullInt64
+	if err := row.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &kind, &s.ExternalID, &s.Name, &created,
+		&lastMsg, &lastIn, &active); err != nil {
+		return nil, err
+	}
+	s.ChannelKind, s.CreatedAt = beseda.ChannelKind(kind), fromMS(created)
+	s.LastMessageAt, s.LastInboundAt, s.ActiveDialogID = fromNullMS(lastMsg), fromNullMS(lastIn), fromNullID(active)
+	return &s, nil
+}
+
+// CreateSubscriber inserts s and sets its ID. If the channel already knows the
+// external id, it returns that subscriber instead (messengers identify clients
+// by their own ids; a client writing twice is one subscriber).
+func (tx *Tx) CreateSubscriber(ctx context.Context, s *beseda.Subscriber) error {
+	err := tx.q.QueryRowContext(ctx, `
+		INSERT INTO subscribers (workspace_id, channel_id, external_id, name, name_key, created_at, last_message_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		ON CONFLICT (channel_id, external_id) DO NOTHING
+		RETURNING id`,
+		s.WorkspaceID, s.ChannelID, s.ExternalID, s.Name, strings.ToLower(s.Name), ms(s.CreatedAt)).Scan(&s.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		existing, err := scanSubscriber(tx.q.QueryRowContext(ctx,
+			subscriberSelect+` WHERE s.channel_id = $1 AND s.external_id = $2`, s.ChannelID, s.ExternalID))
+		if err != nil {
+			return fmt.Errorf("create subscriber: %w", err)
+		}
+		*s = *existing
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("create subscriber: %w", err)
+	}
+	return nil
+}
+
+// FindSubscriberByID returns ENOTFOUND if the subscriber is not in the workspace.
+func (r reader) FindSubscriberByID(ctx context.Context, workspaceID, id int64) (*beseda.Subscriber, error) {
+	s, err := scanSubscriber(r.q.QueryRowContext(ctx,
+		subscriberSelect+` WHERE s.id = $1 AND s.workspace_id = $2`, id, workspaceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.NotFound("subscriber")
+	} else if err != nil {
+		return nil, fmt.Errorf("find subscriber: %w", err)
+	}
+	return s, nil
+}
+
+// FindSubscriberByExternalID returns the channel's subscriber with the
+// messenger's id for them, or ENOTFOUND.
+func (r reader) FindSubscriberByExternalID(ctx context.Context, channelID int64, externalID string) (*beseda.Subscriber, error) {
+	s, err := scanSubscriber(r.q.QueryRowContext(ctx,
+		subscriberSelect+` WHERE s.channel_id = $1 AND s.external_id = $2`, channelID, externalID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.NotFound("subscriber")
+	} else if err != nil {
+		return nil, fmt.Errorf("find subscriber: %w", err)
+	}
+	return s, nil
+}
+
+// LockSubscriber reads the subscriber and locks its row until the transaction
+// ends. Every change that the automation gate or the one-active-dialog rule
+// depends on takes this lock first, so that such changes for one subscriber
+// happen one after another (C3, G3). Returns ENOTFOUND.
+func (tx *Tx) LockSubscriber(ctx context.Context, workspaceID, id int64) (*beseda.Subscriber, error) {
+	s, err := scanSubscriber(tx.q.QueryRowContext(ctx,
+		subscriberSelect+` WHERE s.id = $1 AND s.workspace_id = $2`+tx.forUpdate("s"), id, workspaceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.NotFound("subscriber")
+	} else if err != nil {
+		return nil, fmt.Errorf("lock subscriber: %w", err)
+	}
+	return s, nil
+}
+
+// FindSubscribers returns subscribers of a workspace, most recently active
+// first.
+func (r reader) FindSubscribers(ctx context.Context, f beseda.SubscriberFilter) ([]*beseda.Subscriber, error) {
+	where, args := []string{"s.workspace_id = $1"}, []any{f.WorkspaceID}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		args = append(args, "%"+escapeLike(strings.ToLower(q))+"%")
+		where = append(where, fmt.Sprintf(`s.name_key LIKE $%d ESCAPE '\'`, len(args)))
+	}
+	args = append(args, limit(f.Limit, 50, 500), max(f.Offset, 0))
+	// Index subscribers_recent serves the order.
+	rows, err := r.q.QueryContext(ctx, subscriberSelect+` WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(` ORDER BY s.last_message_at DESC, s.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("find subscribers: %w", err)
+	}
+	defer rows.Close()
+	out := []*beseda.Subscriber{}
+	for rows.Next() {
+		s, err := scanSubscriber(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find subscribers: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// TouchSubscriber records that a message was stored in the subscriber's chat;
+// inbound marks that the client wrote it.
+func (tx *Tx) TouchSubscriber(ctx context.Context, id int64, at time.Time, inbound bool) error {
+	q := `UPDATE subscribers SET last_message_at = $1 WHERE id = $2`
+	if inbound {
+		q = `UPDATE subscribers SET last_message_at = $1, last_inbound_at = $1 WHERE id = $2`
+	}
+	if _, err := tx.q.ExecContext(ctx, q, ms(at), id); err != nil {
+		return fmt.Errorf("touch subscriber: %w", err)
+	}
+	return nil
+}
+
+// CreateVisitorToken stores the hash of a web-chat visitor's token.
+func (tx *Tx) CreateVisitorToken(ctx context.Context, hash []byte, subscriberID int64, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx,
+		`INSERT INTO visitor_tokens (token_hash, subscriber_id, created_at) VALUES ($1, $2, $3)`,
+		hash, subscriberID, ms(at))
+	if err != nil {
+		return fmt.Errorf("create visitor token: %w", err)
+	}
+	return nil
+}
+
+// FindSubscriberByVisitorToken returns the channel's subscriber holding the
+// token, or EUNAUTHORIZED.
+func (r reader) FindSubscriberByVisitorToken(ctx context.Context, channelID int64, hash []byte) (*beseda.Subscriber, error) {
+	s, err := scanSubscriber(r.q.QueryRowContext(ctx, subscriberSelect+`
+		JOIN visitor_tokens v ON v.subscriber_id = s.id
+		WHERE v.token_hash = $1 AND s.channel_id = $2`, hash, channelID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.Errorf(beseda.EUNAUTHORIZED, "unknown visitor token")
+	} else if err != nil {
+		return nil, fmt.Errorf("find visitor: %w", err)
+	}
+	return s, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// limit bounds a page size: def when unset, at most max.
+func limit(n, def, max int) int {
+	if n <= 0 {
+		return def
+	}
+	return min(n, max)
+}

@@ -1,0 +1,33 @@
+package beseda
+
+import "time"
+
+// Subscriber is a client of the business in one channel: a Telegram chat, a
+// Messenger user (PSID) or a web-chat visitor.
+type Subscriber struct {
+	ID          int64       `json:"id"`
+	WorkspaceID int64       `json:"-"`
+	ChannelID   int64       `json:"channel_id"`
+	ChannelKind ChannelKind `json:"channel_kind"`
+	ExternalID  string      `json:"-"`
+	Name        string      `json:"name"`
+	CreatedAt   time.Time   `json:"created_at"`
+
+	// LastMessageAt is when the last message of the chat, either way, was
+	// stored (or when the subscriber appeared); chats are listed by it.
+	LastMessageAt *time.Time `json:"last_message_at"`
+	// LastInboundAt is when the client last wrote: Messenger's 24-hour window
+	// is counted from it.
+	LastInboundAt *time.Time `json:"last_inbound_at"`
+
+	// ActiveDialogID is the subscriber's active dialog, if any (C3).
+	ActiveDialogID *int64 `json:"active_dialog_id"`
+}
+
+// SubscriberFilter selects subscribers of a workspace.
+type SubscriberFilter struct {
+	WorkspaceID int64
+	Query       string // part of the name, any case
+	Offset      int
+	Limit       int
+}

@@ -1,0 +1,164 @@
+package beseda
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is a manager's role in a workspace (P2).
+type Role string
+
+const (
+	RoleOwner   Role = "owner"
+	RoleAdmin   Role = "admin"
+	RoleManager Role = "manager"
+)
+
+func (r Role) Valid() bool { return r == RoleOwner || r == RoleAdmin || r == RoleManager }
+
+// Permission is a right that a manager may be granted one by one (P2).
+// Owners and admins have them all.
+type Permission string
+
+const (
+	PermDialogSettingsEdit   Permission = "dialog_settings.edit"
+	PermStandardMessagesEdit Permission = "standard_messages.edit"
+	PermReportsView          Permission = "reports.view"
+	PermUsersManage          Permission = "users.manage"
+	PermAutomationEdit       Permission = "automation.edit"
+)
+
+// AllPermissions lists every grantable permission, in the order screens show them.
+var AllPermissions = []Permission{
+	PermDialogSettingsEdit, PermStandardMessagesEdit, PermReportsView, PermUsersManage, PermAutomationEdit,
+}
+
+func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }
+
+// User is a manager of a workspace: a person who signs in to the console.
+type User struct {
+	ID          int64        `json:"id"`
+	WorkspaceID int64        `json:"workspace_id"`
+	Email       string       `json:"email"`
+	Name        string       `json:"name"`
+	Role        Role         `json:"role"`
+	Permissions []Permission `json:"permissions"` // grants beyond the role
+	Locale      Locale       `json:"locale,omitempty"`
+	TimeZone    string       `json:"time_zone,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+}
+
+// Can reports whether the user holds permission p.
+func (u *User) Can(p Permission) bool {
+	if u.Role == RoleOwner || u.Role == RoleAdmin {
+		return true
+	}
+	return slices.Contains(u.Permissions, p)
+}
+
+// IsAdmin reports whether the user is an owner or admin: the roles that manage
+// channels and other installation-wide things.
+func (u *User) IsAdmin() bool { return u.Role == RoleOwner || u.Role == RoleAdmin }
+
+// Require returns a forbidden error unless the user holds permission p.
+func (u *User) Require(p Permission) error {
+	if !u.Can(p) {
+		return Errorf(EFORBIDDEN, "this needs the permission %q", p)
+	}
+	return nil
+}
+
+// Ref is a reference to a named object, as dialogs show their type, reasons,
+// components and participants.
+type Ref struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Ref returns the user as a reference.
+func (u *User) Ref() Ref { return Ref{ID: u.ID, Name: u.Name} }
+
+// MinPasswordLength applies to passwords set through the API.
+const MinPasswordLength = 8
+
+// UserCreate is the input for a new manager.
+type UserCreate struct {
+	Email       string       `json:"email"`
+	Name        string       `json:"name"`
+	Password    string       `json:"password"`
+	Role        Role         `json:"role"`
+	Permissions []Permission `json:"permissions"`
+	Locale      Locale       `json:"locale"`
+	TimeZone    string       `json:"time_zone"`
+}
+
+// Validate normalises the input and reports what is wrong with it. Only an
+// owner may create another owner.
+func (c *UserCreate) Validate(by *User) error {
+	email, err := NormalizeEmail(c.Email)
+	if err != nil {
+		return err
+	}
+	c.Email = email
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		c.Name = strings.SplitN(email, "@", 2)[0]
+	}
+	if utf8.RuneCountInString(c.Name) > 100 {
+		return Errorf(EINVALID, "name must be at most 100 characters")
+	}
+	if utf8.RuneCountInString(c.Password) < MinPasswordLength {
+		return Errorf(EINVALID, "password must be at least %d characters", MinPasswordLength)
+	}
+	if c.Role == "" {
+		c.Role = RoleManager
+	}
+	if !c.Role.Valid() {
+		return Errorf(EINVALID, "role must be owner, admin or manager")
+	}
+	if c.Role == RoleOwner && (by == nil || by.Role != RoleOwner) {
+		return Errorf(EFORBIDDEN, "only an owner can create another owner")
+	}
+	perms, err := NormalizePermissions(c.Permissions)
+	if err != nil {
+		return err
+	}
+	c.Permissions = perms
+	if c.Locale != "" && c.Locale != LocaleEN && c.Locale != LocaleRU {
+		return Errorf(EINVALID, "locale must be en or ru")
+	}
+	if c.TimeZone != "" {
+		if _, err := time.LoadLocation(c.TimeZone); err != nil {
+			return Errorf(EINVALID, "unknown time zone %q", c.TimeZone)
+		}
+	}
+	return nil
+}
+
+// NormalizePermissions checks grants and returns them sorted, without repeats.
+func NormalizePermissions(in []Permission) ([]Permission, error) {
+	out := make([]Permission, 0, len(in))
+	for _, p := range in {
+		if !p.Valid() {
+			return nil, Errorf(EINVALID, "unknown permission %q", p)
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// NormalizeEmail trims and lower-cases an address and checks its form.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || len(s) > 254 {
+		return "", Errorf(EINVALID, "email %q is not a valid address", s)
+	}
+	return s, nil
+}
