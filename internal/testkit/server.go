@@ -1,0 +1,70 @@
+package testkit
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/server"
+)
+
+// Server is a Beseda serving on a loopback port for one test.
+type Server struct {
+	*server.Server
+	URL   string
+	Clock *Clock
+}
+
+// Options tune a test server.
+type Options struct {
+	Clock  beseda.Clock
+	Demo   bool
+	Logger *slog.Logger
+	// Configure changes the server's configuration before it starts.
+	Configure func(*server.Config)
+}
+
+// StartServer starts Beseda on dbURL, listening on 127.0.0.1, until the test ends.
+func StartServer(tb testing.TB, dbURL string, opts Options) *Server {
+	tb.Helper()
+	clock, _ := opts.Clock.(*Clock)
+	if opts.Clock == nil {
+		clock = NewClock()
+		opts.Clock = clock
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	cfg := server.Config{DB: dbURL, Demo: opts.Demo, Clock: opts.Clock, Logger: opts.Logger,
+		BcryptCost: bcrypt.MinCost}
+	if opts.Configure != nil {
+		opts.Configure(&cfg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := server.New(ctx, cfg)
+	if err != nil {
+		cancel()
+		tb.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		tb.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, l) }()
+	tb.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			tb.Errorf("serve: %v", err)
+		}
+	})
+	return &Server{Server: srv, URL: "http://" + l.Addr().String(), Clock: clock}
+}

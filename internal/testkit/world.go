@@ -1,0 +1,108 @@
+package testkit
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/beseda/beseda"
+)
+
+// World is a workspace ready for a test: an owner and a manager signed in, its
+// web-chat channel and default dialog types.
+type World struct {
+	tb          testing.TB
+	Srv         *Server
+	WorkspaceID int64
+	Owner       *Client
+	OwnerID     int64
+	Manager     *Client // role manager, no extra permissions
+	ManagerID   int64
+	WebKey      string
+	Types       []beseda.CatalogItem
+}
+
+// TestPassword is the password of every user a World creates.
+const TestPassword = "correct horse"
+
+// NewWorld creates a workspace on the server with an owner and a manager.
+func NewWorld(tb testing.TB, srv *Server, locale beseda.Locale) *World {
+	tb.Helper()
+	suffix := randomHex(4)
+	ws, owner, err := srv.App.CreateWorkspace(context.Background(), beseda.WorkspaceCreate{
+		Name: "Shop " + suffix, Locale: locale, OwnerEmail: "owner-" + suffix + "@example.com",
+		OwnerName: "Olga Owner", OwnerPassword: TestPassword})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := &World{tb: tb, Srv: srv, WorkspaceID: ws.ID, OwnerID: owner.ID}
+	w.Owner = Login(tb, srv.URL, owner.Email, TestPassword)
+	var manager beseda.User
+	w.Owner.MustDo("POST", "/api/v1/users", map[string]any{"email": "manager-" + suffix + "@example.com",
+		"name": "Misha Manager", "password": TestPassword}, http.StatusCreated, &manager)
+	w.ManagerID = manager.ID
+	w.Manager = Login(tb, srv.URL, manager.Email, TestPassword)
+	var channels []struct {
+		Kind string
+		Key  string
+	}
+	w.Owner.MustDo("GET", "/api/v1/channels", nil, http.StatusOK, &channels)
+	for _, c := range channels {
+		if c.Kind == "web" {
+			w.WebKey = c.Key
+		}
+	}
+	w.Owner.MustDo("GET", "/api/v1/settings/dialog-types", nil, http.StatusOK, &w.Types)
+	return w
+}
+
+// Visitor is a client chatting through the web-chat widget.
+type Visitor struct {
+	*Client
+	SubscriberID int64
+	Key          string
+}
+
+// NewVisitor starts a web-chat session as a client with the name.
+func (w *World) NewVisitor(name string) *Visitor {
+	w.tb.Helper()
+	c := NewClient(w.tb, w.Srv.URL)
+	var s struct {
+		VisitorToken string `json:"visitor_token"`
+		SubscriberID int64  `json:"subscriber_id"`
+	}
+	c.MustDo("POST", "/widget/"+w.WebKey+"/sessions", map[string]string{"name": name}, http.StatusCreated, &s)
+	c.Header.Set("X-Visitor-Token", s.VisitorToken)
+	return &Visitor{Client: c, SubscriberID: s.SubscriberID, Key: w.WebKey}
+}
+
+// Say sends a client message through the widget.
+func (v *Visitor) Say(text string) {
+	v.tb.Helper()
+	v.MustDo("POST", "/widget/"+v.Key+"/messages", map[string]string{"text": text}, http.StatusCreated, nil)
+}
+
+// Messages returns what the client sees of the chat.
+func (v *Visitor) Messages() []beseda.Message {
+	v.tb.Helper()
+	var msgs []beseda.Message
+	v.MustDo("GET", "/widget/"+v.Key+"/messages", nil, http.StatusOK, &msgs)
+	return msgs
+}
+
+// CreateDialog opens a dialog as the owner and fails the test if it cannot.
+func (w *World) CreateDialog(subscriberID int64, title string, participantIDs ...int64) *beseda.Dialog {
+	w.tb.Helper()
+	var d beseda.Dialog
+	w.Owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": subscriberID, "title": title,
+		"type_id": w.Types[0].ID, "participant_ids": participantIDs}, http.StatusCreated, &d)
+	return &d
+}
+
+// SetStatus changes a dialog's status as the owner and fails the test if it cannot.
+func (w *World) SetStatus(dialogID int64, status beseda.DialogStatus) *beseda.Dialog {
+	w.tb.Helper()
+	var d beseda.Dialog
+	w.Owner.MustDo("PATCH", Path("/api/v1/dialogs/%d", dialogID), map[string]any{"status": status}, http.StatusOK, &d)
+	return &d
+}
