@@ -276,3 +276,29 @@ func nullID(id *int64) any {
 	}
 	return *id
 }
+
+// Exec runs a statement in the transaction. It is for tools that write rows in
+// bulk (internal/synth); use cases use the named methods.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := tx.q.ExecContext(ctx, query, args...)
+	return err
+}
+
+// QueryIDs runs a statement that returns one id column, such as a multi-row
+// INSERT … RETURNING id, for bulk tools.
+func (tx *Tx) QueryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := tx.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/beseda/beseda/internal/testkit"
+)
+
+// TestREADME_WalkThrough runs the README's curl walk-through, as printed,
+// against the real binary started with `serve --demo`, and stops it with
+// SIGTERM.
+func TestREADME_WalkThrough(t *testing.T) {
+	root, err := testkit.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := shellBlocks(t, string(readme), "## API walk-through", "\n## ")
+	dir := t.TempDir()
+	addr := testkit.FreePort(t)
+	p := testkit.StartProcess(t, dir, addr, nil, "--demo")
+	if out := p.Output(); !strings.Contains(out, "admin@example.com") || !strings.Contains(out, "/widget/") {
+		t.Errorf("--demo does not print where to go:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "beseda.db")); err != nil {
+		t.Errorf("the default database is not ./beseda.db: %v", err)
+	}
+
+	script = strings.ReplaceAll(script, "http://localhost:8080", p.URL)
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("walk-through failed: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		`"email":"admin@example.com"`,
+		`"title":"Cannot log in"`,
+		`"code":"active_dialog_exists"`,
+		`"code":"general_chat_locked"`,
+		`"text":"erik@example.com"`,
+		`"status":"paused"`,
+		`"status":"completed"`,
+		`"account_rating":3`,
+		`"code":"dialog_completed"`,
+		`"kind":"participant_added"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("walk-through output lacks %s", want)
+		}
+	}
+	if strings.Contains(got, `"code":"invalid_input"`) || strings.Contains(got, `"code":"unauthorized"`) {
+		t.Errorf("a walk-through step was refused:\n%s", got)
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", got)
+	}
+	if err := p.Signal(syscall.SIGTERM); err != nil {
+		t.Errorf("graceful shutdown: %v\n%s", err, p.Output())
+	}
+	if !strings.Contains(p.Output(), "shutting down") {
+		t.Errorf("no graceful shutdown:\n%s", p.Output())
+	}
+}
+
+// shellBlocks joins the ```sh blocks of the section starting at heading.
+func shellBlocks(t *testing.T, doc, heading, next string) string {
+	start := strings.Index(doc, heading)
+	if start < 0 {
+		t.Fatalf("README has no %q", heading)
+	}
+	section := doc[start+len(heading):]
+	if end := strings.Index(section, next); end >= 0 {
+		section = section[:end]
+	}
+	var script strings.Builder
+	for {
+		i := strings.Index(section, "```sh\n")
+		if i < 0 {
+			break
+		}
+		section = section[i+len("```sh\n"):]
+		j := strings.Index(section, "```")
+		script.WriteString(section[:j])
+		script.WriteString("\necho\n")
+		section = section[j+3:]
+	}
+	if script.Len() == 0 {
+		t.Fatal("no shell blocks")
+	}
+	return script.String()
+}
+
+func TestCLI_WorkspaceCreate(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		var out bytes.Buffer
+		err := run(ctx, []string{"workspace", "create", "--name", "Acme", "--owner-email", "Owner@Acme.test",
+			"--owner-password", "a long secret", "--locale", "ru", "--db", dbURL}, &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), `"Acme" created; owner owner@acme.test`) {
+			t.Errorf("printed %q", out.String())
+		}
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		c := testkit.Login(t, srv.URL, "owner@acme.test", "a long secret")
+		res := c.MustDo("GET", "/api/v1/settings/dialog-types", nil, 200, nil)
+		if !strings.Contains(string(res.Body), "Поддержка") {
+			t.Errorf("ru workspace types: %s", res.Body)
+		}
+		// The email is taken now; bad input is refused with a clear error.
+		err = run(ctx, []string{"workspace", "create", "--name", "Acme 2", "--owner-email", "owner@acme.test",
+			"--owner-password", "x", "--db", dbURL}, &out)
+		if err == nil || !strings.Contains(err.Error(), "already exists") {
+			t.Errorf("duplicate owner: %v", err)
+		}
+		err = run(ctx, []string{"workspace", "create", "--name", "", "--owner-email", "a@b.c", "--owner-password", "x", "--db", dbURL}, &out)
+		if err == nil || !strings.Contains(err.Error(), "name") {
+			t.Errorf("empty name: %v", err)
+		}
+	})
+}
+
+func TestCLI_UnknownCommand(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"frobnicate"}, &out); err == nil || !strings.Contains(err.Error(), "Usage") {
+		t.Errorf("unknown command: %v", err)
+	}
+}

@@ -1,0 +1,255 @@
+// Package synth fills a workspace with synthetic clients and dialogs, fast,
+// for benchmarks and load tests: rows go in with multi-row INSERTs in large
+// transactions, bypassing the use cases (which would take hours for a million
+// dialogs). The data is shaped like real use: most dialogs completed and
+// rated, a share active, reasons and components spread over them.
+package synth
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/beseda/beseda/store"
+)
+
+// Spec says what to generate.
+type Spec struct {
+	WorkspaceID  int64
+	ChannelID    int64
+	UserIDs      []int64 // managers that create and take part in dialogs
+	TypeIDs      []int64
+	ReasonIDs    []int64
+	ComponentIDs []int64
+
+	Subscribers int // new clients
+	Dialogs     int // dialogs spread over the new clients
+	// ActiveShare is the share of clients (0..1) whose last dialog is active.
+	ActiveShare float64
+	// MessagesPerSubscriber adds that many messages to every new client's chat.
+	MessagesPerSubscriber int
+	// Start and End bound the creation times, spread evenly.
+	Start, End time.Time
+	Seed       uint64
+}
+
+// Result tells what was made.
+type Result struct {
+	FirstSubscriberID int64
+	Subscribers       int
+	Dialogs           int
+	Active            int
+}
+
+const batch = 500
+
+// Generate inserts the rows of spec into db. It must be the only writer of
+// the workspace while it runs: it relies on the ids of one multi-row INSERT
+// being consecutive, which holds when nothing else inserts at the same time.
+func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
+	if spec.Subscribers <= 0 || len(spec.UserIDs) == 0 || len(spec.TypeIDs) == 0 {
+		return Result{}, fmt.Errorf("synth: need subscribers, users and types")
+	}
+	if spec.End.IsZero() {
+		spec.End = time.Now().UTC()
+	}
+	if spec.Start.IsZero() {
+		spec.Start = spec.End.AddDate(0, -6, 0)
+	}
+	rng := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x5eed))
+	res := Result{Subscribers: spec.Subscribers, Dialogs: spec.Dialogs}
+	span := spec.End.Sub(spec.Start)
+
+	// Subscribers, in batches.
+	var firstID int64
+	prefix := fmt.Sprintf("synth-%d-", time.Now().UnixNano())
+	for done := 0; done < spec.Subscribers; {
+		n := min(batch, spec.Subscribers-done)
+		rows := make([]string, 0, n)
+		args := make([]any, 0, n*6)
+		for i := range n {
+			k := done + i
+			at := spec.Start.Add(span * time.Duration(k) / time.Duration(spec.Subscribers)).UnixMilli()
+			name := firstNames[k%len(firstNames)] + " " + lastNames[(k/len(firstNames))%len(lastNames)]
+			p := len(args)
+			rows = append(rows, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+6))
+			args = append(args, spec.WorkspaceID, spec.ChannelID, prefix+fmt.Sprint(k), name, strings.ToLower(name), at)
+		}
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			ids, err := tx.QueryIDs(ctx, `INSERT INTO subscribers (workspace_id, channel_id, external_id, name, name_key,
+				created_at, last_message_at) VALUES `+strings.Join(rows, ", ")+` RETURNING id`, args...)
+			if err != nil {
+				return err
+			}
+			if firstID == 0 {
+				firstID = minID(ids)
+			}
+			return nil
+		})
+		if err != nil {
+			return res, fmt.Errorf("synth subscribers: %w", err)
+		}
+		done += n
+	}
+	res.FirstSubscriberID = firstID
+
+	// Dialogs: each client gets Dialogs/Subscribers of them; only the last
+	// dialog of an "active" client is active, the rest completed or paused.
+	activeEvery := 0
+	if spec.ActiveShare > 0 {
+		activeEvery = max(1, int(1/spec.ActiveShare))
+	}
+	type dialogRow struct {
+		sub, created, completed int64
+		status                  string
+		typ, creator            int64
+		account, client         any
+		reason, component       int64
+	}
+	flush := func(rows []dialogRow) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		return db.Update(ctx, func(tx *store.Tx) error {
+			values := make([]string, 0, len(rows))
+			args := make([]any, 0, len(rows)*11)
+			for _, r := range rows {
+				p := len(args)
+				values = append(values, fmt.Sprintf("($%d, $%d, 'Synthetic case', $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
+					p+1, p+2, p+3, p+4, p+5, p+6, p+6, p+7, p+8, p+9, p+10))
+				var completed any
+				if r.completed > 0 {
+					completed = r.completed
+				}
+				args = append(args, spec.WorkspaceID, r.sub, r.typ, r.status, r.creator, r.created, completed,
+					r.account, r.client, r.client != nil)
+			}
+			ids, err := tx.QueryIDs(ctx, `INSERT INTO dialogs (workspace_id, subscriber_id, title, type_id, status,
+				created_by, created_at, updated_at, completed_at, account_rating, client_rating, rating_form_sent)
+				VALUES `+strings.Join(values, ", ")+` RETURNING id`, args...)
+			if err != nil {
+				return err
+			}
+			first := minID(ids)
+			var links, parts []string
+			var largs, pargs []any
+			var comps []string
+			var cargs []any
+			for i, r := range rows {
+				id := first + int64(i)
+				pargs = append(pargs, id, r.creator, r.created)
+				parts = append(parts, fmt.Sprintf("($%d, $%d, $%d)", len(pargs)-2, len(pargs)-1, len(pargs)))
+				if r.reason > 0 {
+					largs = append(largs, id, r.reason)
+					links = append(links, fmt.Sprintf("($%d, $%d)", len(largs)-1, len(largs)))
+				}
+				if r.component > 0 {
+					cargs = append(cargs, id, r.component)
+					comps = append(comps, fmt.Sprintf("($%d, $%d)", len(cargs)-1, len(cargs)))
+				}
+			}
+			if err := tx.Exec(ctx, `INSERT INTO dialog_participants (dialog_id, user_id, added_at) VALUES `+strings.Join(parts, ", "), pargs...); err != nil {
+				return err
+			}
+			if len(links) > 0 {
+				if err := tx.Exec(ctx, `INSERT INTO dialog_reason_links (dialog_id, reason_id) VALUES `+strings.Join(links, ", "), largs...); err != nil {
+					return err
+				}
+			}
+			if len(comps) > 0 {
+				if err := tx.Exec(ctx, `INSERT INTO dialog_component_links (dialog_id, component_id) VALUES `+strings.Join(comps, ", "), cargs...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	var pending []dialogRow
+	for k := 0; k < spec.Dialogs; k++ {
+		subIndex := k % spec.Subscribers
+		round := k / spec.Subscribers
+		lastRound := (spec.Dialogs-1-subIndex)/spec.Subscribers == round
+		created := spec.Start.Add(span * time.Duration(k) / time.Duration(spec.Dialogs))
+		r := dialogRow{sub: firstID + int64(subIndex), created: created.UnixMilli(),
+			typ: spec.TypeIDs[rng.IntN(len(spec.TypeIDs))], creator: spec.UserIDs[rng.IntN(len(spec.UserIDs))]}
+		switch {
+		case lastRound && activeEvery > 0 && subIndex%activeEvery == 0:
+			r.status = "active"
+			res.Active++
+		case rng.IntN(10) == 0:
+			r.status = "paused"
+		default:
+			r.status = "completed"
+			r.completed = created.Add(time.Duration(5+rng.IntN(600)) * time.Minute).UnixMilli()
+			if rng.IntN(3) > 0 {
+				r.account = 1 + rng.IntN(3)
+			}
+			if rng.IntN(2) == 0 {
+				r.client = 1 + rng.IntN(3)
+			}
+		}
+		if len(spec.ReasonIDs) > 0 && rng.IntN(2) == 0 {
+			r.reason = spec.ReasonIDs[rng.IntN(len(spec.ReasonIDs))]
+		}
+		if len(spec.ComponentIDs) > 0 && rng.IntN(2) == 0 {
+			r.component = spec.ComponentIDs[rng.IntN(len(spec.ComponentIDs))]
+		}
+		pending = append(pending, r)
+		if len(pending) == batch {
+			if err := flush(pending); err != nil {
+				return res, fmt.Errorf("synth dialogs: %w", err)
+			}
+			pending = pending[:0]
+		}
+	}
+	if err := flush(pending); err != nil {
+		return res, fmt.Errorf("synth dialogs: %w", err)
+	}
+
+	// Chat history.
+	if spec.MessagesPerSubscriber > 0 {
+		for s := 0; s < spec.Subscribers; s += batch / 2 {
+			n := min(batch/2, spec.Subscribers-s)
+			err := db.Update(ctx, func(tx *store.Tx) error {
+				var values []string
+				var args []any
+				for i := range n {
+					sub := firstID + int64(s+i)
+					for m := range spec.MessagesPerSubscriber {
+						dir, src := "in", "client"
+						if m%2 == 1 {
+							dir, src = "out", "manager"
+						}
+						at := spec.Start.Add(span * time.Duration(s+i) / time.Duration(spec.Subscribers)).Add(time.Duration(m) * time.Minute)
+						p := len(args)
+						values = append(values, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, 'sent', $%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+7))
+						args = append(args, spec.WorkspaceID, sub, spec.ChannelID, dir, src, sampleTexts[(s+i+m)%len(sampleTexts)], at.UnixMilli())
+					}
+				}
+				return tx.Exec(ctx, `INSERT INTO messages (workspace_id, subscriber_id, channel_id, direction, source, text, status, created_at)
+					VALUES `+strings.Join(values, ", "), args...)
+			})
+			if err != nil {
+				return res, fmt.Errorf("synth messages: %w", err)
+			}
+		}
+	}
+	return res, nil
+}
+
+func minID(ids []int64) int64 {
+	m := ids[0]
+	for _, id := range ids {
+		m = min(m, id)
+	}
+	return m
+}
+
+var firstNames = []string{"Anna", "Boris", "Chen", "Dana", "Egor", "Fatima", "Gleb", "Hana", "Ivan", "Julia",
+	"Kirill", "Lena", "Maxim", "Nina", "Oleg", "Polina", "Roman", "Sofia", "Timur", "Ulyana", "Vera", "Yuri", "Zoe"}
+var lastNames = []string{"Petrova", "Ivanov", "Wei", "Smith", "Kuznetsov", "Sidorova", "Novak", "Garcia",
+	"Popov", "Sokolova", "Lebedev", "Kozlova", "Morozov", "Volkova", "Pavlov", "Fedorova", "Orlov", "Kim"}
+var sampleTexts = []string{"Hello, I have a question about my order.", "Thanks, that helped!",
+	"The form does not submit.", "When will the refund arrive?", "Can you check my account?", "Sure, one moment please."}
