@@ -16,13 +16,14 @@ const (
 	EINTERNAL     = "internal"
 
 	// Conflicts named by the rules of SPEC.md.
-	EACTIVEDIALOG      = "active_dialog_exists" // C3, S2
-	EINVALIDTRANSITION = "invalid_transition"   // S1
-	EDIALOGCOMPLETED   = "dialog_completed"     // S1
-	EDIALOGNOTACTIVE   = "dialog_not_active"    // W1
-	EGENERALCHATLOCKED = "general_chat_locked"  // W2
-	ELASTTYPE          = "last_dialog_type"     // P1: the last type cannot be removed
-	ENAMETAKEN         = "name_taken"           // a settings item or user email already exists
+	EACTIVEDIALOG      = "active_dialog_exists"   // C3, S2
+	EINVALIDTRANSITION = "invalid_transition"     // S1
+	EDIALOGCOMPLETED   = "dialog_completed"       // S1
+	EDIALOGNOTACTIVE   = "dialog_not_active"      // W1
+	EGENERALCHATLOCKED = "general_chat_locked"    // W2
+	ELASTTYPE          = "last_dialog_type"       // P1: the last type cannot be removed
+	ENAMETAKEN         = "name_taken"             // a settings item or user email already exists
+	EIDEMPOTENCY       = "idempotency_key_reused" // the key was used for a different message
 )
 
 // Error is the domain's error: a code from the list above and a message that

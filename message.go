@@ -76,10 +76,19 @@ type Message struct {
 	Reason       string        `json:"reason,omitempty"` // why failed or dropped
 	CreatedAt    time.Time     `json:"created_at"`
 	SentAt       *time.Time    `json:"sent_at,omitempty"`
+
+	// Delivery bookkeeping.
+	IdempotencyKey string     `json:"idempotency_key,omitempty"`
+	BroadcastID    *int64     `json:"broadcast_id,omitempty"`
+	Attempts       int        `json:"attempts,omitempty"`        // failed sends so far
+	NextAttemptAt  *time.Time `json:"next_attempt_at,omitempty"` // when a retry is due
+	SendingAt      *time.Time `json:"-"`                         // a send to the messenger is in flight
+	ExternalID     string     `json:"-"`                         // the messenger's id of the message
 }
 
 // MessageFilter selects messages of one chat. Pages are in chronological
-// order: BeforeID gives the page of older messages, AfterID of newer ones.
+// order: by default the newest messages, or those before BeforeID; with
+// Forward, those after AfterID.
 type MessageFilter struct {
 	WorkspaceID     int64
 	SubscriberID    int64
@@ -87,6 +96,7 @@ type MessageFilter struct {
 	VisibleToClient bool   // only what the client can see: theirs and delivered ones
 	BeforeID        int64
 	AfterID         int64
+	Forward         bool // page forwards from AfterID (0: from the first message)
 	Limit           int
 }
 

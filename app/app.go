@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
+	"maps"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -25,6 +26,11 @@ type Config struct {
 	BcryptCost int
 	// TokenTTL is how long an API token from Login stays valid.
 	TokenTTL time.Duration
+
+	// Senders deliver to the messengers, by channel kind.
+	Senders map[beseda.ChannelKind]Sender
+	// Pacing overrides DefaultPacing per channel kind.
+	Pacing map[beseda.ChannelKind]Pacing
 }
 
 // App runs the use cases.
@@ -34,6 +40,8 @@ type App struct {
 	random io.Reader
 	log    *slog.Logger
 	cfg    Config
+	jobs   Jobs
+	pacers pacers
 }
 
 // New returns the use cases working on db.
@@ -53,7 +61,11 @@ func New(db *store.DB, cfg Config) *App {
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = 30 * 24 * time.Hour
 	}
-	return &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg}
+	pacing := maps.Clone(DefaultPacing)
+	maps.Copy(pacing, cfg.Pacing)
+	cfg.Pacing = pacing
+	return &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
+		pacers: pacers{byChannel: map[int64]*pacer{}}}
 }
 
 // DB returns the store the use cases work on.

@@ -210,6 +210,11 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 		beseda.EventData{From: string(from), To: string(to)}); err != nil {
 		return err
 	}
+	if beseda.ReleasesHeld(from, to) {
+		if err := a.releaseHeld(ctx, tx, sub); err != nil {
+			return err
+		}
+	}
 	if to == beseda.DialogCompleted {
 		now := a.now()
 		d.CompletedAt = &now

@@ -45,7 +45,7 @@ func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscribe
 		if err != nil {
 			return err
 		}
-		return a.send(ctx, tx, sub, m)
+		return a.produce(ctx, tx, sub, m)
 	})
 	return m, err
 }
@@ -62,7 +62,7 @@ func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogI
 		if m, err = a.managerMessage(sub, &d.ID, actor, text); err != nil {
 			return err
 		}
-		return a.send(ctx, tx, sub, m)
+		return a.produce(ctx, tx, sub, m)
 	})
 	return m, err
 }
@@ -77,29 +77,14 @@ func (a *App) managerMessage(sub *beseda.Subscriber, dialogID *int64, actor *bes
 		Text: text, CreatedAt: a.now()}, nil
 }
 
-// send stores an outgoing message in the subscriber's chat, deciding its fate
-// with the automation gate (G1) against the dialog status read under the
-// subscriber's lock, which the caller holds (G3).
-func (a *App) send(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, m *beseda.Message) error {
-	m.Status, m.Reason = beseda.Gate(m.Source, sub.ActiveDialogID != nil)
-	if m.Status == beseda.MessagePending && sub.ChannelKind == beseda.ChannelWeb {
-		// The web chat has no remote side to hand the message to: once stored,
-		// the client's widget fetches it.
-		m.Status, m.SentAt = beseda.MessageSent, &m.CreatedAt
-	}
-	if err := tx.CreateMessage(ctx, m); err != nil {
-		return err
-	}
-	return tx.TouchSubscriber(ctx, sub.ID, m.CreatedAt, false)
-}
-
 // Inbound is a message from a client as a channel received it.
 type Inbound struct {
 	Text string
 }
 
 // ReceiveMessage stores a client's message: it goes into the active dialog if
-// there is one, else into the general chat (W4).
+// there is one, else into the general chat (W4). A smart answer whose keyword
+// the message contains replies through the gate (dropped during a dialog).
 func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inbound) (*beseda.Message, error) {
 	text, err := beseda.CleanText(in.Text, sub.ChannelKind.MaxTextLength())
 	if err != nil {
@@ -118,7 +103,10 @@ func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inb
 		if err := tx.CreateMessage(ctx, m); err != nil {
 			return err
 		}
-		return tx.TouchSubscriber(ctx, locked.ID, now, true)
+		if err := tx.TouchSubscriber(ctx, locked.ID, now, true); err != nil {
+			return err
+		}
+		return a.smartAnswer(ctx, tx, locked, text)
 	})
 	return m, err
 }

@@ -64,10 +64,11 @@ func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, erro
 }
 
 // VisitorMessages returns what the client sees of their chat: their own
-// messages and those delivered to them, in order.
-func (a *App) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, afterID int64, limit int) ([]*beseda.Message, error) {
+// messages and those delivered to them, in order — the latest ones, or with
+// forward those after afterID.
+func (a *App) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, afterID int64, forward bool, limit int) ([]*beseda.Message, error) {
 	return a.db.FindMessages(ctx, beseda.MessageFilter{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
-		VisibleToClient: true, AfterID: afterID, Limit: limit})
+		VisibleToClient: true, AfterID: afterID, Forward: forward, Limit: limit})
 }
 
 // ReceivePostback handles a client's tap on a button: the tap becomes a

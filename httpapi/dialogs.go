@@ -45,7 +45,7 @@ func (h *Handler) listDialogs(w http.ResponseWriter, r *http.Request, actor *bes
 	} else if mine {
 		f.ParticipantID = &actor.ID
 	}
-	if f.BeforeID, _, err = queryInt64(r, "before"); err != nil {
+	if f.BeforeID, _, err = queryCursor(r, "before"); err != nil {
 		Error(w, r, err)
 		return
 	}

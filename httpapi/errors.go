@@ -22,6 +22,7 @@ var statusByCode = map[string]int{
 	beseda.EGENERALCHATLOCKED: http.StatusConflict,
 	beseda.ELASTTYPE:          http.StatusConflict,
 	beseda.ENAMETAKEN:         http.StatusConflict,
+	beseda.EIDEMPOTENCY:       http.StatusConflict,
 	beseda.EINTERNAL:          http.StatusInternalServerError,
 }
 

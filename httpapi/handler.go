@@ -53,6 +53,16 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"GET /api/v1/dialogs/{id}/messages", h.listDialogMessages},
 		{"POST /api/v1/dialogs/{id}/messages", h.postDialogMessage},
 		{"GET /api/v1/dialogs/{id}/events", h.dialogEvents},
+
+		{"POST /api/v1/outbound", h.outbound},
+		{"POST /api/v1/broadcasts", h.createBroadcast},
+		{"GET /api/v1/broadcasts/{id}", h.getBroadcast},
+		{"GET /api/v1/funnels", h.listFunnels},
+		{"POST /api/v1/funnels", h.createFunnel},
+		{"POST /api/v1/funnels/{id}/subscribers", h.enroll},
+		{"GET /api/v1/smart-answers", h.listSmartAnswers},
+		{"POST /api/v1/smart-answers", h.createSmartAnswer},
+		{"DELETE /api/v1/smart-answers/{id}", h.deleteSmartAnswer},
 	}
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))

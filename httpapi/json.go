@@ -90,13 +90,23 @@ func jsonKind(e *json.UnmarshalTypeError) string {
 
 // queryInt64 reads an optional positive integer query parameter.
 func queryInt64(r *http.Request, name string) (int64, bool, error) {
+	n, ok, err := queryCursor(r, name)
+	if ok && n == 0 {
+		return 0, false, beseda.Errorf(beseda.EINVALID, "query parameter %s must be a positive integer", name)
+	}
+	return n, ok, err
+}
+
+// queryCursor reads an optional non-negative integer query parameter, such as
+// a paging cursor where 0 means "from the start".
+func queryCursor(r *http.Request, name string) (int64, bool, error) {
 	s := r.URL.Query().Get(name)
 	if s == "" {
 		return 0, false, nil
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, false, beseda.Errorf(beseda.EINVALID, "query parameter %s must be a positive integer", name)
+	if err != nil || n < 0 {
+		return 0, false, beseda.Errorf(beseda.EINVALID, "query parameter %s must be a non-negative integer", name)
 	}
 	return n, true, nil
 }

@@ -10,10 +10,10 @@ import (
 func messagePage(r *http.Request) (beseda.MessageFilter, error) {
 	var f beseda.MessageFilter
 	var err error
-	if f.BeforeID, _, err = queryInt64(r, "before"); err != nil {
+	if f.BeforeID, _, err = queryCursor(r, "before"); err != nil {
 		return f, err
 	}
-	if f.AfterID, _, err = queryInt64(r, "after"); err != nil {
+	if f.AfterID, f.Forward, err = queryCursor(r, "after"); err != nil {
 		return f, err
 	}
 	limit, _, err := queryInt64(r, "limit")

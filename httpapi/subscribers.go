@@ -13,7 +13,7 @@ func (h *Handler) listSubscribers(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	offset, _, err := queryInt64(r, "offset")
+	offset, _, err := queryCursor(r, "offset")
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -85,3 +85,15 @@ func (r reader) FindChannelByKey(ctx context.Context, key string) (*beseda.Chann
 	}
 	return c, nil
 }
+
+// FindChannel finds a channel of any workspace by id, for background work
+// that already holds the id. Returns ENOTFOUND.
+func (r reader) FindChannel(ctx context.Context, id int64) (*beseda.Channel, error) {
+	c, err := scanChannel(r.q.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels c WHERE c.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.NotFound("channel")
+	} else if err != nil {
+		return nil, fmt.Errorf("find channel: %w", err)
+	}
+	return c, nil
+}

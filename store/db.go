@@ -270,6 +270,13 @@ func fromNullID(v sql.NullInt64) *int64 {
 	return &v.Int64
 }
 
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func nullID(id *int64) any {
 	if id == nil {
 		return nil

@@ -13,17 +13,22 @@ import (
 )
 
 const messageColumns = `m.id, m.workspace_id, m.subscriber_id, m.channel_id, m.dialog_id, m.direction, m.source,
-	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at`
+	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at,
+	m.idempotency_key, m.broadcast_id, m.attempts, m.next_attempt_at, m.sending_at, m.external_id`
 
 func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	var m beseda.Message
-	var dialogID, authorID, sent sql.NullInt64
+	var dialogID, authorID, sent, broadcastID, nextAttempt, sending sql.NullInt64
 	var direction, source, buttons, status string
+	var idemKey, externalID sql.NullString
 	var created int64
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID, &m.ChannelID, &dialogID, &direction, &source,
-		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent); err != nil {
+		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent,
+		&idemKey, &broadcastID, &m.Attempts, &nextAttempt, &sending, &externalID); err != nil {
 		return nil, err
 	}
+	m.IdempotencyKey, m.ExternalID, m.BroadcastID = idemKey.String, externalID.String, fromNullID(broadcastID)
+	m.NextAttemptAt, m.SendingAt = fromNullMS(nextAttempt), fromNullMS(sending)
 	m.DialogID, m.AuthorID = fromNullID(dialogID), fromNullID(authorID)
 	m.Direction, m.Source, m.Status = beseda.Direction(direction), beseda.Source(source), beseda.MessageStatus(status)
 	m.CreatedAt, m.SentAt = fromMS(created), fromNullMS(sent)
@@ -52,10 +57,11 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *beseda.Message) error {
 	}
 	err = tx.q.QueryRowContext(ctx, `
 		INSERT INTO messages (workspace_id, subscriber_id, channel_id, dialog_id, direction, source, author_id,
-			text, buttons, status, reason, created_at, sent_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 		m.WorkspaceID, m.SubscriberID, m.ChannelID, nullID(m.DialogID), string(m.Direction), string(m.Source),
-		nullID(m.AuthorID), m.Text, buttons, string(m.Status), m.Reason, ms(m.CreatedAt), nullMS(m.SentAt)).Scan(&m.ID)
+		nullID(m.AuthorID), m.Text, buttons, string(m.Status), m.Reason, ms(m.CreatedAt), nullMS(m.SentAt),
+		nullString(m.IdempotencyKey), nullID(m.BroadcastID)).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("create message: %w", err)
 	}
@@ -93,7 +99,7 @@ func (r reader) FindMessages(ctx context.Context, f beseda.MessageFilter) ([]*be
 		where = append(where, "(m.direction = 'in' OR m.status = 'sent')")
 	}
 	order := "DESC"
-	if f.AfterID > 0 {
+	if f.Forward || f.AfterID > 0 {
 		args = append(args, f.AfterID)
 		where = append(where, fmt.Sprintf("m.id > $%d", len(args)))
 		order = "ASC"

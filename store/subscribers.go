@@ -87,14 +87,46 @@ func (r reader) FindSubscriberByExternalID(ctx context.Context, channelID int64,
 // depends on takes this lock first, so that such changes for one subscriber
 // happen one after another (C3, G3). Returns ENOTFOUND.
 func (tx *Tx) LockSubscriber(ctx context.Context, workspaceID, id int64) (*beseda.Subscriber, error) {
-	s, err := scanSubscriber(tx.q.QueryRowContext(ctx,
-		subscriberSelect+` WHERE s.id = $1 AND s.workspace_id = $2`+tx.forUpdate("s"), id, workspaceID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, beseda.NotFound("subscriber")
-	} else if err != nil {
+	subs, err := tx.lockSubscribers(ctx, `s.id = $1 AND s.workspace_id = $2`, id, workspaceID)
+	if err != nil {
 		return nil, fmt.Errorf("lock subscriber: %w", err)
 	}
-	return s, nil
+	if len(subs) == 0 {
+		return nil, beseda.NotFound("subscriber")
+	}
+	return subs[0], nil
+}
+
+// lockSubscribers locks the rows matching where, in id order so that
+// concurrent lockers cannot deadlock, and then reads them. The read is a
+// statement of its own on purpose: on PostgreSQL a statement that waited for a
+// row lock still sees the other tables (here: the active dialog) as they were
+// when it started, before the transaction it waited for committed.
+func (tx *Tx) lockSubscribers(ctx context.Context, where string, args ...any) ([]*beseda.Subscriber, error) {
+	if tx.dialect == Postgres {
+		rows, err := tx.q.QueryContext(ctx, `SELECT s.id FROM subscribers s WHERE `+where+` ORDER BY s.id FOR UPDATE`, args...)
+		if err != nil {
+			return nil, err
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.q.QueryContext(ctx, subscriberSelect+` WHERE `+where+` ORDER BY s.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*beseda.Subscriber
+	for rows.Next() {
+		s, err := scanSubscriber(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // FindSubscribers returns subscribers of a workspace, most recently active

@@ -90,12 +90,12 @@ type visibleMessage struct {
 }
 
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
-	after, err := queryID(r, "after")
+	after, forward, err := queryID(r, "after")
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	msgs, err := h.app.VisitorMessages(r.Context(), sub, after, 200)
+	msgs, err := h.app.VisitorMessages(r.Context(), sub, after, forward, 200)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

@@ -12,8 +12,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
@@ -24,12 +26,14 @@ import (
 const usage = `Beseda: support dialogs inside client chats.
 
 Usage:
-  beseda serve [--addr HOST:PORT] [--db URL] [--public-url URL] [--demo]
+  beseda serve [--addr HOST:PORT] [--db URL] [--public-url URL] [--pace KIND=RATE[/PER_CHAT],...] [--demo]
   beseda workspace create --name N --owner-email E --owner-password P [--owner-name N] [--locale en|ru] [--db URL]
 
 The database URL is sqlite:PATH (or a bare path) or postgres://…; the default
 is sqlite:beseda.db in the working directory. Flags have environment
-equivalents: BESEDA_ADDR, BESEDA_DB, BESEDA_PUBLIC_URL, BESEDA_LOG_LEVEL.
+equivalents: BESEDA_ADDR, BESEDA_DB, BESEDA_PUBLIC_URL, BESEDA_PACE, BESEDA_LOG_LEVEL.
+--pace sets delivery speed per channel kind, e.g. web=2000,telegram=30/1s
+(messages per second, and at most one message per interval to one chat).
 `
 
 func main() {
@@ -77,7 +81,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.DB, "db", env("BESEDA_DB", store.DefaultURL), "database URL")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BESEDA_PUBLIC_URL", ""), "address clients and messengers reach this server at")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed an empty database with demo data")
+	pace := fs.String("pace", env("BESEDA_PACE", ""), "delivery pace per channel kind: web=2000,telegram=30/1s")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if cfg.Pacing, err = parsePace(*pace); err != nil {
 		return err
 	}
 	srv, err := server.New(ctx, cfg)
@@ -156,4 +165,34 @@ func createWorkspace(ctx context.Context, args []string, stdout io.Writer) error
 	}
 	fmt.Fprintf(stdout, "workspace %d %q created; owner %s (user %d)\n", ws.ID, ws.Name, owner.Email, owner.ID)
 	return nil
+}
+
+// parsePace reads "web=2000,telegram=30/1s": messages per second per channel
+// kind, and optionally the least time between two messages to one chat.
+func parsePace(s string) (map[beseda.ChannelKind]app.Pacing, error) {
+	out := map[beseda.ChannelKind]app.Pacing{}
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		kind, value, ok := strings.Cut(item, "=")
+		if !ok || !beseda.ChannelKind(kind).Valid() {
+			return nil, fmt.Errorf("--pace: %q is not KIND=RATE[/PER_CHAT] with a kind of web, telegram, messenger", item)
+		}
+		rate, perChat, _ := strings.Cut(value, "/")
+		p := app.DefaultPacing[beseda.ChannelKind(kind)]
+		n, err := strconv.ParseFloat(rate, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("--pace: %q: the rate must be a positive number", item)
+		}
+		p.PerSecond = n
+		if perChat != "" {
+			if p.PerChat, err = time.ParseDuration(perChat); err != nil || p.PerChat < 0 {
+				return nil, fmt.Errorf("--pace: %q: the per-chat interval must be a duration like 1s", item)
+			}
+		}
+		out[beseda.ChannelKind(kind)] = p
+	}
+	return out, nil
 }

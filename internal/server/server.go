@@ -17,6 +17,7 @@ import (
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/jobs"
 	"github.com/beseda/beseda/store"
 )
 
@@ -26,6 +27,9 @@ type Config struct {
 	DB        string // database URL, default store.DefaultURL
 	PublicURL string // address clients and messengers reach the server at
 	Demo      bool   // seed an empty database with demo data
+
+	// Pacing overrides the delivery pace per channel kind.
+	Pacing map[beseda.ChannelKind]app.Pacing
 
 	Logger     *slog.Logger
 	Clock      beseda.Clock
@@ -37,6 +41,7 @@ type Server struct {
 	cfg     Config
 	DB      *store.DB
 	App     *app.App
+	Jobs    *jobs.Runner
 	Handler http.Handler
 	log     *slog.Logger
 }
@@ -53,8 +58,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost})
-	s := &Server{cfg: cfg, DB: db, App: a, log: cfg.Logger}
+	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost, Pacing: cfg.Pacing})
+	runner, err := jobs.New(ctx, db, a, jobs.Config{Logger: cfg.Logger})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, log: cfg.Logger}
 	if cfg.Demo {
 		if err := a.SeedDemo(ctx); err != nil {
 			db.Close()
@@ -70,10 +80,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Serve answers requests on l until ctx is done, then shuts down gracefully:
-// it stops accepting, lets requests in flight finish (up to 10 s), and closes
-// the database.
+// Serve starts the background jobs and answers requests on l until ctx is
+// done, then shuts down gracefully: it stops accepting, lets requests in
+// flight and running jobs finish (up to 10 s each), and closes the database.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	if err := s.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		s.DB.Close()
+		return fmt.Errorf("start jobs: %w", err)
+	}
 	srv := &http.Server{
 		Handler:           s.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -83,18 +97,22 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
+	var err error
 	select {
-	case err := <-errc:
-		s.DB.Close()
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
+		s.log.Info("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = srv.Shutdown(shutdownCtx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = srv.Close()
+		}
 	}
-	s.log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	err := srv.Shutdown(shutdownCtx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = srv.Close()
+	if jerr := s.Jobs.Stop(stopCtx); jerr != nil {
+		s.log.Warn("jobs did not stop cleanly", "err", jerr)
 	}
 	return errors.Join(err, s.DB.Close())
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Client calls a test server's API as one signed-in manager (or anonymously).
@@ -127,3 +128,16 @@ func (c *Client) WantError(method, path string, body any, status int, code strin
 
 // Path formats a path: Path("/api/v1/dialogs/%d", id).
 func Path(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// Eventually polls cond every 20 ms until it holds or timeout passes, and
+// fails the test then.
+func Eventually(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("after %v: %s", timeout, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -66,7 +66,8 @@
   function poll() {
     if (polling) return Promise.resolve();
     polling = true;
-    return api("GET", "/messages?after=" + lastID).then(function (msgs) {
+    // The first load shows the latest messages; later polls ask for newer ones.
+    return api("GET", lastID ? "/messages?after=" + lastID : "/messages").then(function (msgs) {
       msgs.forEach(function (m) { render(m); lastID = Math.max(lastID, m.id); });
       showError(null);
     }).catch(function (err) {

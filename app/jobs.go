@@ -1,0 +1,23 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/beseda/beseda/store"
+)
+
+// Jobs queues background work in the transaction of the change that needs
+// it, so that the work exists exactly when the change commits. jobs/
+// implements it with River.
+type Jobs interface {
+	// Deliver queues the delivery of a channel's pending messages.
+	Deliver(ctx context.Context, tx *store.Tx, channelID int64) error
+	// ProduceBroadcast queues the production of a broadcast's messages.
+	ProduceBroadcast(ctx context.Context, tx *store.Tx, broadcastID int64) error
+	// FunnelStep queues a funnel step for a client at its due time.
+	FunnelStep(ctx context.Context, tx *store.Tx, enrollmentID int64, position int, at time.Time) error
+}
+
+// SetJobs connects the background work; the server does it once at start.
+func (a *App) SetJobs(j Jobs) { a.jobs = j }

@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
+)
+
+// produce stores one outgoing message in a client's chat. The automation gate
+// decides its fate (G1) against the dialog status read under the client's
+// lock, which the caller holds — so the decision and any status change of the
+// client's dialogs are atomic (G3). Every producer comes through here or
+// through produceBatch.
+func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, m *beseda.Message) error {
+	m.Status, m.Reason = beseda.Gate(m.Source, sub.ActiveDialogID != nil)
+	if m.Status == beseda.MessagePending && sub.ChannelKind == beseda.ChannelWeb {
+		// A web-chat message is delivered once stored, unless older messages
+		// of the client still wait: then it queues behind them.
+		waiting, err := tx.HasPending(ctx, sub.ID)
+		if err != nil {
+			return err
+		}
+		if !waiting {
+			m.Status, m.SentAt = beseda.MessageSent, &m.CreatedAt
+		}
+	}
+	if err := tx.CreateMessage(ctx, m); err != nil {
+		return err
+	}
+	if err := tx.TouchSubscriber(ctx, sub.ID, m.CreatedAt, false); err != nil {
+		return err
+	}
+	if m.Status == beseda.MessagePending {
+		return a.queueDelivery(ctx, tx, m.ChannelID)
+	}
+	return nil
+}
+
+// produceBatch is produce for many clients at once (broadcasts): one query to
+// see whose queues are busy, one insert. The clients are locked by the caller.
+func (a *App) produceBatch(ctx context.Context, tx *store.Tx, subs []*beseda.Subscriber, msgs []*beseda.Message) error {
+	var webIDs []int64
+	for _, s := range subs {
+		if s.ChannelKind == beseda.ChannelWeb {
+			webIDs = append(webIDs, s.ID)
+		}
+	}
+	waiting, err := tx.SubscribersWithPending(ctx, webIDs)
+	if err != nil {
+		return err
+	}
+	channels := map[int64]bool{}
+	ids := make([]int64, len(subs))
+	for i, s := range subs {
+		m := msgs[i]
+		ids[i] = s.ID
+		m.Status, m.Reason = beseda.Gate(m.Source, s.ActiveDialogID != nil)
+		if m.Status == beseda.MessagePending && s.ChannelKind == beseda.ChannelWeb && !waiting[s.ID] {
+			m.Status, m.SentAt = beseda.MessageSent, &m.CreatedAt
+		}
+		if m.Status == beseda.MessagePending {
+			channels[m.ChannelID] = true
+		}
+	}
+	if err := tx.CreateMessages(ctx, msgs); err != nil {
+		return err
+	}
+	if err := tx.TouchSubscribers(ctx, ids, a.now()); err != nil {
+		return err
+	}
+	for ch := range channels {
+		if err := a.queueDelivery(ctx, tx, ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queueDelivery makes sure a deliver job will see the channel's new pending
+// messages (see store.MarkDeliveryDue).
+func (a *App) queueDelivery(ctx context.Context, tx *store.Tx, channelID int64) error {
+	fresh, err := tx.MarkDeliveryDue(ctx, channelID, a.now().Add(deliveryGrace))
+	if err != nil || !fresh {
+		return err
+	}
+	return a.jobs.Deliver(ctx, tx, channelID)
+}
+
+// releaseHeld hands a client's held automation back to delivery, in the order
+// it was produced, when their active dialog ends (G2). It runs in the
+// transaction of the status change.
+func (a *App) releaseHeld(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber) error {
+	n, err := tx.ReleaseHeld(ctx, sub.ID)
+	if err != nil || n == 0 {
+		return err
+	}
+	a.log.Info("held messages released", "workspace", sub.WorkspaceID, "subscriber", sub.ID, "count", n)
+	return a.queueDelivery(ctx, tx, sub.ChannelID)
+}
+
+// deliveryGrace is how long a freshly queued deliver job may take to start
+// before the sweep considers it lost.
+const deliveryGrace = 30 * time.Second

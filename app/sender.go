@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/beseda/beseda"
+)
+
+// Sender hands a message to a messenger (Telegram, Messenger). The web chat
+// needs none: a stored message is what its widget fetches.
+type Sender interface {
+	// Send delivers m to the client and returns the messenger's id of it.
+	// Failures are *SendError when the sender can tell what kind they are.
+	Send(ctx context.Context, ch *beseda.Channel, sub *beseda.Subscriber, m *beseda.Message) (externalID string, err error)
+}
+
+// SendError is a failed send, classified for the retry policy.
+type SendError struct {
+	Reason     string        // short and safe to show on the failed message
+	Permanent  bool          // retrying cannot help (blocked bot, bad request, closed window)
+	RetryAfter time.Duration // the messenger asked to wait this long (rate limit)
+	Err        error
+}
+
+func (e *SendError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", e.Reason, e.Err)
+	}
+	return e.Reason
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+// Pacing is how fast a channel may send: at most PerSecond messages per
+// second in all, and one message per PerChat to one client.
+type Pacing struct {
+	PerSecond float64
+	PerChat   time.Duration
+}
+
+// DefaultPacing follows the messengers' published limits: Telegram allows
+// about 30 messages per second per bot and one per second per chat; the
+// Messenger Platform is paced like a bot. The web chat has no remote side;
+// its pace only keeps a release from monopolising the database.
+var DefaultPacing = map[beseda.ChannelKind]Pacing{
+	beseda.ChannelWeb:       {PerSecond: 2000},
+	beseda.ChannelTelegram:  {PerSecond: 30, PerChat: time.Second},
+	beseda.ChannelMessenger: {PerSecond: 40},
+}

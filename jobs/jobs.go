@@ -1,0 +1,149 @@
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/store"
+)
+
+// Config tunes the runner; zero values take defaults.
+type Config struct {
+	Logger *slog.Logger
+	// Workers is how many jobs run at once in this process.
+	Workers int
+	// SweepInterval is how often lost deliveries are looked for.
+	SweepInterval time.Duration
+}
+
+// Runner inserts and works Beseda's jobs.
+type Runner struct {
+	client   *river.Client[*sql.Tx]
+	app      *app.App
+	db       *store.DB
+	instance string // this process, in delivery lease holders
+	listener *pgxpool.Pool
+}
+
+// workBudget bounds one run of a long job; it then yields (snoozes) so that
+// other jobs get a turn and a shutdown is never held up for long.
+const workBudget = 10 * time.Second
+
+// New builds the runner for a and connects it as a's Jobs.
+func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = 20
+	}
+	if cfg.SweepInterval == 0 {
+		cfg.SweepInterval = 2 * time.Second
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	r := &Runner{app: a, db: db, instance: hex.EncodeToString(b)}
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &deliverWorker{r: r})
+	river.AddWorker(workers, &sweepWorker{r: r})
+	river.AddWorker(workers, &broadcastWorker{r: r})
+	river.AddWorker(workers, &funnelStepWorker{r: r})
+
+	riverCfg := &river.Config{
+		Logger:  slog.New(levelAtLeast{cfg.Logger.Handler(), slog.LevelWarn}),
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+		JobTimeout:           2 * time.Minute,
+		RescueStuckJobsAfter: 5 * time.Minute,
+	}
+	var err error
+	if db.Dialect() == store.Postgres {
+		// LISTEN/NOTIFY wakes workers as soon as a job is inserted, in any process.
+		if r.listener, err = pgxpool.New(ctx, db.URL()); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		r.client, err = river.NewClient(riverdatabasesql.NewWithPgxListener(db.WriteDB(), r.listener), riverCfg)
+	} else {
+		riverCfg.FetchCooldown = 20 * time.Millisecond
+		riverCfg.FetchPollInterval = 100 * time.Millisecond
+		r.client, err = river.NewClient(riversqlite.New(db.WriteDB()), riverCfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	a.SetJobs(r)
+	return r, nil
+}
+
+// Start begins working jobs. On SQLite (one process) it first frees the
+// delivery leases a previous run of this process left behind. It sweeps for
+// lost deliveries at once rather than waiting for the periodic sweep, which
+// only runs once this process is River's leader (after a crash, when the dead
+// leader's term runs out).
+func (r *Runner) Start(ctx context.Context) error {
+	if r.db.Dialect() == store.SQLite {
+		if err := r.app.ResetDeliveryLeases(ctx); err != nil {
+			return err
+		}
+	}
+	if err := r.client.Start(ctx); err != nil {
+		return err
+	}
+	_, err := r.app.SweepDeliveries(ctx)
+	return err
+}
+
+// Stop lets running jobs finish (they yield within workBudget) and stops.
+func (r *Runner) Stop(ctx context.Context) error {
+	err := r.client.Stop(ctx)
+	if r.listener != nil {
+		r.listener.Close()
+	}
+	return err
+}
+
+// Deliver implements app.Jobs.
+func (r *Runner) Deliver(ctx context.Context, tx *store.Tx, channelID int64) error {
+	_, err := r.client.InsertTx(ctx, tx.SQL(), deliverArgs{ChannelID: channelID}, nil)
+	return err
+}
+
+// ProduceBroadcast implements app.Jobs.
+func (r *Runner) ProduceBroadcast(ctx context.Context, tx *store.Tx, broadcastID int64) error {
+	_, err := r.client.InsertTx(ctx, tx.SQL(), broadcastArgs{BroadcastID: broadcastID}, nil)
+	return err
+}
+
+// FunnelStep implements app.Jobs.
+func (r *Runner) FunnelStep(ctx context.Context, tx *store.Tx, enrollmentID int64, position int, at time.Time) error {
+	_, err := r.client.InsertTx(ctx, tx.SQL(), funnelStepArgs{EnrollmentID: enrollmentID, Position: position, DueAt: at},
+		&river.InsertOpts{ScheduledAt: at})
+	return err
+}
+
+// levelAtLeast keeps River's own logging to warnings and errors.
+type levelAtLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelAtLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}

@@ -1,0 +1,105 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// deliverArgs: deliver a channel's pending messages. One job per channel is
+// queued at a time (see store.MarkDeliveryDue), so no uniqueness is needed.
+type deliverArgs struct {
+	ChannelID int64 `json:"channel_id"`
+}
+
+func (deliverArgs) Kind() string { return "deliver" }
+
+type deliverWorker struct {
+	river.WorkerDefaults[deliverArgs]
+	r *Runner
+}
+
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
+	holder := fmt.Sprintf("%s/%d", w.r.instance, job.ID)
+	wait, more, err := w.r.app.Deliver(ctx, job.Args.ChannelID, holder, workBudget)
+	if err != nil {
+		return err
+	}
+	if more {
+		return river.JobSnooze(wait)
+	}
+	return nil
+}
+
+// sweepArgs: find channels whose delivery nobody is doing (periodic).
+type sweepArgs struct{}
+
+func (sweepArgs) Kind() string { return "sweep_deliveries" }
+
+func (sweepArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 1}
+}
+
+type sweepWorker struct {
+	river.WorkerDefaults[sweepArgs]
+	r *Runner
+}
+
+func (w *sweepWorker) Work(ctx context.Context, job *river.Job[sweepArgs]) error {
+	_, err := w.r.app.SweepDeliveries(ctx)
+	return err
+}
+
+// broadcastArgs: produce a broadcast's messages.
+type broadcastArgs struct {
+	BroadcastID int64 `json:"broadcast_id"`
+}
+
+func (broadcastArgs) Kind() string { return "produce_broadcast" }
+
+type broadcastWorker struct {
+	river.WorkerDefaults[broadcastArgs]
+	r *Runner
+}
+
+func (w *broadcastWorker) Work(ctx context.Context, job *river.Job[broadcastArgs]) error {
+	done, err := w.r.app.ProduceBroadcast(ctx, job.Args.BroadcastID, workBudget)
+	if err != nil {
+		return err
+	}
+	if !done {
+		return river.JobSnooze(0)
+	}
+	return nil
+}
+
+// funnelStepArgs: produce a funnel step that is due.
+type funnelStepArgs struct {
+	EnrollmentID int64     `json:"enrollment_id"`
+	Position     int       `json:"position"`
+	DueAt        time.Time `json:"due_at"`
+}
+
+func (funnelStepArgs) Kind() string { return "funnel_step" }
+
+type funnelStepWorker struct {
+	river.WorkerDefaults[funnelStepArgs]
+	r *Runner
+}
+
+func (w *funnelStepWorker) Work(ctx context.Context, job *river.Job[funnelStepArgs]) error {
+	wait, err := w.r.app.ProduceFunnelStep(ctx, job.Args.EnrollmentID, job.Args.Position, job.Args.DueAt)
+	return snoozeUntilDue(wait, err)
+}
+
+// snoozeUntilDue re-runs a job that ran before the application's clock says
+// it is due. River schedules by the same clock in production, so this only
+// happens when tests move a fake clock; checking every second lets them.
+func snoozeUntilDue(wait time.Duration, err error) error {
+	if err != nil || wait <= 0 {
+		return err
+	}
+	return river.JobSnooze(min(wait, time.Second))
+}
