@@ -25,9 +25,9 @@ func (tx *Tx) CreateBroadcast(ctx context.Context, workspaceID int64, b *beseda.
 	} else {
 		for start := 0; start < len(recipients) && err == nil; start += 1000 {
 			part := recipients[start:min(start+1000, len(recipients))]
+			in, args := tx.inIDs("id", 3, part)
 			_, err = tx.q.ExecContext(ctx, `INSERT INTO broadcast_recipients (broadcast_id, subscriber_id)
-				SELECT $1, id FROM subscribers WHERE workspace_id = $2 AND id IN (`+placeholders(3, len(part))+`)`,
-				append([]any{b.ID, workspaceID}, int64Args(part)...)...)
+				SELECT $1, id FROM subscribers WHERE workspace_id = $2 AND `+in, append([]any{b.ID, workspaceID}, args...)...)
 		}
 		if err == nil {
 			err = tx.q.QueryRowContext(ctx, `SELECT count(*) FROM broadcast_recipients WHERE broadcast_id = $1`, b.ID).Scan(&b.Total)
@@ -83,7 +83,8 @@ func (tx *Tx) LockBroadcastRecipients(ctx context.Context, broadcastID int64, c 
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	subs, err := tx.lockSubscribers(ctx, `s.id IN (`+placeholders(1, len(ids))+`)`, int64Args(ids)...)
+	in, args := tx.inIDs("s.id", 1, ids)
+	subs, err := tx.lockSubscribers(ctx, in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("broadcast recipients: %w", err)
 	}

@@ -194,15 +194,48 @@ func (r reader) forUpdate(alias string) string {
 	return ""
 }
 
-// placeholders returns "$from, $from+1, …" for n arguments.
-func placeholders(from, n int) string {
+// placeholders returns the placeholders of n arguments numbered from "from":
+// "$from, $from+1, …" on PostgreSQL. On SQLite it returns plain "?"s, which
+// take the next numbers: so they must come after the statement's $1…$from-1.
+// (SQLite looks a "$N" name up in a list, which makes statements with
+// thousands of them quadratic to prepare.)
+func (r reader) placeholders(from, n int) string {
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
+		if r.dialect == SQLite {
+			b.WriteByte('?')
+			continue
+		}
 		b.WriteByte('$')
 		b.WriteString(strconv.Itoa(from + i))
+	}
+	return b.String()
+}
+
+// inIDs returns a condition "column is one of ids", whose argument(s) are
+// numbered from "from", and the arguments: one array on PostgreSQL (one
+// parameter however many ids), a list of placeholders on SQLite.
+func (r reader) inIDs(column string, from int, ids []int64) (string, []any) {
+	if r.dialect == Postgres {
+		return fmt.Sprintf("%s = ANY($%d)", column, from), []any{ids}
+	}
+	return column + " IN (" + r.placeholders(from, len(ids)) + ")", int64Args(ids)
+}
+
+// Values returns the VALUES list of a multi-row INSERT of rows × cols
+// arguments, numbered from 1 (see placeholders).
+func (r reader) Values(rows, cols int) string {
+	var b strings.Builder
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		b.WriteString(r.placeholders(1+i*cols, cols))
+		b.WriteByte(')')
 	}
 	return b.String()
 }

@@ -221,23 +221,24 @@ func (r reader) loadDialogRefs(ctx context.Context, dialogs []*beseda.Dialog) er
 		return nil
 	}
 	byID := make(map[int64]*beseda.Dialog, len(dialogs))
-	ids := make([]any, len(dialogs))
+	dialogIDs := make([]int64, len(dialogs))
 	for i, d := range dialogs {
-		byID[d.ID], ids[i] = d, d.ID
+		byID[d.ID], dialogIDs[i] = d, d.ID
 	}
-	in := placeholders(1, len(ids))
+	in, ids := r.inIDs("l.dialog_id", 1, dialogIDs)
+	inParticipants, _ := r.inIDs("p.dialog_id", 1, dialogIDs)
 	queries := []struct {
 		sql  string
 		list func(*beseda.Dialog) *[]beseda.Ref
 	}{
 		{`SELECT l.dialog_id, x.id, x.name FROM dialog_reason_links l JOIN dialog_reasons x ON x.id = l.reason_id
-			WHERE l.dialog_id IN (` + in + `) ORDER BY x.name, x.id`,
+			WHERE ` + in + ` ORDER BY x.name, x.id`,
 			func(d *beseda.Dialog) *[]beseda.Ref { return &d.Reasons }},
 		{`SELECT l.dialog_id, x.id, x.name FROM dialog_component_links l JOIN dialog_components x ON x.id = l.component_id
-			WHERE l.dialog_id IN (` + in + `) ORDER BY x.name, x.id`,
+			WHERE ` + in + ` ORDER BY x.name, x.id`,
 			func(d *beseda.Dialog) *[]beseda.Ref { return &d.Components }},
 		{`SELECT p.dialog_id, u.id, u.name FROM dialog_participants p JOIN users u ON u.id = p.user_id
-			WHERE p.dialog_id IN (` + in + `) ORDER BY p.added_at, u.id`,
+			WHERE ` + inParticipants + ` ORDER BY p.added_at, u.id`,
 			func(d *beseda.Dialog) *[]beseda.Ref { return &d.Participants }},
 	}
 	for _, q := range queries {

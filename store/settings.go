@@ -65,9 +65,9 @@ func (r reader) FindCatalogItems(ctx context.Context, workspaceID int64, c besed
 	if len(ids) == 0 {
 		return out, nil
 	}
+	in, args := r.inIDs("id", 2, ids)
 	rows, err := r.q.QueryContext(ctx, `SELECT id, name, created_at, removed_at FROM `+catalogTable(c)+
-		` WHERE workspace_id = $1 AND id IN (`+placeholders(2, len(ids))+`)`,
-		append([]any{workspaceID}, int64Args(ids)...)...)
+		` WHERE workspace_id = $1 AND `+in, append([]any{workspaceID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", c, err)
 	}

@@ -106,9 +106,9 @@ func (r reader) FindUserRefs(ctx context.Context, workspaceID int64, ids []int64
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := r.q.QueryContext(ctx,
-		`SELECT id, name FROM users WHERE workspace_id = $1 AND id IN (`+placeholders(2, len(ids))+`)`,
-		append([]any{workspaceID}, int64Args(ids)...)...)
+	in, args := r.inIDs("id", 2, ids)
+	rows, err := r.q.QueryContext(ctx, `SELECT id, name FROM users WHERE workspace_id = $1 AND `+in,
+		append([]any{workspaceID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("find user refs: %w", err)
 	}

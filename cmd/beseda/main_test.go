@@ -54,11 +54,17 @@ func TestREADME_WalkThrough(t *testing.T) {
 		`"status":"completed"`,
 		`"account_rating":3`,
 		`"code":"dialog_completed"`,
+		`"status":"held"`,
+		`"status":"dropped"`,
+		`"text":"Spring sale: 20% off"`,
 		`"kind":"participant_added"`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("walk-through output lacks %s", want)
 		}
+	}
+	if strings.Count(got, `"text":"Spring sale: 20% off"`) < 2 || strings.Count(got, "Try resetting your password.") != 1 {
+		t.Errorf("the held broadcast did not reach the client, or the dropped AI reply did")
 	}
 	if strings.Contains(got, `"code":"invalid_input"`) || strings.Contains(got, `"code":"unauthorized"`) {
 		t.Errorf("a walk-through step was refused:\n%s", got)

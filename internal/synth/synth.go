@@ -67,19 +67,16 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 	prefix := fmt.Sprintf("synth-%d-", time.Now().UnixNano())
 	for done := 0; done < spec.Subscribers; {
 		n := min(batch, spec.Subscribers-done)
-		rows := make([]string, 0, n)
-		args := make([]any, 0, n*6)
+		args := make([]any, 0, n*7)
 		for i := range n {
 			k := done + i
 			at := spec.Start.Add(span * time.Duration(k) / time.Duration(spec.Subscribers)).UnixMilli()
 			name := firstNames[k%len(firstNames)] + " " + lastNames[(k/len(firstNames))%len(lastNames)]
-			p := len(args)
-			rows = append(rows, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+6))
-			args = append(args, spec.WorkspaceID, spec.ChannelID, prefix+fmt.Sprint(k), name, strings.ToLower(name), at)
+			args = append(args, spec.WorkspaceID, spec.ChannelID, prefix+fmt.Sprint(k), name, strings.ToLower(name), at, at)
 		}
 		err := db.Update(ctx, func(tx *store.Tx) error {
 			ids, err := tx.QueryIDs(ctx, `INSERT INTO subscribers (workspace_id, channel_id, external_id, name, name_key,
-				created_at, last_message_at) VALUES `+strings.Join(rows, ", ")+` RETURNING id`, args...)
+				created_at, last_message_at) VALUES `+tx.Values(n, 7)+` RETURNING id`, args...)
 			if err != nil {
 				return err
 			}
@@ -113,53 +110,46 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 			return nil
 		}
 		return db.Update(ctx, func(tx *store.Tx) error {
-			values := make([]string, 0, len(rows))
-			args := make([]any, 0, len(rows)*11)
+			args := make([]any, 0, len(rows)*12)
 			for _, r := range rows {
-				p := len(args)
-				values = append(values, fmt.Sprintf("($%d, $%d, 'Synthetic case', $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
-					p+1, p+2, p+3, p+4, p+5, p+6, p+6, p+7, p+8, p+9, p+10))
 				var completed any
 				if r.completed > 0 {
 					completed = r.completed
 				}
-				args = append(args, spec.WorkspaceID, r.sub, r.typ, r.status, r.creator, r.created, completed,
-					r.account, r.client, r.client != nil)
+				args = append(args, spec.WorkspaceID, r.sub, "Synthetic case", r.typ, r.status, r.creator, r.created, r.created,
+					completed, r.account, r.client, r.client != nil)
 			}
 			ids, err := tx.QueryIDs(ctx, `INSERT INTO dialogs (workspace_id, subscriber_id, title, type_id, status,
 				created_by, created_at, updated_at, completed_at, account_rating, client_rating, rating_form_sent)
-				VALUES `+strings.Join(values, ", ")+` RETURNING id`, args...)
+				VALUES `+tx.Values(len(rows), 12)+` RETURNING id`, args...)
 			if err != nil {
 				return err
 			}
 			first := minID(ids)
-			var links, parts []string
-			var largs, pargs []any
-			var comps []string
-			var cargs []any
+			var largs, pargs, cargs []any
 			for i, r := range rows {
 				id := first + int64(i)
 				pargs = append(pargs, id, r.creator, r.created)
-				parts = append(parts, fmt.Sprintf("($%d, $%d, $%d)", len(pargs)-2, len(pargs)-1, len(pargs)))
 				if r.reason > 0 {
 					largs = append(largs, id, r.reason)
-					links = append(links, fmt.Sprintf("($%d, $%d)", len(largs)-1, len(largs)))
 				}
 				if r.component > 0 {
 					cargs = append(cargs, id, r.component)
-					comps = append(comps, fmt.Sprintf("($%d, $%d)", len(cargs)-1, len(cargs)))
 				}
 			}
-			if err := tx.Exec(ctx, `INSERT INTO dialog_participants (dialog_id, user_id, added_at) VALUES `+strings.Join(parts, ", "), pargs...); err != nil {
+			if err := tx.Exec(ctx, `INSERT INTO dialog_participants (dialog_id, user_id, added_at) VALUES `+
+				tx.Values(len(pargs)/3, 3), pargs...); err != nil {
 				return err
 			}
-			if len(links) > 0 {
-				if err := tx.Exec(ctx, `INSERT INTO dialog_reason_links (dialog_id, reason_id) VALUES `+strings.Join(links, ", "), largs...); err != nil {
+			if len(largs) > 0 {
+				if err := tx.Exec(ctx, `INSERT INTO dialog_reason_links (dialog_id, reason_id) VALUES `+
+					tx.Values(len(largs)/2, 2), largs...); err != nil {
 					return err
 				}
 			}
-			if len(comps) > 0 {
-				if err := tx.Exec(ctx, `INSERT INTO dialog_component_links (dialog_id, component_id) VALUES `+strings.Join(comps, ", "), cargs...); err != nil {
+			if len(cargs) > 0 {
+				if err := tx.Exec(ctx, `INSERT INTO dialog_component_links (dialog_id, component_id) VALUES `+
+					tx.Values(len(cargs)/2, 2), cargs...); err != nil {
 					return err
 				}
 			}
@@ -213,7 +203,6 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 		for s := 0; s < spec.Subscribers; s += batch / 2 {
 			n := min(batch/2, spec.Subscribers-s)
 			err := db.Update(ctx, func(tx *store.Tx) error {
-				var values []string
 				var args []any
 				for i := range n {
 					sub := firstID + int64(s+i)
@@ -223,13 +212,12 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 							dir, src = "out", "manager"
 						}
 						at := spec.Start.Add(span * time.Duration(s+i) / time.Duration(spec.Subscribers)).Add(time.Duration(m) * time.Minute)
-						p := len(args)
-						values = append(values, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, 'sent', $%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+7))
-						args = append(args, spec.WorkspaceID, sub, spec.ChannelID, dir, src, sampleTexts[(s+i+m)%len(sampleTexts)], at.UnixMilli())
+						args = append(args, spec.WorkspaceID, sub, spec.ChannelID, dir, src, sampleTexts[(s+i+m)%len(sampleTexts)],
+							"sent", at.UnixMilli())
 					}
 				}
 				return tx.Exec(ctx, `INSERT INTO messages (workspace_id, subscriber_id, channel_id, direction, source, text, status, created_at)
-					VALUES `+strings.Join(values, ", "), args...)
+					VALUES `+tx.Values(len(args)/8, 8), args...)
 			})
 			if err != nil {
 				return res, fmt.Errorf("synth messages: %w", err)
