@@ -74,6 +74,8 @@ type Dialog struct {
 	RatingFormSent bool `json:"rating_form_sent"`
 	// RatingFormError says why a requested form could not be sent.
 	RatingFormError string `json:"rating_form_error,omitempty"`
+	// RatingFormMessageID is the form's message, whose delivery may still fail.
+	RatingFormMessageID *int64 `json:"-"`
 }
 
 // HasParticipant reports whether the user takes part in the dialog.

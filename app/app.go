@@ -27,6 +27,9 @@ type Config struct {
 	// TokenTTL is how long an API token from Login stays valid.
 	TokenTTL time.Duration
 
+	// Secret signs rating buttons (R3); one per installation.
+	Secret []byte
+
 	// Senders deliver to the messengers, by channel kind.
 	Senders map[beseda.ChannelKind]Sender
 	// Pacing overrides DefaultPacing per channel kind.

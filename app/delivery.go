@@ -196,7 +196,16 @@ func (a *App) sendOne(ctx context.Context, ch *beseda.Channel, sender Sender, p 
 		return err == nil, err
 	}
 	p.sent(m.SubscriberID)
-	externalID, sendErr := sender.Send(ctx, ch, sub, m)
+	d := Delivery{Channel: ch, Subscriber: sub, Message: m}
+	var externalID string
+	var sendErr error
+	switch mode := beseda.MessengerMode(m.Source, sub.LastInboundAt, a.now()); {
+	case ch.Kind == beseda.ChannelMessenger && mode == beseda.MessengerClosed:
+		sendErr = &SendError{Reason: beseda.OutsideWindow, Permanent: true}
+	default:
+		d.HumanAgent = ch.Kind == beseda.ChannelMessenger && mode == beseda.MessengerHumanAgent
+		externalID, sendErr = sender.Send(ctx, d)
+	}
 	return true, a.db.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
 		if sendErr == nil {
 			return tx.MarkSent(ctx, m.ID, externalID, a.now())
@@ -207,15 +216,21 @@ func (a *App) sendOne(ctx context.Context, ch *beseda.Channel, sender Sender, p 
 		}
 		a.log.Warn("send failed", "workspace", m.WorkspaceID, "channel", ch.ID, "message", m.ID,
 			"reason", se.Reason, "permanent", se.Permanent, "err", se.Err)
+		fail := func(reason string) error {
+			if err := tx.MarkFailed(ctx, m.ID, m.Attempts+1, reason); err != nil {
+				return err
+			}
+			return a.ratingFormFailed(ctx, tx, m.ID, reason)
+		}
 		switch {
 		case se.Permanent:
-			return tx.MarkFailed(ctx, m.ID, m.Attempts+1, se.Reason)
+			return fail(se.Reason)
 		case se.RetryAfter > 0:
 			// A rate limit pauses the whole channel; it is not the message's fault.
 			p.pause(se.RetryAfter)
 			return tx.MarkRetry(ctx, m.ID, m.Attempts, a.now().Add(se.RetryAfter), se.Reason)
 		case m.Attempts+1 >= maxAttempts:
-			return tx.MarkFailed(ctx, m.ID, m.Attempts+1, "gave up after "+fmt.Sprint(maxAttempts)+" attempts: "+se.Reason)
+			return fail("gave up after " + fmt.Sprint(maxAttempts) + " attempts: " + se.Reason)
 		}
 		return tx.MarkRetry(ctx, m.ID, m.Attempts+1, a.now().Add(backoff(m.Attempts+1)), se.Reason)
 	})

@@ -225,6 +225,9 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 				return err
 			}
 		}
+		if upd.SendRatingForm != nil && *upd.SendRatingForm {
+			return a.sendRatingForm(ctx, tx, sub, d, actor)
+		}
 	}
 	return nil
 }

@@ -86,27 +86,33 @@ type Inbound struct {
 // there is one, else into the general chat (W4). A smart answer whose keyword
 // the message contains replies through the gate (dropped during a dialog).
 func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inbound) (*beseda.Message, error) {
-	text, err := beseda.CleanText(in.Text, sub.ChannelKind.MaxTextLength())
-	if err != nil {
-		return nil, err
-	}
 	var m *beseda.Message
-	err = a.db.Update(ctx, func(tx *store.Tx) error {
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
 		if err != nil {
 			return err
 		}
-		now := a.now()
-		m = &beseda.Message{WorkspaceID: locked.WorkspaceID, SubscriberID: locked.ID, ChannelID: locked.ChannelID,
-			DialogID: locked.ActiveDialogID, Direction: beseda.DirectionIn, Source: beseda.SourceClient,
-			Text: text, Status: beseda.MessageSent, CreatedAt: now, SentAt: &now}
-		if err := tx.CreateMessage(ctx, m); err != nil {
-			return err
-		}
-		if err := tx.TouchSubscriber(ctx, locked.ID, now, true); err != nil {
-			return err
-		}
-		return a.smartAnswer(ctx, tx, locked, text)
+		m, err = a.receiveMessage(ctx, tx, locked, in.Text)
+		return err
 	})
 	return m, err
+}
+
+func (a *App) receiveMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, text string) (*beseda.Message, error) {
+	text, err := beseda.CleanText(text, sub.ChannelKind.MaxTextLength())
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
+		DialogID: sub.ActiveDialogID, Direction: beseda.DirectionIn, Source: beseda.SourceClient,
+		Text: text, Status: beseda.MessageSent, CreatedAt: now, SentAt: &now}
+	if err := tx.CreateMessage(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := tx.TouchSubscriber(ctx, sub.ID, now, true); err != nil {
+		return nil, err
+	}
+	sub.LastInboundAt = &now
+	return m, a.smartAnswer(ctx, tx, sub, text)
 }

@@ -11,9 +11,20 @@ import (
 // Sender hands a message to a messenger (Telegram, Messenger). The web chat
 // needs none: a stored message is what its widget fetches.
 type Sender interface {
-	// Send delivers m to the client and returns the messenger's id of it.
-	// Failures are *SendError when the sender can tell what kind they are.
-	Send(ctx context.Context, ch *beseda.Channel, sub *beseda.Subscriber, m *beseda.Message) (externalID string, err error)
+	// Send delivers the message to the client and returns the messenger's id
+	// of it. Failures are *SendError when the sender can tell what kind they
+	// are. The message carries its id, so a retry is recognisable.
+	Send(ctx context.Context, d Delivery) (externalID string, err error)
+}
+
+// Delivery is one message on its way to a messenger.
+type Delivery struct {
+	Channel    *beseda.Channel
+	Subscriber *beseda.Subscriber
+	Message    *beseda.Message
+	// HumanAgent asks Messenger to let a manager's message through after its
+	// 24-hour window (the HUMAN_AGENT tag).
+	HumanAgent bool
 }
 
 // SendError is a failed send, classified for the retry policy.

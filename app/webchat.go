@@ -71,15 +71,31 @@ func (a *App) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, after
 		VisibleToClient: true, AfterID: afterID, Forward: forward, Limit: limit})
 }
 
-// ReceivePostback handles a client's tap on a button: the tap becomes a
-// client message with the button's caption.
-func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) (*beseda.Message, error) {
+// ReceivePostback handles a client's tap on a button (see receivePostback).
+func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) error {
+	return a.db.Update(ctx, func(tx *store.Tx) error {
+		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
+		if err != nil {
+			return err
+		}
+		return a.receivePostback(ctx, tx, locked, payload)
+	})
+}
+
+// receivePostback handles a tap: a rating button records the client's rating
+// (R3); any other button the client was sent becomes a client message with
+// its caption. Payloads the client was not sent are refused.
+func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
 	if payload == "" || len(payload) > 1000 {
-		return nil, beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
+		return beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
 	}
-	b, err := a.db.FindButton(ctx, sub.ID, payload)
+	if beseda.IsRatingPayload(payload) {
+		return a.rateByClient(ctx, tx, sub, payload)
+	}
+	b, err := tx.FindButton(ctx, sub.ID, payload)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return a.ReceiveMessage(ctx, sub, Inbound{Text: b.Title})
+	_, err = a.receiveMessage(ctx, tx, sub, b.Title)
+	return err
 }

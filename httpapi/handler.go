@@ -54,6 +54,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"POST /api/v1/dialogs/{id}/messages", h.postDialogMessage},
 		{"GET /api/v1/dialogs/{id}/events", h.dialogEvents},
 
+		{"GET /api/v1/settings/standard-messages", h.getStandardMessages},
+		{"PUT /api/v1/settings/standard-messages", h.putStandardMessages},
+
+		{"GET /api/v1/reports/dialogs", h.report},
+
 		{"POST /api/v1/outbound", h.outbound},
 		{"POST /api/v1/broadcasts", h.createBroadcast},
 		{"GET /api/v1/broadcasts/{id}", h.getBroadcast},

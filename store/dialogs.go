@@ -15,7 +15,7 @@ import (
 const dialogSelect = `
 	SELECT d.id, d.workspace_id, d.subscriber_id, s.name, d.title, d.status, d.type_id, t.name,
 		d.created_by, u.name, d.created_at, d.updated_at, d.completed_at,
-		d.account_rating, d.client_rating, d.rating_form_sent, d.rating_form_error
+		d.account_rating, d.client_rating, d.rating_form_sent, d.rating_form_error, d.rating_form_message_id
 	FROM dialogs d
 	JOIN subscribers s ON s.id = d.subscriber_id
 	JOIN dialog_types t ON t.id = d.type_id
@@ -25,12 +25,13 @@ func scanDialog(row interface{ Scan(...any) error }) (*beseda.Dialog, error) {
 	var d beseda.Dialog
 	var status string
 	var created, updated int64
-	var completed, accountRating, clientRating sql.NullInt64
+	var completed, accountRating, clientRating, formMessage sql.NullInt64
 	if err := row.Scan(&d.ID, &d.WorkspaceID, &d.SubscriberID, &d.Subscriber.Name, &d.Title, &status,
 		&d.Type.ID, &d.Type.Name, &d.CreatedBy.ID, &d.CreatedBy.Name, &created, &updated, &completed,
-		&accountRating, &clientRating, &d.RatingFormSent, &d.RatingFormError); err != nil {
+		&accountRating, &clientRating, &d.RatingFormSent, &d.RatingFormError, &formMessage); err != nil {
 		return nil, err
 	}
+	d.RatingFormMessageID = fromNullID(formMessage)
 	d.Subscriber.ID = d.SubscriberID
 	d.Status, d.CreatedAt, d.UpdatedAt = beseda.DialogStatus(status), fromMS(created), fromMS(updated)
 	d.CompletedAt = fromNullMS(completed)
@@ -76,10 +77,11 @@ func (tx *Tx) SaveDialog(ctx context.Context, d *beseda.Dialog) error {
 	}
 	_, err := tx.q.ExecContext(ctx, `
 		UPDATE dialogs SET title = $1, type_id = $2, status = $3, updated_at = $4, completed_at = $5,
-			account_rating = $6, client_rating = $7, rating_form_sent = $8, rating_form_error = $9
-		WHERE id = $10 AND workspace_id = $11`,
+			account_rating = $6, client_rating = $7, rating_form_sent = $8, rating_form_error = $9,
+			rating_form_message_id = $10
+		WHERE id = $11 AND workspace_id = $12`,
 		d.Title, d.Type.ID, string(d.Status), ms(d.UpdatedAt), nullMS(d.CompletedAt),
-		accountRating, clientRating, d.RatingFormSent, d.RatingFormError, d.ID, d.WorkspaceID)
+		accountRating, clientRating, d.RatingFormSent, d.RatingFormError, nullID(d.RatingFormMessageID), d.ID, d.WorkspaceID)
 	if err != nil {
 		return fmt.Errorf("save dialog: %w", err)
 	}

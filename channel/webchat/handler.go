@@ -133,7 +133,7 @@ func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.S
 		httpapi.Error(w, r, err)
 		return
 	}
-	if _, err := h.app.ReceivePostback(r.Context(), sub, in.Payload); err != nil {
+	if err := h.app.ReceivePostback(r.Context(), sub, in.Payload); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}

@@ -6,6 +6,8 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +17,8 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/channel/messenger"
+	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/jobs"
@@ -58,7 +62,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost, Pacing: cfg.Pacing})
+	secret, err := db.InstallationValue(ctx, "signing_secret", randomSecret)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	tg := telegram.NewClient()
+	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost, Pacing: cfg.Pacing,
+		Secret: []byte(secret), Senders: map[beseda.ChannelKind]app.Sender{
+			beseda.ChannelTelegram:  telegram.Sender{Client: tg},
+			beseda.ChannelMessenger: messenger.NewSender(),
+		}})
 	runner, err := jobs.New(ctx, db, a, jobs.Config{Logger: cfg.Logger})
 	if err != nil {
 		db.Close()
@@ -75,6 +89,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	httpapi.New(a, cfg.PublicURL).Register(mux)
 	webchat.New(a).Register(mux)
+	telegram.NewHandler(a, tg, cfg.Logger).Register(mux)
+	messenger.NewHandler(a, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.Handler = s.middleware(mux)
 	return s, nil
@@ -126,6 +142,15 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	}
 	s.log.Info("listening", "addr", l.Addr().String(), "db", s.DB.Dialect())
 	return s.Serve(ctx, l)
+}
+
+// randomSecret makes the installation's signing secret (rating buttons).
+func randomSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -106,3 +106,30 @@ func (w *World) SetStatus(dialogID int64, status beseda.DialogStatus) *beseda.Di
 	w.Owner.MustDo("PATCH", Path("/api/v1/dialogs/%d", dialogID), map[string]any{"status": status}, http.StatusOK, &d)
 	return &d
 }
+
+// ChannelInfo is a channel as the API lists it.
+type ChannelInfo struct {
+	ID         int64
+	Kind       string
+	Key        string
+	WebhookURL string `json:"webhook_url"`
+}
+
+// AddChannel adds a channel as the owner and fails the test if it cannot.
+func (w *World) AddChannel(kind, name string, config map[string]string) ChannelInfo {
+	w.tb.Helper()
+	var ch ChannelInfo
+	w.Owner.MustDo("POST", "/api/v1/channels", map[string]any{"kind": kind, "name": name, "config": config}, http.StatusCreated, &ch)
+	return ch
+}
+
+// Webhook posts a messenger's webhook body with the headers and returns the
+// response.
+func (w *World) Webhook(url string, body []byte, headers map[string]string) *Response {
+	w.tb.Helper()
+	c := NewClient(w.tb, "")
+	for k, v := range headers {
+		c.Header.Set(k, v)
+	}
+	return c.Do("POST", url, body)
+}

@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
+)
+
+// StandardMessages returns the workspace's standard messages: its own texts,
+// or the defaults of its language.
+func (a *App) StandardMessages(ctx context.Context, actor *beseda.User) (beseda.StandardMessages, error) {
+	return a.standardMessages(ctx, a.db, actor.WorkspaceID)
+}
+
+type standardMessagesReader interface {
+	FindStandardMessages(ctx context.Context, workspaceID int64) (beseda.StandardMessages, bool, error)
+	FindWorkspaceByID(ctx context.Context, id int64) (*beseda.Workspace, error)
+}
+
+func (a *App) standardMessages(ctx context.Context, r standardMessagesReader, workspaceID int64) (beseda.StandardMessages, error) {
+	m, found, err := r.FindStandardMessages(ctx, workspaceID)
+	if err != nil || found {
+		return m, err
+	}
+	ws, err := r.FindWorkspaceByID(ctx, workspaceID)
+	if err != nil {
+		return m, err
+	}
+	return beseda.DefaultStandardMessages(ws.Locale), nil
+}
+
+// UpdateStandardMessages changes the rating form's texts and the thank-you
+// (R2). Needs standard_messages.edit.
+func (a *App) UpdateStandardMessages(ctx context.Context, actor *beseda.User, upd beseda.StandardMessagesUpdate) (beseda.StandardMessages, error) {
+	if err := actor.Require(beseda.PermStandardMessagesEdit); err != nil {
+		return beseda.StandardMessages{}, err
+	}
+	var m beseda.StandardMessages
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		current, err := a.standardMessages(ctx, tx, actor.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if m, err = upd.Apply(current); err != nil {
+			return err
+		}
+		return tx.SaveStandardMessages(ctx, actor.WorkspaceID, m, a.now())
+	})
+	return m, err
+}
+
+// sendRatingForm sends the client the rating form when a dialog is completed
+// (R1, R2): the standard message with three signed buttons. Messenger allows
+// no automated message after 24 hours, so then the form is not sent and the
+// dialog says why.
+func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, actor *beseda.User) error {
+	if sub.ChannelKind == beseda.ChannelMessenger &&
+		beseda.MessengerMode(beseda.SourceSystem, sub.LastInboundAt, a.now()) == beseda.MessengerClosed {
+		d.RatingFormSent, d.RatingFormError = false, beseda.OutsideWindow
+		return a.record(ctx, tx, d.ID, actor, beseda.EventRatingFormFailed, beseda.EventData{Reason: beseda.OutsideWindow})
+	}
+	sm, err := a.standardMessages(ctx, tx, d.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	text, buttons := sm.RatingForm(a.cfg.Secret, d.ID, sub.ID)
+	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID, DialogID: &d.ID,
+		Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: text, Buttons: buttons, CreatedAt: a.now()}
+	if err := a.produce(ctx, tx, sub, m); err != nil {
+		return err
+	}
+	d.RatingFormSent, d.RatingFormError, d.RatingFormMessageID = true, "", &m.ID
+	return a.record(ctx, tx, d.ID, actor, beseda.EventRatingFormSent, beseda.EventData{})
+}
+
+// rateByClient records the client's tap on the rating form (R3): the first
+// tap sets the dialog's client rating and sends the thank-you; later taps
+// change nothing and send nothing. A payload that was not signed for this
+// client is refused.
+func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
+	dialogID, value, ok := beseda.ParseRatingPayload(a.cfg.Secret, payload, sub.ID)
+	if !ok {
+		return beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+	}
+	d, err := tx.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
+	if err != nil || d.SubscriberID != sub.ID {
+		return beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+	}
+	if d.ClientRating != nil {
+		return nil // the first tap counts
+	}
+	d.ClientRating = &value
+	d.UpdatedAt = a.now()
+	if err := tx.SaveDialog(ctx, d); err != nil {
+		return err
+	}
+	if err := a.record(ctx, tx, d.ID, nil, beseda.EventClientRated, beseda.EventData{Rating: value}); err != nil {
+		return err
+	}
+	sm, err := a.standardMessages(ctx, tx, d.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	a.log.Info("client rated a dialog", "workspace", d.WorkspaceID, "dialog", d.ID, "rating", value)
+	return a.produce(ctx, tx, sub, &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
+		ChannelID: sub.ChannelID, DialogID: &d.ID, Direction: beseda.DirectionOut, Source: beseda.SourceSystem,
+		Text: sm.ThankYou, CreatedAt: a.now()})
+}
+
+// ratingFormFailed reports on its dialog that the rating form could not be
+// delivered (a messenger refused it).
+func (a *App) ratingFormFailed(ctx context.Context, tx *store.Tx, messageID int64, reason string) error {
+	dialogID, err := tx.FailRatingForm(ctx, messageID, reason)
+	if err != nil || dialogID == 0 {
+		return err
+	}
+	return a.record(ctx, tx, dialogID, nil, beseda.EventRatingFormFailed, beseda.EventData{Reason: reason})
+}

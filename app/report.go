@@ -1,0 +1,39 @@
+package app
+
+import (
+	"context"
+
+	"github.com/beseda/beseda"
+)
+
+// Report returns the dialogs report (L2): totals over every dialog of the
+// filter and a page of rows. Needs reports.view.
+func (a *App) Report(ctx context.Context, actor *beseda.User, f beseda.ReportFilter) (*beseda.Report, error) {
+	if err := actor.Require(beseda.PermReportsView); err != nil {
+		return nil, err
+	}
+	f.WorkspaceID = actor.WorkspaceID
+	totals, err := a.db.ReportTotals(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	dialogs, err := a.db.ReportRows(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]beseda.ReportRow, len(dialogs))
+	for i, d := range dialogs {
+		rows[i] = beseda.NewReportRow(d)
+	}
+	return &beseda.Report{Totals: *totals, Rows: rows}, nil
+}
+
+// EachReportRow calls fn for every row of the report, oldest first, as they
+// are read (the CSV export streams them). Needs reports.view.
+func (a *App) EachReportRow(ctx context.Context, actor *beseda.User, f beseda.ReportFilter, fn func(beseda.ReportRow) error) error {
+	if err := actor.Require(beseda.PermReportsView); err != nil {
+		return err
+	}
+	f.WorkspaceID = actor.WorkspaceID
+	return a.db.EachReportDialog(ctx, f, func(d *beseda.Dialog) error { return fn(beseda.NewReportRow(d)) })
+}

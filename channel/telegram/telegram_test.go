@@ -1,0 +1,320 @@
+package telegram_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/internal/testkit/faketelegram"
+	"github.com/beseda/beseda/store"
+)
+
+const (
+	botToken = "123456:TEST-token_abcdefghijklmnop"
+	secret   = "hook-secret_42"
+)
+
+type bot struct {
+	w    *testkit.World
+	api  *faketelegram.Server
+	ch   testkit.ChannelInfo
+	hook map[string]string
+}
+
+func newBot(t *testing.T, dbURL string, opts testkit.Options) *bot {
+	srv := testkit.StartServer(t, dbURL, opts)
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	api := faketelegram.New(t, botToken)
+	ch := w.AddChannel("telegram", "Support bot", map[string]string{"bot_token": botToken, "webhook_secret": secret,
+		"api_base_url": api.URL})
+	return &bot{w: w, api: api, ch: ch, hook: map[string]string{"X-Telegram-Bot-Api-Secret-Token": secret}}
+}
+
+// say delivers a client's text message through the webhook.
+func (b *bot) say(t *testing.T, updateID, chatID int64, text string) {
+	t.Helper()
+	if res := b.w.Webhook(b.ch.WebhookURL, faketelegram.TextUpdate(updateID, chatID, "Ivan", text), b.hook); res.Status != 200 {
+		t.Fatalf("webhook: %d %s", res.Status, res.Body)
+	}
+}
+
+func (b *bot) subscriber(t *testing.T) beseda.Subscriber {
+	t.Helper()
+	var subs []beseda.Subscriber
+	b.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
+	for _, s := range subs {
+		if s.ChannelKind == beseda.ChannelTelegram {
+			return s
+		}
+	}
+	t.Fatal("no telegram subscriber")
+	return beseda.Subscriber{}
+}
+
+func (b *bot) messages(t *testing.T, subscriberID int64) []beseda.Message {
+	var msgs []beseda.Message
+	b.w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", subscriberID), nil, 200, &msgs)
+	return msgs
+}
+
+func TestTelegramWebhookIsVerified(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		update := faketelegram.TextUpdate(1, 777, "Ivan", "hello")
+		for _, headers := range []map[string]string{nil, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}} {
+			if res := b.w.Webhook(b.ch.WebhookURL, update, headers); res.Status != 401 || res.ErrorCode() != beseda.EUNAUTHORIZED {
+				t.Errorf("unverified update: %d %s", res.Status, res.Body)
+			}
+		}
+		if res := b.w.Webhook(strings.Replace(b.ch.WebhookURL, b.ch.Key, "nope", 1), update, b.hook); res.Status != 404 {
+			t.Errorf("unknown channel: %d", res.Status)
+		}
+		if res := b.w.Webhook(b.ch.WebhookURL, []byte("{not json"), b.hook); res.Status != 400 {
+			t.Errorf("malformed update: %d", res.Status)
+		}
+		var subs []beseda.Subscriber
+		b.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
+		if len(subs) != 0 {
+			t.Errorf("refused updates stored %d subscribers", len(subs))
+		}
+	})
+}
+
+func TestTelegramInboundIsIdempotent(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 10, 777, "Hello there")
+		b.say(t, 10, 777, "Hello there") // Telegram delivered the same update again
+		b.say(t, 11, 777, "Anyone?")
+		sub := b.subscriber(t)
+		if sub.Name != "Ivan" || sub.ChannelKind != beseda.ChannelTelegram {
+			t.Errorf("subscriber %+v", sub)
+		}
+		msgs := b.messages(t, sub.ID)
+		if len(msgs) != 2 || msgs[0].Text != "Hello there" || msgs[1].Text != "Anyone?" {
+			t.Errorf("messages %+v", msgs)
+		}
+		// A sticker has no text but is not lost.
+		res := b.w.Webhook(b.ch.WebhookURL, []byte(`{"update_id":12,"message":{"message_id":5,"date":1,
+			"chat":{"id":777,"type":"private"},"sticker":{"file_id":"x"}}}`), b.hook)
+		if res.Status != 200 {
+			t.Fatalf("sticker: %d", res.Status)
+		}
+		if msgs := b.messages(t, sub.ID); msgs[len(msgs)-1].Text != "[sticker]" {
+			t.Errorf("sticker stored as %q", msgs[len(msgs)-1].Text)
+		}
+	})
+}
+
+func TestTelegramSendsThroughTheBotAPI(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 1, 555, "Hi")
+		sub := b.subscriber(t)
+		var m beseda.Message
+		b.w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", sub.ID), map[string]string{"text": "Hello, Ivan!"}, 201, &m)
+		if m.Status != beseda.MessagePending {
+			t.Errorf("a Telegram message is %s before delivery, want pending", m.Status)
+		}
+		testkit.Eventually(t, 10*time.Second, "sendMessage", func() bool { return len(b.api.Sent()) == 1 })
+		if got := b.api.Sent()[0]; got.ChatID != "555" || got.Text != "Hello, Ivan!" || got.Buttons != nil {
+			t.Errorf("sent %+v", got)
+		}
+		testkit.Eventually(t, 5*time.Second, "marked sent", func() bool {
+			msgs := b.messages(t, sub.ID)
+			return msgs[len(msgs)-1].Status == beseda.MessageSent
+		})
+	})
+}
+
+func TestR3_RatingFlowThroughTelegram(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 1, 900, "My payment failed")
+		sub := b.subscriber(t)
+		d := b.w.CreateDialog(sub.ID, "Payment failed")
+		var done beseda.Dialog
+		b.w.Owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]any{"status": "completed",
+			"account_rating": 2, "send_rating_form": true}, 200, &done)
+		if !done.RatingFormSent || *done.AccountRating != 2 {
+			t.Errorf("completed %+v", done)
+		}
+		testkit.Eventually(t, 10*time.Second, "the rating form", func() bool { return len(b.api.Sent()) == 1 })
+		form := b.api.Sent()[0]
+		if form.Text != "How would you rate our support?" || len(form.Buttons) != 1 || len(form.Buttons[0]) != 3 {
+			t.Fatalf("form %+v", form)
+		}
+		titles := []string{form.Buttons[0][0].Text, form.Buttons[0][1].Text, form.Buttons[0][2].Text}
+		if strings.Join(titles, ",") != "Bad,Normal,Excellent" {
+			t.Errorf("buttons %v", titles)
+		}
+		excellent := form.Buttons[0][2].CallbackData
+
+		// A forged payload (another dialog's id) changes nothing.
+		forged := strings.Replace(excellent, testkit.Path(".%d.", d.ID), testkit.Path(".%d.", d.ID+1), 1)
+		b.w.Webhook(b.ch.WebhookURL, faketelegram.CallbackUpdate(2, 900, "cb-forged", forged), b.hook)
+		b.w.Webhook(b.ch.WebhookURL, faketelegram.CallbackUpdate(3, 900, "cb-1", excellent), b.hook)
+		b.w.Webhook(b.ch.WebhookURL, faketelegram.CallbackUpdate(3, 900, "cb-1", excellent), b.hook) // redelivered
+		var rated beseda.Dialog
+		b.w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d", d.ID), nil, 200, &rated)
+		if rated.ClientRating == nil || *rated.ClientRating != 3 || *rated.AccountRating != 2 {
+			t.Fatalf("ratings %v %v", rated.ClientRating, rated.AccountRating)
+		}
+		testkit.Eventually(t, 10*time.Second, "thank-you sent", func() bool { return len(b.api.Sent()) == 2 })
+		if got := b.api.Sent()[1]; got.Text != "Thank you for your feedback!" || got.ChatID != "900" {
+			t.Errorf("thank-you %+v", got)
+		}
+		testkit.Eventually(t, 5*time.Second, "taps answered", func() bool { return len(b.api.Answered()) >= 2 })
+
+		// A later tap (another button) changes nothing and sends nothing.
+		b.w.Webhook(b.ch.WebhookURL, faketelegram.CallbackUpdate(4, 900, "cb-2", form.Buttons[0][0].CallbackData), b.hook)
+		time.Sleep(500 * time.Millisecond)
+		b.w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d", d.ID), nil, 200, &rated)
+		if *rated.ClientRating != 3 || len(b.api.Sent()) != 2 {
+			t.Errorf("a second tap changed the rating to %d or sent %d messages", *rated.ClientRating, len(b.api.Sent()))
+		}
+		var events []beseda.DialogEvent
+		b.w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d/events", d.ID), nil, 200, &events)
+		rates := 0
+		for _, e := range events {
+			if e.Kind == beseda.EventClientRated {
+				rates++
+			}
+		}
+		if rates != 1 {
+			t.Errorf("%d client_rated events, want 1", rates)
+		}
+	})
+}
+
+func TestTelegramRateLimitIsHonoured(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 1, 321, "Hi")
+		sub := b.subscriber(t)
+		b.api.FailNext(429, "Too Many Requests: retry after 1", 1)
+		start := time.Now()
+		b.w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", sub.ID), map[string]string{"text": "one"}, 201, nil)
+		testkit.Eventually(t, 10*time.Second, "the refused attempt", func() bool { return b.api.Calls() == 1 })
+		b.w.Srv.Clock.Advance(2 * time.Second) // the application's clock moves with the wait
+		testkit.Eventually(t, 15*time.Second, "sent after the rate limit", func() bool { return len(b.api.Sent()) == 1 })
+		if waited := time.Since(start); waited < time.Second {
+			t.Errorf("sent again after %v, before retry_after", waited)
+		}
+		msgs := b.messages(t, sub.ID)
+		if m := msgs[len(msgs)-1]; m.Status != beseda.MessageSent || m.Attempts != 0 {
+			t.Errorf("after a 429: %+v (a rate limit is not a failed attempt)", m)
+		}
+	})
+}
+
+func TestTelegramFailuresAreVisible(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 1, 321, "Hi")
+		sub := b.subscriber(t)
+		path := testkit.Path("/api/v1/subscribers/%d/messages", sub.ID)
+
+		// A blocked bot: permanent, failed with the reason, not retried.
+		b.api.FailNext(403, "Forbidden: bot was blocked by the user", 0)
+		b.w.Owner.MustDo("POST", path, map[string]string{"text": "blocked"}, 201, nil)
+		testkit.Eventually(t, 10*time.Second, "failed", func() bool {
+			msgs := b.messages(t, sub.ID)
+			m := msgs[len(msgs)-1]
+			return m.Status == beseda.MessageFailed && strings.Contains(m.Reason, "blocked")
+		})
+
+		// A server error: retried with backoff (the clock moves), then sent.
+		b.api.FailNext(502, "Bad Gateway", 0)
+		calls := b.api.Calls()
+		b.w.Owner.MustDo("POST", path, map[string]string{"text": "flaky"}, 201, nil)
+		testkit.Eventually(t, 10*time.Second, "first attempt", func() bool { return b.api.Calls() > calls })
+		testkit.Eventually(t, 5*time.Second, "retry scheduled", func() bool {
+			msgs := b.messages(t, sub.ID)
+			m := msgs[len(msgs)-1]
+			return m.Status == beseda.MessagePending && m.Attempts == 1 && m.NextAttemptAt != nil
+		})
+		b.w.Srv.Clock.Advance(10 * time.Second)
+		testkit.Eventually(t, 10*time.Second, "sent on retry", func() bool {
+			sent := b.api.Sent()
+			return len(sent) == 1 && sent[0].Text == "flaky"
+		})
+	})
+}
+
+func TestTelegramPacesEachChat(t *testing.T) {
+	b := newBot(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	b.say(t, 1, 1001, "A")
+	b.w.Webhook(b.ch.WebhookURL, faketelegram.TextUpdate(2, 1002, "Olga", "B"), b.hook)
+	var subs []beseda.Subscriber
+	b.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
+	byChat := map[string]int64{}
+	for _, s := range subs {
+		byChat[s.Name] = s.ID
+	}
+	for _, text := range []string{"a1", "a2", "a3"} {
+		b.w.Owner.MustDo("POST", "/api/v1/outbound", map[string]any{"subscriber_id": byChat["Ivan"], "source": "system", "text": text}, 201, nil)
+	}
+	b.w.Owner.MustDo("POST", "/api/v1/outbound", map[string]any{"subscriber_id": byChat["Olga"], "source": "system", "text": "b1"}, 201, nil)
+	start := time.Now()
+	testkit.Eventually(t, 15*time.Second, "all sent", func() bool { return len(b.api.Sent()) == 4 })
+	var order []string
+	for _, s := range b.api.Sent() {
+		order = append(order, s.Text)
+	}
+	if got := strings.Join(order, ","); got != "a1,b1,a2,a3" {
+		t.Errorf("order %s: one chat must not hold back another, and each chat keeps its order", got)
+	}
+	if took := time.Since(start); took < 2*time.Second {
+		t.Errorf("three messages to one chat took %v; Telegram allows one per second", took)
+	}
+}
+
+// TestTelegramNoSecondSendAfterACrash: a send that was in flight when its
+// deliverer died may have reached the client; it is failed, not sent again.
+func TestTelegramNoSecondSendAfterACrash(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 1, 4242, "Hi")
+		sub := b.subscriber(t)
+		ctx := context.Background()
+		db := b.w.Srv.DB
+		var inFlight beseda.Message
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			now := b.w.Srv.Clock.Now()
+			inFlight = beseda.Message{WorkspaceID: b.w.WorkspaceID, SubscriberID: sub.ID, ChannelID: b.ch.ID,
+				Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: "was in flight", Status: beseda.MessagePending,
+				CreatedAt: now}
+			if err := tx.CreateMessage(ctx, &inFlight); err != nil {
+				return err
+			}
+			if err := tx.MarkSending(ctx, inFlight.ID, now); err != nil {
+				return err
+			}
+			// The queue row of a deliverer that died holding the lease.
+			if _, err := tx.MarkDeliveryDue(ctx, b.ch.ID, now); err != nil {
+				return err
+			}
+			return tx.Exec(ctx, `UPDATE delivery_queues SET holder = 'dead/1', expires_at = $1`, now.Add(time.Second).UnixMilli())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.w.Srv.Clock.Advance(time.Minute) // the dead holder's lease runs out
+		if _, err := b.w.Srv.App.SweepDeliveries(ctx); err != nil {
+			t.Fatal(err)
+		}
+		testkit.Eventually(t, 10*time.Second, "failed as unconfirmed", func() bool {
+			m, err := db.FindMessageByID(ctx, b.w.WorkspaceID, inFlight.ID)
+			return err == nil && m.Status == beseda.MessageFailed && strings.HasPrefix(m.Reason, "unconfirmed")
+		})
+		if n := len(b.api.Sent()); n != 0 {
+			t.Errorf("the in-flight message was sent again (%d sends)", n)
+		}
+		_ = http.StatusOK
+	})
+}

@@ -1,0 +1,238 @@
+// Package faketelegram is a local stand-in for the Telegram Bot API. It checks
+// every request Beseda sends against the published API (method, token, JSON
+// fields and their limits), records what was sent, and can answer with the
+// Bot API's errors (429 with retry_after, 403 blocked, 5xx).
+package faketelegram
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf16"
+)
+
+// Sent is one accepted sendMessage call.
+type Sent struct {
+	ChatID  string
+	Text    string
+	Buttons [][]Button // the inline keyboard, row by row
+}
+
+// Button is an inline keyboard button as sent.
+type Button struct {
+	Text         string
+	CallbackData string
+}
+
+// Server is the fake Bot API for one bot token.
+type Server struct {
+	*httptest.Server
+	tb    testing.TB
+	token string
+
+	mu       sync.Mutex
+	sent     []Sent
+	answered []string
+	failures []failure
+	nextID   int64
+	calls    int
+}
+
+type failure struct {
+	status int
+	body   string
+}
+
+// New starts a fake Bot API serving the bot with the token.
+func New(tb testing.TB, token string) *Server {
+	s := &Server{tb: tb, token: token, nextID: 100}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// FailNext makes the next call answer with a Bot API error.
+func (s *Server) FailNext(status int, description string, retryAfter int) {
+	params := ""
+	if retryAfter > 0 {
+		params = fmt.Sprintf(`,"parameters":{"retry_after":%d}`, retryAfter)
+	}
+	s.mu.Lock()
+	s.failures = append(s.failures, failure{status: status,
+		body: fmt.Sprintf(`{"ok":false,"error_code":%d,"description":%q%s}`, status, description, params)})
+	s.mu.Unlock()
+}
+
+// Sent returns the accepted sendMessage calls.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// Answered returns the callback query ids answered.
+func (s *Server) Answered() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.answered...)
+}
+
+// Calls counts every call, failed ones included.
+func (s *Server) Calls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.calls++
+	s.mu.Unlock()
+	prefix := "/bot" + s.token + "/"
+	if !strings.HasPrefix(r.URL.Path, prefix) {
+		s.answer(w, 401, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+		return
+	}
+	if r.Method != "POST" || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		s.tb.Errorf("faketelegram: %s with Content-Type %q; Beseda sends JSON with POST", r.Method, r.Header.Get("Content-Type"))
+	}
+	body, _ := io.ReadAll(r.Body)
+	var req map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if err := dec.Decode(&req); err != nil {
+		s.tb.Errorf("faketelegram: body is not a JSON object: %s", body)
+		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: invalid JSON"}`)
+		return
+	}
+	s.mu.Lock()
+	if len(s.failures) > 0 {
+		f := s.failures[0]
+		s.failures = s.failures[1:]
+		s.mu.Unlock()
+		s.answer(w, f.status, f.body)
+		return
+	}
+	s.mu.Unlock()
+	switch method := strings.TrimPrefix(r.URL.Path, prefix); method {
+	case "sendMessage":
+		s.sendMessage(w, req)
+	case "answerCallbackQuery":
+		s.answerCallbackQuery(w, req)
+	default:
+		s.tb.Errorf("faketelegram: unexpected method %q", method)
+		s.answer(w, 404, `{"ok":false,"error_code":404,"description":"Not Found: method not found"}`)
+	}
+}
+
+// sendMessage checks the fields of https://core.telegram.org/bots/api#sendmessage
+// that Beseda uses.
+func (s *Server) sendMessage(w http.ResponseWriter, req map[string]any) {
+	allowed(s.tb, "sendMessage", req, "chat_id", "text", "reply_markup")
+	var out Sent
+	switch id := req["chat_id"].(type) {
+	case json.Number:
+		out.ChatID = id.String()
+	case string:
+		out.ChatID = id
+	default:
+		s.tb.Errorf("faketelegram: chat_id must be an integer or a string, got %T", req["chat_id"])
+	}
+	text, _ := req["text"].(string)
+	if n := len(utf16.Encode([]rune(text))); n == 0 || n > 4096 {
+		s.tb.Errorf("faketelegram: text must be 1-4096 characters, got %d", n)
+	}
+	out.Text = text
+	if rm, ok := req["reply_markup"]; ok {
+		markup, _ := rm.(map[string]any)
+		allowed(s.tb, "reply_markup", markup, "inline_keyboard")
+		rows, ok := markup["inline_keyboard"].([]any)
+		if !ok || len(rows) == 0 {
+			s.tb.Errorf("faketelegram: reply_markup.inline_keyboard must be an array of button rows")
+		}
+		for _, row := range rows {
+			buttons, _ := row.([]any)
+			var outRow []Button
+			for _, b := range buttons {
+				btn, _ := b.(map[string]any)
+				allowed(s.tb, "InlineKeyboardButton", btn, "text", "callback_data", "url")
+				title, _ := btn["text"].(string)
+				data, _ := btn["callback_data"].(string)
+				if title == "" {
+					s.tb.Errorf("faketelegram: a button needs text")
+				}
+				if n := len(data); n < 1 || n > 64 {
+					s.tb.Errorf("faketelegram: callback_data must be 1-64 bytes, got %d: %q", n, data)
+				}
+				outRow = append(outRow, Button{Text: title, CallbackData: data})
+			}
+			out.Buttons = append(out.Buttons, outRow)
+		}
+	}
+	s.mu.Lock()
+	s.nextID++
+	id := s.nextID
+	s.sent = append(s.sent, out)
+	s.mu.Unlock()
+	s.answer(w, 200, fmt.Sprintf(`{"ok":true,"result":{"message_id":%d,"date":1700000000,"chat":{"id":%s,"type":"private"},"text":%q}}`,
+		id, out.ChatID, out.Text))
+}
+
+// answerCallbackQuery checks https://core.telegram.org/bots/api#answercallbackquery.
+func (s *Server) answerCallbackQuery(w http.ResponseWriter, req map[string]any) {
+	allowed(s.tb, "answerCallbackQuery", req, "callback_query_id", "text", "show_alert")
+	id, _ := req["callback_query_id"].(string)
+	if id == "" {
+		s.tb.Errorf("faketelegram: answerCallbackQuery needs callback_query_id")
+	}
+	if text, ok := req["text"].(string); ok && len([]rune(text)) > 200 {
+		s.tb.Errorf("faketelegram: callback answer text over 200 characters")
+	}
+	s.mu.Lock()
+	s.answered = append(s.answered, id)
+	s.mu.Unlock()
+	s.answer(w, 200, `{"ok":true,"result":true}`)
+}
+
+func (s *Server) answer(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+func allowed(tb testing.TB, what string, obj map[string]any, fields ...string) {
+	for k := range obj {
+		ok := false
+		for _, f := range fields {
+			ok = ok || k == f
+		}
+		if !ok {
+			tb.Errorf("faketelegram: %s has a field the Bot API does not know: %q", what, k)
+		}
+	}
+}
+
+// TextUpdate is a webhook update with a client's text message.
+func TextUpdate(updateID, chatID int64, firstName, text string) []byte {
+	b, _ := json.Marshal(map[string]any{"update_id": updateID, "message": map[string]any{
+		"message_id": updateID, "date": 1700000000, "text": text,
+		"from": map[string]any{"id": chatID, "is_bot": false, "first_name": firstName},
+		"chat": map[string]any{"id": chatID, "type": "private", "first_name": firstName},
+	}})
+	return b
+}
+
+// CallbackUpdate is a webhook update with a tap on an inline button.
+func CallbackUpdate(updateID, chatID int64, callbackID, data string) []byte {
+	b, _ := json.Marshal(map[string]any{"update_id": updateID, "callback_query": map[string]any{
+		"id": callbackID, "chat_instance": "ci", "data": data,
+		"from":    map[string]any{"id": chatID, "is_bot": false, "first_name": "Client"},
+		"message": map[string]any{"message_id": 1, "date": 1700000000, "chat": map[string]any{"id": chatID, "type": "private"}},
+	}})
+	return b
+}

@@ -1,0 +1,154 @@
+package beseda
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Client ratings (R2, R3): the rating form has exactly three buttons, because
+// Facebook allows no more: Bad=1, Normal=2, Excellent=3.
+const (
+	RatingBad       = 1
+	RatingNormal    = 2
+	RatingExcellent = 3
+)
+
+// A rating button's payload is "r1.<dialog>.<value>.<mac>": the MAC binds the
+// dialog, the value and the client the form was sent to, so a click cannot be
+// forged for another dialog or replayed by another client. It fits Telegram's
+// 64-byte callback_data.
+const ratingPrefix = "r1."
+
+// MaxPayloadBytes is Telegram's limit on callback_data, the strictest of the
+// channels.
+const MaxPayloadBytes = 64
+
+// RatingPayload returns the signed payload of a rating button.
+func RatingPayload(secret []byte, dialogID, subscriberID int64, value int) string {
+	body := strconv.FormatInt(dialogID, 10) + "." + strconv.Itoa(value)
+	return ratingPrefix + body + "." + ratingMAC(secret, body, subscriberID)
+}
+
+// IsRatingPayload tells a rating button from other buttons.
+func IsRatingPayload(payload string) bool { return strings.HasPrefix(payload, ratingPrefix) }
+
+// ParseRatingPayload checks a rating button's payload for the client who
+// clicked it and returns the dialog and the value. ok is false for anything
+// forged, altered or clicked by another client.
+func ParseRatingPayload(secret []byte, payload string, subscriberID int64) (dialogID int64, value int, ok bool) {
+	rest, found := strings.CutPrefix(payload, ratingPrefix)
+	if !found {
+		return 0, 0, false
+	}
+	i := strings.LastIndexByte(rest, '.')
+	if i < 0 {
+		return 0, 0, false
+	}
+	body, mac := rest[:i], rest[i+1:]
+	if !hmac.Equal([]byte(mac), []byte(ratingMAC(secret, body, subscriberID))) {
+		return 0, 0, false
+	}
+	idPart, valuePart, found := strings.Cut(body, ".")
+	if !found {
+		return 0, 0, false
+	}
+	dialogID, err1 := strconv.ParseInt(idPart, 10, 64)
+	value, err2 := strconv.Atoi(valuePart)
+	if err1 != nil || err2 != nil || CheckRating(value) != nil {
+		return 0, 0, false
+	}
+	return dialogID, value, true
+}
+
+func ratingMAC(secret []byte, body string, subscriberID int64) string {
+	h := hmac.New(sha256.New, secret)
+	h.Write([]byte(body + "/" + strconv.FormatInt(subscriberID, 10)))
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:16])
+}
+
+// StandardMessages are the texts the product sends on its own (R2, R3),
+// editable per workspace (AI Support → Standard messages).
+type StandardMessages struct {
+	RatingPrompt     string `json:"rating_prompt"`
+	CaptionBad       string `json:"caption_bad"`
+	CaptionNormal    string `json:"caption_normal"`
+	CaptionExcellent string `json:"caption_excellent"`
+	ThankYou         string `json:"thank_you"`
+}
+
+// DefaultStandardMessages are the texts a workspace starts with.
+func DefaultStandardMessages(l Locale) StandardMessages {
+	if l == LocaleRU {
+		return StandardMessages{
+			RatingPrompt:     "Пожалуйста, оцените качество обслуживания",
+			CaptionBad:       "Плохо",
+			CaptionNormal:    "Нормально",
+			CaptionExcellent: "Отлично",
+			ThankYou:         "Спасибо за вашу оценку!",
+		}
+	}
+	return StandardMessages{
+		RatingPrompt:     "How would you rate our support?",
+		CaptionBad:       "Bad",
+		CaptionNormal:    "Normal",
+		CaptionExcellent: "Excellent",
+		ThankYou:         "Thank you for your feedback!",
+	}
+}
+
+// Limits of Messenger's button template, the strictest of the channels.
+const (
+	MaxButtonTitle    = 20
+	MaxButtonTemplate = 640
+)
+
+// StandardMessagesUpdate changes some of the texts; nil fields stay.
+type StandardMessagesUpdate struct {
+	RatingPrompt     *string `json:"rating_prompt"`
+	CaptionBad       *string `json:"caption_bad"`
+	CaptionNormal    *string `json:"caption_normal"`
+	CaptionExcellent *string `json:"caption_excellent"`
+	ThankYou         *string `json:"thank_you"`
+}
+
+// Apply returns m with the update applied, checked against the channels'
+// limits: the prompt is the text of a button template (≤ 640), captions are
+// button titles (≤ 20), the thank-you is a plain message.
+func (u StandardMessagesUpdate) Apply(m StandardMessages) (StandardMessages, error) {
+	fields := []struct {
+		name string
+		in   *string
+		out  *string
+		max  int
+	}{
+		{"rating_prompt", u.RatingPrompt, &m.RatingPrompt, MaxButtonTemplate},
+		{"caption_bad", u.CaptionBad, &m.CaptionBad, MaxButtonTitle},
+		{"caption_normal", u.CaptionNormal, &m.CaptionNormal, MaxButtonTitle},
+		{"caption_excellent", u.CaptionExcellent, &m.CaptionExcellent, MaxButtonTitle},
+		{"thank_you", u.ThankYou, &m.ThankYou, ChannelMessenger.MaxTextLength()},
+	}
+	for _, f := range fields {
+		if f.in == nil {
+			continue
+		}
+		v := strings.TrimSpace(*f.in)
+		if n := utf8.RuneCountInString(v); n == 0 || n > f.max {
+			return m, Errorf(EINVALID, "%s must be 1 to %d characters", f.name, f.max)
+		}
+		*f.out = v
+	}
+	return m, nil
+}
+
+// RatingForm is the message that asks the client to rate the service.
+func (m StandardMessages) RatingForm(secret []byte, dialogID, subscriberID int64) (string, []Button) {
+	return m.RatingPrompt, []Button{
+		{Title: m.CaptionBad, Payload: RatingPayload(secret, dialogID, subscriberID, RatingBad)},
+		{Title: m.CaptionNormal, Payload: RatingPayload(secret, dialogID, subscriberID, RatingNormal)},
+		{Title: m.CaptionExcellent, Payload: RatingPayload(secret, dialogID, subscriberID, RatingExcellent)},
+	}
+}

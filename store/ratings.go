@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/beseda/beseda"
+)
+
+// FindStandardMessages returns the workspace's own texts, or found=false when
+// it keeps the defaults.
+func (r reader) FindStandardMessages(ctx context.Context, workspaceID int64) (m beseda.StandardMessages, found bool, err error) {
+	err = r.q.QueryRowContext(ctx, `SELECT rating_prompt, caption_bad, caption_normal, caption_excellent, thank_you
+		FROM standard_messages WHERE workspace_id = $1`, workspaceID).
+		Scan(&m.RatingPrompt, &m.CaptionBad, &m.CaptionNormal, &m.CaptionExcellent, &m.ThankYou)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, false, nil
+	} else if err != nil {
+		return m, false, fmt.Errorf("find standard messages: %w", err)
+	}
+	return m, true, nil
+}
+
+// SaveStandardMessages stores the workspace's texts.
+func (tx *Tx) SaveStandardMessages(ctx context.Context, workspaceID int64, m beseda.StandardMessages, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO standard_messages (workspace_id, rating_prompt, caption_bad, caption_normal,
+			caption_excellent, thank_you, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (workspace_id) DO UPDATE SET rating_prompt = $2, caption_bad = $3, caption_normal = $4,
+			caption_excellent = $5, thank_you = $6, updated_at = $7`,
+		workspaceID, m.RatingPrompt, m.CaptionBad, m.CaptionNormal, m.CaptionExcellent, m.ThankYou, ms(at))
+	if err != nil {
+		return fmt.Errorf("save standard messages: %w", err)
+	}
+	return nil
+}
+
+// RecordInbound notes that a messenger's update was received; false means it
+// was already, and must not be acted on again.
+func (tx *Tx) RecordInbound(ctx context.Context, channelID int64, key string, at time.Time) (bool, error) {
+	res, err := tx.q.ExecContext(ctx, `INSERT INTO inbound_updates (channel_id, update_key, received_at)
+		VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, channelID, key, ms(at))
+	if err != nil {
+		return false, fmt.Errorf("record inbound: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// FailRatingForm marks the form of the dialog whose rating form is the
+// message as not sent, with the reason, and returns that dialog (0 if the
+// message is no rating form).
+func (tx *Tx) FailRatingForm(ctx context.Context, messageID int64, reason string) (int64, error) {
+	var dialogID int64
+	err := tx.q.QueryRowContext(ctx, `UPDATE dialogs SET rating_form_sent = $1, rating_form_error = $2
+		WHERE rating_form_message_id = $3 RETURNING id`, false, reason, messageID).Scan(&dialogID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("fail rating form: %w", err)
+	}
+	return dialogID, nil
+}
