@@ -342,3 +342,15 @@ func (tx *Tx) QueryIDs(ctx context.Context, query string, args ...any) ([]int64,
 	}
 	return ids, rows.Err()
 }
+
+// Vacuum has the database bring its statistics up to date (and on
+// PostgreSQL its visibility map, which index-only scans need) after bulk
+// loads, as autovacuum would in time.
+func (db *DB) Vacuum(ctx context.Context) error {
+	q := "ANALYZE"
+	if db.dialect == Postgres {
+		q = "VACUUM ANALYZE"
+	}
+	_, err := db.rw.ExecContext(ctx, q)
+	return err
+}

@@ -68,5 +68,12 @@ func (db *DB) migrate(ctx context.Context) error {
 	if riverErr != nil {
 		return fmt.Errorf("migrate river: %w", riverErr)
 	}
+	if db.dialect == SQLite {
+		// Refresh the planner's statistics where they are missing or stale
+		// (SQLite has no autovacuum to do it), with a bounded amount of work.
+		if _, err := db.rw.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+			return fmt.Errorf("optimize: %w", err)
+		}
+	}
 	return nil
 }

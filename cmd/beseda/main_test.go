@@ -58,6 +58,10 @@ func TestREADME_WalkThrough(t *testing.T) {
 		`"status":"dropped"`,
 		`"text":"Spring sale: 20% off"`,
 		`"kind":"participant_added"`,
+		`"client_rating":3`,
+		`"rating_form_sent":true`,
+		`"average_client_rating":3`,
+		"id,title,client_id,client,type",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("walk-through output lacks %s", want)

@@ -70,7 +70,7 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 		args := make([]any, 0, n*7)
 		for i := range n {
 			k := done + i
-			at := spec.Start.Add(span * time.Duration(k) / time.Duration(spec.Subscribers)).UnixMilli()
+			at := spread(spec.Start, span, k, spec.Subscribers).UnixMilli()
 			name := firstNames[k%len(firstNames)] + " " + lastNames[(k/len(firstNames))%len(lastNames)]
 			args = append(args, spec.WorkspaceID, spec.ChannelID, prefix+fmt.Sprint(k), name, strings.ToLower(name), at, at)
 		}
@@ -161,7 +161,7 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 		subIndex := k % spec.Subscribers
 		round := k / spec.Subscribers
 		lastRound := (spec.Dialogs-1-subIndex)/spec.Subscribers == round
-		created := spec.Start.Add(span * time.Duration(k) / time.Duration(spec.Dialogs))
+		created := spread(spec.Start, span, k, spec.Dialogs)
 		r := dialogRow{sub: firstID + int64(subIndex), created: created.UnixMilli(),
 			typ: spec.TypeIDs[rng.IntN(len(spec.TypeIDs))], creator: spec.UserIDs[rng.IntN(len(spec.UserIDs))]}
 		switch {
@@ -211,7 +211,7 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 						if m%2 == 1 {
 							dir, src = "out", "manager"
 						}
-						at := spec.Start.Add(span * time.Duration(s+i) / time.Duration(spec.Subscribers)).Add(time.Duration(m) * time.Minute)
+						at := spread(spec.Start, span, s+i, spec.Subscribers).Add(time.Duration(m) * time.Minute)
 						args = append(args, spec.WorkspaceID, sub, spec.ChannelID, dir, src, sampleTexts[(s+i+m)%len(sampleTexts)],
 							"sent", at.UnixMilli())
 					}
@@ -225,6 +225,12 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// spread places item k of n evenly over span from start (in floating point:
+// span × k overflows a Duration for a year and a million items).
+func spread(start time.Time, span time.Duration, k, n int) time.Time {
+	return start.Add(time.Duration(float64(span) * float64(k) / float64(n)))
 }
 
 func minID(ids []int64) int64 {

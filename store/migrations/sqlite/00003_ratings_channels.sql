@@ -10,6 +10,8 @@ CREATE INDEX dialogs_rating_form ON dialogs (rating_form_message_id) WHERE ratin
 -- the index covers them, so the totals never touch the table.
 DROP INDEX dialogs_workspace_created;
 CREATE INDEX dialogs_report ON dialogs (workspace_id, created_at, status, type_id, completed_at, account_rating, client_rating);
+-- Report rows and the CSV export page through a workspace's dialogs by id.
+CREATE INDEX dialogs_workspace ON dialogs (workspace_id, id);
 
 -- Texts a workspace changed; the rest take the locale's defaults.
 CREATE TABLE standard_messages (
@@ -34,6 +36,7 @@ CREATE TABLE inbound_updates (
 -- +goose Down
 DROP TABLE inbound_updates;
 DROP TABLE standard_messages;
+DROP INDEX dialogs_workspace;
 DROP INDEX dialogs_report;
 CREATE INDEX dialogs_workspace_created ON dialogs (workspace_id, created_at);
 DROP INDEX dialogs_rating_form;
