@@ -34,6 +34,9 @@ type Config struct {
 	Senders map[beseda.ChannelKind]Sender
 	// Pacing overrides DefaultPacing per channel kind.
 	Pacing map[beseda.ChannelKind]Pacing
+
+	// TaskStartDelay is how long after an add a manager's task starts (C2).
+	TaskStartDelay time.Duration
 }
 
 // App runs the use cases.
@@ -45,6 +48,7 @@ type App struct {
 	cfg    Config
 	jobs   Jobs
 	pacers pacers
+	kick   func() // wakes the live hub after a commit
 }
 
 // New returns the use cases working on db.
@@ -63,6 +67,9 @@ func New(db *store.DB, cfg Config) *App {
 	}
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = 30 * 24 * time.Hour
+	}
+	if cfg.TaskStartDelay == 0 {
+		cfg.TaskStartDelay = DefaultTaskStartDelay
 	}
 	pacing := maps.Clone(DefaultPacing)
 	maps.Copy(pacing, cfg.Pacing)

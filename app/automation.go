@@ -148,6 +148,10 @@ func (a *App) ProduceBroadcast(ctx context.Context, id int64, budget time.Durati
 			if err := a.produceBatch(ctx, tx, subs, msgs); err != nil {
 				return err
 			}
+			if err := a.emit(ctx, tx, c.WorkspaceID, nil, beseda.LiveBroadcastProgress,
+				map[string]any{"broadcast_id": id, "produced": len(subs)}); err != nil {
+				return err
+			}
 			return tx.AdvanceBroadcast(ctx, id, subs[len(subs)-1].ID, len(subs), nil)
 		})
 		if err != nil || done {

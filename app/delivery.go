@@ -123,6 +123,10 @@ func (a *App) deliverWebBatch(ctx context.Context, ch *beseda.Channel, p *pacer)
 			if err := tx.SetStatus(ctx, ids, status, reasons[status], a.now()); err != nil {
 				return err
 			}
+			if err := a.emit(ctx, tx, ch.WorkspaceID, nil, beseda.LiveMessagesUpdated, messagesUpdate{
+				SubscriberIDs: subscriberIDs(msgs), IDs: ids, Status: status, Reason: reasons[status]}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -187,7 +191,10 @@ func (a *App) sendOne(ctx context.Context, ch *beseda.Channel, sender Sender, p 
 		}
 		status, reason := beseda.Gate(m.Source, sub.ActiveDialogID != nil)
 		if status != beseda.MessagePending {
-			return tx.SetStatus(ctx, []int64{m.ID}, status, reason, a.now())
+			if err := tx.SetStatus(ctx, []int64{m.ID}, status, reason, a.now()); err != nil {
+				return err
+			}
+			return a.emitStatus(ctx, tx, m, status, reason)
 		}
 		send = true
 		return tx.MarkSending(ctx, m.ID, a.now())
@@ -208,7 +215,10 @@ func (a *App) sendOne(ctx context.Context, ch *beseda.Channel, sender Sender, p 
 	}
 	return true, a.db.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
 		if sendErr == nil {
-			return tx.MarkSent(ctx, m.ID, externalID, a.now())
+			if err := tx.MarkSent(ctx, m.ID, externalID, a.now()); err != nil {
+				return err
+			}
+			return a.emitStatus(ctx, tx, m, beseda.MessageSent, "")
 		}
 		var se *SendError
 		if !errors.As(sendErr, &se) {
@@ -220,7 +230,10 @@ func (a *App) sendOne(ctx context.Context, ch *beseda.Channel, sender Sender, p 
 			if err := tx.MarkFailed(ctx, m.ID, m.Attempts+1, reason); err != nil {
 				return err
 			}
-			return a.ratingFormFailed(ctx, tx, m.ID, reason)
+			if err := a.emitStatus(ctx, tx, m, beseda.MessageFailed, reason); err != nil {
+				return err
+			}
+			return a.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, reason)
 		}
 		switch {
 		case se.Permanent:
@@ -234,6 +247,12 @@ func (a *App) sendOne(ctx context.Context, ch *beseda.Channel, sender Sender, p 
 		}
 		return tx.MarkRetry(ctx, m.ID, m.Attempts+1, a.now().Add(backoff(m.Attempts+1)), se.Reason)
 	})
+}
+
+// emitStatus tells consoles that a message's status changed.
+func (a *App) emitStatus(ctx context.Context, tx *store.Tx, m *beseda.Message, status beseda.MessageStatus, reason string) error {
+	return a.emit(ctx, tx, m.WorkspaceID, nil, beseda.LiveMessagesUpdated,
+		messagesUpdate{SubscriberIDs: []int64{m.SubscriberID}, IDs: []int64{m.ID}, Status: status, Reason: reason})
 }
 
 // backoff is the wait before attempt n+1: exponential with jitter, capped.

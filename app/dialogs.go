@@ -46,6 +46,9 @@ func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.Di
 		if err := a.record(ctx, tx, d.ID, actor, beseda.EventCreated, beseda.EventData{To: d.Title}); err != nil {
 			return err
 		}
+		if err := a.emitDialog(ctx, tx, d); err != nil {
+			return err
+		}
 		return a.participantsChanged(ctx, tx, d, actor, d.Participants[1:], nil)
 	})
 	if store.IsUniqueViolation(err) {
@@ -195,7 +198,10 @@ func (a *App) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.S
 		}
 	}
 	d.UpdatedAt = a.now()
-	return tx.SaveDialog(ctx, d)
+	if err := tx.SaveDialog(ctx, d); err != nil {
+		return err
+	}
+	return a.emitDialog(ctx, tx, d)
 }
 
 // changeStatus moves the dialog to upd.Status, already checked against S1.
@@ -216,6 +222,9 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 		}
 	}
 	if to == beseda.DialogCompleted {
+		if err := a.finishTasks(ctx, tx, d, 0, beseda.TaskDone); err != nil {
+			return err
+		}
 		now := a.now()
 		d.CompletedAt = &now
 		if upd.AccountRating != nil {
@@ -232,7 +241,8 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 	return nil
 }
 
-// participantsChanged records who joined and left a dialog.
+// participantsChanged records who joined and left a dialog; those who joined
+// get a task (C2), those who left lose theirs (S3).
 func (a *App) participantsChanged(ctx context.Context, tx *store.Tx, d *beseda.Dialog, actor *beseda.User,
 	added, removed []beseda.Ref) error {
 	for _, u := range added {
@@ -244,8 +254,11 @@ func (a *App) participantsChanged(ctx context.Context, tx *store.Tx, d *beseda.D
 		if err := a.record(ctx, tx, d.ID, actor, beseda.EventParticipantRemoved, beseda.EventData{User: &u}); err != nil {
 			return err
 		}
+		if err := a.finishTasks(ctx, tx, d, u.ID, beseda.TaskCancelled); err != nil {
+			return err
+		}
 	}
-	return nil
+	return a.assignTasks(ctx, tx, d, added)
 }
 
 // record adds an entry to the dialog's history (L3). A nil actor is the

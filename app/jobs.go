@@ -17,6 +17,8 @@ type Jobs interface {
 	ProduceBroadcast(ctx context.Context, tx *store.Tx, broadcastID int64) error
 	// FunnelStep queues a funnel step for a client at its due time.
 	FunnelStep(ctx context.Context, tx *store.Tx, enrollmentID int64, position int, at time.Time) error
+	// StartTask queues the start of a manager's task at its time.
+	StartTask(ctx context.Context, tx *store.Tx, taskID int64, at time.Time) error
 }
 
 // SetJobs connects the background work; the server does it once at start.

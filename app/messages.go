@@ -114,5 +114,8 @@ func (a *App) receiveMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subs
 		return nil, err
 	}
 	sub.LastInboundAt = &now
+	if err := a.emit(ctx, tx, sub.WorkspaceID, nil, beseda.LiveMessageCreated, m); err != nil {
+		return nil, err
+	}
 	return m, a.smartAnswer(ctx, tx, sub, text)
 }

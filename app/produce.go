@@ -32,6 +32,9 @@ func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber,
 	if err := tx.TouchSubscriber(ctx, sub.ID, m.CreatedAt, false); err != nil {
 		return err
 	}
+	if err := a.emit(ctx, tx, sub.WorkspaceID, nil, beseda.LiveMessageCreated, m); err != nil {
+		return err
+	}
 	if m.Status == beseda.MessagePending {
 		return a.queueDelivery(ctx, tx, m.ChannelID)
 	}
@@ -97,6 +100,10 @@ func (a *App) releaseHeld(ctx context.Context, tx *store.Tx, sub *beseda.Subscri
 		return err
 	}
 	a.log.Info("held messages released", "workspace", sub.WorkspaceID, "subscriber", sub.ID, "count", n)
+	if err := a.emit(ctx, tx, sub.WorkspaceID, nil, beseda.LiveMessagesUpdated,
+		messagesUpdate{SubscriberIDs: []int64{sub.ID}, Status: beseda.MessagePending}); err != nil {
+		return err
+	}
 	return a.queueDelivery(ctx, tx, sub.ChannelID)
 }
 

@@ -98,6 +98,9 @@ func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 	if err := a.record(ctx, tx, d.ID, nil, beseda.EventClientRated, beseda.EventData{Rating: value}); err != nil {
 		return err
 	}
+	if err := a.emitDialog(ctx, tx, d); err != nil {
+		return err
+	}
 	sm, err := a.standardMessages(ctx, tx, d.WorkspaceID)
 	if err != nil {
 		return err
@@ -110,10 +113,17 @@ func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 
 // ratingFormFailed reports on its dialog that the rating form could not be
 // delivered (a messenger refused it).
-func (a *App) ratingFormFailed(ctx context.Context, tx *store.Tx, messageID int64, reason string) error {
+func (a *App) ratingFormFailed(ctx context.Context, tx *store.Tx, workspaceID, messageID int64, reason string) error {
 	dialogID, err := tx.FailRatingForm(ctx, messageID, reason)
 	if err != nil || dialogID == 0 {
 		return err
 	}
-	return a.record(ctx, tx, dialogID, nil, beseda.EventRatingFormFailed, beseda.EventData{Reason: reason})
+	if err := a.record(ctx, tx, dialogID, nil, beseda.EventRatingFormFailed, beseda.EventData{Reason: reason}); err != nil {
+		return err
+	}
+	d, err := tx.FindDialogByID(ctx, workspaceID, dialogID)
+	if err != nil {
+		return err
+	}
+	return a.emitDialog(ctx, tx, d)
 }

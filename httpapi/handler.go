@@ -7,19 +7,21 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/live"
 )
 
 // Handler serves the JSON API.
 type Handler struct {
 	app *app.App
+	hub *live.Hub
 	// publicURL is the address clients and messengers reach this server at,
 	// for webhook URLs; empty means "as the request came in".
 	publicURL string
 }
 
-// New returns the API handler.
-func New(a *app.App, publicURL string) *Handler {
-	return &Handler{app: a, publicURL: strings.TrimRight(publicURL, "/")}
+// New returns the API handler; hub feeds the live event stream.
+func New(a *app.App, publicURL string, hub *live.Hub) *Handler {
+	return &Handler{app: a, hub: hub, publicURL: strings.TrimRight(publicURL, "/")}
 }
 
 // Register adds the API's routes to mux.
@@ -58,6 +60,12 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"PUT /api/v1/settings/standard-messages", h.putStandardMessages},
 
 		{"GET /api/v1/reports/dialogs", h.report},
+
+		{"GET /api/v1/tasks", h.listTasks},
+		{"GET /api/v1/notifications", h.listNotifications},
+		{"POST /api/v1/notifications/read", h.readAllNotifications},
+		{"POST /api/v1/notifications/{id}/read", h.readNotification},
+		{"GET /api/v1/events", h.events},
 
 		{"POST /api/v1/outbound", h.outbound},
 		{"POST /api/v1/broadcasts", h.createBroadcast},

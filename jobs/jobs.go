@@ -60,6 +60,8 @@ func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, er
 	river.AddWorker(workers, &sweepWorker{r: r})
 	river.AddWorker(workers, &broadcastWorker{r: r})
 	river.AddWorker(workers, &funnelStepWorker{r: r})
+	river.AddWorker(workers, &taskStartWorker{r: r})
+	river.AddWorker(workers, &pruneEventsWorker{r: r})
 
 	riverCfg := &river.Config{
 		Logger:  slog.New(levelAtLeast{cfg.Logger.Handler(), slog.LevelWarn}),
@@ -69,6 +71,8 @@ func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, er
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return pruneEventsArgs{}, nil }, nil),
 		},
 		JobTimeout:           2 * time.Minute,
 		RescueStuckJobsAfter: 5 * time.Minute,
@@ -135,6 +139,12 @@ func (r *Runner) ProduceBroadcast(ctx context.Context, tx *store.Tx, broadcastID
 func (r *Runner) FunnelStep(ctx context.Context, tx *store.Tx, enrollmentID int64, position int, at time.Time) error {
 	_, err := r.client.InsertTx(ctx, tx.SQL(), funnelStepArgs{EnrollmentID: enrollmentID, Position: position, DueAt: at},
 		&river.InsertOpts{ScheduledAt: at})
+	return err
+}
+
+// StartTask implements app.Jobs.
+func (r *Runner) StartTask(ctx context.Context, tx *store.Tx, taskID int64, at time.Time) error {
+	_, err := r.client.InsertTx(ctx, tx.SQL(), taskStartArgs{TaskID: taskID}, &river.InsertOpts{ScheduledAt: at})
 	return err
 }
 

@@ -103,3 +103,37 @@ func snoozeUntilDue(wait time.Duration, err error) error {
 	}
 	return river.JobSnooze(min(wait, time.Second))
 }
+
+// taskStartArgs: start a manager's task at its time and tell them (C2).
+type taskStartArgs struct {
+	TaskID int64 `json:"task_id"`
+}
+
+func (taskStartArgs) Kind() string { return "task_start" }
+
+type taskStartWorker struct {
+	river.WorkerDefaults[taskStartArgs]
+	r *Runner
+}
+
+func (w *taskStartWorker) Work(ctx context.Context, job *river.Job[taskStartArgs]) error {
+	return snoozeUntilDue(w.r.app.StartTask(ctx, job.Args.TaskID))
+}
+
+// LiveEventRetention is how long the live log keeps events, so that
+// reconnecting consoles resume without gaps.
+const LiveEventRetention = time.Hour
+
+// pruneEventsArgs: forget live events older than the retention (periodic).
+type pruneEventsArgs struct{}
+
+func (pruneEventsArgs) Kind() string { return "prune_live_events" }
+
+type pruneEventsWorker struct {
+	river.WorkerDefaults[pruneEventsArgs]
+	r *Runner
+}
+
+func (w *pruneEventsWorker) Work(ctx context.Context, job *river.Job[pruneEventsArgs]) error {
+	return w.r.app.PruneLiveEvents(ctx, LiveEventRetention)
+}

@@ -132,6 +132,7 @@ type Tx struct {
 	reader
 	tx          *sql.Tx
 	afterCommit []func()
+	notified    bool // the transaction has notified other processes of live events
 }
 
 // SQL returns the underlying transaction, for libraries that enlist in it

@@ -26,12 +26,14 @@ import (
 const usage = `Beseda: support dialogs inside client chats.
 
 Usage:
-  beseda serve [--addr HOST:PORT] [--db URL] [--public-url URL] [--pace KIND=RATE[/PER_CHAT],...] [--demo]
+  beseda serve [--addr HOST:PORT] [--db URL] [--public-url URL] [--pace KIND=RATE[/PER_CHAT],...]
+               [--task-start-delay 5m] [--demo]
   beseda workspace create --name N --owner-email E --owner-password P [--owner-name N] [--locale en|ru] [--db URL]
 
 The database URL is sqlite:PATH (or a bare path) or postgres://…; the default
 is sqlite:beseda.db in the working directory. Flags have environment
-equivalents: BESEDA_ADDR, BESEDA_DB, BESEDA_PUBLIC_URL, BESEDA_PACE, BESEDA_LOG_LEVEL.
+equivalents: BESEDA_ADDR, BESEDA_DB, BESEDA_PUBLIC_URL, BESEDA_PACE,
+BESEDA_TASK_START_DELAY, BESEDA_LOG_LEVEL.
 --pace sets delivery speed per channel kind, e.g. web=2000,telegram=30/1s
 (messages per second, and at most one message per interval to one chat).
 `
@@ -82,12 +84,17 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BESEDA_PUBLIC_URL", ""), "address clients and messengers reach this server at")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed an empty database with demo data")
 	pace := fs.String("pace", env("BESEDA_PACE", ""), "delivery pace per channel kind: web=2000,telegram=30/1s")
+	delay := fs.String("task-start-delay", env("BESEDA_TASK_START_DELAY", app.DefaultTaskStartDelay.String()),
+		"how long after a manager is added to a dialog their task starts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	var err error
 	if cfg.Pacing, err = parsePace(*pace); err != nil {
 		return err
+	}
+	if cfg.TaskStartDelay, err = time.ParseDuration(*delay); err != nil || cfg.TaskStartDelay <= 0 {
+		return fmt.Errorf("--task-start-delay: %q is not a positive duration like 5m", *delay)
 	}
 	srv, err := server.New(ctx, cfg)
 	if err != nil {

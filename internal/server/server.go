@@ -22,6 +22,7 @@ import (
 	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/jobs"
+	"github.com/beseda/beseda/live"
 	"github.com/beseda/beseda/store"
 )
 
@@ -34,6 +35,8 @@ type Config struct {
 
 	// Pacing overrides the delivery pace per channel kind.
 	Pacing map[beseda.ChannelKind]app.Pacing
+	// TaskStartDelay is how long after an add a manager's task starts.
+	TaskStartDelay time.Duration
 
 	Logger     *slog.Logger
 	Clock      beseda.Clock
@@ -46,6 +49,7 @@ type Server struct {
 	DB      *store.DB
 	App     *app.App
 	Jobs    *jobs.Runner
+	Live    *live.Hub
 	Handler http.Handler
 	log     *slog.Logger
 }
@@ -69,16 +73,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	tg := telegram.NewClient()
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost, Pacing: cfg.Pacing,
-		Secret: []byte(secret), Senders: map[beseda.ChannelKind]app.Sender{
+		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, Senders: map[beseda.ChannelKind]app.Sender{
 			beseda.ChannelTelegram:  telegram.Sender{Client: tg},
 			beseda.ChannelMessenger: messenger.NewSender(),
 		}})
+	hub := live.New(db, cfg.Logger)
+	a.SetLive(hub.Kick)
 	runner, err := jobs.New(ctx, db, a, jobs.Config{Logger: cfg.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, log: cfg.Logger}
+	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, Live: hub, log: cfg.Logger}
 	if cfg.Demo {
 		if err := a.SeedDemo(ctx); err != nil {
 			db.Close()
@@ -87,7 +93,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 
 	mux := http.NewServeMux()
-	httpapi.New(a, cfg.PublicURL).Register(mux)
+	httpapi.New(a, cfg.PublicURL, hub).Register(mux)
 	webchat.New(a).Register(mux)
 	telegram.NewHandler(a, tg, cfg.Logger).Register(mux)
 	messenger.NewHandler(a, cfg.Logger).Register(mux)
@@ -104,6 +110,14 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		s.DB.Close()
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	liveCtx, stopLive := context.WithCancel(context.WithoutCancel(ctx))
+	liveDone := make(chan struct{})
+	go func() {
+		defer close(liveDone)
+		if err := s.Live.Run(liveCtx); err != nil {
+			s.log.Error("live events stopped", "err", err)
+		}
+	}()
 	srv := &http.Server{
 		Handler:           s.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -118,6 +132,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	case err = <-errc:
 	case <-ctx.Done():
 		s.log.Info("shutting down")
+		stopLive() // ends the event streams, which never go idle by themselves
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		err = srv.Shutdown(shutdownCtx)
@@ -130,6 +145,8 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	if jerr := s.Jobs.Stop(stopCtx); jerr != nil {
 		s.log.Warn("jobs did not stop cleanly", "err", jerr)
 	}
+	stopLive()
+	<-liveDone
 	return errors.Join(err, s.DB.Close())
 }
 

@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/i18n"
+	"github.com/beseda/beseda/store"
+)
+
+// DefaultTaskStartDelay is how long after being added to a dialog a manager's
+// task starts (C2).
+const DefaultTaskStartDelay = 5 * time.Minute
+
+// assignTasks gives every manager added to a dialog (never its creator) a
+// personal task titled after the dialog, starting after the configured delay,
+// and at once a notification saying when (C2). The task's start is a River
+// job at its start time.
+func (a *App) assignTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, users []beseda.Ref) error {
+	for _, u := range users {
+		if u.ID == d.CreatedBy.ID {
+			continue
+		}
+		now := a.now()
+		t := &beseda.Task{UserID: u.ID, DialogID: d.ID, Title: d.Title, Status: beseda.TaskScheduled,
+			StartAt: now.Add(a.cfg.TaskStartDelay), CreatedAt: now}
+		if err := tx.CreateTask(ctx, d.WorkspaceID, t); err != nil {
+			return err
+		}
+		p, err := a.printerFor(ctx, tx, d.WorkspaceID, u.ID)
+		if err != nil {
+			return err
+		}
+		text := p.T("task.starts_in_minutes", t.Title, int(a.cfg.TaskStartDelay.Round(time.Minute)/time.Minute))
+		if a.cfg.TaskStartDelay < time.Minute {
+			text = p.T("task.starts_in_seconds", t.Title, int(a.cfg.TaskStartDelay/time.Second))
+		}
+		if err := a.notify(ctx, tx, d.WorkspaceID, t, beseda.NotifyTaskScheduled, text); err != nil {
+			return err
+		}
+		if err := a.emitTask(ctx, tx, d.WorkspaceID, t); err != nil {
+			return err
+		}
+		if err := a.jobs.StartTask(ctx, tx, t.ID, t.StartAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finishTasks closes the open tasks of a dialog — of one manager, or all —
+// as done (the dialog was completed) or cancelled (the manager was removed)
+// (S3).
+func (a *App) finishTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, userID int64, status beseda.TaskStatus) error {
+	tasks, err := tx.OpenTasks(ctx, d.ID, userID)
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		now := a.now()
+		t.Status, t.FinishedAt = status, &now
+		if err := tx.SaveTask(ctx, t); err != nil {
+			return err
+		}
+		if err := a.emitTask(ctx, tx, d.WorkspaceID, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// StartTask starts a task at its time and tells its manager. A task that was
+// finished meanwhile, or started already (by another process), stays as it
+// is. If the task is not due by the application's clock it returns how long
+// to wait.
+func (a *App) StartTask(ctx context.Context, taskID int64) (time.Duration, error) {
+	var wait time.Duration
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		t, ws, err := tx.LockTask(ctx, taskID)
+		if err != nil || t.Status != beseda.TaskScheduled {
+			return err
+		}
+		now := a.now()
+		if wait = t.StartAt.Sub(now); wait > 0 {
+			return nil
+		}
+		t.Status, t.StartedAt = beseda.TaskStarted, &now
+		if err := tx.SaveTask(ctx, t); err != nil {
+			return err
+		}
+		p, err := a.printerFor(ctx, tx, ws, t.UserID)
+		if err != nil {
+			return err
+		}
+		if err := a.notify(ctx, tx, ws, t, beseda.NotifyTaskStarted, p.T("task.started", t.Title)); err != nil {
+			return err
+		}
+		return a.emitTask(ctx, tx, ws, t)
+	})
+	return max(wait, 0), err
+}
+
+// notify creates a task's notification once and tells its manager live.
+func (a *App) notify(ctx context.Context, tx *store.Tx, workspaceID int64, t *beseda.Task, kind beseda.NotificationKind, text string) error {
+	n := &beseda.Notification{UserID: t.UserID, Kind: kind, Text: text, DialogID: &t.DialogID, TaskID: &t.ID, CreatedAt: a.now()}
+	created, err := tx.CreateNotification(ctx, workspaceID, n)
+	if err != nil || !created {
+		return err
+	}
+	return a.emit(ctx, tx, workspaceID, &t.UserID, beseda.LiveNotificationCreated, n)
+}
+
+func (a *App) emitTask(ctx context.Context, tx *store.Tx, workspaceID int64, t *beseda.Task) error {
+	return a.emit(ctx, tx, workspaceID, &t.UserID, beseda.LiveTaskChanged, t)
+}
+
+// printerFor speaks the manager's language, or the workspace's.
+func (a *App) printerFor(ctx context.Context, tx *store.Tx, workspaceID, userID int64) (*i18n.Printer, error) {
+	u, err := tx.FindUserByID(ctx, workspaceID, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Locale != "" {
+		return i18n.For(u.Locale), nil
+	}
+	ws, err := tx.FindWorkspaceByID(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	return i18n.For(ws.Locale), nil
+}
+
+// ListTasks returns the actor's tasks, newest first.
+func (a *App) ListTasks(ctx context.Context, actor *beseda.User) ([]*beseda.Task, error) {
+	return a.db.FindTasks(ctx, actor.WorkspaceID, actor.ID, 200)
+}
+
+// ListNotifications returns the actor's notifications, newest first, and how
+// many are unread.
+func (a *App) ListNotifications(ctx context.Context, actor *beseda.User, unreadOnly bool) ([]*beseda.Notification, int, error) {
+	list, err := a.db.FindNotifications(ctx, actor.WorkspaceID, actor.ID, unreadOnly, 200)
+	if err != nil {
+		return nil, 0, err
+	}
+	unread, err := a.db.CountUnread(ctx, actor.ID)
+	return list, unread, err
+}
+
+// MarkNotificationRead marks one of the actor's notifications read; id 0
+// marks all of them.
+func (a *App) MarkNotificationRead(ctx context.Context, actor *beseda.User, id int64) error {
+	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.MarkRead(ctx, actor.ID, id, a.now()) })
+}

@@ -1,0 +1,84 @@
+// Package i18n speaks Russian and English to managers: a message catalog
+// (golang.org/x/text) with CLDR plural rules, so "1 диалог, 2 диалога,
+// 5 диалогов" come from the rules, not from hand-written endings. Keys are
+// short English ids; every key has both languages (a test checks).
+package i18n
+
+import (
+	"fmt"
+	"sort"
+
+	"golang.org/x/text/message/catalog"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/beseda/beseda"
+)
+
+var (
+	english = language.English
+	russian = language.Russian
+	cat     = catalog.NewBuilder(catalog.Fallback(english))
+)
+
+// entry is one message in both languages: a string, or a plural.Selectf.
+type entry struct {
+	en, ru any
+}
+
+func register(entries map[string]entry) {
+	for key, e := range entries {
+		set(english, key, e.en)
+		set(russian, key, e.ru)
+	}
+}
+
+func set(tag language.Tag, key string, msg any) {
+	var err error
+	switch m := msg.(type) {
+	case string:
+		err = cat.SetString(tag, key, m)
+	case catalog.Message:
+		err = cat.Set(tag, key, m)
+	default:
+		err = fmt.Errorf("unsupported message %T", msg)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("i18n: %s: %v", key, err))
+	}
+}
+
+// Printer formats the catalog's messages in one language.
+type Printer struct {
+	p      *message.Printer
+	Locale beseda.Locale
+}
+
+// For returns the printer of a locale.
+func For(l beseda.Locale) *Printer {
+	tag := english
+	if l == beseda.LocaleRU {
+		tag = russian
+	}
+	return &Printer{p: message.NewPrinter(tag, message.Catalog(cat)), Locale: l}
+}
+
+// T formats the message with the key.
+func (p *Printer) T(key string, args ...any) string { return p.p.Sprintf(key, args...) }
+
+// Keys lists every key of the catalog, for tests that check both languages.
+func Keys() []string {
+	var keys []string
+	for _, m := range []map[string]entry{notifications, ui} {
+		for k := range m {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func init() {
+	register(notifications)
+	register(ui)
+}

@@ -1,0 +1,278 @@
+// Package live carries changes to connected consoles as they happen. Every
+// change appends an event to the live_events log in its own transaction; the
+// Hub of each process tails that log and fans events out to its subscribers
+// (Server-Sent Events connections), filtered by workspace and recipient. A
+// commit wakes the hub of its own process directly, and on PostgreSQL the
+// hubs of all processes through LISTEN/NOTIFY; a poll every second covers
+// anything missed. The log is the truth, so a reconnecting client resumes
+// from its Last-Event-ID without gaps.
+package live
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
+)
+
+// Delivery is an event on its way to a subscriber, with the hub's watermark:
+// every event up to it has been delivered, so a client resuming from the
+// watermark misses nothing (and may see a few events twice).
+type Delivery struct {
+	Event     *beseda.LiveEvent
+	Watermark int64
+}
+
+// Subscription receives the events of one workspace meant for its manager.
+type Subscription struct {
+	WorkspaceID int64
+	UserID      int64
+	C           chan Delivery
+	// Done is closed when the hub ends the subscription: the subscriber fell
+	// behind, or the server is stopping. The client reconnects and resumes
+	// from the log.
+	Done chan struct{}
+	hub        *Hub
+	once       sync.Once
+}
+
+// Close ends the subscription.
+func (s *Subscription) Close() { s.hub.unsubscribe(s) }
+
+// Hub tails the live log of one process.
+type Hub struct {
+	db   *store.DB
+	log  *slog.Logger
+	kick chan struct{}
+
+	mu        sync.Mutex
+	subs      map[*Subscription]struct{}
+	watermark int64
+	seen      map[int64]bool      // delivered events above the watermark
+	gapSince  map[int64]time.Time // ids missing below a delivered one
+	ready     chan struct{}
+}
+
+// gapWait is how long a missing id may stay missing before it is taken for a
+// rolled-back transaction: on PostgreSQL ids are taken in one order and
+// committed in another.
+const gapWait = 5 * time.Second
+
+// New returns a hub reading the log in db.
+func New(db *store.DB, log *slog.Logger) *Hub {
+	return &Hub{db: db, log: log, kick: make(chan struct{}, 1), subs: map[*Subscription]struct{}{},
+		seen: map[int64]bool{}, gapSince: map[int64]time.Time{}, ready: make(chan struct{})}
+}
+
+// Kick makes the hub read the log now: new events were committed.
+func (h *Hub) Kick() {
+	select {
+	case h.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Connections is the number of open subscriptions.
+func (h *Hub) Connections() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// Run tails the log until ctx is done. Events already in the log when it
+// starts are history: they are only replayed to clients that ask.
+func (h *Hub) Run(ctx context.Context) error {
+	last, err := h.db.LastLiveEventID(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.watermark = last
+	h.mu.Unlock()
+	close(h.ready)
+	if h.db.Dialect() == store.Postgres {
+		go h.listen(ctx)
+	}
+	poll := time.NewTicker(time.Second)
+	defer poll.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			h.mu.Lock()
+			for s := range h.subs {
+				h.drop(s)
+			}
+			h.mu.Unlock()
+			return nil
+		case <-h.kick:
+		case <-poll.C:
+		}
+		if err := h.read(ctx); err != nil && ctx.Err() == nil {
+			h.log.Warn("live: reading events failed", "err", err)
+		}
+	}
+}
+
+// read delivers the events committed since the last read.
+func (h *Hub) read(ctx context.Context) error {
+	for {
+		h.mu.Lock()
+		after := h.watermark
+		h.mu.Unlock()
+		events, err := h.db.LiveEventsAfter(ctx, after, 1000)
+		if err != nil {
+			return err
+		}
+		h.mu.Lock()
+		var fresh []*beseda.LiveEvent
+		for _, e := range events {
+			if !h.seen[e.ID] {
+				h.seen[e.ID] = true
+				fresh = append(fresh, e)
+			}
+		}
+		h.advance(time.Now())
+		for _, e := range fresh {
+			h.dispatch(e, min(e.ID, h.watermark))
+		}
+		h.mu.Unlock()
+		if len(events) < 1000 {
+			return nil
+		}
+	}
+}
+
+// advance moves the watermark over delivered events and over gaps that
+// waited long enough. The caller holds mu.
+func (h *Hub) advance(now time.Time) {
+	for len(h.seen) > 0 {
+		next := h.watermark + 1
+		if h.seen[next] {
+			delete(h.seen, next)
+			delete(h.gapSince, next)
+			h.watermark = next
+			continue
+		}
+		since, ok := h.gapSince[next]
+		if !ok {
+			h.gapSince[next] = now
+			return
+		}
+		if now.Sub(since) < gapWait {
+			return
+		}
+		delete(h.gapSince, next)
+		h.watermark = next
+	}
+}
+
+// dispatch hands an event to the subscriptions it is meant for. The caller
+// holds mu. A subscriber too slow to take it is dropped rather than allowed
+// to hold up everyone else; its client resumes from the log.
+func (h *Hub) dispatch(e *beseda.LiveEvent, watermark int64) {
+	for s := range h.subs {
+		if s.WorkspaceID != e.WorkspaceID || (e.UserID != nil && *e.UserID != s.UserID) {
+			continue
+		}
+		select {
+		case s.C <- Delivery{Event: e, Watermark: watermark}:
+		default:
+			h.drop(s)
+		}
+	}
+}
+
+// Subscribe opens a subscription for a manager.
+func (h *Hub) Subscribe(workspaceID, userID int64) *Subscription {
+	<-h.ready
+	s := &Subscription{WorkspaceID: workspaceID, UserID: userID, C: make(chan Delivery, 64),
+		Done: make(chan struct{}), hub: h}
+	h.mu.Lock()
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+// Watermark is the point up to which every event has been delivered.
+func (h *Hub) Watermark() int64 {
+	<-h.ready
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.watermark
+}
+
+func (h *Hub) unsubscribe(s *Subscription) {
+	h.mu.Lock()
+	delete(h.subs, s)
+	h.mu.Unlock()
+}
+
+func (h *Hub) drop(s *Subscription) {
+	delete(h.subs, s)
+	s.once.Do(func() { close(s.Done) })
+}
+
+// listen wakes the hub on every NOTIFY from any process, reconnecting as
+// needed; after a reconnect it reads once, as notifications may have been
+// missed meanwhile.
+func (h *Hub) listen(ctx context.Context) {
+	for ctx.Err() == nil {
+		conn, err := pgx.Connect(ctx, h.db.URL())
+		if err == nil {
+			_, err = conn.Exec(ctx, "LISTEN "+store.EventsChannel)
+		}
+		if err == nil {
+			h.Kick()
+			for err == nil {
+				_, err = conn.WaitForNotification(ctx)
+				if err == nil {
+					h.Kick()
+				}
+			}
+		}
+		if conn != nil {
+			conn.Close(context.WithoutCancel(ctx))
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		h.log.Warn("live: LISTEN connection lost; reconnecting", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// Replay returns the events a subscriber missed after the given id (its
+// Last-Event-ID), up to the hub's watermark. tooOld is true when events
+// after it were already pruned: the client must reload instead.
+func (h *Hub) Replay(ctx context.Context, s *Subscription, after int64) (events []*beseda.LiveEvent, tooOld bool, err error) {
+	oldest, err := h.db.OldestLiveEventID(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if oldest > after+1 {
+		return nil, true, nil
+	}
+	for {
+		page, err := h.db.LiveEventsAfter(ctx, after, 1000)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, e := range page {
+			if e.WorkspaceID == s.WorkspaceID && (e.UserID == nil || *e.UserID == s.UserID) {
+				events = append(events, e)
+			}
+		}
+		if len(page) < 1000 || len(events) > 10_000 {
+			return events, len(events) > 10_000, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}

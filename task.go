@@ -1,0 +1,75 @@
+package beseda
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// TaskStatus is where a personal task is (C2, S3).
+type TaskStatus string
+
+const (
+	TaskScheduled TaskStatus = "scheduled"
+	TaskStarted   TaskStatus = "started"
+	TaskDone      TaskStatus = "done"
+	TaskCancelled TaskStatus = "cancelled"
+)
+
+// Open reports whether the task still waits for or takes the manager's time.
+func (s TaskStatus) Open() bool { return s == TaskScheduled || s == TaskStarted }
+
+// Task is a manager's personal task to handle a dialog they were added to
+// (C2). It starts a while after the add; completing the dialog completes it,
+// removing the manager cancels it (S3).
+type Task struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	DialogID   int64      `json:"dialog_id"`
+	Title      string     `json:"title"`
+	Status     TaskStatus `json:"status"`
+	StartAt    time.Time  `json:"start_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	StartedAt  *time.Time `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+}
+
+// NotificationKind says what a notification is about.
+type NotificationKind string
+
+const (
+	NotifyTaskScheduled NotificationKind = "task_scheduled" // "starts in 5 minutes"
+	NotifyTaskStarted   NotificationKind = "task_started"
+)
+
+// Notification is a message to one manager in the console.
+type Notification struct {
+	ID        int64            `json:"id"`
+	UserID    int64            `json:"-"`
+	Kind      NotificationKind `json:"kind"`
+	Text      string           `json:"text"`
+	DialogID  *int64           `json:"dialog_id"`
+	TaskID    *int64           `json:"task_id"`
+	CreatedAt time.Time        `json:"created_at"`
+	ReadAt    *time.Time       `json:"read_at"`
+}
+
+// LiveEvent is a change that connected consoles hear about at once (Server-
+// Sent Events): in the workspace, or only for one manager (UserID).
+type LiveEvent struct {
+	ID          int64           `json:"id"`
+	WorkspaceID int64           `json:"-"`
+	UserID      *int64          `json:"-"`
+	Kind        string          `json:"kind"`
+	Data        json.RawMessage `json:"data"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+// Live event kinds.
+const (
+	LiveMessageCreated      = "message.created"
+	LiveMessagesUpdated     = "messages.updated"
+	LiveDialogChanged       = "dialog.changed"
+	LiveTaskChanged         = "task.changed"
+	LiveNotificationCreated = "notification.created"
+	LiveBroadcastProgress   = "broadcast.progress"
+)
