@@ -10,6 +10,8 @@ package live
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -22,10 +24,19 @@ import (
 
 // Delivery is an event on its way to a subscriber, with the hub's watermark:
 // every event up to it has been delivered, so a client resuming from the
-// watermark misses nothing (and may see a few events twice).
+// watermark misses nothing (and may see a few events twice). Frame is the
+// event as a Server-Sent Event, encoded once for all subscribers.
 type Delivery struct {
 	Event     *beseda.LiveEvent
 	Watermark int64
+	Frame     []byte
+}
+
+// Frame encodes an event as a Server-Sent Event: the SSE id is the resume
+// point, the event name its kind, the data the event with its own id.
+func Frame(id int64, name string, data any) []byte {
+	raw, _ := json.Marshal(data)
+	return fmt.Appendf(nil, "id: %d\nevent: %s\ndata: %s\n\n", id, name, raw)
 }
 
 // Subscription receives the events of one workspace meant for its manager.
@@ -175,12 +186,16 @@ func (h *Hub) advance(now time.Time) {
 // holds mu. A subscriber too slow to take it is dropped rather than allowed
 // to hold up everyone else; its client resumes from the log.
 func (h *Hub) dispatch(e *beseda.LiveEvent, watermark int64) {
+	var frame []byte
 	for s := range h.subs {
 		if s.WorkspaceID != e.WorkspaceID || (e.UserID != nil && *e.UserID != s.UserID) {
 			continue
 		}
+		if frame == nil {
+			frame = Frame(watermark, e.Kind, e)
+		}
 		select {
-		case s.C <- Delivery{Event: e, Watermark: watermark}:
+		case s.C <- Delivery{Event: e, Watermark: watermark, Frame: frame}:
 		default:
 			h.drop(s)
 		}
@@ -190,7 +205,9 @@ func (h *Hub) dispatch(e *beseda.LiveEvent, watermark int64) {
 // Subscribe opens a subscription for a manager.
 func (h *Hub) Subscribe(workspaceID, userID int64) *Subscription {
 	<-h.ready
-	s := &Subscription{WorkspaceID: workspaceID, UserID: userID, C: make(chan Delivery, 64),
+	// A small buffer: a subscriber that falls further behind is dropped and
+	// resumes from the log, which costs less than buffering for everyone.
+	s := &Subscription{WorkspaceID: workspaceID, UserID: userID, C: make(chan Delivery, 16),
 		Done: make(chan struct{}), hub: h}
 	h.mu.Lock()
 	h.subs[s] = struct{}{}

@@ -25,8 +25,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 				httpapi.Error(rec, r, fmt.Errorf("panic: %v", p))
 			}
-			s.log.Debug("request", "method", r.Method, "route", r.Pattern, "status", rec.status,
-				"ms", time.Since(start).Milliseconds())
+			took := time.Since(start)
+			s.metrics.observe(r.Pattern, r.Method, rec.status, took)
+			s.log.Debug("request", "method", r.Method, "route", r.Pattern, "status", rec.status, "ms", took.Milliseconds())
 		}()
 		next.ServeHTTP(rec, r)
 	})

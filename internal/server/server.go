@@ -52,6 +52,7 @@ type Server struct {
 	Live    *live.Hub
 	Handler http.Handler
 	log     *slog.Logger
+	metrics *metrics
 }
 
 // New opens the database, applies migrations and builds the server.
@@ -84,7 +85,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, Live: hub, log: cfg.Logger}
+	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, Live: hub, log: cfg.Logger, metrics: newMetrics(db, hub.Connections)}
 	if cfg.Demo {
 		if err := a.SeedDemo(ctx); err != nil {
 			db.Close()
@@ -98,6 +99,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	telegram.NewHandler(a, tg, cfg.Logger).Register(mux)
 	messenger.NewHandler(a, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metrics.handler())
 	s.Handler = s.middleware(mux)
 	return s, nil
 }
