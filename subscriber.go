@@ -22,6 +22,20 @@ type Subscriber struct {
 
 	// ActiveDialogID is the subscriber's active dialog, if any (C3).
 	ActiveDialogID *int64 `json:"active_dialog_id"`
+	// ReadAt is when a manager last opened the chat in the console.
+	ReadAt *time.Time `json:"read_at"`
+}
+
+// Unread reports whether the client wrote since a manager last opened the chat.
+func (s *Subscriber) Unread() bool {
+	return s.LastInboundAt != nil && (s.ReadAt == nil || s.LastInboundAt.After(*s.ReadAt))
+}
+
+// ChatSummary is a chat as the chat list shows it: the client and the last
+// message, either way.
+type ChatSummary struct {
+	*Subscriber
+	LastMessage *Message `json:"last_message"`
 }
 
 // SubscriberFilter selects subscribers of a workspace.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
 )
 
 // ListSubscribers returns the clients of the actor's workspace, most recently
@@ -16,4 +17,33 @@ func (a *App) ListSubscribers(ctx context.Context, actor *beseda.User, f beseda.
 // GetSubscriber returns a client of the actor's workspace.
 func (a *App) GetSubscriber(ctx context.Context, actor *beseda.User, id int64) (*beseda.Subscriber, error) {
 	return a.db.FindSubscriberByID(ctx, actor.WorkspaceID, id)
+}
+
+// ListChats returns the workspace's chats for the chat list: clients, most
+// recently active first, with their last messages.
+func (a *App) ListChats(ctx context.Context, actor *beseda.User, f beseda.SubscriberFilter) ([]beseda.ChatSummary, error) {
+	subs, err := a.ListSubscribers(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(subs))
+	for i, s := range subs {
+		ids[i] = s.ID
+	}
+	last, err := a.db.LastMessages(ctx, actor.WorkspaceID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]beseda.ChatSummary, len(subs))
+	for i, s := range subs {
+		out[i] = beseda.ChatSummary{Subscriber: s, LastMessage: last[s.ID]}
+	}
+	return out, nil
+}
+
+// MarkChatRead records that the actor opened a client's chat.
+func (a *App) MarkChatRead(ctx context.Context, actor *beseda.User, subscriberID int64) error {
+	return a.db.Update(ctx, func(tx *store.Tx) error {
+		return tx.MarkChatRead(ctx, actor.WorkspaceID, subscriberID, a.now())
+	})
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
 	"strings"
 
@@ -100,21 +101,42 @@ func Actor(ctx context.Context) *beseda.User {
 	return u
 }
 
-// authed admits requests that carry a valid bearer token.
+// SessionCookie is the console's session cookie; the API accepts it too, so
+// that the console's pages can use the API (the event stream, downloads).
+const SessionCookie = "beseda_session"
+
+// authed admits requests that carry a valid bearer token, or the console's
+// session cookie; with the cookie, a request that changes state must also
+// carry the session's CSRF token in X-CSRF-Token.
 func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.User)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := bearerToken(r)
-		if !ok {
-			Error(w, r, beseda.Errorf(beseda.EUNAUTHORIZED, "send Authorization: Bearer TOKEN; get a token from POST /api/v1/auth/login"))
-			return
+		var user *beseda.User
+		var err error
+		if token, ok := bearerToken(r); ok {
+			user, _, err = h.app.Authenticate(r.Context(), token, app.TokenAPI)
+		} else if c, cerr := r.Cookie(SessionCookie); cerr == nil {
+			var csrf string
+			user, csrf, err = h.app.Authenticate(r.Context(), c.Value, app.TokenSession)
+			if err == nil && !SafeMethod(r.Method) && !ValidCSRF(r.Header.Get("X-CSRF-Token"), csrf) {
+				err = beseda.Errorf(beseda.EFORBIDDEN, "missing or wrong X-CSRF-Token")
+			}
+		} else {
+			err = beseda.Errorf(beseda.EUNAUTHORIZED, "send Authorization: Bearer TOKEN; get a token from POST /api/v1/auth/login")
 		}
-		user, _, err := h.app.Authenticate(r.Context(), token, app.TokenAPI)
 		if err != nil {
 			Error(w, r, err)
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, user)), user)
 	}
+}
+
+// SafeMethod reports whether an HTTP method only reads.
+func SafeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }
+
+// ValidCSRF compares a sent CSRF token with the session's in constant time.
+func ValidCSRF(sent, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(sent), []byte(want)) == 1
 }
 
 func bearerToken(r *http.Request) (string, bool) {

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"sort"
 
-	"golang.org/x/text/message/catalog"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
 
 	"github.com/beseda/beseda"
 )

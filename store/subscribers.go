@@ -14,7 +14,7 @@ import (
 // The active dialog comes from the partial unique index dialogs_one_active.
 const subscriberSelect = `
 	SELECT s.id, s.workspace_id, s.channel_id, c.kind, s.external_id, s.name, s.created_at,
-		s.last_message_at, s.last_inbound_at, d.id
+		s.last_message_at, s.last_inbound_at, d.id, s.read_at
 	FROM subscribers s
 	JOIN channels c ON c.id = s.channel_id
 	LEFT JOIN dialogs d ON d.subscriber_id = s.id AND d.status = 'active'`
@@ -23,11 +23,12 @@ func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, er
 	var s beseda.Subscriber
 	var kind string
 	var created int64
-	var lastMsg, lastIn, active sql.NullInt64
+	var lastMsg, lastIn, active, read sql.NullInt64
 	if err := row.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &kind, &s.ExternalID, &s.Name, &created,
-		&lastMsg, &lastIn, &active); err != nil {
+		&lastMsg, &lastIn, &active, &read); err != nil {
 		return nil, err
 	}
+	s.ReadAt = fromNullMS(read)
 	s.ChannelKind, s.CreatedAt = beseda.ChannelKind(kind), fromMS(created)
 	s.LastMessageAt, s.LastInboundAt, s.ActiveDialogID = fromNullMS(lastMsg), fromNullMS(lastIn), fromNullID(active)
 	return &s, nil
@@ -204,4 +205,32 @@ func limit(n, def, max int) int {
 		return def
 	}
 	return min(n, max)
+}
+
+// MarkChatRead records that a manager opened the client's chat.
+func (tx *Tx) MarkChatRead(ctx context.Context, workspaceID, id int64, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `UPDATE subscribers SET read_at = $1 WHERE id = $2 AND workspace_id = $3`, ms(at), id, workspaceID)
+	if err != nil {
+		return fmt.Errorf("mark chat read: %w", err)
+	}
+	return nil
+}
+
+// LastMessages returns the last message of each of the clients' chats.
+// Index messages_subscriber finds each maximum.
+func (r reader) LastMessages(ctx context.Context, workspaceID int64, subscriberIDs []int64) (map[int64]*beseda.Message, error) {
+	out := map[int64]*beseda.Message{}
+	if len(subscriberIDs) == 0 {
+		return out, nil
+	}
+	in, args := r.inIDs("subscriber_id", 2, subscriberIDs)
+	msgs, err := r.findMessages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE m.workspace_id = $1 AND m.id IN (
+		SELECT max(id) FROM messages WHERE `+in+` GROUP BY subscriber_id)`, append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		out[m.SubscriberID] = m
+	}
+	return out, nil
 }

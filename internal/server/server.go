@@ -24,6 +24,7 @@ import (
 	"github.com/beseda/beseda/jobs"
 	"github.com/beseda/beseda/live"
 	"github.com/beseda/beseda/store"
+	"github.com/beseda/beseda/web"
 )
 
 // Config is what a server needs; zero values take defaults.
@@ -96,6 +97,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	httpapi.New(a, cfg.PublicURL, hub).Register(mux)
 	webchat.New(a).Register(mux)
+	console, err := web.New(a, cfg.Logger)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	console.Register(mux)
 	telegram.NewHandler(a, tg, cfg.Logger).Register(mux)
 	messenger.NewHandler(a, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)

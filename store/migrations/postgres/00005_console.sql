@@ -1,0 +1,8 @@
+-- The console's chat list marks chats with client messages no manager has
+-- opened since.
+
+-- +goose Up
+ALTER TABLE subscribers ADD COLUMN read_at BIGINT;
+
+-- +goose Down
+ALTER TABLE subscribers DROP COLUMN read_at;

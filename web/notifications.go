@@ -1,0 +1,49 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/beseda/beseda"
+)
+
+type notificationsData struct {
+	Tasks         []*beseda.Task
+	Notifications []*beseda.Notification
+	Titles        map[int64]string
+}
+
+func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, p *page) {
+	ctx := r.Context()
+	tasks, err := h.app.ListTasks(ctx, p.User)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	list, _, err := h.app.ListNotifications(ctx, p.User, false)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	p.Title, p.Nav = p.T("nav.tasks"), "tasks"
+	p.Live["tasks"] = p.User.ID
+	p.Data = notificationsData{Tasks: tasks, Notifications: list}
+	h.render(w, r, http.StatusOK, "notifications", p)
+}
+
+func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, p *page) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := h.app.MarkNotificationRead(r.Context(), p.User, id); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	back(w, r, "/notifications")
+}
+
+func (h *Handler) readAll(w http.ResponseWriter, r *http.Request, p *page) {
+	if err := h.app.MarkNotificationRead(r.Context(), p.User, 0); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	back(w, r, "/notifications")
+}

@@ -1,0 +1,351 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/i18n"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// CSP forbids inline scripts and styles: every script and stylesheet comes
+// from this server's static files.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+
+// Handler serves the console.
+type Handler struct {
+	app   *app.App
+	log   *slog.Logger
+	pages map[string]*template.Template
+}
+
+// New parses the templates and returns the console.
+func New(a *app.App, log *slog.Logger) (*Handler, error) {
+	h := &Handler{app: a, log: log, pages: map[string]*template.Template{}}
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" || strings.HasPrefix(base, "partial_") {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partial_*.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", base, err)
+		}
+		h.pages[base] = t
+	}
+	return h, nil
+}
+
+// Register adds the console's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	static, _ := fs.Sub(files, "static")
+	fileServer := http.FileServerFS(static)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fileServer.ServeHTTP(w, r)
+	})))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/chats", http.StatusSeeOther) })
+	mux.HandleFunc("GET /login", h.loginPage)
+	mux.HandleFunc("POST /login", h.login)
+	routes := []struct {
+		pattern string
+		handle  func(http.ResponseWriter, *http.Request, *page)
+	}{
+		{"POST /logout", h.logout},
+		{"GET /chats", h.chats},
+		{"GET /chats/{id}", h.chat},
+		{"POST /chats/{id}/messages", h.postChatMessage},
+		{"POST /chats/{id}/dialogs", h.createDialog},
+		{"GET /dialogs", h.dialogsTab},
+		{"GET /dialogs/{id}", h.dialog},
+		{"POST /dialogs/{id}", h.updateDialog},
+		{"POST /dialogs/{id}/status", h.changeStatus},
+		{"POST /dialogs/{id}/messages", h.postDialogMessage},
+		{"GET /notifications", h.notifications},
+		{"POST /notifications/{id}/read", h.readNotification},
+		{"POST /notifications/read", h.readAll},
+		{"GET /report", h.report},
+		{"GET /settings/dialogs", h.dialogSettings},
+		{"POST /settings/dialogs/{catalog}", h.addCatalogItem},
+		{"POST /settings/dialogs/{catalog}/{id}", h.changeCatalogItem},
+		{"GET /settings/standard-messages", h.standardMessages},
+		{"POST /settings/standard-messages", h.saveStandardMessages},
+		{"GET /settings/users", h.users},
+		{"POST /settings/users", h.createUser},
+		{"POST /settings/users/{id}", h.updateUser},
+		{"GET /account", h.account},
+		{"POST /account", h.saveAccount},
+	}
+	for _, rt := range routes {
+		mux.HandleFunc(rt.pattern, h.session(rt.handle))
+	}
+}
+
+// page is what every console page knows: who is looking, in which language
+// and time zone, and the page's own data.
+type page struct {
+	User      *beseda.User
+	Workspace *beseda.Workspace
+	CSRF      string
+	Locale    beseda.Locale
+	Loc       *time.Location
+	Title     string
+	Nav       string // the active section
+	Unread    int
+	Error     *viewError
+	Notice    string
+	Live      map[string]int64 // what the page shows, for live updates (data-* on <body>)
+	Data      any
+	p         *i18n.Printer
+	r         *http.Request
+}
+
+// viewError is an error shown on a page, in the manager's language.
+type viewError struct {
+	Message  string
+	DialogID int64 // a dialog to open, for conflicts about one
+}
+
+// T translates a key.
+func (p *page) T(key string, args ...any) string { return p.p.T(key, args...) }
+
+// When formats a time in the manager's time zone.
+func (p *page) When(t any) string {
+	var tt time.Time
+	switch v := t.(type) {
+	case time.Time:
+		tt = v
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		tt = *v
+	default:
+		return ""
+	}
+	tt = tt.In(p.Loc)
+	now := time.Now().In(p.Loc)
+	if y, m, d := tt.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return tt.Format("15:04") // today
+	}
+	if p.Locale == beseda.LocaleRU {
+		return tt.Format("02.01.2006 15:04")
+	}
+	return tt.Format("2006-01-02 15:04")
+}
+
+// Can reports whether the manager holds a permission.
+func (p *page) Can(perm string) bool { return p.User.Can(beseda.Permission(perm)) }
+
+// Can reports whether the manager is an owner or admin.
+func (p *page) IsAdmin() bool { return p.User.IsAdmin() }
+
+// Path builds a URL path from parts.
+func (p *page) Path(parts ...any) string {
+	s := make([]string, len(parts))
+	for i, v := range parts {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, "")
+}
+
+var funcs = template.FuncMap{
+	"initials": func(name string) string {
+		var out []rune
+		for _, w := range strings.Fields(name) {
+			for _, r := range w {
+				out = append(out, r)
+				break
+			}
+			if len(out) == 2 {
+				break
+			}
+		}
+		return strings.ToUpper(string(out))
+	},
+	"deref": func(v any) any {
+		switch x := v.(type) {
+		case *int:
+			if x == nil {
+				return 0
+			}
+			return *x
+		case *int64:
+			if x == nil {
+				return int64(0)
+			}
+			return *x
+		}
+		return v
+	},
+	"seq": func(n int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = i + 1
+		}
+		return s
+	},
+	"hasRef": func(refs []beseda.Ref, id int64) bool {
+		for _, r := range refs {
+			if r.ID == id {
+				return true
+			}
+		}
+		return false
+	},
+	"add":  func(a, b int) int { return a + b },
+	"list": func(s ...string) []string { return s },
+}
+
+// session admits requests with a valid session cookie (else: to the sign-in
+// page), checks the CSRF token of every request that changes state, and
+// resolves the manager's language and time zone.
+func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(httpapi.SessionCookie)
+		if err != nil {
+			h.toLogin(w, r)
+			return
+		}
+		user, csrf, err := h.app.Authenticate(r.Context(), c.Value, app.TokenSession)
+		if err != nil {
+			h.toLogin(w, r)
+			return
+		}
+		p := h.newPage(r, user, csrf)
+		if !httpapi.SafeMethod(r.Method) {
+			sent := r.Header.Get("X-CSRF-Token")
+			if sent == "" {
+				sent = r.PostFormValue("csrf")
+			}
+			if !httpapi.ValidCSRF(sent, csrf) {
+				h.fail(w, r, p, beseda.Errorf(beseda.EFORBIDDEN, "missing or wrong CSRF token"))
+				return
+			}
+		}
+		if p.Workspace, err = h.app.Workspace(r.Context(), user); err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		_, p.Unread, _ = h.app.ListNotifications(r.Context(), user, true)
+		next(w, r, p)
+	}
+}
+
+func (h *Handler) toLogin(w http.ResponseWriter, r *http.Request) {
+	if !httpapi.SafeMethod(r.Method) {
+		http.Error(w, "Sign in first.", http.StatusUnauthorized)
+		return
+	}
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+}
+
+// newPage resolves language (the manager's choice, else the browser's, else
+// the workspace's) and time zone (the manager's, else the browser's, which
+// the page's script puts in a cookie).
+func (h *Handler) newPage(r *http.Request, user *beseda.User, csrf string) *page {
+	locale := beseda.LocaleEN
+	if user != nil && user.Locale != "" {
+		locale = user.Locale
+	} else if al := r.Header.Get("Accept-Language"); al != "" {
+		locale = beseda.ParseLocale(al)
+	}
+	loc := time.UTC
+	tz := ""
+	if user != nil {
+		tz = user.TimeZone
+	}
+	if tz == "" {
+		if c, err := r.Cookie("tz"); err == nil {
+			tz, _ = url.QueryUnescape(c.Value)
+		}
+	}
+	if l, err := time.LoadLocation(tz); tz != "" && err == nil {
+		loc = l
+	}
+	return &page{User: user, CSRF: csrf, Locale: locale, Loc: loc, p: i18n.For(locale), r: r, Live: map[string]int64{}}
+}
+
+// render writes a page (or, with ?fragment=NAME, one of its parts) with the
+// security headers every console page has.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := h.pages[name]
+	if !ok {
+		panic("web: no template " + name)
+	}
+	root := "layout"
+	if frag := r.URL.Query().Get("fragment"); frag != "" && t.Lookup(frag) != nil {
+		root = frag
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, root, p); err != nil {
+		h.log.Error("render failed", "page", name, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	headers(w)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func headers(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", CSP)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY")
+}
+
+// fail shows an error page with the status of the error's code.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
+	status := httpapi.StatusOf(err)
+	if status == http.StatusInternalServerError {
+		h.log.Error("console request failed", "route", r.Pattern, "err", err)
+	}
+	p.Title = p.T("error.title")
+	p.Error = h.viewError(p, err)
+	p.Data = status
+	h.render(w, r, status, "error", p)
+}
+
+// viewError turns an error into the manager's language by its code.
+func (h *Handler) viewError(p *page, err error) *viewError {
+	code := beseda.ErrorCode(err)
+	ve := &viewError{Message: p.T("error." + code)}
+	var e *beseda.Error
+	if errors.As(err, &e) {
+		ve.DialogID = e.DialogID
+		if code == beseda.EINVALID || code == beseda.ENOTFOUND {
+			// The domain's own words say which field; shown as they are.
+			ve.Message = p.T("error."+code) + " " + e.Message
+		}
+	}
+	return ve
+}
+
+// back redirects to the page a form came from (PRG), or to fallback.
+func back(w http.ResponseWriter, r *http.Request, fallback string) {
+	to := r.PostFormValue("back")
+	if to == "" || !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
+		to = fallback
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
