@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: run test bench build
+.PHONY: run test bench build screenshots
 
 run:
 	go run ./cmd/beseda serve --demo
@@ -12,3 +12,7 @@ build:
 
 bench:
 	go test ./... -run '^$$' -bench . -benchmem
+
+# PNGs of every console screen at 1280 and 390 px, from a demo, in docs/screenshots.
+screenshots:
+	BESEDA_SCREENSHOTS=$(CURDIR)/docs/screenshots go test ./web -run TestScreenshots -count=1 -v

@@ -102,9 +102,22 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if _, err := a.PostDialogMessage(ctx, owner, d.ID, "Your refund is on its way; it takes 3–5 business days."); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
-	completed, rating := beseda.DialogCompleted, 3
-	if _, err := a.UpdateDialog(ctx, owner, d.ID, beseda.DialogUpdate{Status: &completed, AccountRating: &rating}); err != nil {
+	completed, rating, form := beseda.DialogCompleted, 3, true
+	if _, err := a.UpdateDialog(ctx, owner, d.ID, beseda.DialogUpdate{Status: &completed, AccountRating: &rating,
+		SendRatingForm: &form}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
+	}
+	// Chen taps "Excellent" on the rating form.
+	msgs, err := a.VisitorMessages(ctx, subs[2], 0, false, 50)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if len(m.Buttons) == 3 {
+			if err := a.ReceivePostback(ctx, subs[2], m.Buttons[2].Payload); err != nil {
+				return fmt.Errorf("seed demo: %w", err)
+			}
+		}
 	}
 	// Anna's broken lead form is being handled right now, with the manager.
 	d, err = a.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[0].ID, Title: "Lead form stopped sending leads",

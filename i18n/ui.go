@@ -168,6 +168,7 @@ var ui = map[string]entry{
 	"report.per_day":        {en: "Dialogs per day", ru: "Диалоги по дням"},
 	"report.duration":       {en: "Duration", ru: "Длительность"},
 	"report.none":           {en: "Nothing for these filters.", ru: "По этим фильтрам ничего нет."},
+	"report.no_data":        {en: "No data yet", ru: "Данных пока нет"},
 	"report.pages":          {en: "Pages", ru: "Страницы"},
 	"report.newer":          {en: "Newer", ru: "Новее"},
 	"report.older":          {en: "Older", ru: "Старше"},

@@ -158,6 +158,12 @@ func (r reader) FindActiveDialogID(ctx context.Context, subscriberID int64) (int
 
 func dialogWhere(f beseda.DialogFilter) (string, []any) {
 	where, args := []string{"d.workspace_id = $1"}, []any{f.WorkspaceID}
+	if f.SubscriberID != nil {
+		// One client's dialogs come from dialogs_subscriber. The unary plus
+		// keeps SQLite from walking the workspace's dialogs by id instead
+		// (dialogs_workspace), which it otherwise prefers for the ORDER BY.
+		where[0] = "+d.workspace_id = $1"
+	}
 	if f.Status != nil {
 		args = append(args, string(*f.Status))
 		where = append(where, fmt.Sprintf("d.status = $%d", len(args)))

@@ -248,6 +248,12 @@ func TestConsoleRussianHasNoEnglish(t *testing.T) {
 		if words := latin.FindAllString(text, 10); len(words) > 0 {
 			t.Errorf("%s shows English: %v", path, words)
 		}
+		// Every form control has a label (screen readers, keyboard users).
+		unlabelled := eval[[]string](t, b, `Array.from(document.querySelectorAll("input:not([type=hidden]),select,textarea"))
+			.filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label")).map(e => e.name || e.id)`)
+		if len(unlabelled) > 0 {
+			t.Errorf("%s has controls without labels: %v", path, unlabelled)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/store"
@@ -26,7 +27,7 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true})
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: beseda.SystemClock{}})
 	ctx := testkit.Browser(t)
 	signIn(t, ctx, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	var channels []struct{ Key string }

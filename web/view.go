@@ -78,8 +78,12 @@ func (d reportData) Chart(p *page, c chart) chartView {
 	for _, b := range c.Bars {
 		parts = append(parts, fmt.Sprintf("%s: %d", b.Label, b.Value))
 	}
-	return chartView{C: c, Label: strings.Join(parts, ", "), Empty: p.T("report.none")}
+	return chartView{C: c, Label: strings.Join(parts, ", "), Empty: p.T("report.no_data")}
 }
+
+// MidX and MidY are the middle of the chart, for the "no data" line.
+func (c chartView) MidX() int { return c.C.Width / 2 }
+func (c chartView) MidY() int { return c.C.Height / 2 }
 
 // Now is the current time (the account page shows it in the chosen zone).
 func (p *page) Now() time.Time { return time.Now() }
