@@ -79,6 +79,15 @@ func Keys() []string {
 }
 
 func init() {
+	seen := map[string]bool{}
+	for _, m := range []map[string]entry{notifications, ui} {
+		for key := range m {
+			if seen[key] {
+				panic("i18n: key " + key + " is defined twice")
+			}
+			seen[key] = true
+		}
+	}
 	register(notifications)
 	register(ui)
 }
