@@ -284,7 +284,7 @@ func (tx *Tx) MarkSending(ctx context.Context, id int64, at time.Time) error {
 // MarkSent records a finished send with the messenger's id of the message.
 func (tx *Tx) MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error {
 	_, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'sent', sent_at = $1, sending_at = NULL,
-		external_id = $2, next_attempt_at = NULL WHERE id = $3`, ms(at), nullString(externalID), id)
+		external_id = $2, next_attempt_at = NULL, reason = '' WHERE id = $3`, ms(at), nullString(externalID), id)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}

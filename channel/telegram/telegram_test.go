@@ -199,14 +199,22 @@ func TestTelegramRateLimitIsHonoured(t *testing.T) {
 		b.api.FailNext(429, "Too Many Requests: retry after 1", 1)
 		start := time.Now()
 		b.w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", sub.ID), map[string]string{"text": "one"}, 201, nil)
-		testkit.Eventually(t, 10*time.Second, "the refused attempt", func() bool { return b.api.Calls() == 1 })
+		testkit.Eventually(t, 10*time.Second, "the refused attempt recorded", func() bool {
+			msgs := b.messages(t, sub.ID)
+			return msgs[len(msgs)-1].NextAttemptAt != nil
+		})
 		b.w.Srv.Clock.Advance(2 * time.Second) // the application's clock moves with the wait
 		testkit.Eventually(t, 15*time.Second, "sent after the rate limit", func() bool { return len(b.api.Sent()) == 1 })
 		if waited := time.Since(start); waited < time.Second {
 			t.Errorf("sent again after %v, before retry_after", waited)
 		}
-		msgs := b.messages(t, sub.ID)
-		if m := msgs[len(msgs)-1]; m.Status != beseda.MessageSent || m.Attempts != 0 {
+		var m beseda.Message
+		testkit.Eventually(t, 5*time.Second, "marked sent", func() bool {
+			msgs := b.messages(t, sub.ID)
+			m = msgs[len(msgs)-1]
+			return m.Status == beseda.MessageSent
+		})
+		if m.Attempts != 0 || m.Reason != "" {
 			t.Errorf("after a 429: %+v (a rate limit is not a failed attempt)", m)
 		}
 	})
