@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/synth"
@@ -65,21 +63,6 @@ func (bn *bench) do(b *testing.B, method, path, body string, want int) {
 	}
 }
 
-// timed runs op b.N times and reports the median and p99 latency.
-func timed(b *testing.B, op func(i int)) {
-	durations := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		start := time.Now()
-		op(i)
-		durations = append(durations, time.Since(start))
-	}
-	b.StopTimer()
-	slices.Sort(durations)
-	b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(durations[len(durations)*99/100].Microseconds())/1000, "p99-ms")
-}
-
 func eachDialect(b *testing.B, fn func(b *testing.B, bn *bench)) {
 	for _, d := range testkit.Dialects() {
 		b.Run(string(d), func(b *testing.B) { fn(b, newBench(b, d)) })
@@ -95,7 +78,7 @@ func BenchmarkCreateDialog(b *testing.B) {
 				free = append(free, bn.res.FirstSubscriberID+i)
 			}
 		}
-		timed(b, func(i int) {
+		testkit.Timed(b, func(i int) {
 			body := fmt.Sprintf(`{"subscriber_id":%d,"title":"Bench case","type_id":%d,"participant_ids":[%d]}`,
 				free[i%len(free)], bn.w.Types[0].ID, bn.w.ManagerID)
 			bn.do(b, "POST", "/api/v1/dialogs", body, http.StatusCreated)
@@ -108,7 +91,7 @@ func BenchmarkPostDialogMessage(b *testing.B) {
 		v := bn.w.NewVisitor("Bench")
 		d := bn.w.CreateDialog(v.SubscriberID, "Bench")
 		path := testkit.Path("/api/v1/dialogs/%d/messages", d.ID)
-		timed(b, func(int) { bn.do(b, "POST", path, `{"text":"Let me check that for you."}`, http.StatusCreated) })
+		testkit.Timed(b, func(int) { bn.do(b, "POST", path, `{"text":"Let me check that for you."}`, http.StatusCreated) })
 	})
 }
 
@@ -117,7 +100,7 @@ func BenchmarkChangeStatus(b *testing.B) {
 		v := bn.w.NewVisitor("Bench")
 		d := bn.w.CreateDialog(v.SubscriberID, "Bench")
 		path := testkit.Path("/api/v1/dialogs/%d", d.ID)
-		timed(b, func(i int) {
+		testkit.Timed(b, func(i int) {
 			status := "paused"
 			if i%2 == 1 {
 				status = "active"
@@ -129,6 +112,6 @@ func BenchmarkChangeStatus(b *testing.B) {
 
 func BenchmarkListActiveDialogs(b *testing.B) {
 	eachDialect(b, func(b *testing.B, bn *bench) {
-		timed(b, func(int) { bn.do(b, "GET", "/api/v1/dialogs?status=active", "", http.StatusOK) })
+		testkit.Timed(b, func(int) { bn.do(b, "GET", "/api/v1/dialogs?status=active", "", http.StatusOK) })
 	})
 }

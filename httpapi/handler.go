@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"crypto/subtle"
 	"net/http"
 	"strings"
@@ -93,14 +92,6 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	})
 }
 
-type actorKey struct{}
-
-// Actor returns the signed-in manager of the request.
-func Actor(ctx context.Context) *beseda.User {
-	u, _ := ctx.Value(actorKey{}).(*beseda.User)
-	return u
-}
-
 // SessionCookie is the console's session cookie; the API accepts it too, so
 // that the console's pages can use the API (the event stream, downloads).
 const SessionCookie = "beseda_session"
@@ -127,12 +118,14 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 			Error(w, r, err)
 			return
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, user)), user)
+		next(w, r, user)
 	}
 }
 
 // SafeMethod reports whether an HTTP method only reads.
-func SafeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }
+func SafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
 
 // ValidCSRF compares a sent CSRF token with the session's in constant time.
 func ValidCSRF(sent, want string) bool {

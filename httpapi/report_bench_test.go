@@ -4,11 +4,8 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"os"
 	"runtime"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -55,18 +52,18 @@ func BenchmarkReport1M(b *testing.B) {
 
 			b.Run("ReportTotals", func(b *testing.B) {
 				bn := &bench{srv: srv, w: w, token: w.Owner.Token}
-				timed(b, func(int) { bn.do(b, "GET", "/api/v1/reports/dialogs?limit=50", "", http.StatusOK) })
+				testkit.Timed(b, func(int) { bn.do(b, "GET", "/api/v1/reports/dialogs?limit=50", "", http.StatusOK) })
 			})
 			b.Run("ReportTotalsLastMonth", func(b *testing.B) {
 				bn := &bench{srv: srv, w: w, token: w.Owner.Token}
 				from := time.Now().AddDate(0, -1, 0).Format("2006-01-02")
-				timed(b, func(int) { bn.do(b, "GET", "/api/v1/reports/dialogs?limit=50&from="+from, "", http.StatusOK) })
+				testkit.Timed(b, func(int) { bn.do(b, "GET", "/api/v1/reports/dialogs?limit=50&from="+from, "", http.StatusOK) })
 			})
 			b.Run("ReportCSV", func(b *testing.B) {
 				for b.Loop() {
 					runtime.GC()
 					debug.FreeOSMemory()
-					resetPeak(b)
+					testkit.ResetPeakRSS(b)
 					req, _ := http.NewRequest("GET", srv.URL+"/api/v1/reports/dialogs?format=csv", nil)
 					req.Header.Set("Authorization", "Bearer "+w.Owner.Token)
 					res, err := http.DefaultClient.Do(req)
@@ -78,30 +75,10 @@ func BenchmarkReport1M(b *testing.B) {
 					if err != nil || res.StatusCode != 200 || n < 50_000_000 {
 						b.Fatalf("csv: %d bytes, status %d, %v", n, res.StatusCode, err)
 					}
-					b.ReportMetric(float64(readPeak(b))/(1<<20), "peak-RSS-MB")
+					b.ReportMetric(float64(testkit.PeakRSS(b))/(1<<20), "peak-RSS-MB")
 					b.ReportMetric(float64(n)/(1<<20), "csv-MB")
 				}
 			})
 		})
 	}
-}
-
-func resetPeak(b *testing.B) {
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
-		b.Logf("cannot reset peak RSS: %v", err)
-	}
-}
-
-func readPeak(b *testing.B) int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

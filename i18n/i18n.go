@@ -6,7 +6,6 @@ package i18n
 
 import (
 	"fmt"
-	"sort"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -65,18 +64,6 @@ func For(l beseda.Locale) *Printer {
 
 // T formats the message with the key.
 func (p *Printer) T(key string, args ...any) string { return p.p.Sprintf(key, args...) }
-
-// Keys lists every key of the catalog, for tests that check both languages.
-func Keys() []string {
-	var keys []string
-	for _, m := range []map[string]entry{notifications, ui} {
-		for k := range m {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 func init() {
 	seen := map[string]bool{}

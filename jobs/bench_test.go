@@ -3,11 +3,8 @@ package jobs_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -44,7 +41,7 @@ func BenchmarkBroadcast100k(b *testing.B) {
 			for b.Loop() {
 				runtime.GC()
 				debug.FreeOSMemory()
-				resetPeakRSS(b)
+				testkit.ResetPeakRSS(b)
 				start := time.Now()
 				var bc beseda.Broadcast
 				w.Owner.MustDo("POST", "/api/v1/broadcasts", map[string]string{"text": "Spring sale: 20% off"}, 201, &bc)
@@ -54,7 +51,7 @@ func BenchmarkBroadcast100k(b *testing.B) {
 					w.Owner.MustDo("GET", path, nil, 200, &bc)
 				}
 				elapsed := time.Since(start)
-				peak := peakRSS(b)
+				peak := testkit.PeakRSS(b)
 				if bc.Produced != n || bc.Counts[beseda.MessageHeld] != res.Active {
 					b.Fatalf("broadcast %+v; want %d produced, %d held", bc, n, res.Active)
 				}
@@ -122,26 +119,4 @@ func holdMessages(b *testing.B, db *store.DB, subscriberID int64, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-}
-
-// resetPeakRSS makes the kernel forget this process's peak resident set.
-func resetPeakRSS(b *testing.B) {
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
-		b.Logf("cannot reset peak RSS: %v", err)
-	}
-}
-
-// peakRSS is this process's peak resident set (VmHWM) in bytes.
-func peakRSS(b *testing.B) int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

@@ -48,8 +48,8 @@ type Subscription struct {
 	// behind, or the server is stopping. The client reconnects and resumes
 	// from the log.
 	Done chan struct{}
-	hub        *Hub
-	once       sync.Once
+	hub  *Hub
+	once sync.Once
 }
 
 // Close ends the subscription.

@@ -77,7 +77,7 @@ func (r reader) ReportTotals(ctx context.Context, f beseda.ReportFilter) (*besed
 	t := &beseda.ReportTotals{Dialogs: int(total), ByStatus: map[beseda.DialogStatus]int{
 		beseda.DialogActive: int(active), beseda.DialogPaused: int(total - active - done), beseda.DialogCompleted: int(done)},
 		ByType: []beseda.TypeCount{}, ClientRatings: distribution(cliN, cliSum, cliSq),
-		AccountRatings: distribution(accN, accSum, accSq),
+		AccountRatings:       distribution(accN, accSum, accSq),
 		AverageAccountRating: average(accSum, accN), AverageClientRating: average(cliSum, cliN)}
 	if done > 0 {
 		avg := float64(doneMS) / float64(done) / 1000

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,7 +30,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		if err := tx.CreateWorkspace(ctx, f.ws); err != nil {
 			return err
 		}
-		f.user = &beseda.User{WorkspaceID: f.ws.ID, Email: testkitEmail(), Name: "U", Role: beseda.RoleOwner, CreatedAt: now}
+		f.user = &beseda.User{WorkspaceID: f.ws.ID, Email: uniqueEmail(), Name: "U", Role: beseda.RoleOwner, CreatedAt: now}
 		if err := tx.CreateUser(ctx, f.user, "x"); err != nil {
 			return err
 		}
@@ -36,7 +38,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		if f.typ, err = tx.AddCatalogItem(ctx, f.ws.ID, beseda.CatalogTypes, "Support", now); err != nil {
 			return err
 		}
-		ch := &beseda.Channel{WorkspaceID: f.ws.ID, Kind: beseda.ChannelWeb, Name: "Web", Key: "k" + testkitEmail(), CreatedAt: now}
+		ch := &beseda.Channel{WorkspaceID: f.ws.ID, Kind: beseda.ChannelWeb, Name: "Web", Key: "k" + uniqueEmail(), CreatedAt: now}
 		if err := tx.CreateChannel(ctx, ch); err != nil {
 			return err
 		}
@@ -49,12 +51,10 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	return f
 }
 
-var emails int
+var emails atomic.Int64
 
-func testkitEmail() string {
-	emails++
-	return time.Now().Format("150405.000000") + string(rune('a'+emails%26)) + "@example.com"
-}
+// uniqueEmail is an address no other fixture of the test process uses.
+func uniqueEmail() string { return fmt.Sprintf("user%d@example.com", emails.Add(1)) }
 
 func (f *fixture) dialog(status beseda.DialogStatus) *beseda.Dialog {
 	now := time.Now().UTC()

@@ -7,10 +7,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
@@ -63,25 +61,12 @@ func BenchmarkConsolePages(b *testing.B) {
 				}
 			}
 			chat := testkit.Path("/chats/%d", res.FirstSubscriberID+int64(res.Subscribers/2))
-			b.Run("Chats", func(b *testing.B) { timed(b, get("/chats")) })
-			b.Run("Chat", func(b *testing.B) { timed(b, get(chat)) })
-			b.Run("DialogsTab", func(b *testing.B) { timed(b, get("/dialogs")) })
-			b.Run("DialogsTabMine", func(b *testing.B) { timed(b, get("/dialogs?mine=1")) })
+			b.Run("Chats", func(b *testing.B) { testkit.Timed(b, get("/chats")) })
+			b.Run("Chat", func(b *testing.B) { testkit.Timed(b, get(chat)) })
+			b.Run("DialogsTab", func(b *testing.B) { testkit.Timed(b, get("/dialogs")) })
+			b.Run("DialogsTabMine", func(b *testing.B) { testkit.Timed(b, get("/dialogs?mine=1")) })
 		})
 	}
-}
-
-// timed runs op b.N times and reports the median and p99 latency.
-func timed(b *testing.B, op func(i int)) {
-	durations := make([]time.Duration, 0, b.N)
-	for i := 0; b.Loop(); i++ {
-		start := time.Now()
-		op(i)
-		durations = append(durations, time.Since(start))
-	}
-	slices.Sort(durations)
-	b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(durations[len(durations)*99/100].Microseconds())/1000, "p99-ms")
 }
 
 // TestStaticBudget keeps the JavaScript and CSS the console sends (the

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -118,7 +116,7 @@ func settle(b *testing.B, c *testkit.Client, pid int) memory {
 	}
 	time.Sleep(time.Second)
 	res := c.MustDo("GET", "/metrics", nil, 200, nil)
-	m := memory{rss: rss(b, pid)}
+	m := memory{rss: testkit.RSS(b, pid)}
 	for _, name := range []string{"go_gc_heap_live_bytes ", "go_memstats_stack_inuse_bytes "} {
 		for _, line := range strings.Split(string(res.Body), "\n") {
 			if v, ok := strings.CutPrefix(line, name); ok {
@@ -128,19 +126,4 @@ func settle(b *testing.B, c *testkit.Client, pid int) memory {
 		}
 	}
 	return m
-}
-
-// rss is a process's resident set in bytes.
-func rss(b *testing.B, pid int) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

@@ -17,13 +17,6 @@ type Event struct {
 	Data json.RawMessage
 }
 
-// EventID is the live event's own id in the data.
-func (e Event) EventID() int64 {
-	var d struct{ ID int64 }
-	_ = json.Unmarshal(e.Data, &d)
-	return d.ID
-}
-
 // Stream is an open connection to GET /api/v1/events.
 type Stream struct {
 	tb     testing.TB
