@@ -156,7 +156,7 @@ func (p *page) When(t any) string {
 // Can reports whether the manager holds a permission.
 func (p *page) Can(perm string) bool { return p.User.Can(beseda.Permission(perm)) }
 
-// Can reports whether the manager is an owner or admin.
+// IsAdmin reports whether the manager is an owner or admin.
 func (p *page) IsAdmin() bool { return p.User.IsAdmin() }
 
 // Path builds a URL path from parts.
