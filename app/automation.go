@@ -62,10 +62,14 @@ func (a *App) Outbound(ctx context.Context, actor *beseda.User, in beseda.Outbou
 	return m, replayed, err
 }
 
-// strictestTextLimit is the longest text every channel of the workspace takes,
-// for automation that may reach any of them.
-func (a *App) strictestTextLimit(ctx context.Context, workspaceID int64) (int, error) {
-	channels, err := a.db.FindChannels(ctx, workspaceID)
+// automationLimit checks that the actor may manage automation and returns the
+// longest text every channel of the workspace takes: automation may reach
+// clients in any of them.
+func (a *App) automationLimit(ctx context.Context, actor *beseda.User) (int, error) {
+	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
+		return 0, err
+	}
+	channels, err := a.db.FindChannels(ctx, actor.WorkspaceID)
 	if err != nil {
 		return 0, err
 	}
@@ -80,10 +84,7 @@ func (a *App) strictestTextLimit(ctx context.Context, workspaceID int64) (int, e
 // workspace's; its messages are produced in the background in batches, each
 // through the gate. Needs automation.edit.
 func (a *App) CreateBroadcast(ctx context.Context, actor *beseda.User, in beseda.BroadcastCreate) (*beseda.Broadcast, error) {
-	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
-		return nil, err
-	}
-	limit, err := a.strictestTextLimit(ctx, actor.WorkspaceID)
+	limit, err := a.automationLimit(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -165,10 +166,7 @@ func (a *App) ProduceBroadcast(ctx context.Context, id int64, budget time.Durati
 
 // CreateFunnel adds a drip sequence. Needs automation.edit.
 func (a *App) CreateFunnel(ctx context.Context, actor *beseda.User, in beseda.FunnelCreate) (*beseda.Funnel, error) {
-	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
-		return nil, err
-	}
-	limit, err := a.strictestTextLimit(ctx, actor.WorkspaceID)
+	limit, err := a.automationLimit(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -269,10 +267,7 @@ func (a *App) ProduceFunnelStep(ctx context.Context, enrollmentID int64, positio
 
 // CreateSmartAnswer adds a keyword reply. Needs automation.edit.
 func (a *App) CreateSmartAnswer(ctx context.Context, actor *beseda.User, in beseda.SmartAnswerCreate) (*beseda.SmartAnswer, error) {
-	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
-		return nil, err
-	}
-	limit, err := a.strictestTextLimit(ctx, actor.WorkspaceID)
+	limit, err := a.automationLimit(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
