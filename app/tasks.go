@@ -147,6 +147,11 @@ func (a *App) ListNotifications(ctx context.Context, actor *beseda.User, unreadO
 	return list, unread, err
 }
 
+// UnreadCount is how many of the actor's notifications are unread (the bell).
+func (a *App) UnreadCount(ctx context.Context, actor *beseda.User) (int, error) {
+	return a.db.CountUnread(ctx, actor.ID)
+}
+
 // MarkNotificationRead marks one of the actor's notifications read; id 0
 // marks all of them.
 func (a *App) MarkNotificationRead(ctx context.Context, actor *beseda.User, id int64) error {

@@ -246,7 +246,7 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 			h.fail(w, r, p, err)
 			return
 		}
-		_, p.Unread, _ = h.app.ListNotifications(r.Context(), user, true)
+		p.Unread, _ = h.app.UnreadCount(r.Context(), user)
 		next(w, r, p)
 	}
 }

@@ -89,6 +89,11 @@ type visibleMessage struct {
 	CreatedAt string           `json:"created_at"`
 }
 
+func visible(m *beseda.Message) visibleMessage {
+	return visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text, Buttons: m.Buttons,
+		CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")}
+}
+
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
 	after, forward, err := queryID(r, "after")
 	if err != nil {
@@ -102,8 +107,7 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *bese
 	}
 	out := make([]visibleMessage, len(msgs))
 	for i, m := range msgs {
-		out[i] = visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text, Buttons: m.Buttons,
-			CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")}
+		out[i] = visible(m)
 	}
 	httpapi.WriteJSON(w, http.StatusOK, out)
 }
@@ -121,8 +125,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *besed
 		httpapi.Error(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text,
-		Buttons: m.Buttons, CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")})
+	httpapi.WriteJSON(w, http.StatusCreated, visible(m))
 }
 
 func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
