@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -203,11 +202,7 @@ func TestConsolePermissions(t *testing.T) {
 func TestConsoleRussianHasNoEnglish(t *testing.T) {
 	dir := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(dir, "beseda.db")
-	var out bytes.Buffer
-	if err := runCLI(t, []string{"workspace", "create", "--name", "Магазин", "--owner-email", "olga@shop.test",
-		"--owner-name", "Ольга", "--owner-password", "длинный пароль", "--locale", "ru", "--db", dbURL}, &out); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CreateWorkspace(t, dbURL, "Магазин", "olga@shop.test", "длинный пароль", "--owner-name", "Ольга", "--locale", "ru")
 	p := testkit.StartProcess(t, dir, testkit.FreePort(t), nil, "--db", dbURL)
 	api := testkit.Login(t, p.URL, "olga@shop.test", "длинный пароль")
 	var manager beseda.User

@@ -1,10 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -86,12 +84,4 @@ func signIn(t *testing.T, ctx context.Context, base, email, password string) {
 	if err != nil {
 		t.Fatalf("sign in as %s: %v", email, err)
 	}
-}
-
-// runCLI runs the beseda command line in this process.
-func runCLI(t *testing.T, args []string, out *bytes.Buffer) error {
-	t.Helper()
-	cmd := exec.Command(testkit.Binary(t), args...)
-	cmd.Stdout, cmd.Stderr = out, out
-	return cmd.Run()
 }

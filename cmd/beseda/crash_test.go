@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -23,11 +22,7 @@ func TestG2_CrashDuringRelease(t *testing.T) {
 	const n = 1000
 	dir := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(dir, "beseda.db")
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"workspace", "create", "--name", "Crash", "--owner-email", "owner@crash.test",
-		"--owner-password", "a long secret", "--db", dbURL}, &out); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CreateWorkspace(t, dbURL, "Crash", "owner@crash.test", "a long secret")
 	addr := testkit.FreePort(t)
 	// 100 messages a second: the release of 1,000 takes 10 s, time to kill it.
 	slow := []string{"BESEDA_PACE=web=100"}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"syscall"
@@ -23,11 +22,7 @@ func TestC2_TwoProcessesShareOnePostgreSQL(t *testing.T) {
 		t.Skip("no PostgreSQL server")
 	}
 	dbURL := testkit.NewDatabase(t, store.Postgres)
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"workspace", "create", "--name", "Two", "--owner-email", "owner@two.test",
-		"--owner-password", "a long secret", "--db", dbURL}, &out); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CreateWorkspace(t, dbURL, "Two", "owner@two.test", "a long secret")
 	dir := t.TempDir()
 	args := []string{"--db", dbURL, "--task-start-delay", "2s"}
 	a := testkit.StartProcess(t, dir, testkit.FreePort(t), nil, args...)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"net/http"
 	"path/filepath"
@@ -26,11 +25,7 @@ func BenchmarkSSEFanOut1000(b *testing.B) {
 	const clients = 1000
 	dir := b.TempDir()
 	dbURL := "sqlite:" + filepath.Join(dir, "beseda.db")
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"workspace", "create", "--name", "Fan", "--owner-email", "owner@fan.test",
-		"--owner-password", "a long secret", "--db", dbURL}, &out); err != nil {
-		b.Fatal(err)
-	}
+	testkit.CreateWorkspace(b, dbURL, "Fan", "owner@fan.test", "a long secret")
 	p := testkit.StartProcess(b, dir, testkit.FreePort(b), nil, "--db", dbURL)
 	owner := testkit.Login(b, p.URL, "owner@fan.test", "a long secret")
 	var channels []struct{ Key string }

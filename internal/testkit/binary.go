@@ -163,3 +163,14 @@ func (p *Process) Signal(sig syscall.Signal) error {
 		return fmt.Errorf("no exit 30 s after %v", sig)
 	}
 }
+
+// CreateWorkspace adds a tenant to the database with the binary's
+// `workspace create`, as an operator would; extra flags follow.
+func CreateWorkspace(tb testing.TB, dbURL, name, ownerEmail, password string, extra ...string) {
+	tb.Helper()
+	args := append([]string{"workspace", "create", "--name", name, "--owner-email", ownerEmail,
+		"--owner-password", password, "--db", dbURL}, extra...)
+	if out, err := exec.Command(Binary(tb), args...).CombinedOutput(); err != nil {
+		tb.Fatalf("workspace create: %v\n%s", err, out)
+	}
+}
