@@ -65,9 +65,20 @@ func For(l beseda.Locale) *Printer {
 // T formats the message with the key.
 func (p *Printer) T(key string, args ...any) string { return p.p.Sprintf(key, args...) }
 
+// catalogs are the message maps of this package, one per file. A file adds
+// its own with `var _ = addCatalog(theMap)`, so that screens added side by
+// side never edit one shared map; package variables are all initialised
+// before init runs, whatever the file order.
+var catalogs = []map[string]entry{notifications, ui}
+
+func addCatalog(m map[string]entry) bool {
+	catalogs = append(catalogs, m)
+	return true
+}
+
 func init() {
 	seen := map[string]bool{}
-	for _, m := range []map[string]entry{notifications, ui} {
+	for _, m := range catalogs {
 		for key := range m {
 			if seen[key] {
 				panic("i18n: key " + key + " is defined twice")
@@ -75,6 +86,7 @@ func init() {
 			seen[key] = true
 		}
 	}
-	register(notifications)
-	register(ui)
+	for _, m := range catalogs {
+		register(m)
+	}
 }
