@@ -94,6 +94,9 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	res, err := run(ctx, cfg, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "beseda-load:", err)
+		if ctx.Err() != nil {
+			return 130
+		}
 		return 1
 	}
 	if cfg.json {
@@ -105,11 +108,13 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		res.WriteTable(stdout)
 	}
+	// Interrupted first: the scripts that run the tool stop on 130 (a
+	// Ctrl-C stops the servers as well, so the last requests fail anyway).
 	switch {
-	case res.Errors > 0:
-		return 1
 	case res.Interrupted:
 		return 130
+	case res.Errors > 0:
+		return 1
 	}
 	return 0
 }
