@@ -188,7 +188,9 @@ func (w *worker) retire() {
 }
 
 // call sends one request and reads the whole answer (so that the connection
-// is reused). The body it returns is valid until the next call.
+// is reused). The body it returns is valid until the next call. It takes no
+// context: after Ctrl-C the requests in flight finish (within -timeout), so
+// that the last cycles are measured whole rather than counted as errors.
 func (w *worker) call(method, path string, body []byte) (time.Duration, int, []byte, error) {
 	var rd io.Reader
 	if body != nil {
@@ -267,6 +269,8 @@ func run(ctx context.Context, cfg config, log io.Writer) (*Result, error) {
 	began := time.Now()
 	hc := newHTTPClient(cfg.timeout)
 	defer hc.CloseIdleConnections()
+	// One sign-in serves every URL: several processes share one database,
+	// and so its tokens.
 	base := cfg.urls[0]
 	token, err := signIn(ctx, hc, base, cfg.email, cfg.password)
 	if err != nil {
