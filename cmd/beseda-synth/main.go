@@ -3,6 +3,10 @@
 //
 //	go run ./cmd/beseda-synth --db sqlite:bench.db --dialogs 1000000 --subscribers 100000
 //
+// For the load tool (cmd/beseda-load), clients only, with a sign-in it knows:
+//
+//	go run ./cmd/beseda-synth --db URL --subscribers 200 --dialogs 0 --owner-email admin@example.com --owner-password demo
+//
 // It prints the workspace and the owner's sign-in. Do not point it at a
 // database with real data: it writes a million rows as fast as it can.
 package main
@@ -23,18 +27,20 @@ import (
 func main() {
 	dbURL := flag.String("db", "sqlite:bench.db", "database URL (sqlite:PATH or postgres://…)")
 	subscribers := flag.Int("subscribers", 100_000, "clients to create")
-	dialogs := flag.Int("dialogs", 1_000_000, "dialogs to create, spread over the clients")
+	dialogs := flag.Int("dialogs", 1_000_000, "dialogs to create, spread over the clients (0: clients only)")
 	active := flag.Float64("active-share", 0.01, "share of clients whose last dialog is active")
 	messages := flag.Int("messages", 0, "messages per client")
 	months := flag.Int("months", 12, "spread creation times over this many months up to now")
+	ownerEmail := flag.String("owner-email", "", "the new workspace's owner (default synth-TIME@example.com)")
+	ownerPassword := flag.String("owner-password", "synthetic data", "the owner's password")
 	flag.Parse()
-	if err := run(*dbURL, *subscribers, *dialogs, *active, *messages, *months); err != nil {
+	if err := run(*dbURL, *subscribers, *dialogs, *active, *messages, *months, *ownerEmail, *ownerPassword); err != nil {
 		fmt.Fprintln(os.Stderr, "beseda-synth:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dbURL string, subscribers, dialogs int, active float64, messages, months int) error {
+func run(dbURL string, subscribers, dialogs int, active float64, messages, months int, email, password string) error {
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -43,8 +49,9 @@ func run(dbURL string, subscribers, dialogs int, active float64, messages, month
 	defer db.Close()
 	a := app.New(db, app.Config{})
 	suffix := time.Now().Format("20060102150405")
-	email := "synth-" + suffix + "@example.com"
-	const password = "synthetic data"
+	if email == "" {
+		email = "synth-" + suffix + "@example.com"
+	}
 	ws, owner, err := a.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Synthetic " + suffix, OwnerEmail: email,
 		OwnerName: "Synth Owner", OwnerPassword: password})
 	if err != nil {
