@@ -1,7 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -10,7 +13,8 @@ import (
 // CreateDialog opens a dialog in a subscriber's chat (C1–C3). The subscriber's
 // row is locked first, so that of N concurrent creates exactly one succeeds
 // and the others get active_dialog_exists naming it; the partial unique index
-// dialogs_one_active backs the rule up.
+// dialogs_one_active backs the rule up. The dialog is answered as written,
+// not read back.
 func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.DialogCreate) (*beseda.Dialog, error) {
 	if err := in.Validate(actor.ID); err != nil {
 		return nil, err
@@ -26,18 +30,25 @@ func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.Di
 		if sub.ActiveDialogID != nil {
 			return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID)
 		}
-		types, err := catalogRefs(ctx, tx, actor.WorkspaceID, beseda.CatalogTypes, []int64{in.TypeID}, nil)
+		d.Subscriber = beseda.Ref{ID: sub.ID, Name: sub.Name}
+		refs, err := tx.FindDialogRefs(ctx, actor.WorkspaceID, map[beseda.Catalog][]int64{
+			beseda.CatalogTypes: {in.TypeID}, beseda.CatalogReasons: in.ReasonIDs, beseda.CatalogComponents: in.ComponentIDs,
+		}, in.ParticipantIDs)
+		if err != nil {
+			return err
+		}
+		types, err := catalogRefs(refs, beseda.CatalogTypes, []int64{in.TypeID}, nil)
 		if err != nil {
 			return err
 		}
 		d.Type = types[0]
-		if d.Reasons, err = catalogRefs(ctx, tx, actor.WorkspaceID, beseda.CatalogReasons, in.ReasonIDs, nil); err != nil {
+		if d.Reasons, err = catalogRefs(refs, beseda.CatalogReasons, in.ReasonIDs, nil); err != nil {
 			return err
 		}
-		if d.Components, err = catalogRefs(ctx, tx, actor.WorkspaceID, beseda.CatalogComponents, in.ComponentIDs, nil); err != nil {
+		if d.Components, err = catalogRefs(refs, beseda.CatalogComponents, in.ComponentIDs, nil); err != nil {
 			return err
 		}
-		if d.Participants, err = userRefs(ctx, tx, actor.WorkspaceID, in.ParticipantIDs); err != nil {
+		if d.Participants, err = userRefs(refs, in.ParticipantIDs); err != nil {
 			return err
 		}
 		if err := tx.CreateDialog(ctx, d); err != nil {
@@ -58,8 +69,11 @@ func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.Di
 	} else if err != nil {
 		return nil, err
 	}
-	a.log.Info("dialog created", "workspace", d.WorkspaceID, "dialog", d.ID, "subscriber", d.SubscriberID, "by", actor.ID)
-	return a.db.FindDialogByID(ctx, actor.WorkspaceID, d.ID)
+	a.log.Debug("dialog created", "workspace", d.WorkspaceID, "dialog", d.ID, "subscriber", d.SubscriberID, "by", actor.ID)
+	sortDialogRefs(d)
+	// All joined at once: the store lists them by id.
+	slices.SortFunc(d.Participants, func(a, b beseda.Ref) int { return cmp.Compare(a.ID, b.ID) })
+	return d, nil
 }
 
 // GetDialog returns a dialog of the actor's workspace.
@@ -88,12 +102,15 @@ func (a *App) DialogEvents(ctx context.Context, actor *beseda.User, id int64) ([
 }
 
 // UpdateDialog changes a dialog's settings and status (S1–S3, R1). Each change
-// is recorded in the dialog's history (L3).
+// is recorded in the dialog's history (L3). The dialog is answered as
+// written, not read back.
 func (a *App) UpdateDialog(ctx context.Context, actor *beseda.User, id int64, upd beseda.DialogUpdate) (*beseda.Dialog, error) {
 	if upd.IsEmpty() && upd.AccountRating == nil && upd.SendRatingForm == nil {
 		return a.db.FindDialogByID(ctx, actor.WorkspaceID, id)
 	}
-	err := a.withDialog(ctx, actor.WorkspaceID, id, func(tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog) error {
+	var d *beseda.Dialog
+	err := a.withDialog(ctx, actor.WorkspaceID, id, func(tx *store.Tx, sub *beseda.Subscriber, locked *beseda.Dialog) error {
+		d = locked
 		if err := upd.Validate(d); err != nil {
 			return err
 		}
@@ -102,18 +119,15 @@ func (a *App) UpdateDialog(ctx context.Context, actor *beseda.User, id int64, up
 	if err != nil {
 		return nil, err
 	}
-	return a.db.FindDialogByID(ctx, actor.WorkspaceID, id)
+	sortDialogRefs(d)
+	return d, nil
 }
 
 // withDialog runs fn in a transaction holding the lock of the dialog's
 // subscriber, with the dialog read under that lock.
 func (a *App) withDialog(ctx context.Context, workspaceID, dialogID int64, fn func(*store.Tx, *beseda.Subscriber, *beseda.Dialog) error) error {
-	before, err := a.db.FindDialogByID(ctx, workspaceID, dialogID)
-	if err != nil {
-		return err
-	}
 	return a.db.Update(ctx, func(tx *store.Tx) error {
-		sub, err := tx.LockSubscriber(ctx, workspaceID, before.SubscriberID)
+		sub, err := tx.LockSubscriberOfDialog(ctx, workspaceID, dialogID)
 		if err != nil {
 			return err
 		}
@@ -128,6 +142,27 @@ func (a *App) withDialog(ctx context.Context, workspaceID, dialogID int64, fn fu
 func (a *App) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog,
 	actor *beseda.User, upd beseda.DialogUpdate) error {
 	ws := d.WorkspaceID
+	lookup := map[beseda.Catalog][]int64{}
+	if upd.TypeID != nil && *upd.TypeID != d.Type.ID {
+		lookup[beseda.CatalogTypes] = []int64{*upd.TypeID}
+	}
+	if upd.ReasonIDs != nil {
+		lookup[beseda.CatalogReasons] = *upd.ReasonIDs
+	}
+	if upd.ComponentIDs != nil {
+		lookup[beseda.CatalogComponents] = *upd.ComponentIDs
+	}
+	var userIDs []int64
+	if upd.ParticipantIDs != nil {
+		userIDs = *upd.ParticipantIDs
+	}
+	refs := &store.DialogRefs{}
+	if len(lookup) > 0 || len(userIDs) > 0 {
+		var err error
+		if refs, err = tx.FindDialogRefs(ctx, ws, lookup, userIDs); err != nil {
+			return err
+		}
+	}
 	if upd.Title != nil && *upd.Title != d.Title {
 		if err := a.record(ctx, tx, d.ID, actor, beseda.EventTitleChanged, beseda.EventData{From: d.Title, To: *upd.Title}); err != nil {
 			return err
@@ -135,7 +170,7 @@ func (a *App) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.S
 		d.Title = *upd.Title
 	}
 	if upd.TypeID != nil && *upd.TypeID != d.Type.ID {
-		types, err := catalogRefs(ctx, tx, ws, beseda.CatalogTypes, []int64{*upd.TypeID}, nil)
+		types, err := catalogRefs(refs, beseda.CatalogTypes, []int64{*upd.TypeID}, nil)
 		if err != nil {
 			return err
 		}
@@ -148,49 +183,44 @@ func (a *App) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.S
 	for _, c := range []struct {
 		catalog beseda.Catalog
 		ids     *[]int64
-		current []beseda.Ref
+		current *[]beseda.Ref
 		kind    beseda.DialogEventKind
 	}{
-		{beseda.CatalogReasons, upd.ReasonIDs, d.Reasons, beseda.EventReasonsChanged},
-		{beseda.CatalogComponents, upd.ComponentIDs, d.Components, beseda.EventComponentsChanged},
+		{beseda.CatalogReasons, upd.ReasonIDs, &d.Reasons, beseda.EventReasonsChanged},
+		{beseda.CatalogComponents, upd.ComponentIDs, &d.Components, beseda.EventComponentsChanged},
 	} {
 		if c.ids == nil {
 			continue
 		}
-		next, err := catalogRefs(ctx, tx, ws, c.catalog, *c.ids, c.current)
+		next, err := catalogRefs(refs, c.catalog, *c.ids, *c.current)
 		if err != nil {
 			return err
 		}
-		added, removed := diffRefs(c.current, next)
+		added, removed := diffRefs(*c.current, next)
 		if len(added)+len(removed) == 0 {
 			continue
 		}
-		if err := tx.SetDialogLinks(ctx, d.ID, c.catalog, *c.ids); err != nil {
-			return err
-		}
+		tx.ChangeDialogLinks(ctx, d.ID, c.catalog, refIDs(added), refIDs(removed))
 		if err := a.record(ctx, tx, d.ID, actor, c.kind, beseda.EventData{Added: added, Removed: removed}); err != nil {
 			return err
 		}
+		*c.current = next
 	}
 	if upd.ParticipantIDs != nil {
-		next, err := userRefs(ctx, tx, ws, *upd.ParticipantIDs)
+		next, err := userRefs(refs, *upd.ParticipantIDs)
 		if err != nil {
 			return err
 		}
 		added, removed := diffRefs(d.Participants, next)
-		for _, u := range added {
-			if err := tx.AddParticipant(ctx, d.ID, u.ID, a.now()); err != nil {
-				return err
-			}
-		}
-		for _, u := range removed {
-			if err := tx.RemoveParticipant(ctx, d.ID, u.ID); err != nil {
-				return err
-			}
-		}
+		// Those who join together are listed by id, after the others.
+		slices.SortFunc(added, func(a, b beseda.Ref) int { return cmp.Compare(a.ID, b.ID) })
+		tx.AddParticipants(ctx, d.ID, refIDs(added), a.now())
+		tx.RemoveParticipants(ctx, d.ID, refIDs(removed))
 		if err := a.participantsChanged(ctx, tx, d, actor, added, removed); err != nil {
 			return err
 		}
+		d.Participants = keepRefs(d.Participants, removed)
+		d.Participants = append(d.Participants, added...)
 	}
 	if upd.Status != nil {
 		if err := a.changeStatus(ctx, tx, sub, d, actor, upd); err != nil {
@@ -212,18 +242,21 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 		return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID) // S2
 	}
 	d.Status = to
-	if err := a.record(ctx, tx, d.ID, actor, beseda.EventStatusChanged,
-		beseda.EventData{From: string(from), To: string(to)}); err != nil {
-		return err
-	}
 	if beseda.ReleasesHeld(from, to) {
 		if err := a.releaseHeld(ctx, tx, sub); err != nil {
 			return err
 		}
 	}
+	if err := a.record(ctx, tx, d.ID, actor, beseda.EventStatusChanged,
+		beseda.EventData{From: string(from), To: string(to)}); err != nil {
+		return err
+	}
 	if to == beseda.DialogCompleted {
-		if err := a.finishTasks(ctx, tx, d, 0, beseda.TaskDone); err != nil {
-			return err
+		// Only managers other than the creator get tasks (C2).
+		if len(d.Participants) > 1 {
+			if err := a.finishTasks(ctx, tx, d, 0, beseda.TaskDone); err != nil {
+				return err
+			}
 		}
 		now := a.now()
 		d.CompletedAt = &now
@@ -273,43 +306,65 @@ func (a *App) record(ctx context.Context, tx *store.Tx, dialogID int64, actor *b
 	return tx.AddDialogEvent(ctx, e)
 }
 
-// catalogRefs resolves ids of a catalog within the workspace: unknown ids (or
-// ids of another workspace) are not found; removed items may stay where the
-// dialog already has them (keep) but cannot be newly chosen (P1).
-func catalogRefs(ctx context.Context, tx *store.Tx, workspaceID int64, c beseda.Catalog, ids []int64, keep []beseda.Ref) ([]beseda.Ref, error) {
-	items, err := tx.FindCatalogItems(ctx, workspaceID, c, ids)
-	if err != nil {
-		return nil, err
-	}
-	refs := make([]beseda.Ref, 0, len(ids))
+// catalogRefs resolves ids of a catalog read by FindDialogRefs: unknown ids
+// (or ids of another workspace) are not found; removed items may stay where
+// the dialog already has them (keep) but cannot be newly chosen (P1).
+func catalogRefs(refs *store.DialogRefs, c beseda.Catalog, ids []int64, keep []beseda.Ref) ([]beseda.Ref, error) {
+	out := make([]beseda.Ref, 0, len(ids))
 	for _, id := range ids {
-		it := items[id]
+		it := refs.Items[c][id]
 		if it == nil {
 			return nil, beseda.Errorf(beseda.ENOTFOUND, "%s %d not found", c.Noun(), id)
 		}
 		if it.RemovedAt != nil && !hasRef(keep, id) {
 			return nil, beseda.Errorf(beseda.EINVALID, "%s %q was removed from the settings", c.Noun(), it.Name)
 		}
-		refs = append(refs, beseda.Ref{ID: it.ID, Name: it.Name})
+		out = append(out, beseda.Ref{ID: it.ID, Name: it.Name})
 	}
-	return refs, nil
+	return out, nil
 }
 
-// userRefs resolves manager ids within the workspace, keeping their order.
-func userRefs(ctx context.Context, tx *store.Tx, workspaceID int64, ids []int64) ([]beseda.Ref, error) {
-	users, err := tx.FindUserRefs(ctx, workspaceID, ids)
-	if err != nil {
-		return nil, err
-	}
-	refs := make([]beseda.Ref, 0, len(ids))
+// userRefs resolves manager ids read by FindDialogRefs, keeping their order.
+func userRefs(refs *store.DialogRefs, ids []int64) ([]beseda.Ref, error) {
+	out := make([]beseda.Ref, 0, len(ids))
 	for _, id := range ids {
-		u, ok := users[id]
+		u, ok := refs.Users[id]
 		if !ok {
 			return nil, beseda.Errorf(beseda.ENOTFOUND, "user %d not found", id)
 		}
-		refs = append(refs, u)
+		out = append(out, u)
 	}
-	return refs, nil
+	return out, nil
+}
+
+// sortDialogRefs orders a dialog written in memory as the store reads it
+// back: reasons and components by name, participants by when they joined
+// (those who joined together by id).
+func sortDialogRefs(d *beseda.Dialog) {
+	byName := func(a, b beseda.Ref) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	}
+	slices.SortFunc(d.Reasons, byName)
+	slices.SortFunc(d.Components, byName)
+}
+
+func refIDs(refs []beseda.Ref) []int64 {
+	ids := make([]int64, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// keepRefs returns refs without those in drop.
+func keepRefs(refs, drop []beseda.Ref) []beseda.Ref {
+	out := refs[:0:0]
+	for _, r := range refs {
+		if !hasRef(drop, r.ID) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func hasRef(refs []beseda.Ref, id int64) bool {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -51,15 +52,26 @@ func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscribe
 }
 
 // PostDialogMessage sends a manager's message within a dialog, which must be
-// active (W1).
+// active (W1): the client's active dialog, as their locked row says.
 func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogID int64, text string) (*beseda.Message, error) {
 	var m *beseda.Message
-	err := a.withDialog(ctx, actor.WorkspaceID, dialogID, func(tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog) error {
-		if err := d.CheckWritable(); err != nil {
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		sub, err := tx.LockSubscriberOfDialog(ctx, actor.WorkspaceID, dialogID)
+		if err != nil {
 			return err
 		}
-		var err error
-		if m, err = a.managerMessage(sub, &d.ID, actor, text); err != nil {
+		if sub.ActiveDialogID == nil || *sub.ActiveDialogID != dialogID {
+			// Not active: read it only to say what it is instead.
+			d, err := tx.FindDialogByID(ctx, actor.WorkspaceID, dialogID)
+			if err != nil {
+				return err
+			}
+			if err := d.CheckWritable(); err != nil {
+				return err
+			}
+			return fmt.Errorf("dialog %d is active but not its client's active dialog", dialogID)
+		}
+		if m, err = a.managerMessage(sub, &dialogID, actor, text); err != nil {
 			return err
 		}
 		return a.produce(ctx, tx, sub, m)

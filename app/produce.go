@@ -18,15 +18,10 @@ func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber,
 	if m.Status == beseda.MessagePending && sub.ChannelKind == beseda.ChannelWeb {
 		// A web-chat message is delivered once stored, unless older messages
 		// of the client still wait: then it queues behind them.
-		waiting, err := tx.HasPending(ctx, sub.ID)
-		if err != nil {
+		if err := tx.CreateMessageUnlessQueued(ctx, m); err != nil {
 			return err
 		}
-		if !waiting {
-			m.Status, m.SentAt = beseda.MessageSent, &m.CreatedAt
-		}
-	}
-	if err := tx.CreateMessage(ctx, m); err != nil {
+	} else if err := tx.CreateMessage(ctx, m); err != nil {
 		return err
 	}
 	if err := tx.TouchSubscriber(ctx, sub.ID, m.CreatedAt, false); err != nil {

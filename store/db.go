@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -40,10 +41,27 @@ type DB struct {
 	ro      *sql.DB // reads; on PostgreSQL the same pool as rw
 }
 
+// Option changes how Open connects.
+type Option func(*options)
+
+type options struct {
+	wrap func(driver.Connector) driver.Connector
+}
+
+// WithConnector has every connection made through wrap(connector): tests
+// use it to count the statements a request runs.
+func WithConnector(wrap func(driver.Connector) driver.Connector) Option {
+	return func(o *options) { o.wrap = wrap }
+}
+
 // Open connects to the database named by dbURL ("sqlite:PATH", a bare path,
 // or "postgres://…") and applies the embedded migrations.
-func Open(ctx context.Context, dbURL string) (*DB, error) {
-	db, err := open(dbURL)
+func Open(ctx context.Context, dbURL string, opts ...Option) (*DB, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	db, err := open(dbURL, o)
 	if err != nil {
 		return nil, err
 	}
@@ -54,12 +72,47 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 	return db, nil
 }
 
-func open(dbURL string) (*DB, error) {
+// sqlOpen opens a pool of the driver through the option's connector wrapper,
+// if any. SQLite connections keep their prepared statements (see
+// cachingConnector); pgx does that by itself.
+func sqlOpen(o options, driverName, dsn string) (*sql.DB, error) {
+	if o.wrap == nil && driverName != "sqlite" {
+		return sql.Open(driverName, dsn)
+	}
+	var c driver.Connector
+	if driverName == "sqlite" {
+		lite, err := sqlite.NewConnector(dsn)
+		if err != nil {
+			return nil, err
+		}
+		c = cachingConnector{lite}
+	} else {
+		probe, err := sql.Open(driverName, "")
+		if err != nil {
+			return nil, err
+		}
+		drv := probe.Driver()
+		probe.Close()
+		dc, ok := drv.(driver.DriverContext)
+		if !ok {
+			return nil, fmt.Errorf("driver %s makes no connectors", driverName)
+		}
+		if c, err = dc.OpenConnector(dsn); err != nil {
+			return nil, err
+		}
+	}
+	if o.wrap != nil {
+		c = o.wrap(c)
+	}
+	return sql.OpenDB(c), nil
+}
+
+func open(dbURL string, o options) (*DB, error) {
 	if dbURL == "" {
 		dbURL = DefaultURL
 	}
 	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
-		pool, err := sql.Open("pgx", dbURL)
+		pool, err := sqlOpen(o, "pgx", dbURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -67,7 +120,7 @@ func open(dbURL string) (*DB, error) {
 		pool.SetMaxIdleConns(16)
 		pool.SetConnMaxIdleTime(5 * time.Minute)
 		db := &DB{dialect: Postgres, url: dbURL, rw: pool, ro: pool}
-		db.reader = reader{q: pool, dialect: Postgres}
+		db.reader = reader{q: conn{db: pool}, dialect: Postgres}
 		return db, nil
 	}
 
@@ -86,13 +139,13 @@ func open(dbURL string) (*DB, error) {
 	params := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + params
-	rw, err := sql.Open("sqlite", dsn)
+	rw, err := sqlOpen(o, "sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	rw.SetMaxOpenConns(1)
 	rw.SetConnMaxIdleTime(0)
-	ro, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	ro, err := sqlOpen(o, "sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		rw.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
@@ -101,7 +154,7 @@ func open(dbURL string) (*DB, error) {
 	ro.SetMaxIdleConns(4)
 	ro.SetConnMaxIdleTime(0)
 	db := &DB{dialect: SQLite, url: dbURL, rw: rw, ro: ro}
-	db.reader = reader{q: ro, dialect: SQLite}
+	db.reader = reader{q: conn{db: ro}, dialect: SQLite}
 	return db, nil
 }
 
@@ -131,8 +184,8 @@ func (db *DB) Ping(ctx context.Context) error { return db.ro.PingContext(ctx) }
 type Tx struct {
 	reader
 	tx          *sql.Tx
+	pending     *deferred
 	afterCommit []func()
-	notified    bool // the transaction has notified other processes of live events
 }
 
 // SQL returns the underlying transaction, for libraries that enlist in it
@@ -159,8 +212,17 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{reader: reader{q: sqlTx, dialect: db.dialect}, tx: sqlTx}
-	if err := fn(tx); err != nil {
+	pending := &deferred{dialect: db.dialect}
+	c := conn{db: db.rw, tx: sqlTx, pending: pending}
+	tx := &Tx{reader: reader{q: c, dialect: db.dialect}, tx: sqlTx, pending: pending}
+	err = fn(tx)
+	if err == nil {
+		err = c.flush(ctx)
+	}
+	if err == nil {
+		err = pending.err
+	}
+	if err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

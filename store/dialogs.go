@@ -12,23 +12,52 @@ import (
 	"github.com/beseda/beseda"
 )
 
-const dialogSelect = `
-	SELECT d.id, d.workspace_id, d.subscriber_id, s.name, d.title, d.status, d.type_id, t.name,
+// dialogColumns are a dialog's own columns; dialogSelect adds its references
+// (reasons, components, participants) as JSON arrays, so that one statement
+// reads a dialog whole.
+const dialogColumns = `d.id, d.workspace_id, d.subscriber_id, s.name, d.title, d.status, d.type_id, t.name,
 		d.created_by, u.name, d.created_at, d.updated_at, d.completed_at,
-		d.account_rating, d.client_rating, d.rating_form_sent, d.rating_form_error, d.rating_form_message_id
+		d.account_rating, d.client_rating, d.rating_form_sent, d.rating_form_error, d.rating_form_message_id`
+
+const dialogJoins = `
 	FROM dialogs d
 	JOIN subscribers s ON s.id = d.subscriber_id
 	JOIN dialog_types t ON t.id = d.type_id
 	JOIN users u ON u.id = d.created_by`
+
+// dialogSelect reads dialogs with their references. Each reference list is a
+// scalar subquery over a primary key (dialog_reason_links,
+// dialog_component_links, dialog_participants all begin with dialog_id).
+func (r reader) dialogSelect() string {
+	return `SELECT ` + dialogColumns + `,
+		` + r.refsJSON("x.id", "x.name", "dialog_reason_links l JOIN dialog_reasons x ON x.id = l.reason_id WHERE l.dialog_id = d.id", "x.name, x.id") + `,
+		` + r.refsJSON("x.id", "x.name", "dialog_component_links l JOIN dialog_components x ON x.id = l.component_id WHERE l.dialog_id = d.id", "x.name, x.id") + `,
+		` + r.refsJSON("x.id", "x.name", "dialog_participants p JOIN users x ON x.id = p.user_id WHERE p.dialog_id = d.id", "p.added_at, x.id") +
+		dialogJoins
+}
+
+// refsJSON is a scalar subquery that returns the rows of "FROM from" as a
+// JSON array of {"id", "name"} objects in the given order.
+func (r reader) refsJSON(id, name, from, orderBy string) string {
+	if r.dialect == Postgres {
+		return `(SELECT coalesce(json_agg(json_build_object('id', ` + id + `, 'name', ` + name + `) ORDER BY ` + orderBy +
+			`), '[]')::text FROM ` + from + `)`
+	}
+	// json_group_array keeps the order of the rows it is fed.
+	return `(SELECT json_group_array(json_object('id', id, 'name', name)) FROM (SELECT ` + id + ` AS id, ` + name +
+		` AS name FROM ` + from + ` ORDER BY ` + orderBy + `))`
+}
 
 func scanDialog(row interface{ Scan(...any) error }) (*beseda.Dialog, error) {
 	var d beseda.Dialog
 	var status string
 	var created, updated int64
 	var completed, accountRating, clientRating, formMessage sql.NullInt64
+	var reasons, components, participants []byte
 	if err := row.Scan(&d.ID, &d.WorkspaceID, &d.SubscriberID, &d.Subscriber.Name, &d.Title, &status,
 		&d.Type.ID, &d.Type.Name, &d.CreatedBy.ID, &d.CreatedBy.Name, &created, &updated, &completed,
-		&accountRating, &clientRating, &d.RatingFormSent, &d.RatingFormError, &formMessage); err != nil {
+		&accountRating, &clientRating, &d.RatingFormSent, &d.RatingFormError, &formMessage,
+		&reasons, &components, &participants); err != nil {
 		return nil, err
 	}
 	d.RatingFormMessageID = fromNullID(formMessage)
@@ -36,14 +65,22 @@ func scanDialog(row interface{ Scan(...any) error }) (*beseda.Dialog, error) {
 	d.Status, d.CreatedAt, d.UpdatedAt = beseda.DialogStatus(status), fromMS(created), fromMS(updated)
 	d.CompletedAt = fromNullMS(completed)
 	d.AccountRating, d.ClientRating = fromNullInt(accountRating), fromNullInt(clientRating)
-	d.Reasons, d.Components, d.Participants = []beseda.Ref{}, []beseda.Ref{}, []beseda.Ref{}
+	for _, l := range []struct {
+		raw []byte
+		to  *[]beseda.Ref
+	}{{reasons, &d.Reasons}, {components, &d.Components}, {participants, &d.Participants}} {
+		*l.to = []beseda.Ref{}
+		if err := json.Unmarshal(l.raw, l.to); err != nil {
+			return nil, fmt.Errorf("dialog %d references: %w", d.ID, err)
+		}
+	}
 	return &d, nil
 }
 
 // CreateDialog inserts d with its reasons, components and participants (the
-// Refs' ids) and sets its ID. The partial unique index dialogs_one_active
-// refuses a second active dialog of a subscriber (C3); the caller checks first
-// and maps the violation.
+// Refs' ids) and sets its ID; the links are deferred writes (Tx.Defer). The
+// partial unique index dialogs_one_active refuses a second active dialog of a
+// subscriber (C3); the caller checks first and maps the violation.
 func (tx *Tx) CreateDialog(ctx context.Context, d *beseda.Dialog) error {
 	err := tx.q.QueryRowContext(ctx, `
 		INSERT INTO dialogs (workspace_id, subscriber_id, title, type_id, status, created_by, created_at, updated_at)
@@ -52,21 +89,14 @@ func (tx *Tx) CreateDialog(ctx context.Context, d *beseda.Dialog) error {
 	if err != nil {
 		return fmt.Errorf("create dialog: %w", err)
 	}
-	if err := tx.SetDialogLinks(ctx, d.ID, beseda.CatalogReasons, refIDs(d.Reasons)); err != nil {
-		return err
-	}
-	if err := tx.SetDialogLinks(ctx, d.ID, beseda.CatalogComponents, refIDs(d.Components)); err != nil {
-		return err
-	}
-	for _, p := range d.Participants {
-		if err := tx.AddParticipant(ctx, d.ID, p.ID, d.CreatedAt); err != nil {
-			return err
-		}
-	}
+	tx.addLinks(ctx, d.ID, beseda.CatalogReasons, refIDs(d.Reasons))
+	tx.addLinks(ctx, d.ID, beseda.CatalogComponents, refIDs(d.Components))
+	tx.AddParticipants(ctx, d.ID, refIDs(d.Participants), d.CreatedAt)
 	return nil
 }
 
-// SaveDialog writes the dialog's own fields (not its links).
+// SaveDialog writes the dialog's own fields (not its links). The write is
+// deferred (Tx.Defer).
 func (tx *Tx) SaveDialog(ctx context.Context, d *beseda.Dialog) error {
 	var accountRating, clientRating any
 	if d.AccountRating != nil {
@@ -75,16 +105,13 @@ func (tx *Tx) SaveDialog(ctx context.Context, d *beseda.Dialog) error {
 	if d.ClientRating != nil {
 		clientRating = *d.ClientRating
 	}
-	_, err := tx.q.ExecContext(ctx, `
+	tx.Defer(ctx, `
 		UPDATE dialogs SET title = $1, type_id = $2, status = $3, updated_at = $4, completed_at = $5,
 			account_rating = $6, client_rating = $7, rating_form_sent = $8, rating_form_error = $9,
 			rating_form_message_id = $10
 		WHERE id = $11 AND workspace_id = $12`,
 		d.Title, d.Type.ID, string(d.Status), ms(d.UpdatedAt), nullMS(d.CompletedAt),
 		accountRating, clientRating, d.RatingFormSent, d.RatingFormError, nullID(d.RatingFormMessageID), d.ID, d.WorkspaceID)
-	if err != nil {
-		return fmt.Errorf("save dialog: %w", err)
-	}
 	return nil
 }
 
@@ -93,52 +120,70 @@ var linkTables = map[beseda.Catalog][2]string{
 	beseda.CatalogComponents: {"dialog_component_links", "component_id"},
 }
 
-// SetDialogLinks replaces the dialog's reasons or components.
-func (tx *Tx) SetDialogLinks(ctx context.Context, dialogID int64, c beseda.Catalog, ids []int64) error {
+// ChangeDialogLinks adds and removes reasons or components of a dialog
+// (deferred writes).
+func (tx *Tx) ChangeDialogLinks(ctx context.Context, dialogID int64, c beseda.Catalog, added, removed []int64) {
+	if len(removed) > 0 {
+		t := linkTables[c]
+		in, args := tx.inIDs(t[1], 2, removed)
+		tx.Defer(ctx, `DELETE FROM `+t[0]+` WHERE dialog_id = $1 AND `+in, append([]any{dialogID}, args...)...)
+	}
+	tx.addLinks(ctx, dialogID, c, added)
+}
+
+func (tx *Tx) addLinks(ctx context.Context, dialogID int64, c beseda.Catalog, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
 	t := linkTables[c]
-	if _, err := tx.q.ExecContext(ctx, `DELETE FROM `+t[0]+` WHERE dialog_id = $1`, dialogID); err != nil {
-		return fmt.Errorf("set dialog %s: %w", c, err)
-	}
-	for _, id := range ids {
-		if _, err := tx.q.ExecContext(ctx, `INSERT INTO `+t[0]+` (dialog_id, `+t[1]+`) VALUES ($1, $2)`,
-			dialogID, id); err != nil {
-			return fmt.Errorf("set dialog %s: %w", c, err)
+	values, args := tx.idRows(dialogID, ids)
+	tx.Defer(ctx, `INSERT INTO `+t[0]+` (dialog_id, `+t[1]+`) `+values, args...)
+}
+
+// idRows returns the rows (fixed..., id) for each id, as the source of an
+// INSERT: one array parameter on PostgreSQL, a VALUES list on SQLite.
+func (r reader) idRows(fixed int64, ids []int64, more ...any) (string, []any) {
+	if r.dialect == Postgres {
+		sel := `SELECT $1, x`
+		for i := range more {
+			sel += fmt.Sprintf(", $%d", i+3)
 		}
+		return sel + ` FROM unnest($2::bigint[]) x`, append([]any{fixed, ids}, more...)
 	}
-	return nil
+	cols := 2 + len(more)
+	args := make([]any, 0, len(ids)*cols)
+	for _, id := range ids {
+		args = append(append(args, fixed, id), more...)
+	}
+	return `VALUES ` + r.Values(len(ids), cols), args
 }
 
-// AddParticipant adds a manager to a dialog.
-func (tx *Tx) AddParticipant(ctx context.Context, dialogID, userID int64, at time.Time) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO dialog_participants (dialog_id, user_id, added_at)
-		VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, dialogID, userID, ms(at))
-	if err != nil {
-		return fmt.Errorf("add participant: %w", err)
+// AddParticipants adds managers to a dialog (a deferred write).
+func (tx *Tx) AddParticipants(ctx context.Context, dialogID int64, userIDs []int64, at time.Time) {
+	if len(userIDs) == 0 {
+		return
 	}
-	return nil
+	values, args := tx.idRows(dialogID, userIDs, ms(at))
+	tx.Defer(ctx, `INSERT INTO dialog_participants (dialog_id, user_id, added_at) `+values+` ON CONFLICT DO NOTHING`, args...)
 }
 
-// RemoveParticipant removes a manager from a dialog.
-func (tx *Tx) RemoveParticipant(ctx context.Context, dialogID, userID int64) error {
-	_, err := tx.q.ExecContext(ctx, `DELETE FROM dialog_participants WHERE dialog_id = $1 AND user_id = $2`,
-		dialogID, userID)
-	if err != nil {
-		return fmt.Errorf("remove participant: %w", err)
+// RemoveParticipants removes managers from a dialog (a deferred write).
+func (tx *Tx) RemoveParticipants(ctx context.Context, dialogID int64, userIDs []int64) {
+	if len(userIDs) == 0 {
+		return
 	}
-	return nil
+	in, args := tx.inIDs("user_id", 2, userIDs)
+	tx.Defer(ctx, `DELETE FROM dialog_participants WHERE dialog_id = $1 AND `+in, append([]any{dialogID}, args...)...)
 }
 
 // FindDialogByID returns the dialog with its references, or ENOTFOUND if it
 // is not in the workspace.
 func (r reader) FindDialogByID(ctx context.Context, workspaceID, id int64) (*beseda.Dialog, error) {
-	d, err := scanDialog(r.q.QueryRowContext(ctx, dialogSelect+` WHERE d.id = $1 AND d.workspace_id = $2`, id, workspaceID))
+	d, err := scanDialog(r.q.QueryRowContext(ctx, r.dialogSelect()+` WHERE d.id = $1 AND d.workspace_id = $2`, id, workspaceID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, beseda.NotFound("dialog")
 	} else if err != nil {
 		return nil, fmt.Errorf("find dialog: %w", err)
-	}
-	if err := r.loadDialogRefs(ctx, []*beseda.Dialog{d}); err != nil {
-		return nil, err
 	}
 	return d, nil
 }
@@ -189,7 +234,7 @@ func (r reader) FindDialogs(ctx context.Context, f beseda.DialogFilter) ([]*bese
 		where += fmt.Sprintf(" AND d.id < $%d", len(args))
 	}
 	args = append(args, limit(f.Limit, 50, 200))
-	rows, err := r.q.QueryContext(ctx, dialogSelect+` WHERE `+where+
+	rows, err := r.q.QueryContext(ctx, r.dialogSelect()+` WHERE `+where+
 		fmt.Sprintf(` ORDER BY d.id DESC LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("find dialogs: %w", err)
@@ -206,9 +251,6 @@ func (r reader) FindDialogs(ctx context.Context, f beseda.DialogFilter) ([]*bese
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("find dialogs: %w", err)
 	}
-	if err := r.loadDialogRefs(ctx, out); err != nil {
-		return nil, err
-	}
 	return out, nil
 }
 
@@ -222,60 +264,6 @@ func (r reader) CountDialogs(ctx context.Context, f beseda.DialogFilter) (int, e
 	return n, nil
 }
 
-// loadDialogRefs fills the reasons, components and participants of dialogs,
-// three queries for the whole page.
-func (r reader) loadDialogRefs(ctx context.Context, dialogs []*beseda.Dialog) error {
-	if len(dialogs) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*beseda.Dialog, len(dialogs))
-	dialogIDs := make([]int64, len(dialogs))
-	for i, d := range dialogs {
-		byID[d.ID], dialogIDs[i] = d, d.ID
-	}
-	in, ids := r.inIDs("l.dialog_id", 1, dialogIDs)
-	inParticipants, _ := r.inIDs("p.dialog_id", 1, dialogIDs)
-	queries := []struct {
-		sql  string
-		list func(*beseda.Dialog) *[]beseda.Ref
-	}{
-		{`SELECT l.dialog_id, x.id, x.name FROM dialog_reason_links l JOIN dialog_reasons x ON x.id = l.reason_id
-			WHERE ` + in + ` ORDER BY x.name, x.id`,
-			func(d *beseda.Dialog) *[]beseda.Ref { return &d.Reasons }},
-		{`SELECT l.dialog_id, x.id, x.name FROM dialog_component_links l JOIN dialog_components x ON x.id = l.component_id
-			WHERE ` + in + ` ORDER BY x.name, x.id`,
-			func(d *beseda.Dialog) *[]beseda.Ref { return &d.Components }},
-		{`SELECT p.dialog_id, u.id, u.name FROM dialog_participants p JOIN users u ON u.id = p.user_id
-			WHERE ` + inParticipants + ` ORDER BY p.added_at, u.id`,
-			func(d *beseda.Dialog) *[]beseda.Ref { return &d.Participants }},
-	}
-	for _, q := range queries {
-		if err := r.loadRefs(ctx, q.sql, ids, byID, q.list); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (r reader) loadRefs(ctx context.Context, query string, args []any, byID map[int64]*beseda.Dialog,
-	list func(*beseda.Dialog) *[]beseda.Ref) error {
-	rows, err := r.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("load dialog refs: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var dialogID int64
-		var ref beseda.Ref
-		if err := rows.Scan(&dialogID, &ref.ID, &ref.Name); err != nil {
-			return fmt.Errorf("load dialog refs: %w", err)
-		}
-		l := list(byID[dialogID])
-		*l = append(*l, ref)
-	}
-	return rows.Err()
-}
-
 func refIDs(refs []beseda.Ref) []int64 {
 	ids := make([]int64, len(refs))
 	for i, r := range refs {
@@ -284,7 +272,8 @@ func refIDs(refs []beseda.Ref) []int64 {
 	return ids
 }
 
-// AddDialogEvent records a change of a dialog in its history (L3).
+// AddDialogEvent records a change of a dialog in its history (L3). The
+// insert is deferred (Tx.Defer).
 func (tx *Tx) AddDialogEvent(ctx context.Context, e *beseda.DialogEvent) error {
 	data, err := json.Marshal(e.Data)
 	if err != nil {
@@ -294,12 +283,8 @@ func (tx *Tx) AddDialogEvent(ctx context.Context, e *beseda.DialogEvent) error {
 	if e.Actor != nil {
 		actor = e.Actor.ID
 	}
-	err = tx.q.QueryRowContext(ctx, `INSERT INTO dialog_events (dialog_id, actor_id, kind, data, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		e.DialogID, actor, string(e.Kind), string(data), ms(e.CreatedAt)).Scan(&e.ID)
-	if err != nil {
-		return fmt.Errorf("add dialog event: %w", err)
-	}
+	tx.Defer(ctx, `INSERT INTO dialog_events (dialog_id, actor_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		e.DialogID, actor, string(e.Kind), string(data), ms(e.CreatedAt))
 	return nil
 }
 
@@ -333,4 +318,60 @@ func (r reader) FindDialogEvents(ctx context.Context, dialogID int64) ([]*beseda
 		out = append(out, &e)
 	}
 	return out, rows.Err()
+}
+
+// DialogRefs are the catalog items and managers that a new or changed dialog
+// names, by id, as FindDialogRefs read them.
+type DialogRefs struct {
+	Items map[beseda.Catalog]map[int64]*beseda.CatalogItem
+	Users map[int64]beseda.Ref
+}
+
+// FindDialogRefs reads, in one statement, the workspace's catalog items (of
+// each catalog, removed or not) and managers with the given ids. Ids of other
+// workspaces or of nothing are simply absent.
+func (r reader) FindDialogRefs(ctx context.Context, workspaceID int64, items map[beseda.Catalog][]int64, userIDs []int64) (*DialogRefs, error) {
+	refs := &DialogRefs{Items: map[beseda.Catalog]map[int64]*beseda.CatalogItem{}, Users: map[int64]beseda.Ref{}}
+	var parts []string
+	args := []any{workspaceID}
+	nullTime := "NULL"
+	if r.dialect == Postgres {
+		nullTime = "NULL::bigint"
+	}
+	for _, c := range []beseda.Catalog{beseda.CatalogTypes, beseda.CatalogReasons, beseda.CatalogComponents} {
+		refs.Items[c] = map[int64]*beseda.CatalogItem{}
+		if len(items[c]) == 0 {
+			continue
+		}
+		in, inArgs := r.inIDs("id", len(args)+1, items[c])
+		parts = append(parts, `SELECT '`+string(c)+`', id, name, created_at, removed_at FROM `+catalogTable(c)+
+			` WHERE workspace_id = $1 AND `+in)
+		args = append(args, inArgs...)
+	}
+	if len(userIDs) > 0 {
+		in, inArgs := r.inIDs("id", len(args)+1, userIDs)
+		parts = append(parts, `SELECT 'users', id, name, created_at, `+nullTime+` FROM users WHERE workspace_id = $1 AND `+in)
+		args = append(args, inArgs...)
+	}
+	if len(parts) == 0 {
+		return refs, nil
+	}
+	rows, err := r.q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, fmt.Errorf("find dialog refs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		it, err := scanCatalogItem(rows, &kind)
+		if err != nil {
+			return nil, fmt.Errorf("find dialog refs: %w", err)
+		}
+		if kind == "users" {
+			refs.Users[it.ID] = beseda.Ref{ID: it.ID, Name: it.Name}
+		} else {
+			refs.Items[beseda.Catalog(kind)][it.ID] = it
+		}
+	}
+	return refs, rows.Err()
 }

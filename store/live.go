@@ -15,22 +15,12 @@ import (
 const EventsChannel = "beseda_events"
 
 // AddLiveEvent appends an event to the live log, in the transaction of the
-// change it reports: the event exists exactly when the change does. On
-// PostgreSQL the transaction also notifies the other processes (delivered
-// at commit, once per transaction).
+// change it reports: the event exists exactly when the change does. The
+// insert is deferred (Tx.Defer); on PostgreSQL a trigger notifies the other
+// processes (delivered at commit, once per transaction).
 func (tx *Tx) AddLiveEvent(ctx context.Context, e *beseda.LiveEvent) error {
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO live_events (workspace_id, user_id, kind, data, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		e.WorkspaceID, nullID(e.UserID), e.Kind, string(e.Data), ms(e.CreatedAt)).Scan(&e.ID)
-	if err != nil {
-		return fmt.Errorf("add live event: %w", err)
-	}
-	if tx.dialect == Postgres && !tx.notified {
-		tx.notified = true
-		if _, err := tx.q.ExecContext(ctx, `SELECT pg_notify($1, '')`, EventsChannel); err != nil {
-			return fmt.Errorf("notify: %w", err)
-		}
-	}
+	tx.Defer(ctx, `INSERT INTO live_events (workspace_id, user_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		e.WorkspaceID, nullID(e.UserID), e.Kind, string(e.Data), ms(e.CreatedAt))
 	return nil
 }
 

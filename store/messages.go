@@ -71,6 +71,41 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *beseda.Message) error {
 	return nil
 }
 
+// CreateMessageUnlessQueued inserts m, a pending message to a client whose
+// channel needs no sender (the web chat shows what is stored): it is stored
+// as sent at once, unless older messages of the client still wait for
+// delivery, when it stays pending behind them. One statement; m.ID,
+// m.Status and m.SentAt are set to what was stored. Index
+// messages_pending_subscriber serves the check.
+func (tx *Tx) CreateMessageUnlessQueued(ctx context.Context, m *beseda.Message) error {
+	buttons, err := encodeButtons(m.Buttons)
+	if err != nil {
+		return fmt.Errorf("create message: %w", err)
+	}
+	var status string
+	err = tx.q.QueryRowContext(ctx, `
+		WITH q AS (SELECT EXISTS (SELECT 1 FROM messages WHERE subscriber_id = $2 AND status = 'pending') AS queued)
+		INSERT INTO messages (workspace_id, subscriber_id, channel_id, dialog_id, direction, source, author_id,
+			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN q.queued THEN 'pending' ELSE 'sent' END, $10, $11,
+			CASE WHEN q.queued THEN NULL ELSE CAST($11 AS BIGINT) END, $12, $13 FROM q
+		RETURNING id, status`,
+		m.WorkspaceID, m.SubscriberID, m.ChannelID, nullID(m.DialogID), string(m.Direction), string(m.Source),
+		nullID(m.AuthorID), m.Text, buttons, m.Reason, ms(m.CreatedAt),
+		nullString(m.IdempotencyKey), nullID(m.BroadcastID)).Scan(&m.ID, &status)
+	if err != nil {
+		return fmt.Errorf("create message: %w", err)
+	}
+	m.Status, m.SentAt = beseda.MessageStatus(status), nil
+	if m.Status == beseda.MessageSent {
+		m.SentAt = &m.CreatedAt
+	}
+	if m.Buttons == nil {
+		m.Buttons = []beseda.Button{}
+	}
+	return nil
+}
+
 // FindMessageByID returns ENOTFOUND if the message is not in the workspace.
 func (r reader) FindMessageByID(ctx context.Context, workspaceID, id int64) (*beseda.Message, error) {
 	m, err := scanMessage(r.q.QueryRowContext(ctx,

@@ -203,7 +203,7 @@ func (r reader) EachReportDialog(ctx context.Context, f beseda.ReportFilter, fn 
 }
 
 func (r reader) reportDialogs(ctx context.Context, tail string, args []any) ([]*beseda.Dialog, error) {
-	rows, err := r.q.QueryContext(ctx, dialogSelect+` `+tail, args...)
+	rows, err := r.q.QueryContext(ctx, r.dialogSelect()+` `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report rows: %w", err)
 	}
@@ -220,5 +220,5 @@ func (r reader) reportDialogs(ctx context.Context, tail string, args []any) ([]*
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("report rows: %w", err)
 	}
-	return out, r.loadDialogRefs(ctx, out)
+	return out, nil
 }

@@ -24,11 +24,13 @@ func catalogTable(c beseda.Catalog) string {
 	panic("unknown catalog " + string(c))
 }
 
-func scanCatalogItem(row interface{ Scan(...any) error }) (*beseda.CatalogItem, error) {
+// scanCatalogItem reads id, name, created_at, removed_at, after the columns
+// of first, if any.
+func scanCatalogItem(row interface{ Scan(...any) error }, first ...any) (*beseda.CatalogItem, error) {
 	var it beseda.CatalogItem
 	var created int64
 	var removed sql.NullInt64
-	if err := row.Scan(&it.ID, &it.Name, &created, &removed); err != nil {
+	if err := row.Scan(append(first, &it.ID, &it.Name, &created, &removed)...); err != nil {
 		return nil, err
 	}
 	it.CreatedAt, it.RemovedAt = fromMS(created), fromNullMS(removed)

@@ -11,13 +11,11 @@ import (
 	"github.com/beseda/beseda"
 )
 
-// The active dialog comes from the partial unique index dialogs_one_active.
 const subscriberSelect = `
 	SELECT s.id, s.workspace_id, s.channel_id, c.kind, s.external_id, s.name, s.created_at,
-		s.last_message_at, s.last_inbound_at, d.id, s.read_at
+		s.last_message_at, s.last_inbound_at, s.active_dialog_id, s.read_at
 	FROM subscribers s
-	JOIN channels c ON c.id = s.channel_id
-	LEFT JOIN dialogs d ON d.subscriber_id = s.id AND d.status = 'active'`
+	JOIN channels c ON c.id = s.channel_id`
 
 func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, error) {
 	var s beseda.Subscriber
@@ -98,23 +96,29 @@ func (tx *Tx) LockSubscriber(ctx context.Context, workspaceID, id int64) (*besed
 	return subs[0], nil
 }
 
-// lockSubscribers locks the rows matching where, in id order so that
-// concurrent lockers cannot deadlock, and then reads them. The read is a
-// statement of its own on purpose: on PostgreSQL a statement that waited for a
-// row lock still sees the other tables (here: the active dialog) as they were
-// when it started, before the transaction it waited for committed.
-func (tx *Tx) lockSubscribers(ctx context.Context, where string, args ...any) ([]*beseda.Subscriber, error) {
-	if tx.dialect == Postgres {
-		rows, err := tx.q.QueryContext(ctx, `SELECT s.id FROM subscribers s WHERE `+where+` ORDER BY s.id FOR UPDATE`, args...)
-		if err != nil {
-			return nil, err
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+// LockSubscriberOfDialog locks the row of the dialog's client and returns
+// it, as LockSubscriber does. Returns ENOTFOUND if the dialog is not in the
+// workspace.
+func (tx *Tx) LockSubscriberOfDialog(ctx context.Context, workspaceID, dialogID int64) (*beseda.Subscriber, error) {
+	subs, err := tx.lockSubscribers(ctx,
+		`s.id = (SELECT subscriber_id FROM dialogs WHERE id = $1 AND workspace_id = $2)`, dialogID, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("lock subscriber: %w", err)
 	}
-	rows, err := tx.q.QueryContext(ctx, subscriberSelect+` WHERE `+where+` ORDER BY s.id`, args...)
+	if len(subs) == 0 {
+		return nil, beseda.NotFound("dialog")
+	}
+	return subs[0], nil
+}
+
+// lockSubscribers locks the rows matching where, in id order so that
+// concurrent lockers cannot deadlock, and reads them in the same statement.
+// On PostgreSQL a statement that waited for a row lock returns the row as
+// the transaction it waited for left it (the active dialog included: it is
+// a column of the row), while other tables would be read as they were
+// before; so whatever the lock protects lives on the row itself.
+func (tx *Tx) lockSubscribers(ctx context.Context, where string, args ...any) ([]*beseda.Subscriber, error) {
+	rows, err := tx.q.QueryContext(ctx, subscriberSelect+` WHERE `+where+` ORDER BY s.id`+tx.forUpdate("s"), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -158,15 +162,13 @@ func (r reader) FindSubscribers(ctx context.Context, f beseda.SubscriberFilter) 
 }
 
 // TouchSubscriber records that a message was stored in the subscriber's chat;
-// inbound marks that the client wrote it.
+// inbound marks that the client wrote it. The write is deferred (Tx.Defer).
 func (tx *Tx) TouchSubscriber(ctx context.Context, id int64, at time.Time, inbound bool) error {
 	q := `UPDATE subscribers SET last_message_at = $1 WHERE id = $2`
 	if inbound {
 		q = `UPDATE subscribers SET last_message_at = $1, last_inbound_at = $1 WHERE id = $2`
 	}
-	if _, err := tx.q.ExecContext(ctx, q, ms(at), id); err != nil {
-		return fmt.Errorf("touch subscriber: %w", err)
-	}
+	tx.Defer(ctx, q, ms(at), id)
 	return nil
 }
 

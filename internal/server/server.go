@@ -42,6 +42,8 @@ type Config struct {
 	Logger     *slog.Logger
 	Clock      beseda.Clock
 	BcryptCost int
+	// DBOptions tune how the database is opened (tests count statements).
+	DBOptions []store.Option
 }
 
 // Server is a running Beseda.
@@ -64,7 +66,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	db, err := store.Open(ctx, cfg.DB)
+	db, err := store.Open(ctx, cfg.DB, cfg.DBOptions...)
 	if err != nil {
 		return nil, err
 	}

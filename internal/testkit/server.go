@@ -29,6 +29,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Configure changes the server's configuration before it starts.
 	Configure func(*server.Config)
+	// WrapHandler wraps the server's HTTP handler (tests that watch requests).
+	WrapHandler func(http.Handler) http.Handler
 }
 
 // StartServer starts Beseda on dbURL, listening on 127.0.0.1, until the test ends.
@@ -52,6 +54,9 @@ func StartServer(tb testing.TB, dbURL string, opts Options) *Server {
 	if err != nil {
 		cancel()
 		tb.Fatal(err)
+	}
+	if opts.WrapHandler != nil {
+		srv.Handler = opts.WrapHandler(srv.Handler)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
