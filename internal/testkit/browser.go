@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -55,4 +57,49 @@ func Browser(tb testing.TB) context.Context {
 		tb.Fatalf("start chromium: %v", err)
 	}
 	return ctx
+}
+
+// Language makes the tab's browser speak lang (e.g. "ru", "de"): its
+// Accept-Language header and navigator.language, as a browser set up in
+// that language would.
+func Language(lang string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		ua, err := chromedp.Evaluate[string](`navigator.userAgent`)(ctx, t)
+		if err != nil {
+			return err
+		}
+		_, err = cdp.Call(ctx, t, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: lang})
+		return err
+	})
+}
+
+// Overflow is what a page shows wider than the viewport: the document's
+// scroll width against the viewport's, and the widest offenders (elements
+// sticking out to the right), to say what to fix.
+type Overflow struct {
+	ScrollWidth int      `json:"scrollWidth"`
+	Viewport    int      `json:"viewport"`
+	Offenders   []string `json:"offenders"`
+}
+
+// MeasureOverflow measures the page in the tab for horizontal scrolling.
+func MeasureOverflow() chromedp.Action[Overflow] {
+	return chromedp.Evaluate[Overflow](`(function(){
+		var vw = document.documentElement.clientWidth, out = [];
+		document.querySelectorAll("body *").forEach(function (e) {
+			var r = e.getBoundingClientRect();
+			if (r.right > vw + 1 && r.width > 0 && out.length < 5) {
+				out.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined ? "." + String(e.className).trim().split(/\s+/).join(".") : "") + " right=" + Math.round(r.right));
+			}
+		});
+		return {scrollWidth: document.scrollingElement.scrollWidth, viewport: vw, offenders: out};
+	})()`)
+}
+
+// TruncatedLabels lists the elements matching selector whose text does not
+// fit their box (scrollWidth > clientWidth): labels cut short.
+func TruncatedLabels(selector string) chromedp.Action[[]string] {
+	return chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(` + "`" + selector + "`" + `))
+		.filter(function (e) { return e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1; })
+		.map(function (e) { return e.textContent.trim() + " (" + e.scrollWidth + ">" + e.clientWidth + ")"; })`)
 }
