@@ -20,6 +20,8 @@ var webTexts = map[string]entry{
 	"widget.err_busy":      {en: "Too many attempts. Wait a minute and try again.", ru: "Слишком много попыток. Подождите минуту и попробуйте снова."},
 	"widget.err_button":    {en: "This button no longer works.", ru: "Эта кнопка больше не работает."},
 	"widget.err_not_found": {en: "This chat does not exist.", ru: "Такого чата нет."},
+
+	"perm.saved_replies.edit": {en: "Can edit saved replies", ru: "Может редактировать шаблоны ответов"},
 }
 
 var _ = addCatalog(webTexts)
