@@ -22,6 +22,46 @@ var webTexts = map[string]entry{
 	"widget.err_not_found": {en: "This chat does not exist.", ru: "Такого чата нет."},
 
 	"perm.saved_replies.edit": {en: "Can edit saved replies", ru: "Может редактировать шаблоны ответов"},
+
+	"error.title_forbidden": {en: "Access denied", ru: "Доступ закрыт"},
+	"error.title_not_found": {en: "Not found", ru: "Не найдено"},
+	"error.title_invalid":   {en: "Check the request", ru: "Проверьте запрос"},
+	"error.title_conflict":  {en: "That cannot be done now", ru: "Сейчас это сделать нельзя"},
+
+	"chats.by_bot":      {en: "Bot:", ru: "Бот:"},
+	"chats.by_system":   {en: "System:", ru: "Система:"},
+	"chats.by_name":     {en: "%s:", ru: "%s:"},
+	"chats.not_sent":    {en: "not sent", ru: "не отправлено"},
+	"source.manager_of": {en: "Manager %s", ru: "Менеджер %s"},
+
+	"dialogs.paused":      {en: "Paused", ru: "Приостановленные"},
+	"dialogs.none_paused": {en: "No paused dialogs.", ru: "Приостановленных диалогов нет."},
+	"dialogs.none_mine":   {en: "You take part in no active dialog.", ru: "Вы не участвуете ни в одном активном диалоге."},
+
+	"dialog.saved":             {en: "Saved", ru: "Сохранено"},
+	"dialog.cancel":            {en: "Cancel", ru: "Отмена"},
+	"dialog.status_hint":       {en: "A new status is confirmed after saving.", ru: "Новый статус нужно будет подтвердить после сохранения."},
+	"dialog.create_blocked":    {en: "This client has an active dialog: pause or complete it to create another.", ru: "У клиента есть активный диалог: приостановите или завершите его, чтобы создать новый."},
+	"dialog.confirm_paused":    {en: "Pause this dialog?", ru: "Приостановить диалог?"},
+	"dialog.confirm_active":    {en: "Resume this dialog?", ru: "Возобновить диалог?"},
+	"dialog.confirm_completed": {en: "Complete this dialog?", ru: "Завершить диалог?"},
+	"dialog.confirm_paused_lead": {en: "The client's general chat opens again, and automation held for the dialog goes out.",
+		ru: "Общий чат клиента снова откроется, а автоматические сообщения, ждавшие конца диалога, уйдут клиенту."},
+	"dialog.confirm_active_lead": {en: "The client's general chat locks again, and automation waits until the dialog ends.",
+		ru: "Общий чат клиента снова закроется, а автоматические сообщения будут ждать конца диалога."},
+	"dialog.confirm_completed_lead": {en: "A completed dialog can no longer change. Rate the client and send them the rating form if you like.",
+		ru: "Завершённый диалог больше не меняется. Оцените клиента и, если хотите, отправьте ему форму оценки."},
+
+	"settings.saved_replies":      {en: "Saved replies", ru: "Шаблоны ответов"},
+	"settings.saved_replies_lead": {en: "Ready answers for every composer: type / and part of the name to insert one.", ru: "Готовые ответы для любого поля сообщения: наберите / и часть названия, чтобы вставить."},
+	"saved.name":                  {en: "Name (typed after /)", ru: "Название (после /)"},
+	"saved.text":                  {en: "Text", ru: "Текст"},
+	"saved.add":                   {en: "Add a reply", ru: "Добавить шаблон"},
+	"saved.none":                  {en: "No saved replies yet.", ru: "Шаблонов пока нет."},
+	"saved.menu":                  {en: "Saved replies", ru: "Шаблоны ответов"},
+	"saved.hint":                  {en: "Type / for saved replies", ru: "Наберите / для шаблонов"},
+	"saved.added":                 {en: "The reply was added.", ru: "Шаблон добавлен."},
+	"saved.removed":               {en: "The reply was removed.", ru: "Шаблон удалён."},
 }
 
 var _ = addCatalog(webTexts)

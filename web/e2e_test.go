@@ -122,9 +122,12 @@ func TestConsoleEndToEnd(t *testing.T) {
 	if !eval[bool](t, owner, `document.getElementById("text").disabled`) {
 		t.Errorf("the general-chat composer is not locked during the dialog")
 	}
-	do(t, owner, "pause: the general chat unlocks",
+	do(t, owner, "pause (chosen in the settings, confirmed): the general chat unlocks",
 		chromedp.Navigate(base+dialogURL),
-		chromedp.Click(chromedp.ID("to-paused")),
+		chromedp.SetValue(chromedp.ID("status"), "paused"),
+		chromedp.Click(chromedp.ID("save-settings")),
+		chromedp.WaitVisible(chromedp.ID("confirm-paused")),
+		chromedp.Click(chromedp.ID("confirm-paused")),
 		chromedp.WaitVisible(`//span[@id="dialog-status" and contains(., "Paused")]`),
 		chromedp.Navigate(base+chatURL),
 		chromedp.WaitVisible(`#composer[data-locked="0"]`),
@@ -136,9 +139,11 @@ func TestConsoleEndToEnd(t *testing.T) {
 	// Complete with two stars and the rating form.
 	do(t, owner, "complete with 2 stars and the form",
 		chromedp.Navigate(base+dialogURL),
-		chromedp.Click(`details.complete summary`),
+		chromedp.SetValue(chromedp.ID("status"), "completed"),
+		chromedp.Click(chromedp.ID("save-settings")),
+		chromedp.WaitVisible(chromedp.ID("confirm")),
 		chromedp.Click(`label[for="stars-2"]`),
-		chromedp.Click(chromedp.ID("complete")),
+		chromedp.Click(chromedp.ID("confirm-completed")),
 		chromedp.WaitVisible(`//span[@id="dialog-status" and contains(., "Completed")]`),
 	)
 	if got := eval[string](t, owner, `document.getElementById("account-rating").textContent`); !strings.Contains(got, "2") {
