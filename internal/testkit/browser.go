@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -102,4 +103,28 @@ func TruncatedLabels(selector string) chromedp.Action[[]string] {
 	return chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(` + "`" + selector + "`" + `))
 		.filter(function (e) { return e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1; })
 		.map(function (e) { return e.textContent.trim() + " (" + e.scrollWidth + ">" + e.clientWidth + ")"; })`)
+}
+
+// Press presses one key in the focused element as a person does: a single
+// keyDown carrying its text, so that a page cancelling the keydown also
+// cancels what the key would type (chromedp's SendKeys sends a separate char
+// event, which no page can cancel). key is "Enter", "Tab", "Escape",
+// "ArrowDown" or "ArrowUp".
+func Press(key string) chromedp.Action[chromedp.Void] {
+	codes := map[string]struct {
+		code int64
+		text string
+	}{"Enter": {13, "\r"}, "Tab": {9, ""}, "Escape": {27, ""}, "ArrowDown": {40, ""}, "ArrowUp": {38, ""}}
+	c := codes[key]
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Key: key, Code: key, WindowsVirtualKeyCode: c.code,
+			NativeVirtualKeyCode: c.code, Text: c.text, UnmodifiedText: c.text}
+		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, down); err != nil {
+			return err
+		}
+		up := down
+		up.Type, up.Text, up.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
+		_, err := cdp.Call(ctx, t, input.DispatchKeyEvent, up)
+		return err
+	})
 }
