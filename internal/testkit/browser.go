@@ -101,8 +101,8 @@ func MeasureOverflow() chromedp.Action[Overflow] {
 // fit their box (scrollWidth > clientWidth): labels cut short.
 func TruncatedLabels(selector string) chromedp.Action[[]string] {
 	return chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(` + "`" + selector + "`" + `))
-		.filter(function (e) { return e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1; })
-		.map(function (e) { return e.textContent.trim() + " (" + e.scrollWidth + ">" + e.clientWidth + ")"; })`)
+		.filter(function (e) { return e.offsetParent !== null && !e.closest(".visually-hidden") && e.scrollWidth > e.clientWidth + 1; })
+		.map(function (e) { return (e.value || e.textContent).trim() + " (" + e.scrollWidth + ">" + e.clientWidth + ")"; })`)
 }
 
 // Press presses one key in the focused element as a person does: a single
