@@ -98,11 +98,13 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if err := a.seedHistory(ctx, owner, manager, web, types, reasons, components, now, at); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
-	// The four clients of the walk-through write last, over the past two days.
-	at(now.Add(-50 * time.Hour))
+	// The four clients of the walk-through write last, in the working hours
+	// of a day or two ago, two hours apart.
+	morning := now.Add(-30 * time.Hour).Truncate(24 * time.Hour).Add(7 * time.Hour)
+	at(morning)
 	var subs []*beseda.Subscriber
 	for _, c := range clients {
-		at(clock.t.Add(7 * time.Hour))
+		at(clock.t.Add(2 * time.Hour))
 		_, sub, err := a.StartVisitor(ctx, web.Key, c.name)
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
@@ -246,6 +248,9 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		}
 		at(t.Add(20 * time.Minute))
 		if _, err := a.ReceiveMessage(ctx, sub, Inbound{Text: "Thank you, I'll wait."}); err != nil {
+			return err
+		}
+		if err := a.MarkChatRead(ctx, creator, sub.ID); err != nil {
 			return err
 		}
 		switch {
