@@ -401,6 +401,14 @@ func TestConsoleShowsWhoWrote(t *testing.T) {
 		t.Errorf("authors in the chat: %s", got)
 	}
 
+	// A favicon, also for pages without a <link rel=icon>.
+	if res := testkit.NewClient(t, srv.URL).Do("GET", "/favicon.ico", nil); res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/svg") {
+		t.Errorf("favicon: %d %s", res.Status, res.Header.Get("Content-Type"))
+	}
+	if got := eval[string](t, ctx, `document.querySelector("link[rel=icon]").getAttribute("href")`); got != "/static/icon.svg" {
+		t.Errorf("the console's icon link: %q", got)
+	}
+
 	// The error page names the trouble without a status number.
 	do(t, ctx, "a dialog that does not exist", chromedp.Navigate(srv.URL+"/dialogs/999999"), chromedp.WaitVisible(`h1`))
 	if got := eval[string](t, ctx, `document.querySelector("main h1").textContent + " | " + document.title`); got != "Not found | Not found — Beseda" {
