@@ -86,8 +86,11 @@ func (d *Dialog) HasParticipant(userID int64) bool {
 // CheckWritable decides whether a manager may write inside the dialog (W1).
 func (d *Dialog) CheckWritable() error {
 	if d.Status != DialogActive {
-		return &Error{Code: EDIALOGNOTACTIVE, DialogID: d.ID,
-			Message: "the dialog is " + string(d.Status) + "; make it active to write in it"}
+		msg := "the dialog is paused; resume it to write in it"
+		if d.Status == DialogCompleted {
+			msg = "the dialog is completed; write in the client's general chat instead"
+		}
+		return &Error{Code: EDIALOGNOTACTIVE, DialogID: d.ID, Message: msg}
 	}
 	return nil
 }

@@ -41,7 +41,9 @@ const (
 	NotifyTaskStarted   NotificationKind = "task_started"
 )
 
-// Notification is a message to one manager in the console.
+// Notification is a message to one manager in the console. It is stored as
+// its kind and arguments, and its Text is written when it is read, in the
+// reader's language and with the dialog's title of the moment.
 type Notification struct {
 	ID        int64            `json:"id"`
 	UserID    int64            `json:"-"`
@@ -51,6 +53,19 @@ type Notification struct {
 	TaskID    *int64           `json:"task_id"`
 	CreatedAt time.Time        `json:"created_at"`
 	ReadAt    *time.Time       `json:"read_at"`
+
+	// Args is what the text is made of; nil for notifications stored as text
+	// only (before arguments were kept), whose Text is then the stored one.
+	Args *NotificationArgs `json:"-"`
+	// Title is the title of the notification's dialog, read with it.
+	Title string `json:"-"`
+}
+
+// NotificationArgs are the arguments of a notification's text besides the
+// dialog's title: how long until a scheduled task starts.
+type NotificationArgs struct {
+	Minutes int `json:"minutes,omitempty"`
+	Seconds int `json:"seconds,omitempty"`
 }
 
 // LiveEvent is a change that connected consoles hear about at once (Server-

@@ -29,11 +29,12 @@ const (
 	PermReportsView          Permission = "reports.view"
 	PermUsersManage          Permission = "users.manage"
 	PermAutomationEdit       Permission = "automation.edit"
+	PermSavedRepliesEdit     Permission = "saved_replies.edit"
 )
 
 // AllPermissions lists every grantable permission, in the order screens show them.
 var AllPermissions = []Permission{
-	PermDialogSettingsEdit, PermStandardMessagesEdit, PermReportsView, PermUsersManage, PermAutomationEdit,
+	PermDialogSettingsEdit, PermStandardMessagesEdit, PermSavedRepliesEdit, PermReportsView, PermUsersManage, PermAutomationEdit,
 }
 
 func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }

@@ -3,6 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -15,15 +19,31 @@ const (
 	DemoPassword     = "demo"
 )
 
+// seedClock is the time of the demo's story: SeedDemo moves it through the
+// last 90 days so that every record has a realistic date.
+type seedClock struct{ t time.Time }
+
+func (c *seedClock) Now() time.Time { return c.t }
+
 // SeedDemo fills an empty database with a workspace to try Beseda with: an
 // owner and a manager (password "demo"), the web-chat channel, reasons and
-// components, and a few clients with history. It does nothing if the database
-// already holds a workspace.
+// components, a few clients with history, and 90 days of dialogs — created,
+// paused, completed and rated at realistic times before the clock's now — so
+// that the report's charts and averages show something real. It does
+// nothing if the database already holds a workspace.
 func (a *App) SeedDemo(ctx context.Context) error {
 	n, err := a.db.CountWorkspaces(ctx)
 	if err != nil || n > 0 {
 		return err
 	}
+	// The story is told on a clock of its own, set before each step; seeding
+	// runs before the server serves or runs jobs, so nothing else reads it.
+	real := a.clock
+	now := real.Now().UTC().Truncate(time.Minute)
+	clock := &seedClock{t: now.Add(-91 * 24 * time.Hour)}
+	a.clock = clock
+	defer func() { a.clock = real }()
+	at := func(t time.Time) { clock.t = t }
 	_, owner, err := a.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Demo Shop", Locale: beseda.LocaleEN,
 		OwnerEmail: DemoOwnerEmail, OwnerName: "Alice Owner", OwnerPassword: DemoPassword})
 	if err != nil {
@@ -75,13 +95,22 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		{"Chen Wei", []string{"Can I get a refund for last month?"}},
 		{"Dana Smith", []string{"Hello, is anyone there?"}},
 	}
+	if err := a.seedHistory(ctx, owner, manager, web, types, reasons, components, now, at); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	// The four clients of the walk-through write last, in the working hours
+	// of a day or two ago, two hours apart.
+	morning := now.Add(-30 * time.Hour).Truncate(24 * time.Hour).Add(7 * time.Hour)
+	at(morning)
 	var subs []*beseda.Subscriber
 	for _, c := range clients {
+		at(clock.t.Add(2 * time.Hour))
 		_, sub, err := a.StartVisitor(ctx, web.Key, c.name)
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
 		for _, text := range c.messages {
+			at(clock.t.Add(time.Minute))
 			if _, err := a.ReceiveMessage(ctx, sub, Inbound{Text: text}); err != nil {
 				return fmt.Errorf("seed demo: %w", err)
 			}
@@ -90,18 +119,22 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	}
 
 	// Boris's question was answered in the general chat.
+	at(now.Add(-28 * time.Hour))
 	if _, err := a.PostChatMessage(ctx, owner, subs[1].ID, "Open the funnel, pick a step and set its delay in the step settings."); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	// Chen's refund went through a dialog that is completed and rated.
+	at(now.Add(-20 * time.Hour))
 	d, err := a.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[2].ID, Title: "Refund for October",
 		TypeID: types[len(types)-1].ID, ReasonIDs: reasons[2:3], ComponentIDs: components[2:3]})
 	if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	at(now.Add(-19*time.Hour - 40*time.Minute))
 	if _, err := a.PostDialogMessage(ctx, owner, d.ID, "Your refund is on its way; it takes 3–5 business days."); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	at(now.Add(-18 * time.Hour))
 	completed, rating, form := beseda.DialogCompleted, 3, true
 	if _, err := a.UpdateDialog(ctx, owner, d.ID, beseda.DialogUpdate{Status: &completed, AccountRating: &rating,
 		SendRatingForm: &form}); err != nil {
@@ -120,14 +153,166 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		}
 	}
 	// Anna's broken lead form is being handled right now, with the manager.
+	at(now.Add(-70 * time.Minute))
 	d, err = a.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[0].ID, Title: "Lead form stopped sending leads",
 		TypeID: types[0].ID, ReasonIDs: reasons[1:2], ComponentIDs: components[0:1], ParticipantIDs: []int64{manager.ID}})
 	if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	at(now.Add(-65 * time.Minute))
 	if _, err := a.PostDialogMessage(ctx, owner, d.ID, "Hi Anna, I'm looking into it. Which page is it?"); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	at(now.Add(-60 * time.Minute))
+	if _, err := a.PostDialogMessage(ctx, manager, d.ID, "I see the form's webhook failing since yesterday; checking the logs."); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
 	a.log.Info("demo data seeded", "workspace", owner.WorkspaceID)
+	return nil
+}
+
+// demoTopics are what the demo's past clients asked about: the first
+// message, the dialog's title, the type (0 Support, 1 Refund), a reason and
+// a component.
+var demoTopics = []struct {
+	ask, title     string
+	typ, why, part int
+}{
+	{"My funnel stopped after the second step.", "Funnel stops after step 2", 0, 0, 1},
+	{"Leads from the form do not reach my CRM.", "Leads not reaching the CRM", 0, 1, 0},
+	{"I was charged twice this month.", "Double charge", 1, 2, 2},
+	{"How do I exclude clients who bought from a broadcast?", "Excluding buyers from a broadcast", 0, 0, 2},
+	{"The broadcast went out at the wrong time.", "Broadcast sent at the wrong time", 0, 1, 2},
+	{"Please refund the unused part of my plan.", "Refund of the unused plan", 1, 2, 0},
+	{"Can a funnel wait for a client's answer?", "Funnel waiting for an answer", 0, 1, 1},
+	{"The lead form shows an error on mobile.", "Lead form error on mobile", 0, 1, 0},
+}
+
+var demoFirstNames = []string{"Olga", "Ivan", "Maria", "Pavel", "Elena", "Sergey", "Nina", "Oleg", "Sofia", "Artem",
+	"Lucas", "Emma", "Noah", "Mia", "Leo", "Ava", "Ravi", "Yuki", "Omar", "Lena"}
+var demoLastNames = []string{"K.", "M.", "S.", "T.", "V.", "R.", "B.", "L."}
+
+// seedHistory tells 90 days of support: clients write in working hours,
+// managers open dialogs, most are completed within hours or days and rated
+// by both sides; a few are paused, two are still active. The demo manager
+// takes part in many, and the owner in some the manager opened, so both have
+// tasks and notifications. Randomness is seeded: every demo is the same.
+func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web *beseda.Channel, types []*beseda.CatalogItem,
+	reasons, components []int64, now time.Time, at func(time.Time)) error {
+	rnd := rand.New(rand.NewPCG(2026, 11))
+	const clients = 72
+	// Days ago, busier lately and on weekdays; oldest first, so that ids
+	// follow time.
+	days := make([]int, clients)
+	for i := range days {
+		for {
+			days[i] = 2 + int(math.Pow(rnd.Float64(), 1.4)*88)
+			wd := now.AddDate(0, 0, -days[i]).Weekday()
+			if (wd != time.Saturday && wd != time.Sunday) || rnd.IntN(4) == 0 {
+				break
+			}
+		}
+	}
+	slices.Sort(days)
+	slices.Reverse(days)
+	for i := range clients {
+		start := time.Date(now.Year(), now.Month(), now.Day(), 9+rnd.IntN(9), rnd.IntN(60), 0, 0, time.UTC).AddDate(0, 0, -days[i])
+		topic := demoTopics[rnd.IntN(len(demoTopics))]
+		name := demoFirstNames[i%len(demoFirstNames)] + " " + demoLastNames[(i/len(demoFirstNames)+i)%len(demoLastNames)]
+		at(start)
+		_, sub, err := a.StartVisitor(ctx, web.Key, name)
+		if err != nil {
+			return err
+		}
+		if _, err := a.ReceiveMessage(ctx, sub, Inbound{Text: topic.ask}); err != nil {
+			return err
+		}
+		// Who opens it, and with whom.
+		creator, others := owner, []int64{manager.ID}
+		if i%3 == 1 {
+			creator, others = manager, []int64{owner.ID}
+		} else if i%4 == 0 {
+			others = nil
+		}
+		t := start.Add(time.Duration(5+rnd.IntN(40)) * time.Minute)
+		at(t)
+		typ := types[min(topic.typ, len(types)-1)]
+		d, err := a.CreateDialog(ctx, creator, beseda.DialogCreate{SubscriberID: sub.ID, Title: topic.title, TypeID: typ.ID,
+			ReasonIDs: reasons[topic.why : topic.why+1], ComponentIDs: components[topic.part : topic.part+1], ParticipantIDs: others})
+		if err != nil {
+			return err
+		}
+		at(t.Add(3 * time.Minute))
+		if _, err := a.PostDialogMessage(ctx, creator, d.ID, "Hello "+sub.Name+", thank you for writing. Let me check."); err != nil {
+			return err
+		}
+		at(t.Add(20 * time.Minute))
+		if _, err := a.ReceiveMessage(ctx, sub, Inbound{Text: "Thank you, I'll wait."}); err != nil {
+			return err
+		}
+		if err := a.MarkChatRead(ctx, creator, sub.ID); err != nil {
+			return err
+		}
+		switch {
+		case i == clients-1 || i == clients-4:
+			continue // still active
+		case i == clients-2 || i == clients-6 || i == clients-9:
+			at(t.Add(40 * time.Minute))
+			paused := beseda.DialogPaused
+			if _, err := a.UpdateDialog(ctx, creator, d.ID, beseda.DialogUpdate{Status: &paused}); err != nil {
+				return err
+			}
+			continue
+		}
+		// Completed after 15 minutes to two days, mostly within hours.
+		took := time.Duration(15+rnd.IntN(240)) * time.Minute
+		if rnd.IntN(4) == 0 {
+			took = time.Duration(6+rnd.IntN(42)) * time.Hour
+		}
+		done := t.Add(took)
+		if done.After(now) {
+			done = now.Add(-time.Minute)
+		}
+		at(done.Add(-2 * time.Minute))
+		if _, err := a.PostDialogMessage(ctx, creator, d.ID, "It is fixed now. Anything else I can help with?"); err != nil {
+			return err
+		}
+		at(done)
+		status, form := beseda.DialogCompleted, rnd.IntN(5) > 0
+		upd := beseda.DialogUpdate{Status: &status, SendRatingForm: &form}
+		if rnd.IntN(5) > 0 {
+			rating := 1 + rnd.IntN(3)
+			if rating == 1 && rnd.IntN(2) == 0 {
+				rating = 3 // most clients are fine
+			}
+			upd.AccountRating = &rating
+		}
+		if _, err := a.UpdateDialog(ctx, creator, d.ID, upd); err != nil {
+			return err
+		}
+		if !form || rnd.IntN(4) == 0 {
+			continue // no form, or the client did not answer it
+		}
+		at(done.Add(time.Duration(2+rnd.IntN(60)) * time.Minute))
+		msgs, err := a.VisitorMessages(ctx, sub, 0, false, 50)
+		if err != nil {
+			return err
+		}
+		pick := []int{2, 2, 2, 1, 1, 0}[rnd.IntN(6)]
+		for _, m := range msgs {
+			if len(m.Buttons) == 3 {
+				if err := a.ReceivePostback(ctx, sub, m.Buttons[pick].Payload); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// Both have read what came before the last few days.
+	at(now.Add(-4 * 24 * time.Hour))
+	for _, u := range []*beseda.User{owner, manager} {
+		if err := a.MarkNotificationRead(ctx, u, 0); err != nil {
+			return err
+		}
+	}
 	return nil
 }

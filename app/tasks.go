@@ -28,15 +28,11 @@ func (a *App) assignTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, u
 		if err := tx.CreateTask(ctx, d.WorkspaceID, t); err != nil {
 			return err
 		}
-		p, err := a.printerFor(ctx, tx, d.WorkspaceID, u.ID)
-		if err != nil {
-			return err
-		}
-		text := p.T("task.starts_in_minutes", t.Title, int(a.cfg.TaskStartDelay.Round(time.Minute)/time.Minute))
+		args := beseda.NotificationArgs{Minutes: int(a.cfg.TaskStartDelay.Round(time.Minute) / time.Minute)}
 		if a.cfg.TaskStartDelay < time.Minute {
-			text = p.T("task.starts_in_seconds", t.Title, int(a.cfg.TaskStartDelay/time.Second))
+			args = beseda.NotificationArgs{Seconds: int(a.cfg.TaskStartDelay / time.Second)}
 		}
-		if err := a.notify(ctx, tx, d.WorkspaceID, t, beseda.NotifyTaskScheduled, text); err != nil {
+		if err := a.notify(ctx, tx, d.WorkspaceID, t, beseda.NotifyTaskScheduled, args); err != nil {
 			return err
 		}
 		if err := a.emitTask(ctx, tx, d.WorkspaceID, t); err != nil {
@@ -89,11 +85,7 @@ func (a *App) StartTask(ctx context.Context, taskID int64) (time.Duration, error
 		if err := tx.SaveTask(ctx, t); err != nil {
 			return err
 		}
-		p, err := a.printerFor(ctx, tx, ws, t.UserID)
-		if err != nil {
-			return err
-		}
-		if err := a.notify(ctx, tx, ws, t, beseda.NotifyTaskStarted, p.T("task.started", t.Title)); err != nil {
+		if err := a.notify(ctx, tx, ws, t, beseda.NotifyTaskStarted, beseda.NotificationArgs{}); err != nil {
 			return err
 		}
 		return a.emitTask(ctx, tx, ws, t)
@@ -101,13 +93,21 @@ func (a *App) StartTask(ctx context.Context, taskID int64) (time.Duration, error
 	return max(wait, 0), err
 }
 
-// notify creates a task's notification once and tells its manager live.
-func (a *App) notify(ctx context.Context, tx *store.Tx, workspaceID int64, t *beseda.Task, kind beseda.NotificationKind, text string) error {
-	n := &beseda.Notification{UserID: t.UserID, Kind: kind, Text: text, DialogID: &t.DialogID, TaskID: &t.ID, CreatedAt: a.now()}
+// notify creates a task's notification once and tells its manager live. It
+// stores the kind and arguments only; the live event carries the text in the
+// manager's language, as the console shows it at once.
+func (a *App) notify(ctx context.Context, tx *store.Tx, workspaceID int64, t *beseda.Task, kind beseda.NotificationKind, args beseda.NotificationArgs) error {
+	n := &beseda.Notification{UserID: t.UserID, Kind: kind, Args: &args, DialogID: &t.DialogID, TaskID: &t.ID, CreatedAt: a.now()}
 	created, err := tx.CreateNotification(ctx, workspaceID, n)
 	if err != nil || !created {
 		return err
 	}
+	p, err := a.printerFor(ctx, tx, workspaceID, t.UserID)
+	if err != nil {
+		return err
+	}
+	n.Title = t.Title
+	n.Text = p.Notification(n)
 	return a.emit(ctx, tx, workspaceID, &t.UserID, beseda.LiveNotificationCreated, n)
 }
 
@@ -136,12 +136,27 @@ func (a *App) ListTasks(ctx context.Context, actor *beseda.User) ([]*beseda.Task
 	return a.db.FindTasks(ctx, actor.WorkspaceID, actor.ID, 200)
 }
 
-// ListNotifications returns the actor's notifications, newest first, and how
-// many are unread.
-func (a *App) ListNotifications(ctx context.Context, actor *beseda.User, unreadOnly bool) ([]*beseda.Notification, int, error) {
+// ListNotifications returns the actor's notifications, newest first, with
+// their text in the locale (empty: the actor's language, else the
+// workspace's), and how many are unread.
+func (a *App) ListNotifications(ctx context.Context, actor *beseda.User, unreadOnly bool, locale beseda.Locale) ([]*beseda.Notification, int, error) {
 	list, err := a.db.FindNotifications(ctx, actor.WorkspaceID, actor.ID, unreadOnly, 200)
 	if err != nil {
 		return nil, 0, err
+	}
+	if locale == "" {
+		locale = actor.Locale
+	}
+	if locale == "" {
+		ws, err := a.db.FindWorkspaceByID(ctx, actor.WorkspaceID)
+		if err != nil {
+			return nil, 0, err
+		}
+		locale = ws.Locale
+	}
+	p := i18n.For(locale)
+	for _, n := range list {
+		n.Text = p.Notification(n)
 	}
 	unread, err := a.db.CountUnread(ctx, actor.ID)
 	return list, unread, err

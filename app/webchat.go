@@ -99,3 +99,18 @@ func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Sub
 	_, err = a.receiveMessage(ctx, tx, sub, b.Title)
 	return err
 }
+
+// WidgetChannel returns the web-chat channel with the key and its workspace's
+// language, which the widget speaks unless the browser asks for another.
+// Returns ENOTFOUND for an unknown key or a channel of another kind.
+func (a *App) WidgetChannel(ctx context.Context, key string) (*beseda.Channel, beseda.Locale, error) {
+	ch, err := a.webChannel(ctx, key)
+	if err != nil {
+		return nil, "", err
+	}
+	ws, err := a.db.FindWorkspaceByID(ctx, ch.WorkspaceID)
+	if err != nil {
+		return nil, "", err
+	}
+	return ch, ws.Locale, nil
+}

@@ -56,6 +56,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"POST /api/v1/dialogs/{id}/messages", h.postDialogMessage},
 		{"GET /api/v1/dialogs/{id}/events", h.dialogEvents},
 
+		{"GET /api/v1/saved-replies", h.listSavedReplies},
+		{"POST /api/v1/saved-replies", h.createSavedReply},
+		{"PATCH /api/v1/saved-replies/{id}", h.updateSavedReply},
+		{"DELETE /api/v1/saved-replies/{id}", h.deleteSavedReply},
 		{"GET /api/v1/settings/standard-messages", h.getStandardMessages},
 		{"PUT /api/v1/settings/standard-messages", h.putStandardMessages},
 

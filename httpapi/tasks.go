@@ -24,7 +24,12 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, acto
 		Error(w, r, err)
 		return
 	}
-	list, count, err := h.app.ListNotifications(r.Context(), actor, unread)
+	// Texts in the caller's language: theirs, else the client's, else the workspace's.
+	var locale beseda.Locale
+	if al := r.Header.Get("Accept-Language"); actor.Locale == "" && al != "" {
+		locale = beseda.ParseLocale(al)
+	}
+	list, count, err := h.app.ListNotifications(r.Context(), actor, unread, locale)
 	if err != nil {
 		Error(w, r, err)
 		return

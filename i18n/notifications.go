@@ -1,6 +1,10 @@
 package i18n
 
-import "golang.org/x/text/feature/plural"
+import (
+	"golang.org/x/text/feature/plural"
+
+	"github.com/beseda/beseda"
+)
 
 // notifications are the texts of the notifications managers get (C2).
 var notifications = map[string]entry{
@@ -28,4 +32,22 @@ var notifications = map[string]entry{
 		en: "Task “%s” has started",
 		ru: "Задача «%s» началась",
 	},
+}
+
+// Notification writes a notification's text in the printer's language. One
+// stored without arguments keeps the text it was stored with.
+func (p *Printer) Notification(n *beseda.Notification) string {
+	if n.Args == nil {
+		return n.Text
+	}
+	switch n.Kind {
+	case beseda.NotifyTaskScheduled:
+		if n.Args.Seconds > 0 && n.Args.Minutes == 0 {
+			return p.T("task.starts_in_seconds", n.Title, n.Args.Seconds)
+		}
+		return p.T("task.starts_in_minutes", n.Title, n.Args.Minutes)
+	case beseda.NotifyTaskStarted:
+		return p.T("task.started", n.Title)
+	}
+	return n.Text
 }

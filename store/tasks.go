@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -10,7 +11,11 @@ import (
 	"github.com/beseda/beseda"
 )
 
-const taskColumns = `t.id, t.workspace_id, t.user_id, t.dialog_id, t.title, t.status, t.start_at, t.created_at, t.started_at, t.finished_at`
+// taskColumns read a task with its dialog's title of the moment (join
+// dialogs d), so that a task follows its dialog's renames.
+const taskColumns = `t.id, t.workspace_id, t.user_id, t.dialog_id, d.title, t.status, t.start_at, t.created_at, t.started_at, t.finished_at`
+
+const taskFrom = ` FROM tasks t JOIN dialogs d ON d.id = t.dialog_id`
 
 func scanTask(row interface{ Scan(...any) error }) (*beseda.Task, int64, error) {
 	var t beseda.Task
@@ -38,7 +43,7 @@ func (tx *Tx) CreateTask(ctx context.Context, workspaceID int64, t *beseda.Task)
 
 // LockTask reads a task and locks it, with its workspace. Returns ENOTFOUND.
 func (tx *Tx) LockTask(ctx context.Context, id int64) (*beseda.Task, int64, error) {
-	t, ws, err := scanTask(tx.q.QueryRowContext(ctx, `SELECT `+taskColumns+` FROM tasks t WHERE t.id = $1`+tx.forUpdate("t"), id))
+	t, ws, err := scanTask(tx.q.QueryRowContext(ctx, `SELECT `+taskColumns+taskFrom+` WHERE t.id = $1`+tx.forUpdate("t"), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, beseda.NotFound("task")
 	} else if err != nil {
@@ -59,7 +64,7 @@ func (tx *Tx) SaveTask(ctx context.Context, t *beseda.Task) error {
 
 // OpenTasks returns the open tasks of a dialog, of one manager if userID > 0.
 func (tx *Tx) OpenTasks(ctx context.Context, dialogID, userID int64) ([]*beseda.Task, error) {
-	q, args := `SELECT `+taskColumns+` FROM tasks t WHERE t.dialog_id = $1 AND t.status IN ('scheduled', 'started')`, []any{dialogID}
+	q, args := `SELECT `+taskColumns+taskFrom+` WHERE t.dialog_id = $1 AND t.status IN ('scheduled', 'started')`, []any{dialogID}
 	if userID > 0 {
 		q, args = q+` AND t.user_id = $2`, append(args, userID)
 	}
@@ -68,7 +73,7 @@ func (tx *Tx) OpenTasks(ctx context.Context, dialogID, userID int64) ([]*beseda.
 
 // FindTasks returns a manager's tasks, newest first.
 func (r reader) FindTasks(ctx context.Context, workspaceID, userID int64, limit int) ([]*beseda.Task, error) {
-	return r.findTasks(ctx, `SELECT `+taskColumns+` FROM tasks t WHERE t.workspace_id = $1 AND t.user_id = $2
+	return r.findTasks(ctx, `SELECT `+taskColumns+taskFrom+` WHERE t.workspace_id = $1 AND t.user_id = $2
 		ORDER BY t.id DESC LIMIT $3`, workspaceID, userID, limit)
 }
 
@@ -92,10 +97,18 @@ func (r reader) findTasks(ctx context.Context, query string, args ...any) ([]*be
 // CreateNotification stores a notification unless one of its kind exists for
 // the task already (created is false then): whichever process tries second.
 func (tx *Tx) CreateNotification(ctx context.Context, workspaceID int64, n *beseda.Notification) (bool, error) {
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, text, dialog_id, task_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+	var args any // NULL: a notification of text only
+	if n.Args != nil {
+		raw, err := json.Marshal(n.Args)
+		if err != nil {
+			return false, fmt.Errorf("create notification: %w", err)
+		}
+		args = string(raw)
+	}
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, text, args, dialog_id, task_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (task_id, kind) WHERE task_id IS NOT NULL DO NOTHING RETURNING id`,
-		workspaceID, n.UserID, string(n.Kind), n.Text, nullID(n.DialogID), nullID(n.TaskID), ms(n.CreatedAt)).Scan(&n.ID)
+		workspaceID, n.UserID, string(n.Kind), n.Text, args, nullID(n.DialogID), nullID(n.TaskID), ms(n.CreatedAt)).Scan(&n.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {
@@ -105,14 +118,15 @@ func (tx *Tx) CreateNotification(ctx context.Context, workspaceID int64, n *bese
 }
 
 // FindNotifications returns a manager's notifications, newest first; only
-// unread ones if asked.
+// unread ones if asked. Each comes with its dialog's title of the moment.
 func (r reader) FindNotifications(ctx context.Context, workspaceID, userID int64, unread bool, limit int) ([]*beseda.Notification, error) {
-	q := `SELECT id, user_id, kind, text, dialog_id, task_id, created_at, read_at FROM notifications
-		WHERE workspace_id = $1 AND user_id = $2`
+	q := `SELECT n.id, n.user_id, n.kind, n.text, n.args, n.dialog_id, n.task_id, n.created_at, n.read_at, COALESCE(d.title, '')
+		FROM notifications n LEFT JOIN dialogs d ON d.id = n.dialog_id
+		WHERE n.workspace_id = $1 AND n.user_id = $2`
 	if unread {
-		q += ` AND read_at IS NULL`
+		q += ` AND n.read_at IS NULL`
 	}
-	rows, err := r.q.QueryContext(ctx, q+` ORDER BY id DESC LIMIT $3`, workspaceID, userID, limit)
+	rows, err := r.q.QueryContext(ctx, q+` ORDER BY n.id DESC LIMIT $3`, workspaceID, userID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find notifications: %w", err)
 	}
@@ -123,8 +137,15 @@ func (r reader) FindNotifications(ctx context.Context, workspaceID, userID int64
 		var kind string
 		var dialogID, taskID, read sql.NullInt64
 		var created int64
-		if err := rows.Scan(&n.ID, &n.UserID, &kind, &n.Text, &dialogID, &taskID, &created, &read); err != nil {
+		var args sql.NullString
+		if err := rows.Scan(&n.ID, &n.UserID, &kind, &n.Text, &args, &dialogID, &taskID, &created, &read, &n.Title); err != nil {
 			return nil, fmt.Errorf("find notifications: %w", err)
+		}
+		if args.Valid {
+			n.Args = &beseda.NotificationArgs{}
+			if err := json.Unmarshal([]byte(args.String), n.Args); err != nil {
+				return nil, fmt.Errorf("find notifications: args of %d: %w", n.ID, err)
+			}
 		}
 		n.Kind, n.DialogID, n.TaskID = beseda.NotificationKind(kind), fromNullID(dialogID), fromNullID(taskID)
 		n.CreatedAt, n.ReadAt = fromMS(created), fromNullMS(read)

@@ -2,16 +2,43 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
 )
 
 type chatsData struct {
 	Query    string
 	Chats    []beseda.ChatSummary
 	Selected *chatView
+	Names    map[int64]string // the workspace's managers, for who wrote
+}
+
+// Prefix says who wrote a chat's last message, for the chat list: "You:" only
+// for the manager's own, another manager's name, "Bot:" or "System:" for
+// automation (marked when it never went out). A client's message has none.
+func (d chatsData) Prefix(p *page, m *beseda.Message) string {
+	if m == nil || m.Direction != beseda.DirectionOut {
+		return ""
+	}
+	var who string
+	switch {
+	case m.Source == beseda.SourceManager && m.AuthorID != nil && *m.AuthorID == p.User.ID:
+		who = p.T("chats.you")
+	case m.Source == beseda.SourceManager && m.AuthorID != nil && d.Names[*m.AuthorID] != "":
+		who = p.T("chats.by_name", d.Names[*m.AuthorID])
+	case m.Source == beseda.SourceManager:
+		who = p.T("chats.by_name", p.T("source.manager"))
+	case m.Source == beseda.SourceSystem:
+		who = p.T("chats.by_system")
+	default:
+		who = p.T("chats.by_bot")
+	}
+	if m.Status == beseda.MessageDropped || m.Status == beseda.MessageFailed {
+		who += " (" + p.T("chats.not_sent") + ")"
+	}
+	return who
 }
 
 // chatView is one client's chat: the general chat with every message marked
@@ -70,13 +97,18 @@ func (h *Handler) renderChats(w http.ResponseWriter, r *http.Request, p *page, s
 		h.fail(w, r, p, err)
 		return
 	}
+	users, err := h.app.ListUsers(r.Context(), p.User)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	p.Title, p.Nav = p.T("nav.chats"), "chats"
 	p.Live["workspace"] = p.User.WorkspaceID
 	if selected != nil {
 		p.Title = selected.Sub.Name
 		p.Live["subscriber"] = selected.Sub.ID
 	}
-	p.Data = chatsData{Query: q, Chats: chats, Selected: selected}
+	p.Data = chatsData{Query: q, Chats: chats, Selected: selected, Names: names(users)}
 	h.render(w, r, status, "chats", p)
 }
 
@@ -99,7 +131,6 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 			v.Active = d
 		}
 	}
-	v.MessageList = messageList{P: p, Messages: v.Messages, Titles: v.Titles, ShowDialogs: true}
 	if v.Types, err = h.app.ListCatalog(ctx, p.User, beseda.CatalogTypes); err != nil {
 		return nil, err
 	}
@@ -112,17 +143,23 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 	if v.Users, err = h.app.ListUsers(ctx, p.User); err != nil {
 		return nil, err
 	}
+	v.MessageList = messageList{P: p, Messages: v.Messages, Titles: v.Titles, ShowDialogs: true, Names: names(v.Users)}
 	if len(v.Types) > 0 {
 		v.Form.TypeID = v.Types[0].ID
 	}
 	v.Form.Participants = []int64{p.User.ID}
+	// A refused create-dialog form comes back filled in as it was sent.
+	if f := p.Refused(); f != nil && f.Has("title") {
+		v.Form = dialogForm{Title: f.Get("title"), TypeID: firstID(f, "type_id"), Participants: refusedIDs(f, "participant_ids"),
+			Reasons: refusedIDs(f, "reason_ids"), Components: refusedIDs(f, "component_ids"), Open: true}
+	}
 	return v, nil
 }
 
 func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *page) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if _, err := h.app.PostChatMessage(r.Context(), p.User, id, r.PostFormValue("text")); err != nil {
-		h.chatFailed(w, r, p, id, err, nil)
+		h.refuse(w, r, p, err, p.Path("/chats/", id, "#composer"), false)
 		return
 	}
 	http.Redirect(w, r, p.Path("/chats/", id, "#composer"), http.StatusSeeOther)
@@ -130,29 +167,30 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *pag
 
 func (h *Handler) createDialog(w http.ResponseWriter, r *http.Request, p *page) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	form := dialogForm{Title: r.PostFormValue("title"), TypeID: formID(r, "type_id"), Participants: formIDs(r, "participant_ids"),
-		Reasons: formIDs(r, "reason_ids"), Components: formIDs(r, "component_ids"), Open: true}
-	d, err := h.app.CreateDialog(r.Context(), p.User, beseda.DialogCreate{SubscriberID: id, Title: form.Title,
-		TypeID: form.TypeID, ParticipantIDs: form.Participants, ReasonIDs: form.Reasons, ComponentIDs: form.Components})
+	d, err := h.app.CreateDialog(r.Context(), p.User, beseda.DialogCreate{SubscriberID: id, Title: r.PostFormValue("title"),
+		TypeID: formID(r, "type_id"), ParticipantIDs: formIDs(r, "participant_ids"), ReasonIDs: formIDs(r, "reason_ids"),
+		ComponentIDs: formIDs(r, "component_ids")})
 	if err != nil {
-		h.chatFailed(w, r, p, id, err, &form)
+		h.refuse(w, r, p, err, p.Path("/chats/", id), true)
 		return
 	}
 	http.Redirect(w, r, p.Path("/dialogs/", d.ID), http.StatusSeeOther)
 }
 
-// chatFailed shows the chat again with the error (and the form as sent).
-func (h *Handler) chatFailed(w http.ResponseWriter, r *http.Request, p *page, id int64, err error, form *dialogForm) {
-	view, verr := h.chatView(r, p, id)
-	if verr != nil {
-		h.fail(w, r, p, verr)
-		return
+// names maps managers to their names, for who wrote what.
+func names(users []*beseda.User) map[int64]string {
+	out := make(map[int64]string, len(users))
+	for _, u := range users {
+		out[u.ID] = u.Name
 	}
-	if form != nil {
-		view.Form = *form
+	return out
+}
+
+func firstID(f url.Values, name string) int64 {
+	if ids := refusedIDs(f, name); len(ids) > 0 {
+		return ids[0]
 	}
-	p.Error = h.viewError(p, err)
-	h.renderChats(w, r, p, view, httpapi.StatusOf(err))
+	return 0
 }
 
 func formID(r *http.Request, name string) int64 {

@@ -5,35 +5,49 @@ import (
 	"strconv"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
 )
 
 type dialogsTabData struct {
-	Mine     bool
-	Dialogs  []*beseda.Dialog
-	All, Own int
+	Filter            string // "", "mine" or "paused"
+	Dialogs           []*beseda.Dialog
+	All, Own, NPaused int
 }
 
 // dialogsTab is the "Dialogs" tab: the workspace's active dialogs, all or
-// the manager's own, with counts (L1).
+// the manager's own, and the paused ones, with counts (L1).
 func (h *Handler) dialogsTab(w http.ResponseWriter, r *http.Request, p *page) {
 	ctx := r.Context()
-	mine := r.URL.Query().Get("mine") == "1"
-	active := beseda.DialogActive
+	filter := r.URL.Query().Get("filter")
+	if r.URL.Query().Get("mine") == "1" {
+		filter = "mine" // the address of earlier versions
+	}
+	active, paused := beseda.DialogActive, beseda.DialogPaused
 	f := beseda.DialogFilter{Status: &active, Limit: 200}
 	all, err := h.app.CountDialogs(ctx, p.User, f)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	f.ParticipantID = &p.User.ID
-	own, err := h.app.CountDialogs(ctx, p.User, f)
+	mine := f
+	mine.ParticipantID = &p.User.ID
+	own, err := h.app.CountDialogs(ctx, p.User, mine)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	if !mine {
-		f.ParticipantID = nil
+	stopped := beseda.DialogFilter{Status: &paused, Limit: 200}
+	npaused, err := h.app.CountDialogs(ctx, p.User, stopped)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	switch filter {
+	case "mine":
+		f = mine
+	case "paused":
+		f = stopped
+	default:
+		filter = ""
 	}
 	list, err := h.app.ListDialogs(ctx, p.User, f)
 	if err != nil {
@@ -42,7 +56,7 @@ func (h *Handler) dialogsTab(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	p.Title, p.Nav = p.T("nav.dialogs"), "dialogs"
 	p.Live["workspace"] = p.User.WorkspaceID
-	p.Data = dialogsTabData{Mine: mine, Dialogs: list, All: all, Own: own}
+	p.Data = dialogsTabData{Filter: filter, Dialogs: list, All: all, Own: own, NPaused: npaused}
 	h.render(w, r, http.StatusOK, "dialogs", p)
 }
 
@@ -60,6 +74,10 @@ type dialogView struct {
 	Components  []beseda.Ref
 	Users       []*beseda.User
 	Next        []beseda.DialogStatus
+	Statuses    []beseda.DialogStatus // the settings' choice: this one and those allowed next
+	Edit        dialogForm            // the settings form: the dialog's, or as a refused form had it
+	EditStatus  beseda.DialogStatus
+	Confirm     beseda.DialogStatus // a status change waiting for confirmation
 }
 
 func (h *Handler) dialog(w http.ResponseWriter, r *http.Request, p *page) {
@@ -78,7 +96,29 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 		h.fail(w, r, p, err)
 		return
 	}
-	v := &dialogView{D: d, Next: d.Status.AllowedTransitions()}
+	v := &dialogView{D: d, Next: d.Status.AllowedTransitions(), EditStatus: d.Status}
+	p.Saved = r.URL.Query().Get("saved") == "1"
+	v.Statuses = append([]beseda.DialogStatus{d.Status}, v.Next...)
+	if c := beseda.DialogStatus(r.URL.Query().Get("confirm")); d.Status.CheckTransition(c) == nil {
+		v.Confirm = c
+	}
+	v.Edit = dialogForm{Title: d.Title, TypeID: d.Type.ID}
+	for _, u := range d.Participants {
+		v.Edit.Participants = append(v.Edit.Participants, u.ID)
+	}
+	for _, x := range d.Reasons {
+		v.Edit.Reasons = append(v.Edit.Reasons, x.ID)
+	}
+	for _, x := range d.Components {
+		v.Edit.Components = append(v.Edit.Components, x.ID)
+	}
+	if f := p.Refused(); f != nil && f.Has("title") {
+		v.Edit = dialogForm{Title: f.Get("title"), TypeID: firstID(f, "type_id"), Participants: append(refusedIDs(f, "participant_ids"), d.CreatedBy.ID),
+			Reasons: refusedIDs(f, "reason_ids"), Components: refusedIDs(f, "component_ids")}
+		if st := beseda.DialogStatus(f.Get("status")); st != "" {
+			v.EditStatus = st
+		}
+	}
 	if v.Sub, err = h.app.GetSubscriber(ctx, p.User, d.SubscriberID); err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -87,7 +127,6 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 		h.fail(w, r, p, err)
 		return
 	}
-	v.MessageList = messageList{P: p, Messages: v.Messages}
 	if v.Events, err = h.app.DialogEvents(ctx, p.User, id); err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -122,20 +161,32 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 		h.fail(w, r, p, err)
 		return
 	}
+	v.MessageList = messageList{P: p, Messages: v.Messages, Names: names(v.Users)}
 	p.Title, p.Nav = d.Title, "dialogs"
 	p.Live["dialog"], p.Live["subscriber"] = d.ID, d.SubscriberID
 	p.Data = v
 	h.render(w, r, status, "dialog", p)
 }
 
-// dialogFailed shows the dialog again with the error.
-func (h *Handler) dialogFailed(w http.ResponseWriter, r *http.Request, p *page, id int64, err error) {
-	p.Error = h.viewError(p, err)
-	h.renderDialog(w, r, p, id, httpapi.StatusOf(err))
+// dialogFailed sends the browser back to the dialog with the error; a
+// manager writing where they cannot learns why in this dialog's terms.
+func (h *Handler) dialogFailed(w http.ResponseWriter, r *http.Request, p *page, id int64, err error, to string, keepForm bool) {
+	if beseda.ErrorCode(err) == beseda.EDIALOGNOTACTIVE {
+		if d, gerr := h.app.GetDialog(r.Context(), p.User, id); gerr == nil {
+			setFlash(w, flash{Error: p.T("dialog.locked_" + string(d.Status))})
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		}
+	}
+	h.refuse(w, r, p, err, to, keepForm)
 }
 
+// updateDialog saves the dialog's settings. A new status is not applied
+// here: the manager confirms it on the next page (?confirm=), where
+// completing also takes the rating (R1).
 func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	back := p.Path("/dialogs/", id)
 	title, typeID := r.PostFormValue("title"), formID(r, "type_id")
 	participants, reasons, components := formIDs(r, "participant_ids"), formIDs(r, "reason_ids"), formIDs(r, "component_ids")
 	d, err := h.app.GetDialog(r.Context(), p.User, id)
@@ -147,13 +198,24 @@ func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) 
 	participants = append(participants, d.CreatedBy.ID)
 	upd := beseda.DialogUpdate{Title: &title, TypeID: &typeID, ParticipantIDs: &participants, ReasonIDs: &reasons, ComponentIDs: &components}
 	if _, err := h.app.UpdateDialog(r.Context(), p.User, id, upd); err != nil {
-		h.dialogFailed(w, r, p, id, err)
+		h.dialogFailed(w, r, p, id, err, back+"#settings", true)
 		return
 	}
-	http.Redirect(w, r, p.Path("/dialogs/", id), http.StatusSeeOther)
+	status := beseda.DialogStatus(r.PostFormValue("status"))
+	if status != "" && status != d.Status {
+		if err := d.Status.CheckTransition(status); err != nil {
+			h.dialogFailed(w, r, p, id, err, back, false)
+			return
+		}
+		http.Redirect(w, r, p.Path(back, "?saved=1&confirm=", status, "#confirm"), http.StatusSeeOther)
+		return
+	}
+	// In the address rather than a flash: the live script fetches the panel
+	// again at once (the save is a change), and must keep the notice.
+	http.Redirect(w, r, back+"?saved=1#settings", http.StatusSeeOther)
 }
 
-// changeStatus pauses, resumes or completes a dialog; completing takes the
+// changeStatus applies a confirmed status change; completing takes the
 // manager's rating of the client and the rating form (R1).
 func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -167,7 +229,7 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) 
 		upd.SendRatingForm = &form
 	}
 	if _, err := h.app.UpdateDialog(r.Context(), p.User, id, upd); err != nil {
-		h.dialogFailed(w, r, p, id, err)
+		h.dialogFailed(w, r, p, id, err, p.Path("/dialogs/", id), false)
 		return
 	}
 	http.Redirect(w, r, p.Path("/dialogs/", id), http.StatusSeeOther)
@@ -176,7 +238,7 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) 
 func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, p *page) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if _, err := h.app.PostDialogMessage(r.Context(), p.User, id, r.PostFormValue("text")); err != nil {
-		h.dialogFailed(w, r, p, id, err)
+		h.dialogFailed(w, r, p, id, err, p.Path("/dialogs/", id, "#composer"), false)
 		return
 	}
 	http.Redirect(w, r, p.Path("/dialogs/", id, "#composer"), http.StatusSeeOther)

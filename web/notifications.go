@@ -20,7 +20,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, p *page)
 		h.fail(w, r, p, err)
 		return
 	}
-	list, _, err := h.app.ListNotifications(ctx, p.User, false)
+	list, _, err := h.app.ListNotifications(ctx, p.User, false, p.Locale)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -31,20 +32,17 @@ func TestScreenshots(t *testing.T) {
 	var channels []struct{ Key string }
 	owner := testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
-	screens := []struct{ name, path string }{
-		{"chats", "/chats"},
-		{"chat", "/chats/1"},
-		{"chat-create-dialog", "/chats/4#create"},
-		{"dialog", "/dialogs/2"},
-		{"dialog-completed", "/dialogs/1"},
-		{"dialogs-tab", "/dialogs"},
-		{"notifications", "/notifications"},
-		{"report", "/report"},
-		{"settings-dialogs", "/settings/dialogs"},
-		{"settings-standard-messages", "/settings/standard-messages"},
-		{"settings-users", "/settings/users"},
-		{"widget", "/widget/" + channels[0].Key},
-	}
+	ids := findDemo(t, owner)
+	owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "refund-time", "text": "Refunds take 3–5 business days to reach your card."}, 201, nil)
+	owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "greeting", "text": "Hello! Thank you for writing to us. How can I help?"}, 201, nil)
+	owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "lead-form-check", "text": "Please send me the address of the page with the form, and I will check its settings."}, 201, nil)
+	screens := consoleScreens(ids, channels[0].Key)
+	screens = append(screens,
+		struct{ name, path string }{"dialog-confirm-paused", testkit.Path("/dialogs/%d?confirm=paused", ids.active)},
+		struct{ name, path string }{"dialog-paused", testkit.Path("/dialogs/%d", ids.paused)},
+		struct{ name, path string }{"saved-reply-menu", testkit.Path("/dialogs/%d", ids.active)},
+		struct{ name, path string }{"widget-chat", "/widget/" + channels[0].Key},
+	)
 	for _, width := range []int64{1280, 390} {
 		for _, s := range screens {
 			steps := []chromedp.Action[chromedp.Void]{
@@ -52,13 +50,40 @@ func TestScreenshots(t *testing.T) {
 				chromedp.Navigate(srv.URL + s.path),
 				chromedp.WaitVisible("body"),
 			}
-			if s.name == "chat-create-dialog" {
+			switch s.name {
+			case "chat-create-dialog":
 				steps = append(steps, chromedp.Click(`details.create-dialog summary`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
+			case "saved-reply-menu":
+				steps = append(steps, chromedp.SendKeys(`#composer textarea`, "/"), chromedp.WaitVisible(`#reply-menu`))
+			case "widget":
+				// A new visitor: the name form.
+				steps = append(steps, chromedp.Evaluate[chromedp.Void](`localStorage.clear()`), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("visitor-name")))
+			case "widget-chat":
+				steps = append(steps, chromedp.WaitVisible(chromedp.ID("visitor-name")),
+					chromedp.SendKeys(chromedp.ID("visitor-name"), "Erik"), chromedp.Click(`#start button`),
+					chromedp.WaitVisible(chromedp.ID("text")), chromedp.SendKeys(chromedp.ID("text"), "Hi, I cannot log in to my account."),
+					chromedp.Click(`#composer button`), chromedp.WaitVisible(`#messages li`))
 			}
 			if err := chromedp.Do(ctx, steps...); err != nil {
 				t.Fatalf("%s: %v", s.name, err)
 			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if s.name == "widget-chat" {
+				// The manager answers; the widget shows it live.
+				var subs []beseda.Subscriber
+				owner.MustDo("GET", "/api/v1/subscribers?q=Erik", nil, 200, &subs)
+				owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", subs[0].ID), map[string]string{"text": "Hi Erik! Which email do you sign in with?"}, 201, nil)
+				if err := chromedp.Do(ctx, chromedp.WaitVisible(`#messages li.out`)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Chats, dialogs and the widget scroll inside their own boxes:
+			// what a person sees is the viewport. Other pages: all of it.
+			shot := chromedp.FullScreenshot(100)
+			if strings.HasPrefix(s.name, "chat") || strings.HasPrefix(s.name, "dialog-") || s.name == "dialog" ||
+				strings.HasPrefix(s.name, "saved-reply") || strings.HasPrefix(s.name, "widget") {
+				shot = chromedp.CaptureScreenshot()
+			}
+			png, err := chromedp.Run(ctx, shot)
 			if err != nil {
 				t.Fatalf("%s: %v", s.name, err)
 			}

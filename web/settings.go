@@ -6,7 +6,6 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
-	"github.com/beseda/beseda/httpapi"
 )
 
 // catalogs are the dialog settings lists, in the order the page shows them.
@@ -62,8 +61,7 @@ func (h *Handler) addCatalogItem(w http.ResponseWriter, r *http.Request, p *page
 		return
 	}
 	if _, err := h.app.AddCatalogItem(r.Context(), p.User, c, r.PostFormValue("name")); err != nil {
-		p.Error = h.viewError(p, err)
-		h.renderDialogSettings(w, r, p, httpapi.StatusOf(err))
+		h.refuse(w, r, p, err, "/settings/dialogs#"+r.PathValue("catalog"), false)
 		return
 	}
 	http.Redirect(w, r, "/settings/dialogs#"+r.PathValue("catalog"), http.StatusSeeOther)
@@ -84,8 +82,7 @@ func (h *Handler) changeCatalogItem(w http.ResponseWriter, r *http.Request, p *p
 		_, err = h.app.RenameCatalogItem(r.Context(), p.User, c, id, r.PostFormValue("name"))
 	}
 	if err != nil {
-		p.Error = h.viewError(p, err)
-		h.renderDialogSettings(w, r, p, httpapi.StatusOf(err))
+		h.refuse(w, r, p, err, "/settings/dialogs#"+r.PathValue("catalog"), false)
 		return
 	}
 	http.Redirect(w, r, "/settings/dialogs#"+r.PathValue("catalog"), http.StatusSeeOther)
@@ -103,8 +100,12 @@ func (h *Handler) standardMessages(w http.ResponseWriter, r *http.Request, p *pa
 		return
 	}
 	p.Title, p.Nav = p.T("settings.standard_messages"), "settings"
-	if r.URL.Query().Get("saved") == "1" {
+	if r.URL.Query().Get("saved") == "1" && p.Error == nil {
 		p.Notice = p.T("settings.saved")
+	}
+	if f := p.Refused(); f != nil {
+		m = beseda.StandardMessages{RatingPrompt: f.Get("rating_prompt"), CaptionBad: f.Get("caption_bad"),
+			CaptionNormal: f.Get("caption_normal"), CaptionExcellent: f.Get("caption_excellent"), ThankYou: f.Get("thank_you")}
 	}
 	p.Data = m
 	h.render(w, r, http.StatusOK, "settings_messages", p)
@@ -115,11 +116,7 @@ func (h *Handler) saveStandardMessages(w http.ResponseWriter, r *http.Request, p
 	upd := beseda.StandardMessagesUpdate{RatingPrompt: field("rating_prompt"), CaptionBad: field("caption_bad"),
 		CaptionNormal: field("caption_normal"), CaptionExcellent: field("caption_excellent"), ThankYou: field("thank_you")}
 	if _, err := h.app.UpdateStandardMessages(r.Context(), p.User, upd); err != nil {
-		p.Title, p.Nav = p.T("settings.standard_messages"), "settings"
-		p.Error = h.viewError(p, err)
-		p.Data = beseda.StandardMessages{RatingPrompt: *upd.RatingPrompt, CaptionBad: *upd.CaptionBad,
-			CaptionNormal: *upd.CaptionNormal, CaptionExcellent: *upd.CaptionExcellent, ThankYou: *upd.ThankYou}
-		h.render(w, r, httpapi.StatusOf(err), "settings_messages", p)
+		h.refuse(w, r, p, err, "/settings/standard-messages", true)
 		return
 	}
 	http.Redirect(w, r, "/settings/standard-messages?saved=1", http.StatusSeeOther)
@@ -128,6 +125,7 @@ func (h *Handler) saveStandardMessages(w http.ResponseWriter, r *http.Request, p
 type usersData struct {
 	Users       []*beseda.User
 	Permissions []beseda.Permission
+	New         beseda.UserCreate // the add form, filled in again when refused (never the password)
 }
 
 // users is the list of managers with their roles and grants (P2).
@@ -146,7 +144,14 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, p *page, s
 		return
 	}
 	p.Title, p.Nav = p.T("settings.users"), "settings"
-	p.Data = usersData{Users: users, Permissions: beseda.AllPermissions}
+	d := usersData{Users: users, Permissions: beseda.AllPermissions}
+	if f := p.Refused(); f != nil {
+		d.New = beseda.UserCreate{Name: f.Get("name"), Email: f.Get("email"), Role: beseda.Role(f.Get("role"))}
+		for _, perm := range f["permissions"] {
+			d.New.Permissions = append(d.New.Permissions, beseda.Permission(perm))
+		}
+	}
+	p.Data = d
 	h.render(w, r, status, "users", p)
 }
 
@@ -158,8 +163,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p *page) {
 		in.Permissions = append(in.Permissions, beseda.Permission(perm))
 	}
 	if _, err := h.app.CreateUser(r.Context(), p.User, in); err != nil {
-		p.Error = h.viewError(p, err)
-		h.renderUsers(w, r, p, httpapi.StatusOf(err))
+		h.refuse(w, r, p, err, "/settings/users#new-user", true)
 		return
 	}
 	http.Redirect(w, r, "/settings/users", http.StatusSeeOther)
@@ -177,9 +181,18 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p *page) {
 		upd.Role = &role
 	}
 	if _, err := h.app.UpdateUser(r.Context(), p.User, id, upd); err != nil {
-		p.Error = h.viewError(p, err)
-		h.renderUsers(w, r, p, httpapi.StatusOf(err))
+		h.refuse(w, r, p, err, "/settings/users", false)
 		return
 	}
 	http.Redirect(w, r, "/settings/users", http.StatusSeeOther)
+}
+
+// HasNew reports whether the refused add form had the permission ticked.
+func (d usersData) HasNew(perm beseda.Permission) bool {
+	for _, p := range d.New.Permissions {
+		if p == perm {
+			return true
+		}
+	}
+	return false
 }

@@ -14,6 +14,18 @@ type messageList struct {
 	Messages    []*beseda.Message
 	Titles      map[int64]string // dialog titles, for the marks in the general chat
 	ShowDialogs bool
+	Names       map[int64]string // managers' names, for who wrote
+}
+
+// Author says who wrote an outgoing message: the manager by name, or the
+// automation that produced it.
+func (l messageList) Author(m *beseda.Message) string {
+	if m.Source == beseda.SourceManager && m.AuthorID != nil {
+		if name := l.Names[*m.AuthorID]; name != "" {
+			return name
+		}
+	}
+	return l.P.T("source." + string(m.Source))
 }
 
 // Has reports whether the create-dialog form had the item checked: "p"

@@ -63,6 +63,13 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fileServer.ServeHTTP(w, r)
 	})))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		// Browsers ask for it on pages without a <link rel=icon> (plain errors).
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		icon, _ := files.ReadFile("static/icon.svg")
+		w.Write(icon)
+	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/chats", http.StatusSeeOther) })
 	mux.HandleFunc("GET /login", h.loginPage)
 	mux.HandleFunc("POST /login", h.login)
@@ -92,6 +99,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"GET /settings/users", h.users},
 		{"POST /settings/users", h.createUser},
 		{"POST /settings/users/{id}", h.updateUser},
+		{"GET /settings/saved-replies", h.savedReplies},
+		{"POST /settings/saved-replies", h.addSavedReply},
+		{"POST /settings/saved-replies/{id}", h.changeSavedReply},
 		{"GET /account", h.account},
 		{"POST /account", h.saveAccount},
 	}
@@ -113,10 +123,12 @@ type page struct {
 	Unread    int
 	Error     *viewError
 	Notice    string
+	Saved     bool             // a settings block was just saved
 	Live      map[string]int64 // what the page shows, for live updates (data-* on <body>)
 	Data      any
 	p         *i18n.Printer
 	r         *http.Request
+	form      url.Values // a refused form, sent back to fill in again
 }
 
 // viewError is an error shown on a page, in the manager's language.
@@ -247,6 +259,7 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 			return
 		}
 		p.Unread, _ = h.app.UnreadCount(r.Context(), user)
+		p.applyFlash(takeFlash(w, r))
 		next(w, r, p)
 	}
 }
@@ -320,7 +333,19 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *page, err erro
 	if status == http.StatusInternalServerError {
 		h.log.Error("console request failed", "route", r.Pattern, "err", err)
 	}
-	p.Title = p.T("error.title")
+	// The page's heading says what happened; the alert says why.
+	switch status {
+	case http.StatusForbidden:
+		p.Title = p.T("error.title_forbidden")
+	case http.StatusNotFound:
+		p.Title = p.T("error.title_not_found")
+	case http.StatusBadRequest:
+		p.Title = p.T("error.title_invalid")
+	case http.StatusConflict:
+		p.Title = p.T("error.title_conflict")
+	default:
+		p.Title = p.T("error.title")
+	}
 	p.Error = h.viewError(p, err)
 	p.Data = status
 	h.render(w, r, status, "error", p)

@@ -4,10 +4,13 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/i18n"
+	"github.com/beseda/beseda/live"
 )
 
 //go:embed static page.html
@@ -18,10 +21,11 @@ var page = template.Must(template.ParseFS(files, "page.html"))
 // Handler serves the widget.
 type Handler struct {
 	app *app.App
+	hub *live.Hub
 }
 
-// New returns the widget handler.
-func New(a *app.App) *Handler { return &Handler{app: a} }
+// New returns the widget handler; hub carries changes to open widgets.
+func New(a *app.App, hub *live.Hub) *Handler { return &Handler{app: a, hub: hub} }
 
 // Register adds the widget's routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
@@ -31,6 +35,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /widget/{key}/messages", h.visitor(h.listMessages))
 	mux.HandleFunc("POST /widget/{key}/messages", h.visitor(h.postMessage))
 	mux.HandleFunc("POST /widget/{key}/postback", h.visitor(h.postback))
+	mux.HandleFunc("GET /widget/{key}/events", h.visitor(h.events))
 }
 
 func staticFiles() http.Handler {
@@ -42,14 +47,36 @@ func staticFiles() http.Handler {
 }
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
-	ch, err := h.app.ChannelByKey(r.Context(), r.PathValue("key"))
-	if err != nil || ch.Kind != beseda.ChannelWeb {
-		http.Error(w, "This chat does not exist.", http.StatusNotFound)
+	ch, wsLocale, err := h.app.WidgetChannel(r.Context(), r.PathValue("key"))
+	if err != nil {
+		p := i18n.For(pickLocale(r.Header.Get("Accept-Language"), beseda.LocaleEN))
+		http.Error(w, p.T("widget.err_not_found"), http.StatusNotFound)
 		return
 	}
+	p := i18n.For(pickLocale(r.Header.Get("Accept-Language"), wsLocale))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors *")
-	_ = page.Execute(w, map[string]any{"Key": ch.Key, "Name": ch.Name})
+	_ = page.Execute(w, map[string]any{"Key": ch.Key, "Name": ch.Name, "Locale": p.Locale, "T": p.T})
+}
+
+// pickLocale is the first language of the browser's list (Accept-Language)
+// that the widget speaks, else the workspace's.
+func pickLocale(acceptLanguage string, fallback beseda.Locale) beseda.Locale {
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		lang, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		switch lang {
+		case "ru":
+			return beseda.LocaleRU
+		case "en":
+			return beseda.LocaleEN
+		}
+	}
+	if fallback == "" {
+		return beseda.LocaleEN
+	}
+	return fallback
 }
 
 func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {

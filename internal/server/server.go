@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 	mux := http.NewServeMux()
 	httpapi.New(a, cfg.PublicURL, hub).Register(mux)
-	webchat.New(a).Register(mux)
+	webchat.New(a, hub).Register(mux)
 	console, err := web.New(a, cfg.Logger)
 	if err != nil {
 		db.Close()

@@ -29,14 +29,24 @@ type Stream struct {
 // resuming after lastEventID when it is not empty.
 func OpenStream(tb testing.TB, baseURL, token, lastEventID string) *Stream {
 	tb.Helper()
+	h := http.Header{"Authorization": {"Bearer " + token}}
+	if lastEventID != "" {
+		h.Set("Last-Event-ID", lastEventID)
+	}
+	return OpenStreamAt(tb, baseURL+"/api/v1/events", h)
+}
+
+// OpenStreamAt connects to any event stream (the widget's, say) with the
+// request headers.
+func OpenStreamAt(tb testing.TB, url string, header http.Header) *Stream {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, "GET", baseURL+"/api/v1/events", nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if lastEventID != "" {
-		req.Header.Set("Last-Event-ID", lastEventID)
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,32 +1,64 @@
-// The client's side of a web chat: start a session, send, poll for replies,
-// tap buttons. Text is always inserted as text, never as HTML.
+// The client's side of a web chat: start a session (once: the token is kept
+// in localStorage and reused), send, tap buttons, and hear about new messages
+// from a stream that only says "something changed for you". Every word shown
+// comes from the page (the server's catalog, in the visitor's language); text
+// is always inserted as text, never as HTML.
 (function () {
   "use strict";
   var chat = document.getElementById("chat");
   var key = chat.dataset.key;
   var base = "/widget/" + encodeURIComponent(key);
   var storeKey = "beseda-visitor-" + key;
-  var token = localStorage.getItem(storeKey);
-  var lastID = 0;
+  var words = document.getElementById("strings").dataset;
+  var token = null;
+  try { token = localStorage.getItem(storeKey); } catch (e) { /* storage off: a session per page */ }
   var list = document.getElementById("messages");
+  var empty = document.getElementById("empty");
   var errorBox = document.getElementById("error");
+  var start = document.getElementById("start");
+  var composer = document.getElementById("composer");
+  var text = document.getElementById("text");
   var shown = {};
+
+  // Failure carries an error code for the visitor's words, never the server's.
+  function Failure(code, status) { this.code = code; this.status = status; }
 
   function api(method, path, body) {
     var headers = { "Content-Type": "application/json" };
     if (token) headers["X-Visitor-Token"] = token;
     return fetch(base + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
+      .catch(function () { throw new Failure("offline", 0); })
       .then(function (res) {
-        return res.json().then(function (data) {
-          if (!res.ok) throw new Error((data.error && data.error.message) || res.statusText);
+        return res.json().catch(function () { return {}; }).then(function (data) {
+          if (!res.ok) throw new Failure((data && data.error && data.error.code) || "", res.status);
           return data;
         });
       });
   }
 
-  function showError(err) {
-    errorBox.textContent = err ? err.message : "";
-    errorBox.hidden = !err;
+  var shownError = null;
+  function say(key) {
+    shownError = key;
+    errorBox.textContent = key ? (words[key] || words.errGeneric) : "";
+    errorBox.hidden = !key;
+  }
+
+  // fail shows a failure in the visitor's words; a lost session starts over.
+  function fail(context) {
+    return function (err) {
+      if (!(err instanceof Failure)) { say("errGeneric"); return; }
+      if (err.code === "unauthorized") { forget(); say("errSession"); return; }
+      var byCode = { offline: "errOffline", too_many_attempts: "errBusy",
+        invalid_input: context === "start" ? "errName" : context === "postback" ? "errButton" : "errInvalid" };
+      say(byCode[err.code] || "errGeneric");
+    };
+  }
+
+  function forget() {
+    token = null;
+    try { localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+    stopStream();
+    show();
   }
 
   function render(m) {
@@ -45,7 +77,7 @@
         btn.textContent = b.title;
         btn.addEventListener("click", function () {
           row.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
-          api("POST", "/postback", { payload: b.payload }).then(poll).catch(showError);
+          api("POST", "/postback", { payload: b.payload }).then(refresh).catch(fail("postback"));
         });
         row.appendChild(btn);
       });
@@ -53,72 +85,144 @@
     }
     var t = document.createElement("time");
     t.dateTime = m.created_at;
-    t.textContent = new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    t.textContent = new Date(m.created_at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
     li.appendChild(t);
-    // Keep the chat in id order even when a sent message shows before a reply
-    // that was stored earlier.
+    // Keep the chat in id order: held automation released after a dialog
+    // arrives later than newer messages but was produced before them.
     var next = Array.prototype.find.call(list.children, function (x) { return Number(x.dataset.id) > m.id; });
     list.insertBefore(li, next || null);
     list.scrollTop = list.scrollHeight;
   }
 
-  var polling = false;
-  function poll() {
-    if (polling) return Promise.resolve();
-    polling = true;
-    // The first load shows the latest messages; later polls ask for newer ones.
-    return api("GET", lastID ? "/messages?after=" + lastID : "/messages").then(function (msgs) {
-      msgs.forEach(function (m) { render(m); lastID = Math.max(lastID, m.id); });
-      showError(null);
-    }).catch(function (err) {
-      if (/token/i.test(err.message)) { localStorage.removeItem(storeKey); token = null; begin(); }
-      else showError(err);
-    }).then(function () { polling = false; });
+  // refresh asks for the latest messages and adds the ones not shown yet. It
+  // does not ask "after the last id": released messages have older ids.
+  var refreshing = null, again = false;
+  function refresh() {
+    if (!token) return Promise.resolve();
+    if (refreshing) { again = true; return refreshing; }
+    refreshing = api("GET", "/messages").then(function (msgs) {
+      msgs.forEach(render);
+      empty.hidden = list.children.length > 0;
+      if (shownError === "errOffline") say(null);
+    }).catch(fail("list")).then(function () {
+      refreshing = null;
+      if (again) { again = false; return refresh(); }
+    });
+    return refreshing;
+  }
+
+  // The stream: read with fetch (EventSource cannot send the token header),
+  // resumed from the last event id after a drop.
+  var lastEventID = "", streamAbort = null, retryTimer = null, backoff = 1000;
+  function stopStream() {
+    if (streamAbort) streamAbort.abort();
+    streamAbort = null;
+    clearTimeout(retryTimer);
+  }
+  function openStream() {
+    stopStream();
+    if (!token || !window.fetch || !window.AbortController) return;
+    var ctrl = new AbortController();
+    streamAbort = ctrl;
+    var headers = { "X-Visitor-Token": token };
+    if (lastEventID) headers["Last-Event-ID"] = lastEventID;
+    fetch(base + "/events", { headers: headers, signal: ctrl.signal }).then(function (res) {
+      if (res.status === 401) { forget(); say("errSession"); return; }
+      if (!res.ok || !res.body) throw new Error("stream");
+      backoff = 1000;
+      var reader = res.body.getReader(), decoder = new TextDecoder(), buf = "";
+      function pump() {
+        return reader.read().then(function (r) {
+          if (r.done) throw new Error("closed");
+          buf += decoder.decode(r.value, { stream: true });
+          var at;
+          while ((at = buf.indexOf("\n\n")) !== -1) {
+            frame(buf.slice(0, at));
+            buf = buf.slice(at + 2);
+          }
+          return pump();
+        });
+      }
+      return pump();
+    }).catch(function () {
+      if (ctrl.signal.aborted || streamAbort !== ctrl) return;
+      retryTimer = setTimeout(openStream, backoff);
+      backoff = Math.min(backoff * 2, 30000);
+    });
+  }
+  function frame(block) {
+    var name = "message";
+    block.split("\n").forEach(function (line) {
+      if (line.indexOf("id: ") === 0) lastEventID = line.slice(4);
+      else if (line.indexOf("event: ") === 0) name = line.slice(7);
+    });
+    // "ready" opens (or re-opens) the stream: anything may have been missed.
+    if (name === "changed" || name === "ready") refresh();
+  }
+
+  // show puts the page in one of two states: not started (the name form
+  // only) or chatting (messages and composer only).
+  function show() {
+    var chatting = !!token;
+    start.hidden = chatting;
+    list.hidden = !chatting;
+    composer.hidden = !chatting;
+    text.disabled = !chatting;
+    composer.querySelector("button").disabled = !chatting;
+    if (!chatting) {
+      empty.hidden = true;
+      list.textContent = "";
+      shown = {};
+    }
   }
 
   function begin() {
-    var start = document.getElementById("start");
-    var composer = document.getElementById("composer");
-    if (!token) {
-      start.hidden = false;
-      composer.hidden = true;
-      return;
-    }
-    start.hidden = true;
-    composer.hidden = false;
-    poll();
+    show();
+    if (token) { refresh(); openStream(); }
   }
 
-  document.getElementById("start").addEventListener("submit", function (e) {
+  // One session however often "Start chat" is pressed: the button is off
+  // while a start is under way, and a kept token is reused.
+  var starting = false;
+  start.addEventListener("submit", function (e) {
     e.preventDefault();
-    var name = document.getElementById("visitor-name").value;
-    api("POST", "/sessions", { name: name }).then(function (s) {
+    if (starting || token) { begin(); return; }
+    starting = true;
+    var btn = start.querySelector("button");
+    btn.disabled = true;
+    btn.textContent = words.starting;
+    api("POST", "/sessions", { name: document.getElementById("visitor-name").value }).then(function (s) {
       token = s.visitor_token;
-      localStorage.setItem(storeKey, token);
+      try { localStorage.setItem(storeKey, token); } catch (x) { /* a session per page */ }
+      say(null);
       begin();
-    }).catch(showError);
+      text.focus();
+    }).catch(fail("start")).then(function () {
+      starting = false;
+      btn.disabled = false;
+      btn.textContent = words.start;
+    });
   });
 
-  var text = document.getElementById("text");
-  document.getElementById("composer").addEventListener("submit", function (e) {
+  var sending = false;
+  composer.addEventListener("submit", function (e) {
     e.preventDefault();
     var value = text.value.trim();
-    if (!value) return;
+    if (!value || !token || sending) return;
+    sending = true;
     api("POST", "/messages", { text: value }).then(function (m) {
       text.value = "";
+      say(null);
       render(m);
-      // lastID moves only by polling, so that a reply stored before this
-      // message is still fetched.
-      return poll();
-    }).catch(showError);
+      empty.hidden = true;
+    }).catch(fail("send")).then(function () { sending = false; });
   });
   text.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
-      document.getElementById("composer").requestSubmit();
+      composer.requestSubmit();
     }
   });
 
   begin();
-  setInterval(function () { if (token) poll(); }, 1500);
 })();

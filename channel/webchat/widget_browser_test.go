@@ -1,0 +1,286 @@
+package webchat_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/i18n"
+	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/store"
+)
+
+func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func js[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// shown reports whether an element takes space on the page.
+func shown(t *testing.T, ctx context.Context, id string) bool {
+	return js[bool](t, ctx, fmt.Sprintf(`(function(){var e=document.getElementById(%q);return !!e&&e.getClientRects().length>0})()`, id))
+}
+
+func subscribers(t *testing.T, w *testkit.World) []beseda.Subscriber {
+	t.Helper()
+	var subs []beseda.Subscriber
+	w.Owner.MustDo("GET", "/api/v1/subscribers", nil, http.StatusOK, &subs)
+	return subs
+}
+
+// TestWidgetStartsOnce: before a chat starts only the name form shows (the
+// composer is hidden and disabled); pressing "Start chat" twice, and
+// reloading, make one client: the session is kept in the browser.
+func TestWidgetStartsOnce(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	ctx := testkit.Browser(t)
+	run(t, ctx, "open the widget",
+		chromedp.Navigate(srv.URL+"/widget/"+w.WebKey),
+		chromedp.WaitVisible(chromedp.ID("visitor-name")),
+	)
+	if shown(t, ctx, "composer") || shown(t, ctx, "messages") {
+		t.Errorf("the composer or the message list shows before the chat started")
+	}
+	if !js[bool](t, ctx, `document.getElementById("text").disabled`) {
+		t.Errorf("the message box is usable before the chat started")
+	}
+	// Two presses in a row, as a double click does.
+	run(t, ctx, "start twice",
+		chromedp.SendKeys(chromedp.ID("visitor-name"), "Hugo"),
+		chromedp.Evaluate[chromedp.Void](`(function(){var f=document.getElementById("start");f.requestSubmit();f.requestSubmit()})()`),
+		chromedp.WaitVisible(chromedp.ID("text")),
+	)
+	if shown(t, ctx, "start") {
+		t.Errorf("the name form still shows after the chat started")
+	}
+	run(t, ctx, "write, reload, write again",
+		chromedp.SendKeys(chromedp.ID("text"), "First"),
+		chromedp.Click(`#composer button`),
+		chromedp.WaitVisible(`//li[contains(@class,"in") and contains(., "First")]`),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`//li[contains(@class,"in") and contains(., "First")]`),
+		chromedp.SendKeys(chromedp.ID("text"), "Second"),
+		chromedp.Click(`#composer button`),
+		chromedp.WaitVisible(`//li[contains(@class,"in") and contains(., "Second")]`),
+	)
+	if shown(t, ctx, "start") {
+		t.Errorf("the name form shows again after a reload")
+	}
+	if subs := subscribers(t, w); len(subs) != 1 || subs[0].Name != "Hugo" {
+		t.Fatalf("clients after two presses and a reload: %+v", subs)
+	}
+}
+
+// TestWidgetErrorsAreFriendly: what the server refuses reaches the client in
+// their words, never as the API's message; a lost session leads back to the
+// name form.
+func TestWidgetErrorsAreFriendly(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	en := i18n.For(beseda.LocaleEN)
+	ctx := testkit.Browser(t)
+	run(t, ctx, "start",
+		chromedp.Navigate(srv.URL+"/widget/"+w.WebKey),
+		chromedp.WaitVisible(chromedp.ID("visitor-name")),
+		chromedp.SendKeys(chromedp.ID("visitor-name"), "Ines"),
+		chromedp.Click(`#start button`),
+		chromedp.WaitVisible(chromedp.ID("text")),
+	)
+	// Longer than any channel takes (the box's maxlength stops typing, not a script).
+	run(t, ctx, "send too much",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("text").value = "x".repeat(5000)`),
+		chromedp.Click(`#composer button`),
+		chromedp.WaitVisible(chromedp.ID("error")),
+	)
+	if got := js[string](t, ctx, `document.getElementById("error").textContent`); got != en.T("widget.err_invalid") {
+		t.Errorf("a refused message shows %q", got)
+	}
+	// The session is gone (a stale token): back to the name form, kindly.
+	run(t, ctx, "lose the session",
+		chromedp.Evaluate[chromedp.Void](`localStorage.setItem("beseda-visitor-`+w.WebKey+`", "stale")`),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("visitor-name")),
+		chromedp.WaitVisible(chromedp.ID("error")),
+	)
+	if got := js[string](t, ctx, `document.getElementById("error").textContent`); got != en.T("widget.err_session") {
+		t.Errorf("a lost session shows %q", got)
+	}
+	if text := js[string](t, ctx, `document.body.innerText`); strings.Contains(text, "X-Visitor-Token") || strings.Contains(text, "token") {
+		t.Errorf("the client sees the API's words: %s", text)
+	}
+	if shown(t, ctx, "composer") {
+		t.Errorf("the composer shows without a session")
+	}
+}
+
+// TestWidgetSpeaksTheClientsLanguage: the browser's language, else the
+// workspace's; every word of the page from the catalog.
+func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	ru := testkit.NewWorld(t, srv, beseda.LocaleRU)
+	en := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	for _, c := range []struct {
+		browser, key string
+		want         beseda.Locale
+	}{
+		{"de-DE,de", ru.WebKey, beseda.LocaleRU}, // a language the widget lacks: the workspace's
+		{"ru-RU,ru", en.WebKey, beseda.LocaleRU}, // the browser's wins
+		{"en-US,en", ru.WebKey, beseda.LocaleEN},
+	} {
+		ctx := testkit.Browser(t)
+		p := i18n.For(c.want)
+		run(t, ctx, "open the widget in "+c.browser,
+			testkit.Language(c.browser),
+			chromedp.Navigate(srv.URL+"/widget/"+c.key),
+			chromedp.WaitVisible(chromedp.ID("visitor-name")),
+		)
+		if got := js[string](t, ctx, `document.documentElement.lang`); got != string(c.want) {
+			t.Errorf("%s: page language %q, want %s", c.browser, got, c.want)
+		}
+		if got := js[string](t, ctx, `document.querySelector("#start button").textContent`); got != p.T("widget.start") {
+			t.Errorf("%s: start button %q", c.browser, got)
+		}
+		if got := js[string](t, ctx, `document.getElementById("text").placeholder`); got != p.T("widget.placeholder") {
+			t.Errorf("%s: placeholder %q", c.browser, got)
+		}
+		if c.want == beseda.LocaleRU {
+			run(t, ctx, "start in Russian",
+				chromedp.SendKeys(chromedp.ID("visitor-name"), "Анна"),
+				chromedp.Click(`#start button`),
+				chromedp.WaitVisible(chromedp.ID("text")),
+			)
+			// No Latin letters anywhere a client reads (the channel's name is the business's).
+			text := js[string](t, ctx, `document.body.innerText.replace(document.querySelector("h1").textContent, "") + " " + document.getElementById("text").placeholder`)
+			if strings.ContainsAny(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+				t.Errorf("%s: the Russian widget shows English: %q", c.browser, text)
+			}
+		}
+		if got := js[string](t, ctx, `document.querySelector("link[rel=icon]").href`); !strings.HasSuffix(got, ".svg") {
+			t.Errorf("no favicon: %q", got)
+		}
+		res := testkit.NewClient(t, srv.URL).Do("GET", "/widget-static/icon.svg", nil)
+		if res.Status != http.StatusOK {
+			t.Errorf("favicon: status %d", res.Status)
+		}
+	}
+}
+
+// TestWidgetReleasedMessagesArriveLive (G2 as the client sees it): a
+// broadcast held during a dialog reaches the open widget when the dialog is
+// paused, without reloading, in the order it was produced — before the
+// manager's later message, although that one shows first.
+func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	ctx := testkit.Browser(t)
+	run(t, ctx, "start",
+		chromedp.Navigate(srv.URL+"/widget/"+w.WebKey),
+		chromedp.WaitVisible(chromedp.ID("visitor-name")),
+		chromedp.SendKeys(chromedp.ID("visitor-name"), "Lena"),
+		chromedp.Click(`#start button`),
+		chromedp.WaitVisible(chromedp.ID("text")),
+		chromedp.SendKeys(chromedp.ID("text"), "Hello"),
+		chromedp.Click(`#composer button`),
+		chromedp.WaitVisible(`//li[contains(@class,"in") and contains(., "Hello")]`),
+	)
+	subs := subscribers(t, w)
+	if len(subs) != 1 {
+		t.Fatalf("clients: %+v", subs)
+	}
+	sub := subs[0]
+	js[bool](t, ctx, `window.notReloaded = true`)
+	d := w.CreateDialog(sub.ID, "Help Lena")
+	var held beseda.Message
+	w.Owner.MustDo("POST", "/api/v1/outbound", map[string]any{"subscriber_id": sub.ID, "source": "broadcast", "text": "Spring sale"}, 201, &held)
+	if held.Status != beseda.MessageHeld {
+		t.Fatalf("broadcast during a dialog is %s", held.Status)
+	}
+	w.Owner.MustDo("POST", testkit.Path("/api/v1/dialogs/%d/messages", d.ID), map[string]string{"text": "Hi Lena, how can I help?"}, 201, nil)
+	run(t, ctx, "the manager's message arrives live",
+		chromedp.WaitVisible(`//li[contains(@class,"out") and contains(., "Hi Lena")]`),
+	)
+	if js[bool](t, ctx, `document.body.innerText.includes("Spring sale")`) {
+		t.Fatalf("the client sees a held broadcast")
+	}
+	w.SetStatus(d.ID, beseda.DialogPaused)
+	run(t, ctx, "the released broadcast arrives live",
+		chromedp.WaitVisible(`//li[contains(@class,"out") and contains(., "Spring sale")]`),
+	)
+	if !js[bool](t, ctx, `window.notReloaded === true`) {
+		t.Errorf("the widget reloaded")
+	}
+	order := js[[]string](t, ctx, `Array.from(document.querySelectorAll("#messages li")).map(function(li){return li.firstChild.textContent})`)
+	if got := strings.Join(order, " | "); got != "Hello | Spring sale | Hi Lena, how can I help?" {
+		t.Errorf("the client sees %s", got)
+	}
+}
+
+// TestWidgetEventStream: the stream needs the visitor's token, says only
+// that something changed, and resumes from Last-Event-ID.
+func TestWidgetEventStream(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		anon := testkit.NewClient(t, srv.URL)
+		anon.WantError("GET", "/widget/"+w.WebKey+"/events", nil, 401, beseda.EUNAUTHORIZED)
+		v := w.NewVisitor("Anna")
+		other := w.NewVisitor("Boris")
+		v.WantError("GET", "/widget/"+w.WebKey+"/events?last_event_id=x", nil, 400, beseda.EINVALID)
+
+		stream := testkit.OpenStreamAt(t, srv.URL+"/widget/"+w.WebKey+"/events", v.Header)
+		ready := stream.Next("ready", time.Minute)
+		// Another client's message is nothing to Anna: resuming from before it
+		// finds nothing to signal.
+		other.Say("Not for Anna")
+		if e := first(t, testkit.OpenStreamAt(t, srv.URL+"/widget/"+w.WebKey+"/events?last_event_id="+ready.ID, v.Header)); e.Name != "ready" {
+			t.Errorf("another client's message made a %s event", e.Name)
+		}
+		w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", v.SubscriberID), map[string]string{"text": "Secret reply text"}, 201, nil)
+		changed := stream.Next("changed", time.Minute)
+		if string(changed.Data) != "{}" {
+			t.Errorf("the signal carries %q", changed.Data)
+		}
+		stream.Close()
+
+		// Resuming from before the reply signals at once; from after it, not.
+		if e := first(t, testkit.OpenStreamAt(t, srv.URL+"/widget/"+w.WebKey+"/events?last_event_id="+ready.ID, v.Header)); e.Name != "changed" {
+			t.Errorf("resuming from before the reply: %s", e.Name)
+		}
+		if e := first(t, testkit.OpenStreamAt(t, srv.URL+"/widget/"+w.WebKey+"/events?last_event_id="+changed.ID, v.Header)); e.Name != "ready" {
+			t.Errorf("resuming from after the reply: %s", e.Name)
+		}
+	})
+}
+
+// first is the first event of a stream, which it then closes.
+func first(t *testing.T, s *testkit.Stream) testkit.Event {
+	t.Helper()
+	defer s.Close()
+	select {
+	case e, ok := <-s.Events:
+		if !ok {
+			t.Fatal("the stream ended at once")
+		}
+		return e
+	case <-time.After(time.Minute):
+		t.Fatal("no event within a minute")
+	}
+	return testkit.Event{}
+}
