@@ -81,7 +81,7 @@ func TestChannelSecretsAreSealedAndRotate(t *testing.T) {
 			db := open(oldKey)
 			f := newFixture(t, db)
 			ch := &beseda.Channel{WorkspaceID: f.ws.ID, Kind: beseda.ChannelTelegram, Name: "Bot", Key: "tg" + uniqueEmail(),
-				Config: beseda.ChannelConfig{BotToken: "123456:secret-token-value-1234567890", WebhookSecret: "hook"},
+				Config:    beseda.ChannelConfig{BotToken: "123456:secret-token-value-1234567890", WebhookSecret: "hook"},
 				CreatedAt: time.Now()}
 			if err := db.Update(ctx, func(tx *store.Tx) error { return tx.CreateChannel(ctx, ch) }); err != nil {
 				t.Fatal(err)

@@ -36,10 +36,16 @@ func keyring(cfg Config) (*store.Keyring, error) {
 		}
 		text = string(data)
 	}
+	var fields []string
+	for _, line := range strings.Split(text, "\n") {
+		if line, _, _ = strings.Cut(line, "#"); strings.TrimSpace(line) != "" {
+			fields = append(fields, strings.Split(line, ",")...)
+		}
+	}
 	var keys [][]byte
-	for _, field := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+	for _, field := range fields {
 		field = strings.TrimSpace(field)
-		if field == "" || strings.HasPrefix(field, "#") {
+		if field == "" {
 			continue
 		}
 		key, err := base64.StdEncoding.DecodeString(field)
