@@ -33,7 +33,7 @@ var statementBudget = []struct {
 func TestWritePathStatementBudget(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		var mu sync.Mutex
-		counted := map[string]testkit.Statements{} // by "METHOD pattern"
+		counted := map[string]testkit.StatementLog{} // by "METHOD pattern"
 		srv := testkit.StartServer(t, dbURL, testkit.Options{
 			Configure: func(c *server.Config) {
 				c.DBOptions = append(c.DBOptions, store.WithConnector(testkit.CountingConnector))
@@ -47,7 +47,7 @@ func TestWritePathStatementBudget(t *testing.T) {
 			},
 		})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
-		cycle := func(name string) map[string]testkit.Statements {
+		cycle := func(name string) map[string]testkit.StatementLog {
 			v := w.NewVisitor(name)
 			var d beseda.Dialog
 			w.Owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": v.SubscriberID,
@@ -58,7 +58,7 @@ func TestWritePathStatementBudget(t *testing.T) {
 			w.Owner.MustDo("GET", "/api/v1/dialogs?status=active", nil, http.StatusOK, nil)
 			mu.Lock()
 			defer mu.Unlock()
-			return map[string]testkit.Statements{
+			return map[string]testkit.StatementLog{
 				"create":   counted["POST /api/v1/dialogs"],
 				"message":  counted["POST "+dialogPath+"/messages"],
 				"complete": counted["PATCH "+dialogPath],

@@ -12,7 +12,10 @@ import (
 
 const channelColumns = `c.id, c.workspace_id, c.kind, c.name, c.key, c.config, c.created_at`
 
-func scanChannel(row interface{ Scan(...any) error }) (*beseda.Channel, error) {
+// The channel's config holds its secrets: it is sealed (see Keyring).
+const channelConfig = "channels.config"
+
+func (r reader) scanChannel(row interface{ Scan(...any) error }) (*beseda.Channel, error) {
 	var c beseda.Channel
 	var kind, config string
 	var created int64
@@ -20,7 +23,11 @@ func scanChannel(row interface{ Scan(...any) error }) (*beseda.Channel, error) {
 		return nil, err
 	}
 	c.Kind, c.CreatedAt = beseda.ChannelKind(kind), fromMS(created)
-	if err := json.Unmarshal([]byte(config), &c.Config); err != nil {
+	plain, err := r.open(channelConfig, config)
+	if err != nil {
+		return nil, fmt.Errorf("channel %d: %w", c.ID, err)
+	}
+	if err := json.Unmarshal(plain, &c.Config); err != nil {
 		return nil, fmt.Errorf("channel %d config: %w", c.ID, err)
 	}
 	return &c, nil
@@ -35,7 +42,7 @@ func (tx *Tx) CreateChannel(ctx context.Context, c *beseda.Channel) error {
 	err = tx.q.QueryRowContext(ctx, `
 		INSERT INTO channels (workspace_id, kind, name, key, config, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		c.WorkspaceID, string(c.Kind), c.Name, c.Key, string(config), ms(c.CreatedAt)).Scan(&c.ID)
+		c.WorkspaceID, string(c.Kind), c.Name, c.Key, tx.seal(channelConfig, config), ms(c.CreatedAt)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("create channel: %w", err)
 	}
@@ -52,7 +59,7 @@ func (r reader) FindChannels(ctx context.Context, workspaceID int64) ([]*beseda.
 	defer rows.Close()
 	out := []*beseda.Channel{}
 	for rows.Next() {
-		c, err := scanChannel(rows)
+		c, err := r.scanChannel(rows)
 		if err != nil {
 			return nil, fmt.Errorf("find channels: %w", err)
 		}
@@ -63,7 +70,7 @@ func (r reader) FindChannels(ctx context.Context, workspaceID int64) ([]*beseda.
 
 // FindChannelByID returns ENOTFOUND if the channel is not in the workspace.
 func (r reader) FindChannelByID(ctx context.Context, workspaceID, id int64) (*beseda.Channel, error) {
-	c, err := scanChannel(r.q.QueryRowContext(ctx,
+	c, err := r.scanChannel(r.q.QueryRowContext(ctx,
 		`SELECT `+channelColumns+` FROM channels c WHERE c.id = $1 AND c.workspace_id = $2`, id, workspaceID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, beseda.NotFound("channel")
@@ -76,7 +83,7 @@ func (r reader) FindChannelByID(ctx context.Context, workspaceID, id int64) (*be
 // FindChannelByKey finds a channel of any workspace by its public key, as
 // widget and webhook URLs name it. Returns ENOTFOUND.
 func (r reader) FindChannelByKey(ctx context.Context, key string) (*beseda.Channel, error) {
-	c, err := scanChannel(r.q.QueryRowContext(ctx,
+	c, err := r.scanChannel(r.q.QueryRowContext(ctx,
 		`SELECT `+channelColumns+` FROM channels c WHERE c.key = $1`, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, beseda.NotFound("channel")
@@ -89,11 +96,81 @@ func (r reader) FindChannelByKey(ctx context.Context, key string) (*beseda.Chann
 // FindChannel finds a channel of any workspace by id, for background work
 // that already holds the id. Returns ENOTFOUND.
 func (r reader) FindChannel(ctx context.Context, id int64) (*beseda.Channel, error) {
-	c, err := scanChannel(r.q.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels c WHERE c.id = $1`, id))
+	c, err := r.scanChannel(r.q.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels c WHERE c.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, beseda.NotFound("channel")
 	} else if err != nil {
 		return nil, fmt.Errorf("find channel: %w", err)
 	}
 	return c, nil
+}
+
+// ResealSecrets seals every stored secret with the keyring's current key:
+// values stored before sealing existed, or sealed with an older key. Run at
+// start, it makes a key rotation complete once it has run with the new key
+// first; the old key can then go.
+func (db *DB) ResealSecrets(ctx context.Context) (int, error) {
+	if db.keys == nil {
+		return 0, nil
+	}
+	n := 0
+	for _, col := range sealedColumns {
+		m, err := db.resealColumn(ctx, col.table, col.column)
+		if err != nil {
+			return n, err
+		}
+		n += m
+	}
+	return n, nil
+}
+
+// sealedColumns are the columns that hold sealed values, keyed by id.
+var sealedColumns = []struct{ table, column string }{
+	{"channels", "config"},
+}
+
+func (db *DB) resealColumn(ctx context.Context, table, column string) (int, error) {
+	where := table + "." + column
+	n := 0
+	err := db.Update(ctx, func(tx *Tx) error {
+		rows, err := tx.q.QueryContext(ctx, `SELECT id, `+column+` FROM `+table+` t`+tx.forUpdate("t"))
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id    int64
+			value string
+		}
+		var stale []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.value); err != nil {
+				rows.Close()
+				return err
+			}
+			if r.value != "" && !db.keys.IsSealedBy(r.value) {
+				stale = append(stale, r)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range stale {
+			plain, err := tx.open(where, r.value)
+			if err != nil {
+				return fmt.Errorf("%s %d: %w", table, r.id, err)
+			}
+			if _, err := tx.q.ExecContext(ctx, `UPDATE `+table+` SET `+column+` = $1 WHERE id = $2`,
+				tx.seal(where, plain), r.id); err != nil {
+				return err
+			}
+		}
+		n = len(stale)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("reseal %s: %w", where, err)
+	}
+	return n, nil
 }

@@ -46,6 +46,12 @@ type Option func(*options)
 
 type options struct {
 	wrap func(driver.Connector) driver.Connector
+	keys *Keyring
+}
+
+// WithKeyring seals the secrets the store keeps with keys (see Keyring).
+func WithKeyring(keys *Keyring) Option {
+	return func(o *options) { o.keys = keys }
 }
 
 // WithConnector has every connection made through wrap(connector): tests
@@ -120,11 +126,11 @@ func open(dbURL string, o options) (*DB, error) {
 		pool.SetMaxIdleConns(16)
 		pool.SetConnMaxIdleTime(5 * time.Minute)
 		db := &DB{dialect: Postgres, url: dbURL, rw: pool, ro: pool}
-		db.reader = reader{q: conn{db: pool}, dialect: Postgres}
+		db.reader = reader{q: conn{db: pool}, dialect: Postgres, keys: o.keys}
 		return db, nil
 	}
 
-	path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:")
+	path, _ := SQLitePath(dbURL)
 	if path == "" {
 		return nil, fmt.Errorf("open sqlite: empty path in %q", dbURL)
 	}
@@ -154,8 +160,17 @@ func open(dbURL string, o options) (*DB, error) {
 	ro.SetMaxIdleConns(4)
 	ro.SetConnMaxIdleTime(0)
 	db := &DB{dialect: SQLite, url: dbURL, rw: rw, ro: ro}
-	db.reader = reader{q: conn{db: ro}, dialect: SQLite}
+	db.reader = reader{q: conn{db: ro}, dialect: SQLite, keys: o.keys}
 	return db, nil
+}
+
+// SQLitePath returns the file of an SQLite database URL, and false for a
+// PostgreSQL one.
+func SQLitePath(dbURL string) (string, bool) {
+	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
+		return "", false
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:"), true
 }
 
 // Close closes both pools.
@@ -214,7 +229,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	pending := &deferred{dialect: db.dialect}
 	c := conn{db: db.rw, tx: sqlTx, pending: pending}
-	tx := &Tx{reader: reader{q: c, dialect: db.dialect}, tx: sqlTx, pending: pending}
+	tx := &Tx{reader: reader{q: c, dialect: db.dialect, keys: db.keys}, tx: sqlTx, pending: pending}
 	err = fn(tx)
 	if err == nil {
 		err = c.flush(ctx)
@@ -245,6 +260,7 @@ type queryer interface {
 type reader struct {
 	q       queryer
 	dialect Dialect
+	keys    *Keyring // nil: secrets are stored as they are
 }
 
 // forUpdate locks the rows of table alias until the transaction ends. SQLite

@@ -83,6 +83,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.DB, "db", env("BESEDA_DB", store.DefaultURL), "database URL")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BESEDA_PUBLIC_URL", ""), "address clients and messengers reach this server at")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed an empty database with demo data")
+	fs.StringVar(&cfg.DataDir, "data-dir", env("BESEDA_DATA_DIR", ""), "directory for the server's files (the secret key); default: beseda-data beside an SQLite database, else ./beseda-data")
+	cfg.SecretKeys = os.Getenv("BESEDA_SECRET_KEY")
 	pace := fs.String("pace", env("BESEDA_PACE", ""), "delivery pace per channel kind: web=2000,telegram=30/1s")
 	delay := fs.String("task-start-delay", env("BESEDA_TASK_START_DELAY", app.DefaultTaskStartDelay.String()),
 		"how long after a manager is added to a dialog their task starts")

@@ -44,6 +44,13 @@ type Config struct {
 	BcryptCost int
 	// DBOptions tune how the database is opened (tests count statements).
 	DBOptions []store.Option
+	// DataDir holds the server's files (the secret key file); default
+	// DefaultDataDir(DB).
+	DataDir string
+	// SecretKeys are the keys that seal channel and webhook secrets in the
+	// database, as BESEDA_SECRET_KEY gives them; empty: the data
+	// directory's key file.
+	SecretKeys string
 }
 
 // Server is a running Beseda.
@@ -66,9 +73,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	db, err := store.Open(ctx, cfg.DB, cfg.DBOptions...)
+	if cfg.DataDir == "" {
+		cfg.DataDir = DefaultDataDir(cfg.DB)
+	}
+	keys, err := keyring(cfg)
 	if err != nil {
 		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DB, append([]store.Option{store.WithKeyring(keys)}, cfg.DBOptions...)...)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := db.ResealSecrets(ctx); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		cfg.Logger.Info("secrets sealed with the current key", "count", n)
 	}
 	secret, err := db.InstallationValue(ctx, "signing_secret", randomSecret)
 	if err != nil {

@@ -15,6 +15,10 @@ import (
 	"github.com/beseda/beseda/internal/server"
 )
 
+// TestSecretKey seals the secrets of test servers (BESEDA_SECRET_KEY), so
+// that servers started one after another on one database open each other's.
+const TestSecretKey = "dGVzdCBrZXkgb2YgQmVzZWRhLCBub3QgYSBzZWNyZXQ="
+
 // Server is a Beseda serving on a loopback port for one test.
 type Server struct {
 	*server.Server
@@ -45,7 +49,7 @@ func StartServer(tb testing.TB, dbURL string, opts Options) *Server {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	cfg := server.Config{DB: dbURL, Demo: opts.Demo, Clock: opts.Clock, Logger: opts.Logger,
-		BcryptCost: bcrypt.MinCost}
+		BcryptCost: bcrypt.MinCost, SecretKeys: TestSecretKey}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}

@@ -11,29 +11,28 @@ import (
 // with a context made by CountStatements: a test of how many round trips a
 // request costs.
 type Statements struct {
-	mu      sync.Mutex
+	mu  sync.Mutex
+	log StatementLog
+}
+
+// StatementLog is what ran: the statements (BEGIN and COMMIT not among
+// them), and how many transactions began and committed.
+type StatementLog struct {
 	Queries []string
 	Begins  int
 	Commits int
 }
 
-// Count is how many statements ran, not counting BEGIN and COMMIT.
-func (s *Statements) Count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.Queries)
-}
-
 // Snapshot returns a copy, safe to read while statements still run.
-func (s *Statements) Snapshot() Statements {
+func (s *Statements) Snapshot() StatementLog {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Statements{Queries: append([]string(nil), s.Queries...), Begins: s.Begins, Commits: s.Commits}
+	return StatementLog{Queries: append([]string(nil), s.log.Queries...), Begins: s.log.Begins, Commits: s.log.Commits}
 }
 
 func (s *Statements) add(q string) {
 	s.mu.Lock()
-	s.Queries = append(s.Queries, q)
+	s.log.Queries = append(s.log.Queries, q)
 	s.mu.Unlock()
 }
 
@@ -115,7 +114,7 @@ func (c *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driv
 	s := statementsOf(ctx)
 	if s != nil {
 		s.mu.Lock()
-		s.Begins++
+		s.log.Begins++
 		s.mu.Unlock()
 	}
 	return countingTx{Tx: tx, s: s}, nil
@@ -157,7 +156,7 @@ type countingTx struct {
 func (t countingTx) Commit() error {
 	if t.s != nil {
 		t.s.mu.Lock()
-		t.s.Commits++
+		t.s.log.Commits++
 		t.s.mu.Unlock()
 	}
 	return t.Tx.Commit()
