@@ -156,6 +156,9 @@ func NormalizePermissions(in []Permission) ([]Permission, error) {
 // NormalizeEmail trims and lower-cases an address and checks its form.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
+	if CheckText("email", s) != nil {
+		return "", Errorf(EINVALID, "email is not a valid address")
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || len(s) > 254 {
 		return "", Errorf(EINVALID, "email %q is not a valid address", s)

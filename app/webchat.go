@@ -16,7 +16,7 @@ func (a *App) StartVisitor(ctx context.Context, channelKey, name string) (string
 	if err != nil {
 		return "", nil, err
 	}
-	name = strings.TrimSpace(name)
+	name = strings.TrimSpace(beseda.SanitizeText(name))
 	if utf8.RuneCountInString(name) > 100 {
 		return "", nil, beseda.Errorf(beseda.EINVALID, "name must be at most 100 characters")
 	}
@@ -53,7 +53,7 @@ func (a *App) Visitor(ctx context.Context, channelKey, token string) (*beseda.Su
 }
 
 func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, error) {
-	ch, err := a.db.FindChannelByKey(ctx, key)
+	ch, err := a.ChannelByKey(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +86,7 @@ func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, paylo
 // (R3); any other button the client was sent becomes a client message with
 // its caption. Payloads the client was not sent are refused.
 func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
+	payload = beseda.SanitizeText(payload)
 	if payload == "" || len(payload) > 1000 {
 		return beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/beseda/beseda"
@@ -50,8 +49,8 @@ type errorDetail struct {
 func Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := beseda.ErrorCode(err)
 	status := StatusOf(err)
-	if status == http.StatusInternalServerError {
-		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "err", err)
+	if status >= http.StatusInternalServerError {
+		Logger(r.Context()).ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	detail := errorDetail{Code: code, Message: beseda.ErrorMessage(err)}
 	var e *beseda.Error

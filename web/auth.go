@@ -82,7 +82,7 @@ func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	if _, err := h.app.UpdateUser(r.Context(), p.User, p.User.ID, upd); err != nil {
 		p.Title, p.Nav = p.T("account.title"), "account"
-		p.Error = h.viewError(p, err)
+		p.Error = h.viewError(r, p, err)
 		p.Data = accountData{Zones: commonZones}
 		h.render(w, r, httpapi.StatusOf(err), "account", p)
 		return

@@ -47,9 +47,9 @@ func (h *Handler) chats(w http.ResponseWriter, r *http.Request, p *page) {
 }
 
 func (h *Handler) chat(w http.ResponseWriter, r *http.Request, p *page) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "subscriber")
 	if err != nil {
-		h.fail(w, r, p, beseda.NotFound("subscriber"))
+		h.fail(w, r, p, err)
 		return
 	}
 	view, err := h.chatView(r, p, id)
@@ -120,7 +120,11 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 }
 
 func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "subscriber")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	if _, err := h.app.PostChatMessage(r.Context(), p.User, id, r.PostFormValue("text")); err != nil {
 		h.chatFailed(w, r, p, id, err, nil)
 		return
@@ -129,7 +133,11 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *pag
 }
 
 func (h *Handler) createDialog(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "subscriber")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	form := dialogForm{Title: r.PostFormValue("title"), TypeID: formID(r, "type_id"), Participants: formIDs(r, "participant_ids"),
 		Reasons: formIDs(r, "reason_ids"), Components: formIDs(r, "component_ids"), Open: true}
 	d, err := h.app.CreateDialog(r.Context(), p.User, beseda.DialogCreate{SubscriberID: id, Title: form.Title,
@@ -151,7 +159,7 @@ func (h *Handler) chatFailed(w http.ResponseWriter, r *http.Request, p *page, id
 	if form != nil {
 		view.Form = *form
 	}
-	p.Error = h.viewError(p, err)
+	p.Error = h.viewError(r, p, err)
 	h.renderChats(w, r, p, view, httpapi.StatusOf(err))
 }
 

@@ -63,9 +63,9 @@ type dialogView struct {
 }
 
 func (h *Handler) dialog(w http.ResponseWriter, r *http.Request, p *page) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "dialog")
 	if err != nil {
-		h.fail(w, r, p, beseda.NotFound("dialog"))
+		h.fail(w, r, p, err)
 		return
 	}
 	h.renderDialog(w, r, p, id, http.StatusOK)
@@ -130,12 +130,16 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 
 // dialogFailed shows the dialog again with the error.
 func (h *Handler) dialogFailed(w http.ResponseWriter, r *http.Request, p *page, id int64, err error) {
-	p.Error = h.viewError(p, err)
+	p.Error = h.viewError(r, p, err)
 	h.renderDialog(w, r, p, id, httpapi.StatusOf(err))
 }
 
 func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "dialog")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	title, typeID := r.PostFormValue("title"), formID(r, "type_id")
 	participants, reasons, components := formIDs(r, "participant_ids"), formIDs(r, "reason_ids"), formIDs(r, "component_ids")
 	d, err := h.app.GetDialog(r.Context(), p.User, id)
@@ -156,7 +160,11 @@ func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) 
 // changeStatus pauses, resumes or completes a dialog; completing takes the
 // manager's rating of the client and the rating form (R1).
 func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "dialog")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	status := beseda.DialogStatus(r.PostFormValue("status"))
 	upd := beseda.DialogUpdate{Status: &status}
 	if status == beseda.DialogCompleted {
@@ -174,7 +182,11 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) 
 }
 
 func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "dialog")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	if _, err := h.app.PostDialogMessage(r.Context(), p.User, id, r.PostFormValue("text")); err != nil {
 		h.dialogFailed(w, r, p, id, err)
 		return

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
@@ -62,7 +61,7 @@ func (h *Handler) addCatalogItem(w http.ResponseWriter, r *http.Request, p *page
 		return
 	}
 	if _, err := h.app.AddCatalogItem(r.Context(), p.User, c, r.PostFormValue("name")); err != nil {
-		p.Error = h.viewError(p, err)
+		p.Error = h.viewError(r, p, err)
 		h.renderDialogSettings(w, r, p, httpapi.StatusOf(err))
 		return
 	}
@@ -72,19 +71,22 @@ func (h *Handler) addCatalogItem(w http.ResponseWriter, r *http.Request, p *page
 // changeCatalogItem renames an item, or removes it with action=remove.
 func (h *Handler) changeCatalogItem(w http.ResponseWriter, r *http.Request, p *page) {
 	c, ok := catalogOf(r.PathValue("catalog"))
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if !ok {
 		h.fail(w, r, p, beseda.NotFound("settings list"))
 		return
 	}
-	var err error
+	id, err := pathID(r, c.Noun())
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	if r.PostFormValue("action") == "remove" {
 		err = h.app.RemoveCatalogItem(r.Context(), p.User, c, id)
 	} else {
 		_, err = h.app.RenameCatalogItem(r.Context(), p.User, c, id, r.PostFormValue("name"))
 	}
 	if err != nil {
-		p.Error = h.viewError(p, err)
+		p.Error = h.viewError(r, p, err)
 		h.renderDialogSettings(w, r, p, httpapi.StatusOf(err))
 		return
 	}
@@ -116,7 +118,7 @@ func (h *Handler) saveStandardMessages(w http.ResponseWriter, r *http.Request, p
 		CaptionNormal: field("caption_normal"), CaptionExcellent: field("caption_excellent"), ThankYou: field("thank_you")}
 	if _, err := h.app.UpdateStandardMessages(r.Context(), p.User, upd); err != nil {
 		p.Title, p.Nav = p.T("settings.standard_messages"), "settings"
-		p.Error = h.viewError(p, err)
+		p.Error = h.viewError(r, p, err)
 		p.Data = beseda.StandardMessages{RatingPrompt: *upd.RatingPrompt, CaptionBad: *upd.CaptionBad,
 			CaptionNormal: *upd.CaptionNormal, CaptionExcellent: *upd.CaptionExcellent, ThankYou: *upd.ThankYou}
 		h.render(w, r, httpapi.StatusOf(err), "settings_messages", p)
@@ -158,7 +160,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p *page) {
 		in.Permissions = append(in.Permissions, beseda.Permission(perm))
 	}
 	if _, err := h.app.CreateUser(r.Context(), p.User, in); err != nil {
-		p.Error = h.viewError(p, err)
+		p.Error = h.viewError(r, p, err)
 		h.renderUsers(w, r, p, httpapi.StatusOf(err))
 		return
 	}
@@ -166,7 +168,11 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p *page) {
 }
 
 func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "user")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	_ = r.ParseForm()
 	perms := []beseda.Permission{}
 	for _, perm := range r.PostForm["permissions"] {
@@ -177,7 +183,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p *page) {
 		upd.Role = &role
 	}
 	if _, err := h.app.UpdateUser(r.Context(), p.User, id, upd); err != nil {
-		p.Error = h.viewError(p, err)
+		p.Error = h.viewError(r, p, err)
 		h.renderUsers(w, r, p, httpapi.StatusOf(err))
 		return
 	}

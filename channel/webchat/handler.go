@@ -56,7 +56,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name string `json:"name"`
 	}
-	if err := httpapi.Decode(w, r, &in); err != nil {
+	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpapi.Error(w, r, err)
 		return
 	}
@@ -116,7 +116,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *besed
 	var in struct {
 		Text string `json:"text"`
 	}
-	if err := httpapi.Decode(w, r, &in); err != nil {
+	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpapi.Error(w, r, err)
 		return
 	}
@@ -132,7 +132,7 @@ func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.S
 	var in struct {
 		Payload string `json:"payload"`
 	}
-	if err := httpapi.Decode(w, r, &in); err != nil {
+	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpapi.Error(w, r, err)
 		return
 	}

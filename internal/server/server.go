@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
@@ -42,6 +44,19 @@ type Config struct {
 	Logger     *slog.Logger
 	Clock      beseda.Clock
 	BcryptCost int
+
+	// TrustedProxies are the peers whose X-Forwarded-For is believed when
+	// telling a client's address (rate limits, the loopback check of
+	// /metrics); nobody's by default.
+	TrustedProxies []netip.Prefix
+	// WidgetSessionsPerMinute limits new web-chat sessions per client
+	// address (H4); 0 means no limit. The CLI's default is 20.
+	WidgetSessionsPerMinute float64
+	// MetricsListener, when set, serves /metrics (and with Pprof,
+	// /debug/pprof/) apart from the public listener, which then has no
+	// /metrics. Without it, /metrics answers loopback clients only.
+	MetricsListener net.Listener
+	Pprof           bool
 }
 
 // Server is a running Beseda.
@@ -54,6 +69,8 @@ type Server struct {
 	Handler http.Handler
 	log     *slog.Logger
 	metrics *metrics
+	// httpsOnly: the public URL is https, so every answer may carry HSTS.
+	httpsOnly bool
 }
 
 // New opens the database, applies migrations and builds the server.
@@ -86,7 +103,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, Live: hub, log: cfg.Logger, metrics: newMetrics(db, hub.Connections)}
+	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, Live: hub, log: cfg.Logger, metrics: newMetrics(db, hub.Connections),
+		httpsOnly: strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://")}
 	if cfg.Demo {
 		if err := a.SeedDemo(ctx); err != nil {
 			db.Close()
