@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/netip"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -77,7 +78,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	}
 	var subs []*beseda.Subscriber
 	for _, c := range clients {
-		_, sub, err := a.StartVisitor(ctx, web.Key, c.name)
+		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, netip.Addr{})
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}

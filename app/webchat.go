@@ -2,19 +2,28 @@ package app
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
 
 // StartVisitor opens a web-chat session on the channel with the key: a new
-// subscriber and a token that only the visitor holds (stored hashed).
-func (a *App) StartVisitor(ctx context.Context, channelKey, name string) (string, *beseda.Subscriber, error) {
+// subscriber and a token that only the visitor holds (stored hashed). Anyone
+// may call it, and each call adds rows, so calls are limited per client
+// address (from; H4). Returns EMANYATTEMPTS.
+func (a *App) StartVisitor(ctx context.Context, channelKey, name string, from netip.Addr) (string, *beseda.Subscriber, error) {
 	ch, err := a.webChannel(ctx, channelKey)
 	if err != nil {
 		return "", nil, err
+	}
+	if a.widgetSessions != nil {
+		if wait, ok := a.widgetSessions.Take(ratelimit.AddrKey(from), a.now()); !ok {
+			return "", nil, beseda.TooManyAttempts(wait, "too many new chats from your address; try again in a moment")
+		}
 	}
 	name = strings.TrimSpace(beseda.SanitizeText(name))
 	if utf8.RuneCountInString(name) > 100 {

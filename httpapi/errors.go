@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/beseda/beseda"
 )
@@ -22,6 +25,7 @@ var statusByCode = map[string]int{
 	beseda.ELASTTYPE:          http.StatusConflict,
 	beseda.ENAMETAKEN:         http.StatusConflict,
 	beseda.EIDEMPOTENCY:       http.StatusConflict,
+	beseda.EMANYATTEMPTS:      http.StatusTooManyRequests,
 	beseda.EINTERNAL:          http.StatusInternalServerError,
 }
 
@@ -56,6 +60,14 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	var e *beseda.Error
 	if errors.As(err, &e) {
 		detail.DialogID = e.DialogID
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", RetryAfter(e.RetryAfter))
+		}
 	}
 	WriteJSON(w, status, errorBody{Error: detail})
+}
+
+// RetryAfter is a Retry-After header value: whole seconds, rounded up.
+func RetryAfter(d time.Duration) string {
+	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
 }

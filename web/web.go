@@ -361,9 +361,5 @@ func (h *Handler) viewError(r *http.Request, p *page, err error) *viewError {
 
 // back redirects to the page a form came from (PRG), or to fallback.
 func back(w http.ResponseWriter, r *http.Request, fallback string) {
-	to := r.PostFormValue("back")
-	if to == "" || !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
-		to = fallback
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	http.Redirect(w, r, sitePath(r.PostFormValue("back"), fallback), http.StatusSeeOther)
 }

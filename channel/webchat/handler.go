@@ -60,7 +60,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name)
+	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, httpapi.ClientAddr(r))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

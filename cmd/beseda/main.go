@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
@@ -118,7 +119,7 @@ func printDemo(ctx context.Context, srv *server.Server, cfg server.Config, out i
 		}
 		base = "http://" + host
 	}
-	owner, _, err := srv.App.Login(ctx, app.DemoOwnerEmail, app.DemoPassword, app.TokenAPI)
+	owner, _, err := srv.App.Login(ctx, app.DemoOwnerEmail, app.DemoPassword, app.TokenAPI, netip.Addr{})
 	if err != nil {
 		return err
 	}

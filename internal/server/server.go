@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	tg := telegram.NewClient()
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost, Pacing: cfg.Pacing,
-		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, Senders: map[beseda.ChannelKind]app.Sender{
+		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute, Senders: map[beseda.ChannelKind]app.Sender{
 			beseda.ChannelTelegram:  telegram.Sender{Client: tg},
 			beseda.ChannelMessenger: messenger.NewSender(),
 		}})
