@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -385,5 +386,45 @@ func TestIDs_OnlyCanonicalDecimals(t *testing.T) {
 		}
 		w.Owner.WantError("GET", "/api/v1/subscribers/"+sub+"/messages?before=%2B1", nil, 400, beseda.EINVALID)
 		v.WantError("GET", "/widget/"+v.Key+"/messages?after=01", nil, 400, beseda.EINVALID)
+	})
+}
+
+// TestR3_ClickMeetingADatabaseErrorIsNotLost: a rating click that cannot be
+// stored for a reason of ours fails with 500 (logged), so that it is sent
+// again, rather than being refused as invalid and lost; sent again, it counts.
+func TestR3_ClickMeetingADatabaseErrorIsNotLost(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		logs, logger := testkit.NewLogs()
+		srv := testkit.StartServer(t, dbURL, testkit.Options{Logger: logger})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		v := w.NewVisitor("Anna")
+		d := w.CreateDialog(v.SubscriberID, "Case")
+		w.Owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]any{"status": "completed", "send_rating_form": true}, 200, nil)
+		form := ratingForm(t, v)
+		click := map[string]string{"payload": form.Buttons[2].Payload}
+
+		exec := func(q string) {
+			if _, err := srv.DB.WriteDB().Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		exec(`ALTER TABLE dialog_component_links RENAME TO dialog_component_links_away`)
+		res := v.Do("POST", "/widget/"+v.Key+"/postback", click)
+		if res.Status != 500 || res.ErrorCode() != beseda.EINTERNAL {
+			t.Errorf("click during a database failure: %d %s", res.Status, res.Body)
+		}
+		if len(logs.Records(slog.LevelError)) == 0 {
+			t.Errorf("the failure is not logged")
+		}
+		exec(`ALTER TABLE dialog_component_links_away RENAME TO dialog_component_links`)
+		v.MustDo("POST", "/widget/"+v.Key+"/postback", click, 200, nil)
+		var got beseda.Dialog
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d", d.ID), nil, 200, &got)
+		if got.ClientRating == nil || *got.ClientRating != 3 {
+			t.Errorf("the click sent again did not count: %+v", got.ClientRating)
+		}
+		// A click for a dialog that is not the client's is still invalid.
+		other := w.NewVisitor("Boris")
+		other.WantError("POST", "/widget/"+other.Key+"/postback", click, 400, beseda.EINVALID)
 	})
 }
