@@ -58,7 +58,11 @@ func open(dbURL string) (*DB, error) {
 	if dbURL == "" {
 		dbURL = DefaultURL
 	}
-	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
+	dialect, path, err := ParseURL(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if dialect == Postgres {
 		pool, err := sql.Open("pgx", dbURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -71,10 +75,6 @@ func open(dbURL string) (*DB, error) {
 		return db, nil
 	}
 
-	path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:")
-	if path == "" {
-		return nil, fmt.Errorf("open sqlite: empty path in %q", dbURL)
-	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)

@@ -132,7 +132,7 @@ func TestCLI_WorkspaceCreate(t *testing.T) {
 		}
 		// The email is taken now; bad input is refused with a clear error.
 		err = run(ctx, []string{"workspace", "create", "--name", "Acme 2", "--owner-email", "owner@acme.test",
-			"--owner-password", "x", "--db", dbURL}, &out)
+			"--owner-password", "another long one", "--db", dbURL}, &out)
 		if err == nil || !strings.Contains(err.Error(), "already exists") {
 			t.Errorf("duplicate owner: %v", err)
 		}

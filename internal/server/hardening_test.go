@@ -3,13 +3,17 @@ package server_test
 import (
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/fakegraph"
 	"github.com/beseda/beseda/internal/testkit/faketelegram"
@@ -397,4 +401,85 @@ func TestH2_ServerErrorsAreLogged(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMetrics_PrivateByDefault: on the main address /metrics answers local
+// clients only (a client forwarded by a trusted proxy is not local); with
+// --metrics-addr it is served there, with the profiler if asked, and the main
+// address has none.
+func TestMetrics_PrivateByDefault(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	}})
+	get := func(base, path, forwardedFor string) int {
+		c := testkit.NewClient(t, base)
+		if forwardedFor != "" {
+			c.Header.Set("X-Forwarded-For", forwardedFor)
+		}
+		return c.Do("GET", path, nil).Status
+	}
+	if got := get(srv.URL, "/metrics", ""); got != 200 {
+		t.Errorf("local client: %d", got)
+	}
+	if got := get(srv.URL, "/metrics", "203.0.113.7"); got != 403 {
+		t.Errorf("a client through the proxy: %d", got)
+	}
+	if got := get(srv.URL, "/debug/pprof/", ""); got == 200 {
+		t.Errorf("pprof on the main address")
+	}
+
+	for _, withPprof := range []bool{false, true} {
+		ml, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+			c.MetricsListener, c.Pprof = ml, withPprof
+		}})
+		private := "http://" + ml.Addr().String()
+		if got := get(srv.URL, "/metrics", ""); got != 404 {
+			t.Errorf("/metrics on the main address beside --metrics-addr: %d", got)
+		}
+		if got := get(private, "/metrics", ""); got != 200 {
+			t.Errorf("/metrics on --metrics-addr: %d", got)
+		}
+		want := 404
+		if withPprof {
+			want = 200
+		}
+		if got := get(private, "/debug/pprof/", ""); got != want {
+			t.Errorf("pprof=%v: /debug/pprof/ %d", withPprof, got)
+		}
+		if got := get(srv.URL, "/debug/pprof/", ""); got == 200 {
+			t.Errorf("pprof on the main address")
+		}
+	}
+}
+
+// TestHSTS_BehindTLS: Strict-Transport-Security is sent over TLS and when the
+// public URL is https, never on plain HTTP otherwise.
+func TestHSTS_BehindTLS(t *testing.T) {
+	plain := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	if h := testkit.NewClient(t, plain.URL).Do("GET", "/login", nil).Header.Get("Strict-Transport-Security"); h != "" {
+		t.Errorf("HSTS over plain HTTP: %q", h)
+	}
+	public := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+		c.PublicURL = "https://support.example.com"
+	}})
+	for _, path := range []string{"/login", "/api/v1/me", "/healthz"} {
+		if h := testkit.NewClient(t, public.URL).Do("GET", path, nil).Header.Get("Strict-Transport-Security"); !strings.HasPrefix(h, "max-age=") {
+			t.Errorf("%s behind an https public URL: %q", path, h)
+		}
+	}
+	ts := httptest.NewUnstartedServer(plain.Handler)
+	ts.StartTLS()
+	defer ts.Close()
+	res, err := ts.Client().Get(ts.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if h := res.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(h, "max-age=") {
+		t.Errorf("over TLS: %q", h)
+	}
 }

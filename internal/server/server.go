@@ -124,7 +124,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	telegram.NewHandler(a, tg, cfg.Logger).Register(mux)
 	messenger.NewHandler(a, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.metrics.handler())
+	if cfg.MetricsListener == nil {
+		mux.Handle("GET /metrics", localOnly(s.metrics.handler()))
+	}
 	s.Handler = s.middleware(mux)
 	return s, nil
 }
@@ -154,6 +156,12 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
+	var msrv *http.Server
+	if ml := s.cfg.MetricsListener; ml != nil {
+		msrv = &http.Server{Handler: s.metricsMux(), ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+		go func() { _ = msrv.Serve(ml) }()
+	}
 	var err error
 	select {
 	case err = <-errc:
@@ -166,6 +174,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = srv.Close()
 		}
+	}
+	if msrv != nil {
+		_ = msrv.Close()
 	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
