@@ -212,3 +212,31 @@ func TestH5_AccountPageChangesPassword(t *testing.T) {
 		testkit.ConsoleLogin(t, srv.URL, me.Email, "a new secret")
 	})
 }
+
+// TestIDs_ConsolePathsTakeCanonicalDecimalsOnly: /dialogs/01 or /chats/+1
+// name nothing (404), as in the API.
+func TestIDs_ConsolePathsTakeCanonicalDecimalsOnly(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	var me beseda.User
+	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
+	c := testkit.ConsoleLogin(t, srv.URL, me.Email, testkit.TestPassword)
+	v := w.NewVisitor("Anna")
+	d := w.CreateDialog(v.SubscriberID, "Case")
+	if res := c.Get(testkit.Path("/dialogs/%d", d.ID)); res.Status != 200 {
+		t.Fatalf("the dialog: %d", res.Status)
+	}
+	for _, p := range []string{"/dialogs/+%d", "/dialogs/0%d", "/dialogs/%d.0", "/dialogs/%%20%d"} {
+		if res := c.Get(testkit.Path(p, d.ID)); res.Status != 404 {
+			t.Errorf("GET %s: %d", testkit.Path(p, d.ID), res.Status)
+		}
+	}
+	for _, p := range []string{"/chats/+%d", "/chats/0%d"} {
+		if res := c.Get(testkit.Path(p, v.SubscriberID)); res.Status != 404 {
+			t.Errorf("GET %s: %d", testkit.Path(p, v.SubscriberID), res.Status)
+		}
+	}
+	if res := c.Post(testkit.Path("/dialogs/0%d/messages", d.ID), url.Values{"text": {"hi"}}); res.Status != 404 {
+		t.Errorf("POST to a non-canonical id: %d", res.Status)
+	}
+}

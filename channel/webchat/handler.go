@@ -43,7 +43,10 @@ func staticFiles() http.Handler {
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	ch, err := h.app.ChannelByKey(r.Context(), r.PathValue("key"))
-	if err != nil || ch.Kind != beseda.ChannelWeb {
+	if beseda.ErrorCode(err) == beseda.EINTERNAL {
+		httpapi.Error(w, r, err) // logged; not a reason to say the chat does not exist
+		return
+	} else if err != nil || ch.Kind != beseda.ChannelWeb {
 		http.Error(w, "This chat does not exist.", http.StatusNotFound)
 		return
 	}
