@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
 
@@ -37,6 +38,10 @@ type Config struct {
 
 	// TaskStartDelay is how long after an add a manager's task starts (C2).
 	TaskStartDelay time.Duration
+
+	// WidgetSessionsPerMinute limits new web-chat sessions per client
+	// address, with as large a burst (H4); 0 means no limit.
+	WidgetSessionsPerMinute float64
 }
 
 // App runs the use cases.
@@ -49,6 +54,11 @@ type App struct {
 	jobs   Jobs
 	pacers pacers
 	kick   func() // wakes the live hub after a commit
+
+	// In memory per process (H4): failed sign-ins per client address, and
+	// new web-chat sessions per address. Failures per account are stored.
+	loginAddrs     *ratelimit.Window
+	widgetSessions *ratelimit.Buckets
 }
 
 // New returns the use cases working on db.
@@ -74,8 +84,13 @@ func New(db *store.DB, cfg Config) *App {
 	pacing := maps.Clone(DefaultPacing)
 	maps.Copy(pacing, cfg.Pacing)
 	cfg.Pacing = pacing
-	return &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
-		pacers: pacers{byChannel: map[int64]*pacer{}}}
+	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
+		pacers:     pacers{byChannel: map[int64]*pacer{}},
+		loginAddrs: &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow}}
+	if cfg.WidgetSessionsPerMinute > 0 {
+		a.widgetSessions = &ratelimit.Buckets{PerMinute: cfg.WidgetSessionsPerMinute, Burst: max(cfg.WidgetSessionsPerMinute, 1)}
+	}
+	return a
 }
 
 // DB returns the store the use cases work on.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -105,7 +106,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	var subs []*beseda.Subscriber
 	for _, c := range clients {
 		at(clock.t.Add(2 * time.Hour))
-		_, sub, err := a.StartVisitor(ctx, web.Key, c.name)
+		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, netip.Addr{})
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
@@ -220,7 +221,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		topic := demoTopics[rnd.IntN(len(demoTopics))]
 		name := demoFirstNames[i%len(demoFirstNames)] + " " + demoLastNames[(i/len(demoFirstNames)+i)%len(demoLastNames)]
 		at(start)
-		_, sub, err := a.StartVisitor(ctx, web.Key, name)
+		_, sub, err := a.StartVisitor(ctx, web.Key, name, netip.Addr{})
 		if err != nil {
 			return err
 		}
