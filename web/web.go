@@ -376,7 +376,7 @@ func (h *Handler) viewError(r *http.Request, p *page, err error) *viewError {
 	var e *beseda.Error
 	if errors.As(err, &e) {
 		ve.DialogID = e.DialogID
-		if code == beseda.EINVALID || code == beseda.ENOTFOUND {
+		if code == beseda.EINVALID || code == beseda.ENOTFOUND || code == beseda.EFORBIDDEN {
 			// The domain's own words say which field; shown as they are.
 			ve.Message = p.T("error."+code) + " " + e.Message
 		}
