@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
-	"maps"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -30,11 +29,6 @@ type Config struct {
 	// Secret signs rating buttons (R3); one per installation.
 	Secret []byte
 
-	// Senders deliver to the messengers, by channel kind.
-	Senders map[beseda.ChannelKind]Sender
-	// Pacing overrides DefaultPacing per channel kind.
-	Pacing map[beseda.ChannelKind]Pacing
-
 	// TaskStartDelay is how long after an add a manager's task starts (C2).
 	TaskStartDelay time.Duration
 }
@@ -47,7 +41,7 @@ type App struct {
 	log    *slog.Logger
 	cfg    Config
 	jobs   Jobs
-	pacers pacers
+	waker  Waker  // starts delivery after a commit
 	kick   func() // wakes the live hub after a commit
 }
 
@@ -71,11 +65,7 @@ func New(db *store.DB, cfg Config) *App {
 	if cfg.TaskStartDelay == 0 {
 		cfg.TaskStartDelay = DefaultTaskStartDelay
 	}
-	pacing := maps.Clone(DefaultPacing)
-	maps.Copy(pacing, cfg.Pacing)
-	cfg.Pacing = pacing
-	return &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
-		pacers: pacers{byChannel: map[int64]*pacer{}}}
+	return &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg}
 }
 
 // DB returns the store the use cases work on.
