@@ -43,7 +43,7 @@ type Outcome struct {
 	// Status is sent, failed, or pending: to be tried again at NextAttempt.
 	Status      beseda.MessageStatus
 	ExternalID  string    // the messenger's id of a sent message
-	At          time.Time // when it was sent
+	At          time.Time // when it was handed over
 	Reason      string
 	Attempts    int // failed attempts so far; a rate limit is not one
 	NextAttempt time.Time

@@ -335,6 +335,7 @@ func (r *run) sendOne(ctx context.Context, m *beseda.Message) error {
 		externalID, sendErr = r.sender.Send(ctx, d)
 	}
 	o := r.outcome(m, externalID, sendErr)
+	o.At = now // a message was sent when it was handed over
 	// The outcome is recorded whatever happens to the run meanwhile: the
 	// send took place.
 	ctx = context.WithoutCancel(ctx)
@@ -345,7 +346,7 @@ func (r *run) sendOne(ctx context.Context, m *beseda.Message) error {
 func (r *run) outcome(m *beseda.Message, externalID string, err error) Outcome {
 	now := r.e.clock.Now()
 	if err == nil {
-		return Outcome{Status: beseda.MessageSent, ExternalID: externalID, At: now, Attempts: m.Attempts}
+		return Outcome{Status: beseda.MessageSent, ExternalID: externalID, Attempts: m.Attempts}
 	}
 	var se *beseda.SendError
 	if !errors.As(err, &se) {
