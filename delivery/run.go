@@ -21,6 +21,14 @@ var (
 // the queue is empty, or another deliverer has the channel. Otherwise the
 // caller runs it again after wait.
 func (e *Engine) Run(ctx context.Context, channelID int64) (more bool, wait time.Duration, err error) {
+	more, wait, err = e.run(ctx, channelID)
+	if more && e.stopped() {
+		wait = maxWait // in another process, or after the restart
+	}
+	return more, wait, err
+}
+
+func (e *Engine) run(ctx context.Context, channelID int64) (bool, time.Duration, error) {
 	if e.stopped() {
 		return true, 0, nil
 	}

@@ -26,6 +26,13 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	if err != nil || !more {
 		return err
 	}
+	if wait == 0 {
+		// Work is ready now: a new job is fetched at once (River wakes
+		// workers for new jobs), a snoozed one only at the next poll.
+		if err := w.r.startDelivery(ctx, job.Args.ChannelID); err == nil {
+			return nil
+		}
+	}
 	// The engine waits on the application's clock; checking again within a
 	// second keeps a run from sleeping through a fake clock that tests move.
 	return river.JobSnooze(min(wait, time.Second))
