@@ -286,6 +286,13 @@ func (r *run) sendPass(ctx context.Context) (pass, error) {
 			continue
 		}
 		for t := r.pacer.ready(now); t.After(now); t = r.pacer.ready(now) {
+			if t.After(now.Add(maxWait)) || t.After(r.deadline) {
+				// A long pause (a rate limit): the caller waits, within its
+				// budget, and looks at the queue again.
+				p.later(t)
+				return p, nil
+			}
+			// The next token, usually a few milliseconds away.
 			if err := r.wait(ctx, t, false); err != nil {
 				return p, err
 			}
