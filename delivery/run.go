@@ -99,8 +99,7 @@ func (r *run) work(ctx context.Context) (bool, time.Duration, error) {
 		}
 		switch {
 		case errors.Is(err, errLost):
-			r.lease = nil // its new holder carries on
-			return false, 0, nil
+			return false, 0, nil // its new holder carries on; the release gives up what is left of it
 		case errors.Is(err, errStopped) || (err != nil && ctx.Err() != nil):
 			return true, 0, nil // to be run again
 		case err != nil:
@@ -122,11 +121,7 @@ func (r *run) work(ctx context.Context) (bool, time.Duration, error) {
 			return true, next.Sub(now), nil
 		}
 		if err := r.wait(ctx, next, true); err != nil {
-			if errors.Is(err, errLost) {
-				r.lease = nil
-				return false, 0, nil
-			}
-			return true, 0, nil
+			return !errors.Is(err, errLost), 0, nil
 		}
 	}
 }
@@ -154,7 +149,8 @@ func (r *run) acquire(ctx context.Context) error {
 	})
 }
 
-// release gives the lease up, if still held.
+// release gives the lease up. After a loss it gives up what is left: on
+// PostgreSQL the lock, when the session that took it is still there.
 func (r *run) release(ctx context.Context) {
 	if r.lease == nil {
 		return
