@@ -195,6 +195,26 @@ func (e *Engine) Sweep(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// SweepEvery sweeps every interval of the engine's clock until the engine
+// stops. River's periodic sweep runs only in its leader; this one runs in
+// every process, so that a process outliving another (River's leader, say)
+// takes the dead one's channels over at once, not when it comes to lead
+// (D3).
+func (e *Engine) SweepEvery(ctx context.Context, every time.Duration) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.stopping:
+			return
+		case <-e.clock.At(e.clock.Now().Add(every)):
+		}
+		if _, err := e.Sweep(ctx); err != nil {
+			e.log.Warn("delivery sweep failed", "err", err)
+		}
+	}
+}
+
 // Stop makes every run yield at its next step (a send in flight finishes
 // first). Runs started afterwards do nothing.
 func (e *Engine) Stop() { e.stopOnce.Do(func() { close(e.stopping) }) }

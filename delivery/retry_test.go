@@ -92,7 +92,7 @@ func TestRetriesBackOffAndGiveUp(t *testing.T) {
 					// A moment before the wait is over, the engine waits for
 					// the very moment …
 					b.clock.Set(got.NextAttemptAt.Add(-time.Millisecond))
-					b.clock.WaitUntil(t, *got.NextAttemptAt)
+					b.clock.WaitFor(t, *got.NextAttemptAt)
 					calls := len(b.api.Requested())
 					// … and makes the next attempt then.
 					b.clock.Set(*got.NextAttemptAt)

@@ -12,6 +12,7 @@ import (
 	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/faketelegram"
+	"github.com/beseda/beseda/store"
 )
 
 // TestD2_ALostLeaseNeverSends: a deliverer stalls past its lease (its
@@ -41,7 +42,7 @@ func TestD2_ALostLeaseNeverSends(t *testing.T) {
 			})
 			// A waits in slices, renewing its lease between them; it stalls
 			// in the first one.
-			a.clock.WaitUntil(t, t0.Add(time.Second))
+			a.clock.WaitFor(t, t0.Add(time.Second))
 			return retryAt.Add(time.Second)
 		},
 		m1Requests: 2, // refused by A, sent by B
@@ -210,4 +211,69 @@ func driver(dbURL string) string {
 		return "pgx"
 	}
 	return "sqlite"
+}
+
+// TestD3_AProcessThatOutlivesAnotherTakesOver: two processes share one
+// PostgreSQL; the one holding a channel (and, started first, leading River)
+// is killed and not restarted. The other takes the channel over at its next
+// sweep of its own, without waiting to become River's leader: River's
+// periodic sweep comes only from its leader, after the dead leader's term of
+// some 15 seconds (unless a sweep job the dead one queued is still there).
+func TestD3_AProcessThatOutlivesAnotherTakesOver(t *testing.T) {
+	if testkit.PostgresURL() == "" {
+		t.Skip("no PostgreSQL server")
+	}
+	dbURL := testkit.NewDatabase(t, store.Postgres)
+	testkit.CreateWorkspace(t, dbURL, "Two", "owner@two.test", "a long secret")
+	api := faketelegram.New(t, botToken)
+	a := testkit.StartProcess(t, t.TempDir(), testkit.FreePort(t), nil, "--db", dbURL)
+	owner := testkit.Login(t, a.URL, "owner@two.test", "a long secret")
+	var ch testkit.ChannelInfo
+	owner.MustDo("POST", "/api/v1/channels", map[string]any{"kind": "telegram", "name": "Bot", "config": map[string]string{
+		"bot_token": botToken, "webhook_secret": secret, "api_base_url": api.URL}}, 201, &ch)
+	telegramSide := testkit.NewClient(t, "")
+	telegramSide.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	for chat, name := range map[int64]string{1001: "Ivan", 1002: "Olga"} {
+		if res := telegramSide.Do("POST", ch.WebhookURL, faketelegram.TextUpdate(chat, chat, name, "hello")); res.Status != 200 {
+			t.Fatalf("webhook: %d %s", res.Status, res.Body)
+		}
+	}
+	var subs []beseda.Subscriber
+	owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
+	var me struct{ Workspace beseda.Workspace }
+	owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
+	produce := func(sub int64, text string) {
+		owner.MustDo("POST", "/api/v1/outbound", map[string]any{"subscriber_id": sub, "source": "system", "text": text}, 201, nil)
+	}
+	api.HoldNext(1)
+	produce(subs[0].ID, "in flight")
+	testkit.Eventually(t, 20*time.Second, "A sending", func() bool { return api.Waiting() == 1 })
+	produce(subs[1].ID, "waiting")
+
+	// B joins, then A dies and stays dead.
+	clock := testkit.NewClock()
+	b := testkit.StartServer(t, dbURL, testkit.Options{Clock: clock})
+	a.Signal(syscall.SIGKILL)
+	delivered := func() bool { return count(api.Requested())["waiting"] == 1 }
+	// B's own sweep comes every 2 s of its clock; the clock moves on until
+	// it has found the channel (A's session may take a moment to end).
+	deadline := time.Now().Add(10 * time.Second)
+	for !delivered() {
+		if time.Now().After(deadline) {
+			t.Fatal("the surviving process did not take the channel over")
+		}
+		clock.Advance(2 * time.Second)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := count(api.Requested()); got["in flight"] != 1 {
+		t.Errorf("handed to Telegram: %v; the message in flight must not go twice", api.Requested())
+	}
+	m, err := b.DB.FindMessages(context.Background(), beseda.MessageFilter{WorkspaceID: me.Workspace.ID,
+		SubscriberID: subs[0].ID, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := m[len(m)-1]; last.Status != beseda.MessageFailed || last.Reason != delivery.InFlightReason {
+		t.Errorf("the message in flight is %s %q, want failed as unconfirmed", last.Status, last.Reason)
+	}
 }

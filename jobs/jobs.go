@@ -34,6 +34,8 @@ type Runner struct {
 	deliveries *delivery.Engine
 	db         *store.DB
 	listener   *pgxpool.Pool
+
+	sweepInterval time.Duration
 }
 
 // workBudget bounds one run of a long job; it then yields (snoozes) so that
@@ -52,7 +54,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 	if cfg.SweepInterval == 0 {
 		cfg.SweepInterval = 2 * time.Second
 	}
-	r := &Runner{app: a, deliveries: deliveries, db: db}
+	r := &Runner{app: a, deliveries: deliveries, db: db, sweepInterval: cfg.SweepInterval}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{r: r})
@@ -101,6 +103,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 // lost deliveries at once rather than waiting for the periodic sweep, which
 // only runs once this process is River's leader (after a crash, when the dead
 // leader's term runs out): delivery resumes as soon as the process is up (D3).
+// From then on this process also sweeps by itself (Engine.SweepEvery).
 func (r *Runner) Start(ctx context.Context) error {
 	if r.db.Dialect() == store.SQLite {
 		if err := r.db.ResetDeliveryLeases(ctx); err != nil {
@@ -110,8 +113,11 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err := r.client.Start(ctx); err != nil {
 		return err
 	}
-	_, err := r.deliveries.Sweep(ctx)
-	return err
+	if _, err := r.deliveries.Sweep(ctx); err != nil {
+		return err
+	}
+	go r.deliveries.SweepEvery(ctx, r.sweepInterval)
+	return nil
 }
 
 // Stop makes deliveries yield, lets running jobs finish (they yield within

@@ -74,37 +74,16 @@ func (c *Clock) fire() {
 	c.waiters = kept
 }
 
-// Waiters tells how many waits are under way. A wait whose receiver gave up
-// (it was woken otherwise) still counts until its moment comes.
-func (c *Clock) Waiters() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.waiters)
-}
-
-// Next returns the earliest moment a wait is waiting for.
-func (c *Clock) Next() (time.Time, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var next time.Time
-	for _, w := range c.waiters {
-		if next.IsZero() || w.at.Before(next) {
-			next = w.at
-		}
-	}
-	return next, !next.IsZero()
-}
-
-// WaitUntil polls (with a generous deadline) until something waits for the
-// clock to reach at least t, so that a test moves the clock only once the
-// code under test has started to wait for it.
-func (c *Clock) WaitUntil(tb testing.TB, t time.Time) {
+// WaitFor polls (with a generous deadline) until something waits for the
+// clock to reach t, so that a test moves the clock once the code under test
+// has started to wait for that moment.
+func (c *Clock) WaitFor(tb testing.TB, t time.Time) {
 	tb.Helper()
 	Eventually(tb, 20*time.Second, "a wait for "+t.Format(time.RFC3339Nano), func() bool {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		for _, w := range c.waiters {
-			if !w.at.Before(t) {
+			if w.at.Equal(t) {
 				return true
 			}
 		}
