@@ -163,14 +163,14 @@ func (e *Engine) Wake(ctx context.Context, channelID int64) {
 		return
 	}
 	if err := start(ctx, channelID); err != nil {
-		// The messages are stored; the periodic sweep starts their delivery.
+		// The messages are stored; the next sweep starts their delivery.
 		e.log.Warn("delivery not started", "channel", channelID, "err", err)
 	}
 }
 
 // Sweep starts delivery of the channels whose messages wait with no live
-// deliverer (it died, or its start was lost) and returns how many. A periodic
-// job runs it, and the server at start.
+// deliverer (it died, or its start was lost) and returns how many. The
+// server runs it at start, then SweepEvery and River's periodic job do.
 func (e *Engine) Sweep(ctx context.Context) (int, error) {
 	ids, err := e.db.StrandedChannels(ctx, e.clock.Now())
 	if err != nil {
