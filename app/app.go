@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
-	"maps"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -31,11 +30,6 @@ type Config struct {
 	// Secret signs rating buttons (R3); one per installation.
 	Secret []byte
 
-	// Senders deliver to the messengers, by channel kind.
-	Senders map[beseda.ChannelKind]Sender
-	// Pacing overrides DefaultPacing per channel kind.
-	Pacing map[beseda.ChannelKind]Pacing
-
 	// TaskStartDelay is how long after an add a manager's task starts (C2).
 	TaskStartDelay time.Duration
 
@@ -52,7 +46,7 @@ type App struct {
 	log    *slog.Logger
 	cfg    Config
 	jobs   Jobs
-	pacers pacers
+	waker  Waker  // starts delivery after a commit
 	kick   func() // wakes the live hub after a commit
 
 	// In memory per process (H4): failed sign-ins per client address, and
@@ -81,11 +75,7 @@ func New(db *store.DB, cfg Config) *App {
 	if cfg.TaskStartDelay == 0 {
 		cfg.TaskStartDelay = DefaultTaskStartDelay
 	}
-	pacing := maps.Clone(DefaultPacing)
-	maps.Copy(pacing, cfg.Pacing)
-	cfg.Pacing = pacing
 	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
-		pacers:     pacers{byChannel: map[int64]*pacer{}},
 		loginAddrs: &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow}}
 	if cfg.WidgetSessionsPerMinute > 0 {
 		a.widgetSessions = &ratelimit.Buckets{PerMinute: cfg.WidgetSessionsPerMinute, Burst: max(cfg.WidgetSessionsPerMinute, 1)}

@@ -26,6 +26,9 @@ type seedClock struct{ t time.Time }
 
 func (c *seedClock) Now() time.Time { return c.t }
 
+// At is never waited on: seeding sends nothing that waits.
+func (c *seedClock) At(time.Time) <-chan time.Time { return nil }
+
 // SeedDemo fills an empty database with a workspace to try Beseda with: an
 // owner and a manager (password "demo"), the web-chat channel, reasons and
 // components, a few clients with history, and 90 days of dialogs — created,

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-
 )
 
 // flashCookie carries what a refused or saved form has to say to the page the

@@ -369,8 +369,8 @@ func shellWord(s string) string {
 
 // parsePace reads "web=2000,telegram=30/1s": messages per second per channel
 // kind, and optionally the least time between two messages to one chat.
-func parsePace(s string) (map[beseda.ChannelKind]app.Pacing, error) {
-	out := map[beseda.ChannelKind]app.Pacing{}
+func parsePace(s string) (map[beseda.ChannelKind]beseda.Pacing, error) {
+	out := map[beseda.ChannelKind]beseda.Pacing{}
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -381,7 +381,7 @@ func parsePace(s string) (map[beseda.ChannelKind]app.Pacing, error) {
 			return nil, fmt.Errorf("--pace: %q is not KIND=RATE[/PER_CHAT] with a kind of web, telegram, messenger", item)
 		}
 		rate, perChat, _ := strings.Cut(value, "/")
-		p := app.DefaultPacing[beseda.ChannelKind(kind)]
+		p := beseda.DefaultPacing[beseda.ChannelKind(kind)]
 		n, err := strconv.ParseFloat(rate, 64)
 		if err != nil || n <= 0 {
 			return nil, fmt.Errorf("--pace: %q: the rate must be a positive number", item)

@@ -22,6 +22,7 @@ import (
 	"github.com/beseda/beseda/channel/messenger"
 	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/channel/webchat"
+	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/jobs"
 	"github.com/beseda/beseda/live"
@@ -37,7 +38,7 @@ type Config struct {
 	Demo      bool   // seed an empty database with demo data
 
 	// Pacing overrides the delivery pace per channel kind.
-	Pacing map[beseda.ChannelKind]app.Pacing
+	Pacing map[beseda.ChannelKind]beseda.Pacing
 	// TaskStartDelay is how long after an add a manager's task starts.
 	TaskStartDelay time.Duration
 
@@ -70,14 +71,15 @@ type Config struct {
 
 // Server is a running Beseda.
 type Server struct {
-	cfg     Config
-	DB      *store.DB
-	App     *app.App
-	Jobs    *jobs.Runner
-	Live    *live.Hub
-	Handler http.Handler
-	log     *slog.Logger
-	metrics *metrics
+	cfg        Config
+	DB         *store.DB
+	App        *app.App
+	Deliveries *delivery.Engine
+	Jobs       *jobs.Runner
+	Live       *live.Hub
+	Handler    http.Handler
+	log        *slog.Logger
+	metrics    *metrics
 	// httpsOnly: the public URL is https, so every answer may carry HSTS.
 	httpsOnly bool
 }
@@ -113,20 +115,24 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	tg := telegram.NewClient()
-	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost, Pacing: cfg.Pacing,
-		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute, Senders: map[beseda.ChannelKind]app.Sender{
+	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
+		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute})
+	deliveries := delivery.New(db, a, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
+		Senders: map[beseda.ChannelKind]beseda.Sender{
 			beseda.ChannelTelegram:  telegram.Sender{Client: tg},
 			beseda.ChannelMessenger: messenger.NewSender(),
-		}})
+		},
+		Prepare: map[beseda.ChannelKind]delivery.Prepare{beseda.ChannelMessenger: messenger.Window}})
+	a.SetDelivery(deliveries)
 	hub := live.New(db, cfg.Logger)
 	a.SetLive(hub.Kick)
-	runner, err := jobs.New(ctx, db, a, jobs.Config{Logger: cfg.Logger})
+	runner, err := jobs.New(ctx, db, a, deliveries, jobs.Config{Logger: cfg.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, Live: hub, log: cfg.Logger, metrics: newMetrics(db, hub.Connections),
-		httpsOnly: strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://")}
+	s := &Server{cfg: cfg, DB: db, App: a, Deliveries: deliveries, Jobs: runner, Live: hub, log: cfg.Logger,
+		metrics: newMetrics(db, hub.Connections), httpsOnly: strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://")}
 	if cfg.Demo {
 		if err := a.SeedDemo(ctx); err != nil {
 			db.Close()
