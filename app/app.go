@@ -37,6 +37,9 @@ type Config struct {
 
 	// TaskStartDelay is how long after an add a manager's task starts (C2).
 	TaskStartDelay time.Duration
+
+	// Webhooks posts outgoing webhooks; nil: events are queued, not sent.
+	Webhooks WebhookClient
 }
 
 // App runs the use cases.
@@ -49,6 +52,7 @@ type App struct {
 	jobs   Jobs
 	pacers pacers
 	kick   func() // wakes the live hub after a commit
+	hooks  webhooks
 }
 
 // New returns the use cases working on db.

@@ -80,6 +80,13 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"GET /api/v1/smart-answers", h.listSmartAnswers},
 		{"POST /api/v1/smart-answers", h.createSmartAnswer},
 		{"DELETE /api/v1/smart-answers/{id}", h.deleteSmartAnswer},
+
+		{"GET /api/v1/webhooks", h.listWebhooks},
+		{"POST /api/v1/webhooks", h.createWebhook},
+		{"GET /api/v1/webhooks/{id}", h.getWebhook},
+		{"DELETE /api/v1/webhooks/{id}", h.deleteWebhook},
+		{"GET /api/v1/webhooks/{id}/deliveries", h.webhookDeliveries},
+		{"POST /api/v1/webhooks/{id}/test", h.testWebhook},
 	}
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))

@@ -34,6 +34,11 @@ type Runner struct {
 	db       *store.DB
 	instance string // this process, in delivery lease holders
 	listener *pgxpool.Pool
+	log      *slog.Logger
+
+	webhookWake  chan struct{}
+	stopDispatch context.CancelFunc
+	dispatchDone chan struct{}
 }
 
 // workBudget bounds one run of a long job; it then yields (snoozes) so that
@@ -53,7 +58,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, er
 	}
 	b := make([]byte, 6)
 	rand.Read(b)
-	r := &Runner{app: a, db: db, instance: hex.EncodeToString(b)}
+	r := &Runner{app: a, db: db, instance: hex.EncodeToString(b), log: cfg.Logger}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{r: r})
@@ -77,6 +82,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, er
 		JobTimeout:           2 * time.Minute,
 		RescueStuckJobsAfter: 5 * time.Minute,
 	}
+	r.addWebhookJobs(workers, riverCfg, cfg.SweepInterval)
 	var err error
 	if db.Dialect() == store.Postgres {
 		// LISTEN/NOTIFY wakes workers as soon as a job is inserted, in any process.
@@ -110,12 +116,19 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err := r.client.Start(ctx); err != nil {
 		return err
 	}
+	dispatchCtx, stop := context.WithCancel(ctx)
+	r.stopDispatch, r.dispatchDone = stop, make(chan struct{})
+	go func() { defer close(r.dispatchDone); r.dispatchWebhooks(dispatchCtx) }()
 	_, err := r.app.SweepDeliveries(ctx)
 	return err
 }
 
 // Stop lets running jobs finish (they yield within workBudget) and stops.
 func (r *Runner) Stop(ctx context.Context) error {
+	if r.stopDispatch != nil {
+		r.stopDispatch()
+		<-r.dispatchDone
+	}
 	err := r.client.Stop(ctx)
 	if r.listener != nil {
 		r.listener.Close()

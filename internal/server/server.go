@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/beseda/beseda"
@@ -25,6 +26,7 @@ import (
 	"github.com/beseda/beseda/live"
 	"github.com/beseda/beseda/store"
 	"github.com/beseda/beseda/web"
+	"github.com/beseda/beseda/webhook"
 )
 
 // Config is what a server needs; zero values take defaults.
@@ -47,6 +49,10 @@ type Config struct {
 	// DataDir holds the server's files (the secret key file); default
 	// DefaultDataDir(DB).
 	DataDir string
+	// AllowPrivateWebhooks lets outgoing webhooks reach loopback and
+	// private addresses (BESEDA_ALLOW_PRIVATE_WEBHOOKS=1).
+	AllowPrivateWebhooks bool
+
 	// SecretKeys are the keys that seal channel and webhook secrets in the
 	// database, as BESEDA_SECRET_KEY gives them; empty: the data
 	// directory's key file.
@@ -95,9 +101,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	// Read here rather than by the CLI: it is a deployment's safety switch,
+	// and every way of starting the server must honour it.
+	if os.Getenv("BESEDA_ALLOW_PRIVATE_WEBHOOKS") == "1" {
+		cfg.AllowPrivateWebhooks = true
+	}
 	tg := telegram.NewClient()
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost, Pacing: cfg.Pacing,
-		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, Senders: map[beseda.ChannelKind]app.Sender{
+		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay,
+		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks}), Senders: map[beseda.ChannelKind]app.Sender{
 			beseda.ChannelTelegram:  telegram.Sender{Client: tg},
 			beseda.ChannelMessenger: messenger.NewSender(),
 		}})
