@@ -102,6 +102,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"GET /settings/saved-replies", h.savedReplies},
 		{"POST /settings/saved-replies", h.addSavedReply},
 		{"POST /settings/saved-replies/{id}", h.changeSavedReply},
+		{"GET /settings/integrations", h.integrations},
+		{"POST /settings/integrations", h.addIntegration},
+		{"POST /settings/integrations/{id}", h.changeIntegration},
 		{"GET /account", h.account},
 		{"POST /account", h.saveAccount},
 	}
