@@ -7,6 +7,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/live"
 )
 
@@ -25,7 +26,8 @@ func New(a *app.App, publicURL string, hub *live.Hub) *Handler {
 }
 
 // Register adds the API's routes to mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+func (h *Handler) Register(mux openapi.Mux) {
+	mux.HandleFunc("GET /api/v1/openapi.json", openapi.ServeJSON)
 	mux.HandleFunc("POST /api/v1/auth/login", h.login)
 	mux.HandleFunc("POST /api/v1/auth/logout", h.authed(h.logout))
 

@@ -22,6 +22,7 @@ import (
 	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/jobs"
 	"github.com/beseda/beseda/live"
 	"github.com/beseda/beseda/store"
@@ -69,7 +70,11 @@ type Server struct {
 	Handler http.Handler
 	log     *slog.Logger
 	metrics *metrics
+	routes  *openapi.Recorder
 }
+
+// Routes returns the pattern of every route the server serves.
+func (s *Server) Routes() []string { return s.routes.Patterns() }
 
 // New opens the database, applies migrations and builds the server.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -128,7 +133,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 
-	mux := http.NewServeMux()
+	// Every route is recorded: the API's document is checked against them.
+	mux := openapi.NewRecorder()
+	s.routes = mux
 	httpapi.New(a, cfg.PublicURL, hub).Register(mux)
 	webchat.New(a, hub).Register(mux)
 	console, err := web.New(a, cfg.Logger)
