@@ -28,6 +28,7 @@ func New(a *app.App, publicURL string, hub *live.Hub) *Handler {
 // Register adds the API's routes to mux.
 func (h *Handler) Register(mux openapi.Mux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", openapi.ServeJSON)
+	mux.HandleFunc("GET /api/docs", openapi.ServePage)
 	mux.HandleFunc("POST /api/v1/auth/login", h.login)
 	mux.HandleFunc("POST /api/v1/auth/logout", h.authed(h.logout))
 

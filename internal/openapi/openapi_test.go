@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +69,15 @@ func TestValidate_CatchesDrift(t *testing.T) {
 func TestOperationID(t *testing.T) {
 	if got := openapi.OperationID("PATCH /api/v1/dialogs/{id}"); got != "patchApiV1DialogsId" {
 		t.Errorf("got %s", got)
+	}
+}
+
+func TestReferencePage(t *testing.T) {
+	rec := httptest.NewRecorder()
+	openapi.ServePage(rec, httptest.NewRequest("GET", "/api/docs", nil))
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, "/test/samples") || !strings.Contains(body, `id="schema-Sample"`) ||
+		strings.Contains(body, "<script") || strings.Contains(body, "style=") {
+		t.Errorf("%d:\n%s", rec.Code, body)
 	}
 }
