@@ -18,6 +18,7 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/store"
 )
 
 // webhookWorld is a world whose server may post webhooks to 127.0.0.1.
@@ -513,4 +514,54 @@ func TestWebhooks_BadInputIsRefused(t *testing.T) {
 		}
 		w.Owner.WantError("GET", testkit.Path("/api/v1/webhooks/%d/deliveries?limit=x", hook.ID), nil, 400, beseda.EINVALID)
 	})
+}
+
+// TestWebhooks_EventsCostTheRequestNoStatement: producing events joins the
+// request's own round trips. On PostgreSQL, creating and completing a
+// dialog in a workspace with a subscription to every event runs as many
+// statements as without one — and the events are delivered.
+func TestWebhooks_EventsCostTheRequestNoStatement(t *testing.T) {
+	if testkit.PostgresURL() == "" {
+		t.Skip("no PostgreSQL server")
+	}
+	var mu sync.Mutex
+	counted := map[string]int{}
+	w := webhookWorld(t, testkit.NewDatabase(t, store.Postgres), testkit.Options{
+		Configure: func(c *server.Config) {
+			c.DBOptions = append(c.DBOptions, store.WithConnector(testkit.CountingConnector))
+		},
+		WrapHandler: func(h http.Handler) http.Handler {
+			return testkit.CountRequests(h, func(r *http.Request, s *testkit.Statements) {
+				mu.Lock()
+				path := r.URL.Path
+				if strings.HasPrefix(path, "/api/v1/dialogs/") {
+					path = "/api/v1/dialogs/{id}"
+				}
+				counted[r.Method+" "+path] = len(s.Snapshot().Queries)
+				mu.Unlock()
+			})
+		},
+	})
+	cycle := func(name string) (create, complete int) {
+		v := w.NewVisitor(name)
+		d := w.CreateDialog(v.SubscriberID, "Budget")
+		w.SetStatus(d.ID, beseda.DialogCompleted)
+		mu.Lock()
+		defer mu.Unlock()
+		return counted["POST /api/v1/dialogs"], counted["PATCH /api/v1/dialogs/{id}"]
+	}
+	cycle("Warm")
+	create, complete := cycle("Without")
+	if create == 0 || complete == 0 {
+		t.Fatalf("no statements counted (%d, %d): is the counting driver in place?", create, complete)
+	}
+	rc := testkit.NewReceiver(t)
+	subscribe(t, w.Owner, rc.URL, "s")
+	cycle("Warm again")
+	createHooked, completeHooked := cycle("With")
+	if createHooked != create || completeHooked != complete {
+		t.Errorf("statements with a subscription: create %d (without: %d), complete %d (without: %d)",
+			createHooked, create, completeHooked, complete)
+	}
+	rc.WaitFor(4) // created and completed, twice
 }
