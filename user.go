@@ -30,11 +30,13 @@ const (
 	PermUsersManage          Permission = "users.manage"
 	PermAutomationEdit       Permission = "automation.edit"
 	PermSavedRepliesEdit     Permission = "saved_replies.edit"
+	PermIntegrationsManage   Permission = "integrations.manage"
 )
 
 // AllPermissions lists every grantable permission, in the order screens show them.
 var AllPermissions = []Permission{
 	PermDialogSettingsEdit, PermStandardMessagesEdit, PermSavedRepliesEdit, PermReportsView, PermUsersManage, PermAutomationEdit,
+	PermIntegrationsManage,
 }
 
 func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }

@@ -36,6 +36,8 @@ type Config struct {
 	// WidgetSessionsPerMinute limits new web-chat sessions per client
 	// address, with as large a burst (H4); 0 means no limit.
 	WidgetSessionsPerMinute float64
+	// Webhooks posts outgoing webhooks; nil: events are queued, not sent.
+	Webhooks WebhookClient
 }
 
 // App runs the use cases.
@@ -53,6 +55,8 @@ type App struct {
 	// new web-chat sessions per address. Failures per account are stored.
 	loginAddrs     *ratelimit.Window
 	widgetSessions *ratelimit.Buckets
+
+	hooks  webhooks
 }
 
 // New returns the use cases working on db.

@@ -54,6 +54,7 @@ func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.Di
 		if err := tx.CreateDialog(ctx, d); err != nil {
 			return err
 		}
+		a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogCreated, d)
 		if err := a.record(ctx, tx, d.ID, actor, beseda.EventCreated, beseda.EventData{To: d.Title}); err != nil {
 			return err
 		}
@@ -242,6 +243,7 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 		return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID) // S2
 	}
 	d.Status = to
+	a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogStatusChanged, d)
 	if beseda.ReleasesHeld(from, to) {
 		if err := a.releaseHeld(ctx, tx, sub); err != nil {
 			return err

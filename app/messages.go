@@ -123,6 +123,7 @@ func (a *App) receiveMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subs
 	if err := tx.CreateMessage(ctx, m); err != nil {
 		return nil, err
 	}
+	a.webhookEvent(ctx, tx, sub.WorkspaceID, beseda.WebhookMessageReceived, m)
 	if err := tx.TouchSubscriber(ctx, sub.ID, now, true); err != nil {
 		return nil, err
 	}

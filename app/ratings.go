@@ -103,6 +103,7 @@ func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 	if err := a.record(ctx, tx, d.ID, nil, beseda.EventClientRated, beseda.EventData{Rating: value}); err != nil {
 		return err
 	}
+	a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogClientRated, d)
 	if err := a.emitDialog(ctx, tx, d); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/live"
 )
 
@@ -25,7 +26,9 @@ func New(a *app.App, publicURL string, hub *live.Hub) *Handler {
 }
 
 // Register adds the API's routes to mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+func (h *Handler) Register(mux openapi.Mux) {
+	mux.HandleFunc("GET /api/v1/openapi.json", openapi.ServeJSON)
+	mux.HandleFunc("GET /api/docs", openapi.ServePage)
 	mux.HandleFunc("POST /api/v1/auth/login", h.login)
 	mux.HandleFunc("POST /api/v1/auth/logout", h.authed(h.logout))
 
@@ -80,6 +83,13 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"GET /api/v1/smart-answers", h.listSmartAnswers},
 		{"POST /api/v1/smart-answers", h.createSmartAnswer},
 		{"DELETE /api/v1/smart-answers/{id}", h.deleteSmartAnswer},
+
+		{"GET /api/v1/webhooks", h.listWebhooks},
+		{"POST /api/v1/webhooks", h.createWebhook},
+		{"GET /api/v1/webhooks/{id}", h.getWebhook},
+		{"DELETE /api/v1/webhooks/{id}", h.deleteWebhook},
+		{"GET /api/v1/webhooks/{id}/deliveries", h.webhookDeliveries},
+		{"POST /api/v1/webhooks/{id}/test", h.testWebhook},
 	}
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))

@@ -2,7 +2,9 @@ package jobs
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"time"
@@ -34,8 +36,14 @@ type Runner struct {
 	deliveries *delivery.Engine
 	db         *store.DB
 	listener   *pgxpool.Pool
+	log        *slog.Logger
+	instance   string // this process, in webhook lease holders
 
 	sweepInterval time.Duration
+
+	webhookWake  chan struct{}
+	stopDispatch context.CancelFunc
+	dispatchDone chan struct{}
 }
 
 // workBudget bounds one run of a long job; it then yields (snoozes) so that
@@ -54,7 +62,10 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 	if cfg.SweepInterval == 0 {
 		cfg.SweepInterval = 2 * time.Second
 	}
-	r := &Runner{app: a, deliveries: deliveries, db: db, sweepInterval: cfg.SweepInterval}
+	b := make([]byte, 6)
+	rand.Read(b)
+	r := &Runner{app: a, deliveries: deliveries, db: db, sweepInterval: cfg.SweepInterval, log: cfg.Logger,
+		instance: hex.EncodeToString(b)}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{r: r})
@@ -78,6 +89,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 		JobTimeout:           2 * time.Minute,
 		RescueStuckJobsAfter: 5 * time.Minute,
 	}
+	r.addWebhookJobs(workers, riverCfg, cfg.SweepInterval)
 	var err error
 	if db.Dialect() == store.Postgres {
 		// LISTEN/NOTIFY wakes workers as soon as a job is inserted, in any process.
@@ -113,6 +125,9 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err := r.client.Start(ctx); err != nil {
 		return err
 	}
+	dispatchCtx, stop := context.WithCancel(ctx)
+	r.stopDispatch, r.dispatchDone = stop, make(chan struct{})
+	go func() { defer close(r.dispatchDone); r.dispatchWebhooks(dispatchCtx) }()
 	if _, err := r.deliveries.Sweep(ctx); err != nil {
 		return err
 	}
@@ -124,6 +139,10 @@ func (r *Runner) Start(ctx context.Context) error {
 // workBudget) and stops.
 func (r *Runner) Stop(ctx context.Context) error {
 	r.deliveries.Stop()
+	if r.stopDispatch != nil {
+		r.stopDispatch()
+		<-r.dispatchDone
+	}
 	err := r.client.Stop(ctx)
 	if cerr := r.deliveries.Close(); cerr != nil && err == nil {
 		err = cerr

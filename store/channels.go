@@ -127,6 +127,7 @@ func (db *DB) ResealSecrets(ctx context.Context) (int, error) {
 // sealedColumns are the columns that hold sealed values, keyed by id.
 var sealedColumns = []struct{ table, column string }{
 	{"channels", "config"},
+	{"webhooks", "secret"},
 }
 
 func (db *DB) resealColumn(ctx context.Context, table, column string) (int, error) {

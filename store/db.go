@@ -189,14 +189,21 @@ func (db *DB) Ping(ctx context.Context) error { return db.ro.PingContext(ctx) }
 // the store's write methods so that several steps commit or fail together.
 type Tx struct {
 	reader
-	tx          *sql.Tx
-	pending     *deferred
-	afterCommit []func()
+	tx           *sql.Tx
+	pending      *deferred
+	afterCommit  []func()
+	beforeCommit []func() error
 }
 
 // SQL returns the underlying transaction, for libraries that enlist in it
 // (River inserts jobs with it).
 func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
+// BeforeCommit registers fn to run when the use case is done, before the
+// deferred writes are flushed and the transaction commits: for writes that
+// report the final state of what the use case changed (outgoing webhook
+// events), whatever it changes after registering them. An error rolls back.
+func (tx *Tx) BeforeCommit(fn func() error) { tx.beforeCommit = append(tx.beforeCommit, fn) }
 
 // AfterCommit registers fn to run once the transaction has committed, such as
 // waking up listeners for what it wrote.
@@ -222,6 +229,9 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	c := conn{db: db.rw, tx: sqlTx, pending: pending}
 	tx := &Tx{reader: reader{q: c, dialect: db.dialect, keys: db.keys}, tx: sqlTx, pending: pending}
 	err = fn(tx)
+	for i := 0; err == nil && i < len(tx.beforeCommit); i++ {
+		err = tx.beforeCommit[i]()
+	}
 	if err == nil {
 		err = c.flush(ctx)
 	}

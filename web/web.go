@@ -17,6 +17,7 @@ import (
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/i18n"
+	"github.com/beseda/beseda/internal/openapi"
 )
 
 //go:embed templates static
@@ -56,7 +57,7 @@ func New(a *app.App, log *slog.Logger) (*Handler, error) {
 }
 
 // Register adds the console's routes to mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+func (h *Handler) Register(mux openapi.Mux) {
 	static, _ := fs.Sub(files, "static")
 	fileServer := http.FileServerFS(static)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -102,6 +103,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"GET /settings/saved-replies", h.savedReplies},
 		{"POST /settings/saved-replies", h.addSavedReply},
 		{"POST /settings/saved-replies/{id}", h.changeSavedReply},
+		{"GET /settings/integrations", h.integrations},
+		{"POST /settings/integrations", h.addIntegration},
+		{"POST /settings/integrations/{id}", h.changeIntegration},
 		{"GET /account", h.account},
 		{"POST /account", h.saveAccount},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/openapi"
 )
 
 // Event is one messaging event of a webhook entry.
@@ -56,7 +57,7 @@ type Handler struct {
 func NewHandler(a *app.App, log *slog.Logger) *Handler { return &Handler{app: a, log: log} }
 
 // Register adds the webhook routes to mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+func (h *Handler) Register(mux openapi.Mux) {
 	mux.HandleFunc("GET /webhooks/messenger/{key}", h.verify)
 	mux.HandleFunc("POST /webhooks/messenger/{key}", h.receive)
 }

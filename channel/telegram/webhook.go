@@ -13,6 +13,7 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/openapi"
 )
 
 // Handler serves the Telegram webhook.
@@ -28,7 +29,7 @@ func NewHandler(a *app.App, c *Client, log *slog.Logger) *Handler {
 }
 
 // Register adds the webhook route to mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+func (h *Handler) Register(mux openapi.Mux) {
 	mux.HandleFunc("POST /webhooks/telegram/{key}", h.webhook)
 }
 

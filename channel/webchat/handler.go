@@ -10,6 +10,7 @@ import (
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/i18n"
+	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/live"
 )
 
@@ -28,7 +29,7 @@ type Handler struct {
 func New(a *app.App, hub *live.Hub) *Handler { return &Handler{app: a, hub: hub} }
 
 // Register adds the widget's routes to mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+func (h *Handler) Register(mux openapi.Mux) {
 	mux.HandleFunc("GET /widget/{key}", h.page)
 	mux.Handle("GET /widget-static/", http.StripPrefix("/widget-", staticFiles()))
 	mux.HandleFunc("POST /widget/{key}/sessions", h.startSession)

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 
@@ -24,10 +25,12 @@ import (
 	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/jobs"
 	"github.com/beseda/beseda/live"
 	"github.com/beseda/beseda/store"
 	"github.com/beseda/beseda/web"
+	"github.com/beseda/beseda/webhook"
 )
 
 // Config is what a server needs; zero values take defaults.
@@ -50,6 +53,10 @@ type Config struct {
 	// DataDir holds the server's files (the secret key file); default
 	// DefaultDataDir(DB).
 	DataDir string
+	// AllowPrivateWebhooks lets outgoing webhooks reach loopback and
+	// private addresses (BESEDA_ALLOW_PRIVATE_WEBHOOKS=1).
+	AllowPrivateWebhooks bool
+
 	// SecretKeys are the keys that seal channel and webhook secrets in the
 	// database, as BESEDA_SECRET_KEY gives them; empty: the data
 	// directory's key file.
@@ -80,9 +87,13 @@ type Server struct {
 	Handler    http.Handler
 	log        *slog.Logger
 	metrics    *metrics
+	routes     *openapi.Recorder
 	// httpsOnly: the public URL is https, so every answer may carry HSTS.
 	httpsOnly bool
 }
+
+// Routes returns the pattern of every route the server serves.
+func (s *Server) Routes() []string { return s.routes.Patterns() }
 
 // New opens the database, applies migrations and builds the server.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -114,9 +125,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	// Read here rather than by the CLI: it is a deployment's safety switch,
+	// and every way of starting the server must honour it.
+	if os.Getenv("BESEDA_ALLOW_PRIVATE_WEBHOOKS") == "1" {
+		cfg.AllowPrivateWebhooks = true
+	}
 	tg := telegram.NewClient()
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
-		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute})
+		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
+		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks})})
 	deliveries := delivery.New(db, a, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
 		Senders: map[beseda.ChannelKind]beseda.Sender{
 			beseda.ChannelTelegram:  telegram.Sender{Client: tg},
@@ -140,7 +157,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 
-	mux := http.NewServeMux()
+	// Every route is recorded: the API's document is checked against them.
+	mux := openapi.NewRecorder()
+	s.routes = mux
 	httpapi.New(a, cfg.PublicURL, hub).Register(mux)
 	webchat.New(a, hub).Register(mux)
 	console, err := web.New(a, cfg.Logger)

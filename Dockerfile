@@ -1,0 +1,35 @@
+# Beseda in a container: a static binary on a small base, run as a non-root
+# user, its files (the SQLite database, the secret key file, later
+# attachments) in the /data volume.
+#
+#   docker build -t beseda .
+#   docker run -p 8080:8080 -v beseda-data:/data beseda serve --demo
+#
+# The build steps live in scripts/build-release, which CI runs too
+# (scripts/test), so that the image's build is proven without an engine.
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN scripts/build-release /out
+
+FROM alpine:3.22
+# wget (busybox) is for the health check; nothing else is added.
+RUN adduser -D -H -u 10001 -s /sbin/nologin beseda \
+ && mkdir -p /data && chown beseda:beseda /data && chmod 0700 /data
+COPY --from=build /out/beseda /usr/local/bin/beseda
+USER beseda
+WORKDIR /data
+VOLUME /data
+# Inside a container the server listens on every interface.
+ENV BESEDA_ADDR=0.0.0.0:8080 \
+    BESEDA_DB=sqlite:/data/beseda.db \
+    BESEDA_DATA_DIR=/data
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+  CMD wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["beseda"]
+CMD ["serve"]

@@ -1,0 +1,48 @@
+package webchat
+
+import (
+	"github.com/beseda/beseda/internal/openapi"
+)
+
+// The web chat's routes, as the API document shows them (see Register).
+
+type sessionInput struct {
+	Name string `json:"name"`
+}
+
+type sessionAnswer struct {
+	VisitorToken string `json:"visitor_token"`
+	SubscriberID int64  `json:"subscriber_id"`
+}
+
+type messageInput struct {
+	Text string `json:"text"`
+}
+
+type postbackInput struct {
+	Payload string `json:"payload"`
+}
+
+type okAnswer struct {
+	OK bool `json:"ok"`
+}
+
+var _ = openapi.Add(
+	openapi.Op{Route: "GET /widget/{key}", Tag: "Web chat", Summary: "The page where a person chats as a client",
+		Response: "", ResponseType: "text/html", Errors: []int{404}},
+	openapi.Op{Route: "GET /widget-static/", Tag: "Web chat", Summary: "The web chat page's script and styles",
+		Response: "", ResponseType: "text/javascript", OtherTypes: []string{"text/css", "image/svg+xml"}, Errors: []int{404}},
+	openapi.Op{Route: "POST /widget/{key}/sessions", Tag: "Web chat", Summary: "Start a chat as a new client: a visitor token",
+		Description: "Limited per address (H4).", Body: sessionInput{}, Status: 201, Response: sessionAnswer{}, Errors: []int{404, 429}},
+	openapi.Op{Route: "GET /widget/{key}/messages", Tag: "Web chat", Summary: "What the client sees of their chat",
+		Auth: openapi.Visitor, Query: []openapi.Param{{Name: "after", Schema: int64(0), Doc: "only those after this id"}},
+		Response: []visibleMessage{}, Errors: []int{400, 404}},
+	openapi.Op{Route: "POST /widget/{key}/messages", Tag: "Web chat", Summary: "Write as the client (W4)",
+		Auth: openapi.Visitor, Body: messageInput{}, Status: 201, Response: visibleMessage{}, Errors: []int{404}},
+	openapi.Op{Route: "POST /widget/{key}/postback", Tag: "Web chat", Summary: "Tap a button (a rating: R3)",
+		Auth: openapi.Visitor, Body: postbackInput{}, Response: okAnswer{}, Errors: []int{404}},
+	openapi.Op{Route: "GET /widget/{key}/events", Tag: "Web chat", Summary: "Server-Sent Events: bare \"changed\" signals, resumable with Last-Event-ID",
+		Auth: openapi.Visitor, Response: "", ResponseType: "text/event-stream", Errors: []int{404}},
+)
+
+var _ = openapi.Describe(visibleMessage{}, openapi.TypeDoc{Name: "VisitorMessage", Doc: "A message as the client sees it."})

@@ -1,0 +1,254 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/internal/openapi"
+)
+
+// The JSON API's operations, in the order of the route table (handler.go).
+// A new route gets its entry here; TestOpenAPI_DocumentsEveryRouteBothWays
+// names the routes that lack one. Request and response schemas are made
+// from the Go values named.
+
+// loginAnswer is what POST /api/v1/auth/login answers.
+type loginAnswer struct {
+	Token string       `json:"token"`
+	User  *beseda.User `json:"user"`
+}
+
+type loginInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type enrollInput struct {
+	SubscriberID int64 `json:"subscriber_id"`
+}
+
+var (
+	idParam     = func(name, doc string) openapi.Param { return openapi.Param{Name: name, Schema: int64(0), Doc: doc} }
+	limitParam  = idParam("limit", "at most this many (the default and the most are per list)")
+	offsetParam = idParam("offset", "skip this many")
+	pageParams  = []openapi.Param{
+		idParam("before", "the messages before this id (older)"),
+		idParam("after", "the messages after this id (newer), in order"),
+		limitParam,
+	}
+	reportParams = []openapi.Param{
+		{Name: "from", Schema: "", Doc: "a date (YYYY-MM-DD, the whole day in tz) or an RFC 3339 time"},
+		{Name: "to", Schema: "", Doc: "a date (included) or an RFC 3339 time"},
+		{Name: "tz", Schema: "", Doc: "an IANA time zone for dates and days, default UTC"},
+		{Name: "status", Schema: beseda.DialogStatus("")},
+		idParam("type_id", ""), idParam("reason_id", ""), idParam("component_id", ""), idParam("manager_id", ""),
+		limitParam, offsetParam,
+		{Name: "format", Schema: "", Doc: "csv for a CSV file of the rows (streamed)"},
+	}
+)
+
+var _ = openapi.Add(
+	openapi.Op{Route: "GET /api/v1/openapi.json", Tag: "Meta", Summary: "This document (OpenAPI 3.1)", Response: map[string]any{}},
+	openapi.Op{Route: "POST /api/v1/auth/login", Tag: "Account", Summary: "Sign in: a bearer token for the API",
+		Body: loginInput{}, Response: loginAnswer{}, Errors: []int{401, 429}},
+	openapi.Op{Route: "POST /api/v1/auth/logout", Tag: "Account", Summary: "End the token's session", Auth: openapi.Manager, Status: 204},
+
+	openapi.Op{Route: "GET /api/v1/me", Tag: "Account", Summary: "The caller, their workspace and permissions", Auth: openapi.Manager, Response: meJSON{}},
+	openapi.Op{Route: "PATCH /api/v1/me", Tag: "Account", Summary: "Change one's own name, language, time zone or password",
+		Description: "A new password needs current_password (H5).", Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}},
+	openapi.Op{Route: "GET /api/v1/users", Tag: "Users", Summary: "The workspace's managers (users.manage)", Auth: openapi.Manager,
+		Response: []beseda.User{}, Errors: []int{403}},
+	openapi.Op{Route: "POST /api/v1/users", Tag: "Users", Summary: "Add a manager (users.manage; H6)", Auth: openapi.Manager,
+		Body: beseda.UserCreate{}, Status: 201, Response: beseda.User{}, Errors: []int{409}},
+	openapi.Op{Route: "GET /api/v1/users/{id}", Tag: "Users", Summary: "A manager", Auth: openapi.Manager, Response: beseda.User{}, Errors: []int{403, 404}},
+	openapi.Op{Route: "PATCH /api/v1/users/{id}", Tag: "Users", Summary: "Change a manager's role, permissions or details (users.manage; H6)",
+		Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}, Errors: []int{404}},
+
+	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels (owner or admin)", Auth: openapi.Manager,
+		Response: []channelJSON{}, Errors: []int{403}},
+	openapi.Op{Route: "POST /api/v1/channels", Tag: "Channels", Summary: "Add a channel (owner or admin); secrets are write-only",
+		Auth: openapi.Manager, Body: beseda.ChannelCreate{}, Status: 201, Response: channelJSON{}},
+
+	openapi.Op{Route: "GET /api/v1/subscribers", Tag: "Clients", Summary: "Clients (subscribers), the latest chats first", Auth: openapi.Manager,
+		Query: []openapi.Param{{Name: "q", Schema: "", Doc: "part of the name"}, limitParam, offsetParam}, Response: []beseda.Subscriber{}, Errors: []int{400}},
+	openapi.Op{Route: "GET /api/v1/subscribers/{id}", Tag: "Clients", Summary: "A client", Auth: openapi.Manager, Response: beseda.Subscriber{}, Errors: []int{404}},
+	openapi.Op{Route: "GET /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "A client's general chat: the whole history (W5)",
+		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
+	openapi.Op{Route: "POST /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "Write in the general chat (W2, W3)",
+		Auth: openapi.Manager, Body: postMessage{}, Status: 201, Response: beseda.Message{}, Errors: []int{404, 409}},
+
+	openapi.Op{Route: "POST /api/v1/dialogs", Tag: "Dialogs", Summary: "Open a dialog in a client's chat (C1–C3)", Auth: openapi.Manager,
+		Body: beseda.DialogCreate{}, Status: 201, Response: beseda.Dialog{}, Errors: []int{404, 409}},
+	openapi.Op{Route: "GET /api/v1/dialogs", Tag: "Dialogs", Summary: "Dialogs, newest first (L1)", Auth: openapi.Manager,
+		Query: []openapi.Param{{Name: "status", Schema: beseda.DialogStatus("")}, idParam("subscriber_id", "a client's dialogs"),
+			{Name: "mine", Schema: false, Doc: "only those the caller takes part in"}, idParam("before", "older than this id"), limitParam},
+		Response: []beseda.Dialog{}, Errors: []int{400}},
+	openapi.Op{Route: "GET /api/v1/dialogs/{id}", Tag: "Dialogs", Summary: "A dialog", Auth: openapi.Manager, Response: beseda.Dialog{}, Errors: []int{404}},
+	openapi.Op{Route: "PATCH /api/v1/dialogs/{id}", Tag: "Dialogs", Summary: "Change a dialog's settings or status (S1–S3, R1)",
+		Auth: openapi.Manager, Body: beseda.DialogUpdate{}, Response: beseda.Dialog{}, Errors: []int{404, 409}},
+	openapi.Op{Route: "GET /api/v1/dialogs/{id}/messages", Tag: "Messages", Summary: "The messages of a dialog, and only those (W5)",
+		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
+	openapi.Op{Route: "POST /api/v1/dialogs/{id}/messages", Tag: "Messages", Summary: "Write in an active dialog (W1)",
+		Auth: openapi.Manager, Body: postMessage{}, Status: 201, Response: beseda.Message{}, Errors: []int{404, 409}},
+	openapi.Op{Route: "GET /api/v1/dialogs/{id}/events", Tag: "Dialogs", Summary: "A dialog's history (L3)", Auth: openapi.Manager,
+		Response: []beseda.DialogEvent{}, Errors: []int{404}},
+
+	openapi.Op{Route: "GET /api/v1/saved-replies", Tag: "Settings", Summary: "Saved replies, by name", Auth: openapi.Manager, Response: []beseda.SavedReply{}},
+	openapi.Op{Route: "POST /api/v1/saved-replies", Tag: "Settings", Summary: "Add a saved reply (saved_replies.edit)", Auth: openapi.Manager,
+		Body: beseda.SavedReplyCreate{}, Status: 201, Response: beseda.SavedReply{}, Errors: []int{409}},
+	openapi.Op{Route: "PATCH /api/v1/saved-replies/{id}", Tag: "Settings", Summary: "Rename a saved reply or change its text (saved_replies.edit)",
+		Auth: openapi.Manager, Body: beseda.SavedReplyUpdate{}, Response: beseda.SavedReply{}, Errors: []int{404, 409}},
+	openapi.Op{Route: "DELETE /api/v1/saved-replies/{id}", Tag: "Settings", Summary: "Remove a saved reply (saved_replies.edit)",
+		Auth: openapi.Manager, Status: 204, Errors: []int{404}},
+	openapi.Op{Route: "GET /api/v1/settings/standard-messages", Tag: "Settings", Summary: "The rating form's texts and the thank-you (R2)",
+		Auth: openapi.Manager, Response: beseda.StandardMessages{}},
+	openapi.Op{Route: "PUT /api/v1/settings/standard-messages", Tag: "Settings", Summary: "Change the standard messages (standard_messages.edit)",
+		Auth: openapi.Manager, Body: beseda.StandardMessagesUpdate{}, Response: beseda.StandardMessages{}},
+
+	openapi.Op{Route: "GET /api/v1/reports/dialogs", Tag: "Report", Summary: "The dialogs report: totals and rows (L2, reports.view)",
+		Description: "With format=csv, the rows as a CSV file, streamed.", Auth: openapi.Manager, Query: reportParams,
+		Response: beseda.Report{}, OtherTypes: []string{"text/csv"}, Errors: []int{400, 403}},
+
+	openapi.Op{Route: "GET /api/v1/tasks", Tag: "Tasks", Summary: "The caller's tasks (C2, S3)", Auth: openapi.Manager, Response: []beseda.Task{}},
+	openapi.Op{Route: "GET /api/v1/notifications", Tag: "Tasks", Summary: "The caller's notifications, in their language; X-Unread-Count has the unread count",
+		Auth: openapi.Manager, Query: []openapi.Param{{Name: "unread", Schema: false, Doc: "only unread ones"}},
+		Response: []beseda.Notification{}, Errors: []int{400}},
+	openapi.Op{Route: "POST /api/v1/notifications/read", Tag: "Tasks", Summary: "Mark every notification read", Auth: openapi.Manager, Status: 204},
+	openapi.Op{Route: "POST /api/v1/notifications/{id}/read", Tag: "Tasks", Summary: "Mark a notification read", Auth: openapi.Manager, Status: 204, Errors: []int{404}},
+	openapi.Op{Route: "GET /api/v1/events", Tag: "Live", Summary: "Live events of the workspace and the caller (Server-Sent Events)",
+		Description: "message.created, messages.updated, dialog.changed, broadcast.progress, task.changed, notification.created; " +
+			"each event's data carries its id, kind and payload. Heartbeats every 15 s; resume with Last-Event-ID; event: reset means reload.",
+		Auth: openapi.Manager, Query: []openapi.Param{{Name: "Last-Event-ID", In: "header", Schema: "", Doc: "resume after this event"}},
+		Response: "", ResponseType: "text/event-stream"},
+
+	openapi.Op{Route: "POST /api/v1/outbound", Tag: "Automation", Summary: "Produce an automated message through the gate (G1; automation.edit)",
+		Description: "201 with the new message; 200 with the first one when idempotency_key was used before (Idempotent-Replayed: true).",
+		Auth:        openapi.Manager, Body: beseda.Outbound{}, Status: 201, Also: []int{200}, Response: beseda.Message{}, Errors: []int{403, 404, 409}},
+	openapi.Op{Route: "POST /api/v1/broadcasts", Tag: "Automation", Summary: "Start a broadcast (automation.edit)", Auth: openapi.Manager,
+		Body: beseda.BroadcastCreate{}, Status: 201, Response: beseda.Broadcast{}, Errors: []int{403}},
+	openapi.Op{Route: "GET /api/v1/broadcasts/{id}", Tag: "Automation", Summary: "A broadcast's progress", Auth: openapi.Manager,
+		Response: beseda.Broadcast{}, Errors: []int{403, 404}},
+	openapi.Op{Route: "GET /api/v1/funnels", Tag: "Automation", Summary: "Funnels (drip sequences)", Auth: openapi.Manager, Response: []beseda.Funnel{}, Errors: []int{403}},
+	openapi.Op{Route: "POST /api/v1/funnels", Tag: "Automation", Summary: "Add a funnel (automation.edit)", Auth: openapi.Manager,
+		Body: beseda.FunnelCreate{}, Status: 201, Response: beseda.Funnel{}},
+	openapi.Op{Route: "POST /api/v1/funnels/{id}/subscribers", Tag: "Automation", Summary: "Put a client into a funnel (201; 200 when already in it)",
+		Auth: openapi.Manager, Body: enrollInput{}, Status: 201, Also: []int{200}, Response: app.Enrollment{}, Errors: []int{404}},
+	openapi.Op{Route: "GET /api/v1/smart-answers", Tag: "Automation", Summary: "Smart answers (keywords → an ai_support reply)", Auth: openapi.Manager,
+		Response: []beseda.SmartAnswer{}, Errors: []int{403}},
+	openapi.Op{Route: "POST /api/v1/smart-answers", Tag: "Automation", Summary: "Add a smart answer (automation.edit)", Auth: openapi.Manager,
+		Body: beseda.SmartAnswerCreate{}, Status: 201, Response: beseda.SmartAnswer{}},
+	openapi.Op{Route: "DELETE /api/v1/smart-answers/{id}", Tag: "Automation", Summary: "Remove a smart answer (automation.edit)", Auth: openapi.Manager,
+		Status: 204, Errors: []int{404}},
+
+	openapi.Op{Route: "GET /api/v1/webhooks", Tag: "Webhooks", Summary: "Outgoing webhook subscriptions (integrations.manage); secrets are never shown",
+		Auth: openapi.Manager, Response: []beseda.Webhook{}, Errors: []int{403}},
+	openapi.Op{Route: "POST /api/v1/webhooks", Tag: "Webhooks", Summary: "Subscribe an http(s) URL to events, signed with a secret",
+		Description: "Addresses in loopback, private, link-local and other reserved ranges are refused (also when the host resolves to one, " +
+			"and again at every delivery) unless the server runs with BESEDA_ALLOW_PRIVATE_WEBHOOKS=1.",
+		Auth: openapi.Manager, Body: beseda.WebhookCreate{}, Status: 201, Response: beseda.Webhook{}, Errors: []int{403}},
+	openapi.Op{Route: "GET /api/v1/webhooks/{id}", Tag: "Webhooks", Summary: "A subscription", Auth: openapi.Manager,
+		Response: beseda.Webhook{}, Errors: []int{403, 404}},
+	openapi.Op{Route: "DELETE /api/v1/webhooks/{id}", Tag: "Webhooks", Summary: "Remove a subscription and its deliveries", Auth: openapi.Manager,
+		Status: 204, Errors: []int{404}},
+	openapi.Op{Route: "GET /api/v1/webhooks/{id}/deliveries", Tag: "Webhooks", Summary: "A subscription's latest deliveries with every attempt, newest first",
+		Auth: openapi.Manager, Query: []openapi.Param{limitParam}, Response: []beseda.WebhookDelivery{}, Errors: []int{400, 403, 404}},
+	openapi.Op{Route: "POST /api/v1/webhooks/{id}/test", Tag: "Webhooks", Summary: "Send a test event to the subscription (delivered like any other)",
+		Auth: openapi.Manager, Status: http.StatusAccepted, Response: beseda.WebhookDelivery{}, Errors: []int{404}},
+)
+
+// The settings lists share their routes (see Register).
+var _ = func() bool {
+	for path := range catalogPaths {
+		base := "/api/v1/settings/" + path
+		openapi.Add(
+			openapi.Op{Route: "GET " + base, Tag: "Settings", Summary: "The workspace's " + path + " (removed ones too, marked)",
+				Auth: openapi.Manager, Response: []beseda.CatalogItem{}},
+			openapi.Op{Route: "POST " + base, Tag: "Settings", Summary: "Add to the " + path + " (dialog_settings.edit; P1)",
+				Auth: openapi.Manager, Body: catalogName{}, Status: 201, Response: beseda.CatalogItem{}, Errors: []int{409}},
+			openapi.Op{Route: "PATCH " + base + "/{id}", Tag: "Settings", Summary: "Rename one of the " + path,
+				Auth: openapi.Manager, Body: catalogName{}, Response: beseda.CatalogItem{}, Errors: []int{404, 409}},
+			openapi.Op{Route: "DELETE " + base + "/{id}", Tag: "Settings", Summary: "Remove one of the " + path + " (kept on existing dialogs)",
+				Auth: openapi.Manager, Status: 204, Errors: []int{404, 409}},
+		)
+	}
+	return true
+}()
+
+var _ = openapi.AddWebhooks(
+	openapi.Webhook{Event: string(beseda.WebhookMessageReceived), Summary: "A client wrote; data is the message", Body: webhookBody[beseda.Message]{}},
+	openapi.Webhook{Event: string(beseda.WebhookDialogCreated), Summary: "A dialog was opened; data is the dialog", Body: webhookBody[beseda.Dialog]{}},
+	openapi.Webhook{Event: string(beseda.WebhookDialogStatusChanged), Summary: "A dialog became active, paused or completed; data is the dialog", Body: webhookBody[beseda.Dialog]{}},
+	openapi.Webhook{Event: string(beseda.WebhookDialogClientRated), Summary: "The client rated a dialog; data is the dialog", Body: webhookBody[beseda.Dialog]{}},
+	openapi.Webhook{Event: string(beseda.WebhookTest), Summary: "Sent on request to one subscription", Body: webhookBody[beseda.WebhookTestData]{}},
+)
+
+// webhookBody is beseda.WebhookEvent with its data's type, for the document.
+type webhookBody[T any] struct {
+	ID          string                  `json:"id"`
+	Type        beseda.WebhookEventType `json:"type"`
+	CreatedAt   string                  `json:"created_at"`
+	WorkspaceID int64                   `json:"workspace_id"`
+	Data        T                       `json:"data"`
+}
+
+func permissionNames() []string {
+	out := make([]string, len(beseda.AllPermissions))
+	for i, p := range beseda.AllPermissions {
+		out[i] = string(p)
+	}
+	return out
+}
+
+func webhookTypeNames() []string {
+	out := []string{}
+	for _, t := range append(beseda.WebhookEventTypes, beseda.WebhookTest) {
+		out = append(out, string(t))
+	}
+	return out
+}
+
+// What the types cannot say of themselves.
+var _ = []bool{
+	openapi.Describe(beseda.DialogStatus(""), openapi.TypeDoc{Enum: []string{"active", "paused", "completed"}}),
+	openapi.Describe(beseda.MessageStatus(""), openapi.TypeDoc{Enum: []string{"pending", "sent", "held", "dropped", "failed"}}),
+	openapi.Describe(beseda.Direction(""), openapi.TypeDoc{Enum: []string{"in", "out"}}),
+	openapi.Describe(beseda.Source(""), openapi.TypeDoc{Enum: []string{"manager", "funnel", "broadcast", "ai_support", "system", "client"}}),
+	openapi.Describe(beseda.Role(""), openapi.TypeDoc{Enum: []string{"owner", "admin", "manager"}}),
+	openapi.Describe(beseda.Permission(""), openapi.TypeDoc{Enum: permissionNames()}),
+	openapi.Describe(beseda.Locale(""), openapi.TypeDoc{Enum: []string{"en", "ru"}}),
+	openapi.Describe(beseda.TaskStatus(""), openapi.TypeDoc{Enum: []string{"scheduled", "started", "done", "cancelled"}}),
+	openapi.Describe(beseda.NotificationKind(""), openapi.TypeDoc{Enum: []string{"task_scheduled", "task_started"}}),
+	openapi.Describe(beseda.WebhookEventType(""), openapi.TypeDoc{Enum: webhookTypeNames()}),
+	openapi.Describe(beseda.WebhookDeliveryStatus(""), openapi.TypeDoc{Enum: []string{"pending", "delivered", "failed"},
+		Doc: "pending: retried at next_attempt_at; delivered: a 2xx came; failed: given up after 24 hours"}),
+	openapi.Describe(beseda.DialogEventKind(""), openapi.TypeDoc{Enum: []string{"created", "title_changed", "type_changed",
+		"reasons_changed", "components_changed", "participant_added", "participant_removed", "status_changed",
+		"account_rated", "rating_form_sent", "rating_form_failed", "client_rated"}}),
+	openapi.Describe(beseda.Dialog{}, openapi.TypeDoc{Doc: "A support case in one client's chat.", Fields: map[string]string{
+		"account_rating":    "the manager's rating of the client, 1–3, given when completing",
+		"client_rating":     "the client's rating, 1–3, from the rating form",
+		"rating_form_error": "why a requested rating form could not be sent",
+	}}),
+	openapi.Describe(beseda.Message{}, openapi.TypeDoc{Doc: "A message of a client's chat.", Fields: map[string]string{
+		"dialog_id": "the dialog it was sent or received in; null in the general chat",
+		"reason":    "why it failed or was dropped",
+	}}),
+	openapi.Describe(beseda.Webhook{}, openapi.TypeDoc{Doc: "An outgoing webhook subscription; its secret is never shown."}),
+	openapi.Describe(beseda.WebhookCreate{}, openapi.TypeDoc{Fields: map[string]string{
+		"url":    "http(s); a public address",
+		"secret": "signs every delivery (X-Beseda-Signature); 1–256 bytes, write-only",
+	}}),
+	openapi.Describe(beseda.WebhookDelivery{}, openapi.TypeDoc{Doc: "One event on its way to one subscription.", Fields: map[string]string{
+		"id":          "the X-Beseda-Delivery of its every attempt",
+		"event_id":    "the id in the body: the same in every subscription's delivery of the event",
+		"attempt_log": "every attempt, newest first",
+	}}),
+	openapi.Describe(app.UserUpdate{}, openapi.TypeDoc{Name: "UserUpdate"}),
+	openapi.Describe(channelJSON{}, openapi.TypeDoc{Name: "Channel", Fields: map[string]string{
+		"webhook_url": "where the messenger must send updates (empty for the web chat)",
+		"widget_url":  "the page where a person chats as a client (web chat)",
+	}}),
+	openapi.Describe(meJSON{}, openapi.TypeDoc{Name: "Me", Fields: map[string]string{"can": "every permission held, by role or grant"}}),
+	openapi.Describe(beseda.ChannelKind(""), openapi.TypeDoc{Enum: []string{"web", "telegram", "messenger", "whatsapp"}}),
+}
