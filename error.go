@@ -3,6 +3,7 @@ package beseda
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Each is part of the public API (the "code" of an error body) and
@@ -24,6 +25,8 @@ const (
 	ELASTTYPE          = "last_dialog_type"       // P1: the last type cannot be removed
 	ENAMETAKEN         = "name_taken"             // a settings item or user email already exists
 	EIDEMPOTENCY       = "idempotency_key_reused" // the key was used for a different message
+
+	EMANYATTEMPTS = "too_many_attempts" // H4: slowed down; Error.RetryAfter says for how long
 )
 
 // Error is the domain's error: a code from the list above and a message that
@@ -35,6 +38,9 @@ type Error struct {
 	// DialogID names the dialog a conflict is about (the active dialog for
 	// active_dialog_exists), so that a caller can open it.
 	DialogID int64
+
+	// RetryAfter is how long a caller refused with too_many_attempts waits.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -71,4 +77,12 @@ func ErrorMessage(err error) string {
 // another workspace (P3): a tenant cannot tell the two apart.
 func NotFound(what string) *Error {
 	return Errorf(ENOTFOUND, "%s not found", what)
+}
+
+// TooManyAttempts is the error for a caller slowed down by a limit (H4); the
+// caller may try again after retryAfter.
+func TooManyAttempts(retryAfter time.Duration, format string, args ...any) *Error {
+	e := Errorf(EMANYATTEMPTS, format, args...)
+	e.RetryAfter = max(retryAfter, time.Second)
+	return e
 }

@@ -111,3 +111,27 @@ func CleanText(text string, max int) (string, error) {
 	}
 	return text, nil
 }
+
+// CheckText refuses text that would not be stored alike on every database
+// (H1): PostgreSQL takes no NUL byte and no invalid UTF-8, SQLite takes both.
+// Managers and API callers typed it, so they are told and nothing is stored.
+// what names the field in the error.
+func CheckText(what, s string) error {
+	if strings.IndexByte(s, 0) >= 0 {
+		return Errorf(EINVALID, "%s must not contain a NUL byte", what)
+	}
+	if !utf8.ValidString(s) {
+		return Errorf(EINVALID, "%s must be valid UTF-8", what)
+	}
+	return nil
+}
+
+// SanitizeText makes text that arrived from a messenger storable (H1): NUL
+// bytes are removed and invalid UTF-8 becomes U+FFFD. A client cannot be
+// asked to write again, and a refused update would only be redelivered.
+func SanitizeText(s string) string {
+	if CheckText("", s) == nil {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}

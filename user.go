@@ -157,9 +157,51 @@ func NormalizePermissions(in []Permission) ([]Permission, error) {
 // NormalizeEmail trims and lower-cases an address and checks its form.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
+	if CheckText("email", s) != nil {
+		return "", Errorf(EINVALID, "email is not a valid address")
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || len(s) > 254 {
 		return "", Errorf(EINVALID, "email %q is not a valid address", s)
 	}
 	return s, nil
+}
+
+// Guessing is slowed (H4): an account that failed to sign in this many times
+// within the window is refused until the window ends, whatever the password;
+// so is a client address with many more failures, over all accounts.
+const (
+	LoginFailuresPerAccount = 10
+	LoginFailuresPerAddress = 50
+	LoginFailureWindow      = 15 * time.Minute
+)
+
+// CheckManage decides whether actor may create a user (target nil) or change
+// target so that it ends with newRole and newPerms (H6). Nobody grants what
+// they do not hold: owners manage everyone; admins manage admins and
+// managers; a manager holding users.manage manages managers only, and grants
+// or revokes only permissions it holds itself. Returns EFORBIDDEN.
+func CheckManage(actor, target *User, newRole Role, newPerms []Permission) error {
+	if err := actor.Require(PermUsersManage); err != nil {
+		return err
+	}
+	if (newRole == RoleOwner || target != nil && target.Role == RoleOwner) && actor.Role != RoleOwner {
+		return Errorf(EFORBIDDEN, "only an owner can create or change owners")
+	}
+	if (newRole == RoleAdmin || target != nil && target.Role == RoleAdmin) && !actor.IsAdmin() {
+		return Errorf(EFORBIDDEN, "only an owner or admin can create or change admins")
+	}
+	if actor.IsAdmin() {
+		return nil // owners and admins hold every permission
+	}
+	var had []Permission
+	if target != nil {
+		had = target.Permissions
+	}
+	for _, p := range AllPermissions {
+		if slices.Contains(newPerms, p) != slices.Contains(had, p) && !actor.Can(p) {
+			return Errorf(EFORBIDDEN, "you can grant or revoke only permissions you hold yourself, and %q is not one", p)
+		}
+	}
+	return nil
 }

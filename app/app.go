@@ -7,12 +7,12 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
-	"maps"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
 
@@ -30,13 +30,12 @@ type Config struct {
 	// Secret signs rating buttons (R3); one per installation.
 	Secret []byte
 
-	// Senders deliver to the messengers, by channel kind.
-	Senders map[beseda.ChannelKind]Sender
-	// Pacing overrides DefaultPacing per channel kind.
-	Pacing map[beseda.ChannelKind]Pacing
-
 	// TaskStartDelay is how long after an add a manager's task starts (C2).
 	TaskStartDelay time.Duration
+
+	// WidgetSessionsPerMinute limits new web-chat sessions per client
+	// address, with as large a burst (H4); 0 means no limit.
+	WidgetSessionsPerMinute float64
 }
 
 // App runs the use cases.
@@ -47,8 +46,13 @@ type App struct {
 	log    *slog.Logger
 	cfg    Config
 	jobs   Jobs
-	pacers pacers
+	waker  Waker  // starts delivery after a commit
 	kick   func() // wakes the live hub after a commit
+
+	// In memory per process (H4): failed sign-ins per client address, and
+	// new web-chat sessions per address. Failures per account are stored.
+	loginAddrs     *ratelimit.Window
+	widgetSessions *ratelimit.Buckets
 }
 
 // New returns the use cases working on db.
@@ -71,11 +75,12 @@ func New(db *store.DB, cfg Config) *App {
 	if cfg.TaskStartDelay == 0 {
 		cfg.TaskStartDelay = DefaultTaskStartDelay
 	}
-	pacing := maps.Clone(DefaultPacing)
-	maps.Copy(pacing, cfg.Pacing)
-	cfg.Pacing = pacing
-	return &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
-		pacers: pacers{byChannel: map[int64]*pacer{}}}
+	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
+		loginAddrs: &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow}}
+	if cfg.WidgetSessionsPerMinute > 0 {
+		a.widgetSessions = &ratelimit.Buckets{PerMinute: cfg.WidgetSessionsPerMinute, Burst: max(cfg.WidgetSessionsPerMinute, 1)}
+	}
+	return a
 }
 
 // DB returns the store the use cases work on.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
 
@@ -26,20 +29,37 @@ var dummyHash = sync.OnceValue(func() []byte {
 })
 
 // Login checks an email and password and returns a new token of the kind
-// (TokenAPI or TokenSession) with the signed-in user. Returns EUNAUTHORIZED.
-func (a *App) Login(ctx context.Context, email, password, kind string) (string, *beseda.User, error) {
+// (TokenAPI or TokenSession) with the signed-in user. Guessing is slowed
+// (H4): an account with LoginFailuresPerAccount failures in the window, or a
+// client address (from) with LoginFailuresPerAddress, is refused whatever
+// the password until its window ends; a success clears the account's count.
+// Returns EUNAUTHORIZED or EMANYATTEMPTS.
+func (a *App) Login(ctx context.Context, email, password, kind string, from netip.Addr) (string, *beseda.User, error) {
+	now := a.now()
+	addr := ratelimit.AddrKey(from)
+	if wait, blocked := a.loginAddrs.Blocked(addr, now); blocked {
+		return "", nil, beseda.TooManyAttempts(wait, "too many failed sign-ins from your address; try again later")
+	}
 	email, err := beseda.NormalizeEmail(email)
 	if err != nil || password == "" {
+		a.loginAddrs.Add(addr, now)
 		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
+	}
+	failed, err := a.accountLocked(ctx, email, now)
+	if err != nil {
+		return "", nil, err
 	}
 	user, hash, err := a.db.FindUserCredentials(ctx, email)
 	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
 		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
 	} else if err != nil {
 		return "", nil, fmt.Errorf("login: %w", err)
 	}
-	if err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)); err != nil {
+	if user == nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		a.loginAddrs.Add(addr, now)
+		if err := a.loginFailed(ctx, email, user, now); err != nil {
+			return "", nil, err
+		}
 		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
 	}
 	token, tokenHash := a.newToken()
@@ -47,8 +67,12 @@ func (a *App) Login(ctx context.Context, email, password, kind string) (string, 
 	if kind == TokenSession {
 		csrf, _ = a.newToken()
 	}
-	now := a.now()
 	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if failed > 0 {
+			if err := tx.ClearLoginFailures(ctx, email); err != nil {
+				return err
+			}
+		}
 		return tx.CreateToken(ctx, &store.Token{Hash: tokenHash, UserID: user.ID, Kind: kind, CSRF: csrf,
 			CreatedAt: now, ExpiresAt: now.Add(a.cfg.TokenTTL)})
 	})
@@ -57,6 +81,41 @@ func (a *App) Login(ctx context.Context, email, password, kind string) (string, 
 	}
 	a.log.Info("signed in", "workspace", user.WorkspaceID, "user", user.ID, "kind", kind)
 	return token, user, nil
+}
+
+// accountLocked returns EMANYATTEMPTS while the account has had too many
+// failures in the window (H4), else how many it has had.
+func (a *App) accountLocked(ctx context.Context, email string, now time.Time) (int, error) {
+	f, err := a.db.FindLoginFailures(ctx, email, now.Add(-beseda.LoginFailureWindow))
+	if err != nil {
+		return 0, fmt.Errorf("login: %w", err)
+	}
+	if f.Count >= beseda.LoginFailuresPerAccount {
+		return f.Count, beseda.TooManyAttempts(f.WindowStart.Add(beseda.LoginFailureWindow).Sub(now),
+			"too many failed sign-ins for this account; try again later")
+	}
+	return f.Count, nil
+}
+
+// loginFailed counts a wrong password of the account (user is nil for an
+// unknown email, which is counted alike so that the answer tells nothing).
+func (a *App) loginFailed(ctx context.Context, email string, user *beseda.User, now time.Time) error {
+	windowFrom := now.Add(-beseda.LoginFailureWindow)
+	var f store.LoginFailures
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if f, err = tx.RecordLoginFailure(ctx, email, now, windowFrom); err != nil || f.Count > 1 {
+			return err
+		}
+		return tx.PruneLoginFailures(ctx, windowFrom) // a new window: a good moment to drop old ones
+	})
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	if user != nil && f.Count == beseda.LoginFailuresPerAccount {
+		a.log.Warn("sign-in locked after failures", "workspace", user.WorkspaceID, "user", user.ID, "failures", f.Count)
+	}
+	return nil
 }
 
 // Authenticate returns the user holding a token of the kind, and the session's

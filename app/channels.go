@@ -32,5 +32,8 @@ func (a *App) CreateChannel(ctx context.Context, actor *beseda.User, in beseda.C
 
 // ChannelByKey finds a channel by the public key in its widget or webhook URL.
 func (a *App) ChannelByKey(ctx context.Context, key string) (*beseda.Channel, error) {
+	if beseda.CheckText("key", key) != nil {
+		return nil, beseda.NotFound("channel") // no key holds such bytes; PostgreSQL would fail on them (H2)
+	}
 	return a.db.FindChannelByKey(ctx, key)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -24,6 +25,9 @@ const (
 type seedClock struct{ t time.Time }
 
 func (c *seedClock) Now() time.Time { return c.t }
+
+// At is never waited on: seeding sends nothing that waits.
+func (c *seedClock) At(time.Time) <-chan time.Time { return nil }
 
 // SeedDemo fills an empty database with a workspace to try Beseda with: an
 // owner and a manager (password "demo"), the web-chat channel, reasons and
@@ -105,7 +109,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	var subs []*beseda.Subscriber
 	for _, c := range clients {
 		at(clock.t.Add(2 * time.Hour))
-		_, sub, err := a.StartVisitor(ctx, web.Key, c.name)
+		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, netip.Addr{})
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
@@ -220,7 +224,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		topic := demoTopics[rnd.IntN(len(demoTopics))]
 		name := demoFirstNames[i%len(demoFirstNames)] + " " + demoLastNames[(i/len(demoFirstNames)+i)%len(demoLastNames)]
 		at(start)
-		_, sub, err := a.StartVisitor(ctx, web.Key, name)
+		_, sub, err := a.StartVisitor(ctx, web.Key, name, netip.Addr{})
 		if err != nil {
 			return err
 		}

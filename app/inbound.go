@@ -21,8 +21,12 @@ type InboundEvent struct {
 // ReceiveInbound acts on one update of a messenger channel, once: a client
 // seen for the first time becomes a subscriber; a message goes to the chat
 // (W4); a tap is handled as a postback (R3). Updates delivered again are
-// ignored. Bad taps are refused with EINVALID.
+// ignored. Bad taps are refused with EINVALID. Text is cleaned before it is
+// stored (H1): a messenger's update is never refused for its bytes.
 func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev InboundEvent) error {
+	for _, s := range []*string{&ev.ExternalUserID, &ev.Name, &ev.UpdateKey, &ev.Text, &ev.Payload} {
+		*s = beseda.SanitizeText(*s)
+	}
 	if ev.ExternalUserID == "" {
 		return beseda.Errorf(beseda.EINVALID, "the update names no client")
 	}

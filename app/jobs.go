@@ -11,8 +11,6 @@ import (
 // it, so that the work exists exactly when the change commits. jobs/
 // implements it with River.
 type Jobs interface {
-	// Deliver queues the delivery of a channel's pending messages.
-	Deliver(ctx context.Context, tx *store.Tx, channelID int64) error
 	// ProduceBroadcast queues the production of a broadcast's messages.
 	ProduceBroadcast(ctx context.Context, tx *store.Tx, broadcastID int64) error
 	// FunnelStep queues a funnel step for a client at its due time.

@@ -98,6 +98,7 @@ type Inbound struct {
 // there is one, else into the general chat (W4). A smart answer whose keyword
 // the message contains replies through the gate (dropped during a dialog).
 func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inbound) (*beseda.Message, error) {
+	in.Text = beseda.SanitizeText(in.Text) // H1: a client's text is cleaned, never refused
 	var m *beseda.Message
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -76,14 +75,15 @@ func (a *App) produceBatch(ctx context.Context, tx *store.Tx, subs []*beseda.Sub
 	return nil
 }
 
-// queueDelivery makes sure a deliver job will see the channel's new pending
-// messages (see store.MarkDeliveryDue).
+// queueDelivery wakes delivery of the channel once the transaction has
+// committed. Producers touch no row shared by the channel's clients (D1); the
+// wake costs no SQL while this process delivers the channel already.
 func (a *App) queueDelivery(ctx context.Context, tx *store.Tx, channelID int64) error {
-	fresh, err := tx.MarkDeliveryDue(ctx, channelID, a.now().Add(deliveryGrace))
-	if err != nil || !fresh {
-		return err
+	if a.waker != nil {
+		ctx := context.WithoutCancel(ctx)
+		tx.AfterCommit(func() { a.waker.Wake(ctx, channelID) })
 	}
-	return a.jobs.Deliver(ctx, tx, channelID)
+	return nil
 }
 
 // releaseHeld hands a client's held automation back to delivery, in the order
@@ -101,7 +101,3 @@ func (a *App) releaseHeld(ctx context.Context, tx *store.Tx, sub *beseda.Subscri
 	}
 	return a.queueDelivery(ctx, tx, sub.ChannelID)
 }
-
-// deliveryGrace is how long a freshly queued deliver job may take to start
-// before the sweep considers it lost.
-const deliveryGrace = 30 * time.Second

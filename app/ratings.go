@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -84,8 +85,12 @@ func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 		return beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
 	}
 	d, err := tx.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
-	if err != nil || d.SubscriberID != sub.ID {
+	if beseda.ErrorCode(err) == beseda.ENOTFOUND || err == nil && d.SubscriberID != sub.ID {
 		return beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+	} else if err != nil {
+		// Not the click's fault: fail, so that the messenger (or the widget)
+		// sends it again rather than the rating being lost.
+		return fmt.Errorf("rate dialog %d: %w", dialogID, err)
 	}
 	if d.ClientRating != nil {
 		return nil // the first tap counts

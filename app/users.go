@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
 )
@@ -21,12 +23,16 @@ func (a *App) GetUser(ctx context.Context, actor *beseda.User, id int64) (*besed
 	return a.db.FindUserByID(ctx, actor.WorkspaceID, id)
 }
 
-// CreateUser adds a manager to the actor's workspace. Needs users.manage (P2).
+// CreateUser adds a manager to the actor's workspace. Needs users.manage (P2),
+// and nobody creates a role or grants a permission above their own (H6).
 func (a *App) CreateUser(ctx context.Context, actor *beseda.User, in beseda.UserCreate) (*beseda.User, error) {
 	if err := actor.Require(beseda.PermUsersManage); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(actor); err != nil {
+		return nil, err
+	}
+	if err := beseda.CheckManage(actor, nil, in.Role, in.Permissions); err != nil {
 		return nil, err
 	}
 	hash, err := a.hashPassword(in.Password)
@@ -50,14 +56,25 @@ type UserUpdate struct {
 	Locale      *beseda.Locale       `json:"locale"`
 	TimeZone    *string              `json:"time_zone"`
 	Password    *string              `json:"password"`
+	// CurrentPassword proves that whoever changes their own password knows
+	// it (H5): a stolen session alone cannot take the account over.
+	CurrentPassword *string `json:"current_password"`
+
+	// KeepToken is the API token or console session the change is made with:
+	// changing one's own password keeps it, and ends every other (H5).
+	KeepToken string `json:"-"`
 }
 
 // UpdateUser changes a manager of the actor's workspace. Managers may change
-// their own name, language, time zone and password; role and permissions, and
-// other people, need users.manage. Only an owner changes owners.
+// their own name, language, time zone and password (with the current one);
+// role and permissions, and other people, need users.manage and are bounded
+// by beseda.CheckManage (H6). A new password ends the user's other sessions
+// and tokens (H5). Returns EINVALID (also without current_password),
+// EFORBIDDEN (also for a wrong current_password), EMANYATTEMPTS, ENOTFOUND.
 func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in UserUpdate) (*beseda.User, error) {
 	self := id == actor.ID
-	if !self || in.Role != nil || in.Permissions != nil {
+	manages := !self || in.Role != nil || in.Permissions != nil
+	if manages {
 		if err := actor.Require(beseda.PermUsersManage); err != nil {
 			return nil, err
 		}
@@ -66,31 +83,33 @@ func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in U
 	if err != nil {
 		return nil, err
 	}
-	if (u.Role == beseda.RoleOwner || (in.Role != nil && *in.Role == beseda.RoleOwner)) && actor.Role != beseda.RoleOwner {
-		return nil, beseda.Errorf(beseda.EFORBIDDEN, "only an owner can change owners")
-	}
 	if self && in.Role != nil && *in.Role != u.Role {
 		return nil, beseda.Errorf(beseda.EINVALID, "you cannot change your own role")
 	}
+	role, perms := u.Role, u.Permissions
+	if in.Role != nil {
+		if !in.Role.Valid() {
+			return nil, beseda.Errorf(beseda.EINVALID, "role must be owner, admin or manager")
+		}
+		role = *in.Role
+	}
+	if in.Permissions != nil {
+		if perms, err = beseda.NormalizePermissions(*in.Permissions); err != nil {
+			return nil, err
+		}
+	}
+	if manages {
+		if err := beseda.CheckManage(actor, u, role, perms); err != nil {
+			return nil, err
+		}
+	}
+	u.Role, u.Permissions = role, perms
 	if in.Name != nil {
 		name := strings.TrimSpace(*in.Name)
 		if name == "" || utf8.RuneCountInString(name) > 100 {
 			return nil, beseda.Errorf(beseda.EINVALID, "name must be 1 to 100 characters")
 		}
 		u.Name = name
-	}
-	if in.Role != nil {
-		if !in.Role.Valid() {
-			return nil, beseda.Errorf(beseda.EINVALID, "role must be owner, admin or manager")
-		}
-		u.Role = *in.Role
-	}
-	if in.Permissions != nil {
-		perms, err := beseda.NormalizePermissions(*in.Permissions)
-		if err != nil {
-			return nil, err
-		}
-		u.Permissions = perms
 	}
 	if in.Locale != nil {
 		if *in.Locale != "" && *in.Locale != beseda.LocaleEN && *in.Locale != beseda.LocaleRU {
@@ -109,12 +128,57 @@ func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in U
 		if utf8.RuneCountInString(*in.Password) < beseda.MinPasswordLength {
 			return nil, beseda.Errorf(beseda.EINVALID, "password must be at least %d characters", beseda.MinPasswordLength)
 		}
+		if self {
+			if err := a.checkCurrentPassword(ctx, u, in.CurrentPassword); err != nil {
+				return nil, err
+			}
+		}
 		if hash, err = a.hashPassword(*in.Password); err != nil {
 			return nil, err
 		}
 	}
-	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.UpdateUser(ctx, u, hash) }); err != nil {
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateUser(ctx, u, hash); err != nil || hash == "" {
+			return err
+		}
+		var keep []byte
+		if self && in.KeepToken != "" {
+			keep = hashToken(in.KeepToken)
+		}
+		if err := tx.DeleteUserTokens(ctx, u.ID, keep); err != nil {
+			return err
+		}
+		return tx.ClearLoginFailures(ctx, u.Email) // a new password starts a new count
+	})
+	if err != nil {
 		return nil, err
 	}
+	if hash != "" {
+		a.log.Info("password changed; other sessions ended", "workspace", u.WorkspaceID, "user", u.ID, "by", actor.ID)
+	}
 	return u, nil
+}
+
+// checkCurrentPassword verifies the password a user gave to change their own
+// (H5). Wrong ones count as failed sign-ins of the account (H4), so that a
+// stolen session cannot guess through this door either.
+func (a *App) checkCurrentPassword(ctx context.Context, u *beseda.User, current *string) error {
+	if current == nil || *current == "" {
+		return beseda.Errorf(beseda.EINVALID, "current_password is required to change your password")
+	}
+	now := a.now()
+	if _, err := a.accountLocked(ctx, u.Email, now); err != nil {
+		return err
+	}
+	_, hash, err := a.db.FindUserCredentials(ctx, u.Email)
+	if err != nil {
+		return err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(*current)) != nil {
+		if err := a.loginFailed(ctx, u.Email, u, now); err != nil {
+			return err
+		}
+		return beseda.Errorf(beseda.EFORBIDDEN, "current_password is wrong")
+	}
+	return nil
 }

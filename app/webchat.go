@@ -2,21 +2,30 @@ package app
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
 
 // StartVisitor opens a web-chat session on the channel with the key: a new
-// subscriber and a token that only the visitor holds (stored hashed).
-func (a *App) StartVisitor(ctx context.Context, channelKey, name string) (string, *beseda.Subscriber, error) {
+// subscriber and a token that only the visitor holds (stored hashed). Anyone
+// may call it, and each call adds rows, so calls are limited per client
+// address (from; H4). Returns EMANYATTEMPTS.
+func (a *App) StartVisitor(ctx context.Context, channelKey, name string, from netip.Addr) (string, *beseda.Subscriber, error) {
 	ch, err := a.webChannel(ctx, channelKey)
 	if err != nil {
 		return "", nil, err
 	}
-	name = strings.TrimSpace(name)
+	if a.widgetSessions != nil {
+		if wait, ok := a.widgetSessions.Take(ratelimit.AddrKey(from), a.now()); !ok {
+			return "", nil, beseda.TooManyAttempts(wait, "too many new chats from your address; try again in a moment")
+		}
+	}
+	name = strings.TrimSpace(beseda.SanitizeText(name))
 	if utf8.RuneCountInString(name) > 100 {
 		return "", nil, beseda.Errorf(beseda.EINVALID, "name must be at most 100 characters")
 	}
@@ -53,7 +62,7 @@ func (a *App) Visitor(ctx context.Context, channelKey, token string) (*beseda.Su
 }
 
 func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, error) {
-	ch, err := a.db.FindChannelByKey(ctx, key)
+	ch, err := a.ChannelByKey(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +95,7 @@ func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, paylo
 // (R3); any other button the client was sent becomes a client message with
 // its caption. Payloads the client was not sent are refused.
 func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
+	payload = beseda.SanitizeText(payload)
 	if payload == "" || len(payload) > 1000 {
 		return beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
 	}

@@ -16,7 +16,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	token, user, err := h.app.Login(r.Context(), in.Email, in.Password, app.TokenAPI)
+	token, user, err := h.app.Login(r.Context(), in.Email, in.Password, app.TokenAPI, ClientAddr(r))
 	if err != nil {
 		Error(w, r, err)
 		return

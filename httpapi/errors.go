@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"errors"
-	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/beseda/beseda"
 )
@@ -23,6 +25,7 @@ var statusByCode = map[string]int{
 	beseda.ELASTTYPE:          http.StatusConflict,
 	beseda.ENAMETAKEN:         http.StatusConflict,
 	beseda.EIDEMPOTENCY:       http.StatusConflict,
+	beseda.EMANYATTEMPTS:      http.StatusTooManyRequests,
 	beseda.EINTERNAL:          http.StatusInternalServerError,
 }
 
@@ -50,13 +53,21 @@ type errorDetail struct {
 func Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := beseda.ErrorCode(err)
 	status := StatusOf(err)
-	if status == http.StatusInternalServerError {
-		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "err", err)
+	if status >= http.StatusInternalServerError {
+		Logger(r.Context()).ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	detail := errorDetail{Code: code, Message: beseda.ErrorMessage(err)}
 	var e *beseda.Error
 	if errors.As(err, &e) {
 		detail.DialogID = e.DialogID
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", RetryAfter(e.RetryAfter))
+		}
 	}
 	WriteJSON(w, status, errorBody{Error: detail})
+}
+
+// RetryAfter is a Retry-After header value: whole seconds, rounded up.
+func RetryAfter(d time.Duration) string {
+	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
 }

@@ -38,7 +38,13 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, actor *beseda.U
 		}
 		after = n
 	}
-	sub := h.hub.Subscribe(actor.WorkspaceID, actor.ID)
+	sub, err := h.hub.Subscribe(r.Context(), actor.WorkspaceID, actor.ID)
+	if r.Context().Err() != nil {
+		return // the client left while the hub was starting
+	} else if err != nil {
+		Error(w, r, err)
+		return
+	}
 	var start bytes.Buffer
 	start.WriteString("retry: 2000\n\n")
 	watermark := h.hub.Watermark()

@@ -136,6 +136,18 @@ func ValidCSRF(sent, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(sent), []byte(want)) == 1
 }
 
+// requestToken is the token a request authenticated with: its bearer token,
+// else its session cookie.
+func requestToken(r *http.Request) string {
+	if token, ok := bearerToken(r); ok {
+		return token
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
 func bearerToken(r *http.Request) (string, bool) {
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -26,9 +27,20 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // Decode reads one JSON value from the body into dst. Malformed JSON, values
-// of the wrong type, unknown fields and trailing data are invalid_input; a body
-// over MaxBodyBytes is too_large.
+// of the wrong type, unknown fields, trailing data and strings holding a NUL
+// byte (H1) are invalid_input; a body over MaxBodyBytes is too_large.
 func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
+	if err := DecodeAnyText(w, r, dst); err != nil {
+		return err
+	}
+	// encoding/json already turns invalid UTF-8 into U+FFFD; a NUL can only
+	// come as \u0000, and only the decoded strings tell it from "\\u0000".
+	return checkStrings(reflect.ValueOf(dst), "body")
+}
+
+// DecodeAnyText is Decode without the NUL check, for text that comes from a
+// messenger's client (the web chat) and is cleaned rather than refused (H1).
+func DecodeAnyText(w http.ResponseWriter, r *http.Request, dst any) error {
 	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
@@ -72,6 +84,62 @@ func decodeError(err error) error {
 	return beseda.Errorf(beseda.EINVALID, "invalid JSON body")
 }
 
+// checkStrings applies beseda.CheckText to every string reachable from v,
+// naming the first bad one by its JSON path.
+func checkStrings(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return checkStrings(v.Elem(), path)
+	case reflect.String:
+		return beseda.CheckText(path, v.String())
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			p := name
+			if f.Anonymous {
+				p = path
+			}
+			if err := checkStrings(v.Field(i), p); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil // raw bytes, not text
+		}
+		for i := range v.Len() {
+			if err := checkStrings(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			if err := checkStrings(iter.Key(), path+" key"); err != nil {
+				return err
+			}
+			if err := checkStrings(iter.Value(), fmt.Sprintf("%s.%v", path, iter.Key())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func jsonKind(e *json.UnmarshalTypeError) string {
 	switch e.Type.Kind().String() {
 	case "string":
@@ -88,13 +156,18 @@ func jsonKind(e *json.UnmarshalTypeError) string {
 	return fmt.Sprintf("of type %s", e.Type)
 }
 
-// queryInt64 reads an optional positive integer query parameter.
+// queryInt64 reads an optional positive integer query parameter, such as an
+// id; only its canonical decimal form is taken (no sign, no leading zeros).
 func queryInt64(r *http.Request, name string) (int64, bool, error) {
-	n, ok, err := queryCursor(r, name)
-	if ok && n == 0 {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, false, nil
+	}
+	n, ok := ParseID(s)
+	if !ok {
 		return 0, false, beseda.Errorf(beseda.EINVALID, "query parameter %s must be a positive integer", name)
 	}
-	return n, ok, err
+	return n, true, nil
 }
 
 // queryCursor reads an optional non-negative integer query parameter, such as
@@ -104,11 +177,29 @@ func queryCursor(r *http.Request, name string) (int64, bool, error) {
 	if s == "" {
 		return 0, false, nil
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
+	if s == "0" {
+		return 0, true, nil
+	}
+	n, ok := ParseID(s)
+	if !ok {
 		return 0, false, beseda.Errorf(beseda.EINVALID, "query parameter %s must be a non-negative integer", name)
 	}
 	return n, true, nil
+}
+
+// ParseID reads an id: a positive decimal in its one canonical form, so that
+// "+1", "01", " 1" or "1.0" name nothing rather than object 1.
+func ParseID(s string) (int64, bool) {
+	if s == "" || len(s) > 19 || s[0] < '1' || s[0] > '9' {
+		return 0, false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
 // queryBool reads an optional boolean query parameter.
@@ -125,8 +216,8 @@ func queryBool(r *http.Request, name string) (bool, error) {
 // pathID reads the {id} path value; anything but a positive integer names no
 // object of the noun.
 func pathID(r *http.Request, noun string) (int64, error) {
-	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || n <= 0 {
+	n, ok := ParseID(r.PathValue("id"))
+	if !ok {
 		return 0, beseda.NotFound(noun)
 	}
 	return n, nil

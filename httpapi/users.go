@@ -59,6 +59,7 @@ func (h *Handler) patchUser(w http.ResponseWriter, r *http.Request, actor *besed
 		Error(w, r, err)
 		return
 	}
+	in.KeepToken = requestToken(r)
 	u, err := h.app.UpdateUser(r.Context(), actor, id, in)
 	if err != nil {
 		Error(w, r, err)

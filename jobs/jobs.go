@@ -2,9 +2,7 @@ package jobs
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"time"
@@ -13,8 +11,10 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/store"
 )
 
@@ -29,19 +29,22 @@ type Config struct {
 
 // Runner inserts and works Beseda's jobs.
 type Runner struct {
-	client   *river.Client[*sql.Tx]
-	app      *app.App
-	db       *store.DB
-	instance string // this process, in delivery lease holders
-	listener *pgxpool.Pool
+	client     *river.Client[*sql.Tx]
+	app        *app.App
+	deliveries *delivery.Engine
+	db         *store.DB
+	listener   *pgxpool.Pool
+
+	sweepInterval time.Duration
 }
 
 // workBudget bounds one run of a long job; it then yields (snoozes) so that
 // other jobs get a turn and a shutdown is never held up for long.
 const workBudget = 10 * time.Second
 
-// New builds the runner for a and connects it as a's Jobs.
-func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, error) {
+// New builds the runner for a and the delivery engine, and connects it as a's
+// Jobs and as the way the engine starts its runs.
+func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Engine, cfg Config) (*Runner, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -51,9 +54,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, er
 	if cfg.SweepInterval == 0 {
 		cfg.SweepInterval = 2 * time.Second
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	r := &Runner{app: a, db: db, instance: hex.EncodeToString(b)}
+	r := &Runner{app: a, deliveries: deliveries, db: db, sweepInterval: cfg.SweepInterval}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{r: r})
@@ -93,6 +94,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, er
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	a.SetJobs(r)
+	deliveries.SetStarter(r.startDelivery)
 	return r, nil
 }
 
@@ -100,33 +102,63 @@ func New(ctx context.Context, db *store.DB, a *app.App, cfg Config) (*Runner, er
 // delivery leases a previous run of this process left behind. It sweeps for
 // lost deliveries at once rather than waiting for the periodic sweep, which
 // only runs once this process is River's leader (after a crash, when the dead
-// leader's term runs out).
+// leader's term runs out): delivery resumes as soon as the process is up (D3).
+// From then on this process also sweeps by itself (Engine.SweepEvery).
 func (r *Runner) Start(ctx context.Context) error {
 	if r.db.Dialect() == store.SQLite {
-		if err := r.app.ResetDeliveryLeases(ctx); err != nil {
+		if err := r.db.ResetDeliveryLeases(ctx); err != nil {
 			return err
 		}
 	}
 	if err := r.client.Start(ctx); err != nil {
 		return err
 	}
-	_, err := r.app.SweepDeliveries(ctx)
-	return err
+	if _, err := r.deliveries.Sweep(ctx); err != nil {
+		return err
+	}
+	go r.deliveries.SweepEvery(ctx, r.sweepInterval)
+	return nil
 }
 
-// Stop lets running jobs finish (they yield within workBudget) and stops.
+// Stop makes deliveries yield, lets running jobs finish (they yield within
+// workBudget) and stops.
 func (r *Runner) Stop(ctx context.Context) error {
+	r.deliveries.Stop()
 	err := r.client.Stop(ctx)
+	if cerr := r.deliveries.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
 	if r.listener != nil {
 		r.listener.Close()
 	}
 	return err
 }
 
-// Deliver implements app.Jobs.
-func (r *Runner) Deliver(ctx context.Context, tx *store.Tx, channelID int64) error {
-	_, err := r.client.InsertTx(ctx, tx.SQL(), deliverArgs{ChannelID: channelID}, nil)
-	return err
+// deliverStates are the states in which a deliver job makes another with the
+// same arguments a duplicate (the fewest River allows).
+var deliverStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateRetryable}
+
+// startDelivery makes a deliver job for the channel run soon: the delivery
+// engine's starter, called after a commit that stored pending messages when
+// no run of this process delivers the channel, and by the sweep. A job
+// waiting to run already serves (River's unique jobs: no job per message);
+// one that is running may be about to finish without seeing the new
+// messages, and one snoozed runs later, so one more job follows it.
+func (r *Runner) startDelivery(ctx context.Context, channelID int64) error {
+	args := deliverArgs{ChannelID: channelID}
+	for range 3 {
+		res, err := r.client.Insert(ctx, args, &river.InsertOpts{
+			UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: deliverStates}})
+		if err != nil {
+			return fmt.Errorf("start delivery: %w", err)
+		}
+		if !res.UniqueSkippedAsDuplicate || res.Job.State == rivertype.JobStateAvailable {
+			return nil
+		}
+		args.After = res.Job.ID
+	}
+	return nil
 }
 
 // ProduceBroadcast implements app.Jobs.

@@ -2,16 +2,16 @@ package jobs
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
 )
 
-// deliverArgs: deliver a channel's pending messages. One job per channel is
-// queued at a time (see store.MarkDeliveryDue), so no uniqueness is needed.
+// deliverArgs: deliver a channel's pending messages (see startDelivery).
 type deliverArgs struct {
 	ChannelID int64 `json:"channel_id"`
+	// After is the job this one follows, when that one was already running.
+	After int64 `json:"after,omitempty"`
 }
 
 func (deliverArgs) Kind() string { return "deliver" }
@@ -22,15 +22,20 @@ type deliverWorker struct {
 }
 
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
-	holder := fmt.Sprintf("%s/%d", w.r.instance, job.ID)
-	wait, more, err := w.r.app.Deliver(ctx, job.Args.ChannelID, holder, workBudget)
-	if err != nil {
+	more, wait, err := w.r.deliveries.Run(ctx, job.Args.ChannelID)
+	if err != nil || !more {
 		return err
 	}
-	if more {
-		return river.JobSnooze(wait)
+	if wait == 0 {
+		// Work is ready now: a new job is fetched at once (River wakes
+		// workers for new jobs), a snoozed one only at the next poll.
+		if err := w.r.startDelivery(ctx, job.Args.ChannelID); err == nil {
+			return nil
+		}
 	}
-	return nil
+	// The engine waits on the application's clock; checking again within a
+	// second keeps a run from sleeping through a fake clock that tests move.
+	return river.JobSnooze(min(wait, time.Second))
 }
 
 // sweepArgs: find channels whose delivery nobody is doing (periodic).
@@ -48,7 +53,7 @@ type sweepWorker struct {
 }
 
 func (w *sweepWorker) Work(ctx context.Context, job *river.Job[sweepArgs]) error {
-	_, err := w.r.app.SweepDeliveries(ctx)
+	_, err := w.r.deliveries.Sweep(ctx)
 	return err
 }
 

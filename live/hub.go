@@ -11,6 +11,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -66,8 +67,13 @@ type Hub struct {
 	watermark int64
 	seen      map[int64]bool      // delivered events above the watermark
 	gapSince  map[int64]time.Time // ids missing below a delivered one
-	ready     chan struct{}
+	ready     chan struct{}       // closed once Run has started, or has given up
+	startErr  error               // why Run gave up before it started
+	stopped   bool                // Run has returned: nothing will be delivered
 }
+
+// ErrStopped is returned to subscribers of a hub that is not running.
+var ErrStopped = errors.New("live: the event hub is not running")
 
 // gapWait is how long a missing id may stay missing before it is taken for a
 // rolled-back transaction: on PostgreSQL ids are taken in one order and
@@ -98,14 +104,14 @@ func (h *Hub) Connections() int {
 // Run tails the log until ctx is done. Events already in the log when it
 // starts are history: they are only replayed to clients that ask.
 func (h *Hub) Run(ctx context.Context) error {
-	last, err := h.db.LastLiveEventID(ctx)
+	last, err := h.start(ctx)
+	h.mu.Lock()
+	h.watermark, h.startErr, h.stopped = last, err, err != nil
+	h.mu.Unlock()
+	close(h.ready)
 	if err != nil {
 		return err
 	}
-	h.mu.Lock()
-	h.watermark = last
-	h.mu.Unlock()
-	close(h.ready)
 	if h.db.Dialect() == store.Postgres {
 		go h.listen(ctx)
 	}
@@ -115,6 +121,7 @@ func (h *Hub) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			h.mu.Lock()
+			h.stopped = true
 			for s := range h.subs {
 				h.drop(s)
 			}
@@ -126,6 +133,25 @@ func (h *Hub) Run(ctx context.Context) error {
 		if err := h.read(ctx); err != nil && ctx.Err() == nil {
 			h.log.Warn("live: reading events failed", "err", err)
 		}
+	}
+}
+
+// start reads where the log ends, trying again while the database fails
+// (subscribers wait meanwhile), until ctx is done.
+func (h *Hub) start(ctx context.Context) (int64, error) {
+	wait := 100 * time.Millisecond
+	for {
+		last, err := h.db.LastLiveEventID(ctx)
+		if err == nil {
+			return last, nil
+		}
+		h.log.Error("live: cannot read the event log; trying again", "err", err)
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("live: not started: %w", err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
 	}
 }
 
@@ -202,17 +228,26 @@ func (h *Hub) dispatch(e *beseda.LiveEvent, watermark int64) {
 	}
 }
 
-// Subscribe opens a subscription for a manager.
-func (h *Hub) Subscribe(workspaceID, userID int64) *Subscription {
-	<-h.ready
+// Subscribe opens a subscription for a manager. It waits for the hub to
+// start (at most until ctx is done); a hub that is not running returns
+// ErrStopped (wrapping why it never started, if so).
+func (h *Hub) Subscribe(ctx context.Context, workspaceID, userID int64) (*Subscription, error) {
+	select {
+	case <-h.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	// A small buffer: a subscriber that falls further behind is dropped and
 	// resumes from the log, which costs less than buffering for everyone.
 	s := &Subscription{WorkspaceID: workspaceID, UserID: userID, C: make(chan Delivery, 16),
 		Done: make(chan struct{}), hub: h}
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stopped {
+		return nil, errors.Join(ErrStopped, h.startErr)
+	}
 	h.subs[s] = struct{}{}
-	h.mu.Unlock()
-	return s
+	return s, nil
 }
 
 // Watermark is the point up to which every event has been delivered.

@@ -117,7 +117,11 @@ func open(dbURL string, o options) (*DB, error) {
 	if dbURL == "" {
 		dbURL = DefaultURL
 	}
-	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
+	dialect, path, err := ParseURL(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if dialect == Postgres {
 		pool, err := sqlOpen(o, "pgx", dbURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -130,10 +134,6 @@ func open(dbURL string, o options) (*DB, error) {
 		return db, nil
 	}
 
-	path, _ := SQLitePath(dbURL)
-	if path == "" {
-		return nil, fmt.Errorf("open sqlite: empty path in %q", dbURL)
-	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
@@ -162,15 +162,6 @@ func open(dbURL string, o options) (*DB, error) {
 	db := &DB{dialect: SQLite, url: dbURL, rw: rw, ro: ro}
 	db.reader = reader{q: conn{db: ro}, dialect: SQLite, keys: o.keys}
 	return db, nil
-}
-
-// SQLitePath returns the file of an SQLite database URL, and false for a
-// PostgreSQL one.
-func SQLitePath(dbURL string) (string, bool) {
-	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
-		return "", false
-	}
-	return strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:"), true
 }
 
 // Close closes both pools.

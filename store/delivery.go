@@ -10,162 +10,114 @@ import (
 	"github.com/beseda/beseda"
 )
 
-// The delivery queue of a channel is its pending messages; a delivery_queues
-// row marks that a deliver job is queued or at work for it (see the
-// migration). These methods keep that protocol in one place.
+// The delivery queue of a channel is its pending messages, in id order; the
+// engine (package delivery) works through it under a lease (leases.go). These
+// methods are its reads and writes.
 
-// MarkDeliveryDue records, in the transaction that stored pending messages of
-// the channel, that the channel has work. It returns true when no deliver job
-// was queued or at work, so the caller must queue one in the same
-// transaction. graceUntil is when the sweep may assume the new job is lost.
-//
-// Bumping seq locks the row until commit, so a deliverer deciding that the
-// queue is empty waits for this transaction and then sees its messages.
-func (tx *Tx) MarkDeliveryDue(ctx context.Context, channelID int64, graceUntil time.Time) (bool, error) {
-	for range 2 {
-		res, err := tx.q.ExecContext(ctx, `UPDATE delivery_queues SET seq = seq + 1 WHERE channel_id = $1`, channelID)
-		if err != nil {
-			return false, fmt.Errorf("mark delivery due: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return false, nil
-		}
-		res, err = tx.q.ExecContext(ctx, `INSERT INTO delivery_queues (channel_id, seq, holder, expires_at)
-			VALUES ($1, 1, '', $2) ON CONFLICT (channel_id) DO NOTHING`, channelID, ms(graceUntil))
-		if err != nil {
-			return false, fmt.Errorf("mark delivery due: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return true, nil
-		}
-		// Another transaction inserted the row meanwhile: bump it instead.
+// HoldsLease reports, in the transaction of a claim, whether the lease is
+// still the holder's and has not run out. On PostgreSQL it keeps the lease
+// row from changing hands until the claim commits, so that a new holder's
+// recovery of in-flight messages sees every claim of the old one.
+func (tx *Tx) HoldsLease(ctx context.Context, lease *Lease, now time.Time) (bool, error) {
+	q := `SELECT 1 FROM delivery_leases WHERE channel_id = $1 AND holder = $2 AND expires_at > $3`
+	if tx.dialect == Postgres {
+		q += ` FOR SHARE`
 	}
-	return false, fmt.Errorf("mark delivery due: channel %d: the queue row keeps changing", channelID)
+	var one int
+	err := tx.q.QueryRowContext(ctx, q, lease.ChannelID, lease.Holder, ms(now)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("holds lease: %w", err)
+	}
+	return true, nil
 }
 
-// AcquireDelivery takes the channel's delivery lease for holder until the
-// given time: when it is free, expired, or already the holder's. It returns
-// the previous holder ("" if none) and false when there is no queue row
-// (nothing to deliver) or a live holder has it.
-func (db *DB) AcquireDelivery(ctx context.Context, channelID int64, holder string, now, until time.Time) (acquired bool, previous string, err error) {
-	err = db.Update(ctx, func(tx *Tx) error {
-		var expires int64
-		err := tx.q.QueryRowContext(ctx, `SELECT holder, expires_at FROM delivery_queues q WHERE channel_id = $1`+
-			tx.forUpdate("q"), channelID).Scan(&previous, &expires)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if previous != "" && previous != holder && expires >= ms(now) {
-			return nil
-		}
-		_, err = tx.q.ExecContext(ctx, `UPDATE delivery_queues SET holder = $1, expires_at = $2 WHERE channel_id = $3`,
-			holder, ms(until), channelID)
-		acquired = err == nil
-		return err
-	})
+// ClaimMessage marks a pending message as being sent. It succeeds once per
+// attempt: only while the message is pending and no send of it is in flight
+// (D2).
+func (tx *Tx) ClaimMessage(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := tx.q.ExecContext(ctx, `UPDATE messages SET sending_at = $1
+		WHERE id = $2 AND status = 'pending' AND sending_at IS NULL`, ms(at), id)
 	if err != nil {
-		return false, "", fmt.Errorf("acquire delivery: %w", err)
+		return false, fmt.Errorf("claim message: %w", err)
 	}
-	return acquired, previous, nil
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
-// RenewDelivery extends the holder's lease; false means it was lost.
-func (db *DB) RenewDelivery(ctx context.Context, channelID int64, holder string, until time.Time) (bool, error) {
-	var n int64
-	err := db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.q.ExecContext(ctx, `UPDATE delivery_queues SET expires_at = $1 WHERE channel_id = $2 AND holder = $3`,
-			ms(until), channelID, holder)
-		if err == nil {
-			n, _ = res.RowsAffected()
-		}
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("renew delivery: %w", err)
+// ChannelHasPending reports whether the channel has messages waiting.
+// Index messages_pending serves it.
+func (r reader) ChannelHasPending(ctx context.Context, channelID int64) (bool, error) {
+	var one int
+	err := r.q.QueryRowContext(ctx, `SELECT 1 FROM messages WHERE channel_id = $1 AND status = 'pending' LIMIT 1`,
+		channelID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("channel has pending: %w", err)
 	}
-	return n == 1, nil
+	return true, nil
 }
 
-// FinishDelivery removes the channel's queue row if nothing is pending any
-// more and holder still holds it. It returns false if messages are pending:
-// the deliverer must go on. The row lock makes it wait for producers that are
-// adding messages right now.
-func (db *DB) FinishDelivery(ctx context.Context, channelID int64, holder string) (bool, error) {
-	done := false
-	err := db.Update(ctx, func(tx *Tx) error {
-		var current string
-		err := tx.q.QueryRowContext(ctx, `SELECT holder FROM delivery_queues q WHERE channel_id = $1`+tx.forUpdate("q"),
-			channelID).Scan(&current)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && current != holder) {
-			done = true // someone else is on it
-			return nil
-		} else if err != nil {
-			return err
-		}
-		var one int
-		err = tx.q.QueryRowContext(ctx, `SELECT 1 FROM messages WHERE channel_id = $1 AND status = 'pending' LIMIT 1`,
-			channelID).Scan(&one)
-		if err == nil {
-			return nil
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		done = true
-		_, err = tx.q.ExecContext(ctx, `DELETE FROM delivery_queues WHERE channel_id = $1`, channelID)
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("finish delivery: %w", err)
+// StrandedChannels returns the channels with pending messages that no live
+// deliverer holds: on PostgreSQL, no process holds the channel's lock; on
+// SQLite, no lease that has not run out at now.
+func (db *DB) StrandedChannels(ctx context.Context, now time.Time) ([]int64, error) {
+	if db.dialect == SQLite {
+		ids, err := db.queryIDs(ctx, `SELECT DISTINCT m.channel_id FROM messages m WHERE m.status = 'pending'
+			AND NOT EXISTS (SELECT 1 FROM delivery_leases l
+				WHERE l.channel_id = m.channel_id AND l.holder <> '' AND l.expires_at > $1)`, ms(now))
+		return ids, wrap("stranded channels", err)
 	}
-	return done, nil
+	ids, err := db.queryIDs(ctx, `SELECT DISTINCT channel_id FROM messages WHERE status = 'pending'`)
+	if err != nil || len(ids) == 0 {
+		return nil, wrap("stranded channels", err)
+	}
+	// pg_locks covers the whole server: only this database's locks count.
+	locked, err := db.queryIDs(ctx, `SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid = $1 AND objsubid = 2`, leaseLockSpace)
+	if err != nil {
+		return nil, wrap("stranded channels", err)
+	}
+	held := map[int32]bool{}
+	for _, k := range locked {
+		held[int32(k)] = true
+	}
+	out := ids[:0]
+	for _, id := range ids {
+		if !held[lockKey(id)] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
-// StrandedDeliveries returns the channels whose deliver job is lost: a queue
-// row whose lease ran out, or pending messages with no queue row. It pushes
-// their lease forward to graceUntil (so that one sweep queues one job) and
-// creates missing rows.
-func (tx *Tx) StrandedDeliveries(ctx context.Context, now, graceUntil time.Time) ([]int64, error) {
-	rows, err := tx.q.QueryContext(ctx, `
-		SELECT channel_id FROM delivery_queues WHERE expires_at < $1
-		UNION
-		SELECT DISTINCT m.channel_id FROM messages m
-		WHERE m.status = 'pending' AND NOT EXISTS (SELECT 1 FROM delivery_queues q WHERE q.channel_id = m.channel_id)`,
-		ms(now))
+func (r reader) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := r.q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("stranded deliveries: %w", err)
+		return nil, err
 	}
+	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("stranded deliveries: %w", err)
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("stranded deliveries: %w", err)
-	}
-	for _, id := range ids {
-		if _, err := tx.q.ExecContext(ctx, `INSERT INTO delivery_queues (channel_id, seq, holder, expires_at)
-			VALUES ($1, 1, '', $2) ON CONFLICT (channel_id) DO UPDATE SET holder = '', expires_at = $2`,
-			id, ms(graceUntil)); err != nil {
-			return nil, fmt.Errorf("stranded deliveries: %w", err)
-		}
-	}
-	return ids, nil
+	return ids, rows.Err()
 }
 
-// ExpireDeliveryLeases frees every delivery lease. A single process on SQLite
+// ResetDeliveryLeases frees every delivery lease. A single process on SQLite
 // calls it at start: any holder is a previous run of itself.
-func (db *DB) ExpireDeliveryLeases(ctx context.Context) error {
-	return db.Update(ctx, func(tx *Tx) error {
-		_, err := tx.q.ExecContext(ctx, `UPDATE delivery_queues SET holder = '', expires_at = 0`)
+func (db *DB) ResetDeliveryLeases(ctx context.Context) error {
+	return wrap("reset delivery leases", db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.q.ExecContext(ctx, `UPDATE delivery_leases SET holder = '', expires_at = 0 WHERE holder <> ''`)
 		return err
-	})
+	}))
 }
 
 // PendingMessages returns the oldest pending messages of a channel, in order.
@@ -273,14 +225,6 @@ func (tx *Tx) SetStatus(ctx context.Context, ids []int64, status beseda.MessageS
 	return nil
 }
 
-// MarkSending records that a send of the message is starting.
-func (tx *Tx) MarkSending(ctx context.Context, id int64, at time.Time) error {
-	if _, err := tx.q.ExecContext(ctx, `UPDATE messages SET sending_at = $1 WHERE id = $2`, ms(at), id); err != nil {
-		return fmt.Errorf("mark sending: %w", err)
-	}
-	return nil
-}
-
 // MarkSent records a finished send with the messenger's id of the message.
 func (tx *Tx) MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error {
 	_, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'sent', sent_at = $1, sending_at = NULL,
@@ -291,20 +235,21 @@ func (tx *Tx) MarkSent(ctx context.Context, id int64, externalID string, at time
 	return nil
 }
 
-// MarkRetry records a failed attempt and when to try again.
+// MarkRetry records a failed attempt and when to try again. A message no
+// longer pending (failed meanwhile as unconfirmed) is left alone.
 func (tx *Tx) MarkRetry(ctx context.Context, id int64, attempts int, next time.Time, reason string) error {
 	_, err := tx.q.ExecContext(ctx, `UPDATE messages SET attempts = $1, next_attempt_at = $2, sending_at = NULL, reason = $3
-		WHERE id = $4`, attempts, ms(next), reason, id)
+		WHERE id = $4 AND status = 'pending'`, attempts, ms(next), reason, id)
 	if err != nil {
 		return fmt.Errorf("mark retry: %w", err)
 	}
 	return nil
 }
 
-// MarkFailed gives up on a message with the reason.
+// MarkFailed gives up on a pending message with the reason.
 func (tx *Tx) MarkFailed(ctx context.Context, id int64, attempts int, reason string) error {
 	_, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'failed', attempts = $1, reason = $2, sending_at = NULL,
-		next_attempt_at = NULL WHERE id = $3`, attempts, reason, id)
+		next_attempt_at = NULL WHERE id = $3 AND status = 'pending'`, attempts, reason, id)
 	if err != nil {
 		return fmt.Errorf("mark failed: %w", err)
 	}
@@ -313,14 +258,25 @@ func (tx *Tx) MarkFailed(ctx context.Context, id int64, attempts int, reason str
 
 // FailInFlight fails the channel's messages whose send was in flight when a
 // previous deliverer stopped: they may have reached the client, so they are
-// not sent again (at most once), and the failure is visible.
-func (tx *Tx) FailInFlight(ctx context.Context, channelID int64, reason string) (int64, error) {
-	res, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'failed', reason = $1, sending_at = NULL
-		WHERE channel_id = $2 AND status = 'pending' AND sending_at IS NOT NULL`, reason, channelID)
+// not sent again (at most once), and the failure is visible. It returns them
+// (id, workspace, client). Index messages_pending serves it.
+func (tx *Tx) FailInFlight(ctx context.Context, channelID int64, reason string) ([]*beseda.Message, error) {
+	rows, err := tx.q.QueryContext(ctx, `UPDATE messages SET status = 'failed', reason = $1, sending_at = NULL,
+		next_attempt_at = NULL WHERE channel_id = $2 AND status = 'pending' AND sending_at IS NOT NULL
+		RETURNING id, workspace_id, subscriber_id`, reason, channelID)
 	if err != nil {
-		return 0, fmt.Errorf("fail in-flight: %w", err)
+		return nil, fmt.Errorf("fail in-flight: %w", err)
 	}
-	return res.RowsAffected()
+	defer rows.Close()
+	var out []*beseda.Message
+	for rows.Next() {
+		m := &beseda.Message{ChannelID: channelID, Status: beseda.MessageFailed, Reason: reason}
+		if err := rows.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID); err != nil {
+			return nil, fmt.Errorf("fail in-flight: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // ReleaseHeld turns the client's held messages into pending ones, keeping

@@ -1,7 +1,13 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"math"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -13,30 +19,77 @@ import (
 type loginData struct {
 	Email string
 	Next  string
+	CSRF  string // the sign-in form's own CSRF token (there is no session yet)
 }
+
+// loginCookie holds the sign-in form's CSRF token. Signing in is a state
+// change like any other: without the token a third-party page could sign a
+// manager in to an account of its choosing (login CSRF). The form carries
+// the same token; a cross-site post carries no cookie (SameSite) and cannot
+// read it.
+const loginCookie = "beseda_login"
 
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, nil, "")
 	p.Title = p.T("login.title")
-	p.Data = loginData{Next: safeNext(r.URL.Query().Get("next"))}
+	p.Data = loginData{Next: safeNext(r.URL.Query().Get("next")), CSRF: loginToken(w, r)}
 	h.render(w, r, http.StatusOK, "login", p)
 }
 
+// loginToken returns the sign-in form's token, setting its cookie if the
+// browser has none yet (an existing one is kept, so that two tabs work).
+func loginToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == 43 {
+		return c.Value
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: 12 * 3600})
+	return token
+}
+
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	email, password := r.PostFormValue("email"), r.PostFormValue("password")
-	token, user, err := h.app.Login(r.Context(), email, password, app.TokenSession)
-	if err != nil {
+	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), safeNext(r.PostFormValue("next"))
+	again := func(status int, message string) {
 		p := h.newPage(r, nil, "")
 		p.Title = p.T("login.title")
-		p.Error = &viewError{Message: p.T("login.failed")}
-		p.Data = loginData{Email: email, Next: safeNext(r.PostFormValue("next"))}
-		h.render(w, r, http.StatusUnauthorized, "login", p)
+		p.Error = &viewError{Message: message}
+		p.Data = loginData{Email: email, Next: next, CSRF: loginToken(w, r)}
+		h.render(w, r, status, "login", p)
+	}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !httpapi.ValidCSRF(r.PostFormValue("csrf"), c.Value) {
+		again(http.StatusForbidden, h.newPage(r, nil, "").T("login.expired"))
+		return
+	}
+	if err := checkForm(r); err != nil {
+		again(http.StatusBadRequest, h.newPage(r, nil, "").T("login.failed"))
+		return
+	}
+	token, user, err := h.app.Login(r.Context(), email, password, app.TokenSession, httpapi.ClientAddr(r))
+	if err != nil {
+		p := h.newPage(r, nil, "")
+		switch code := beseda.ErrorCode(err); code {
+		case beseda.EUNAUTHORIZED, beseda.EINVALID:
+			again(http.StatusUnauthorized, p.T("login.failed"))
+		case beseda.EMANYATTEMPTS:
+			var e *beseda.Error
+			errors.As(err, &e)
+			w.Header().Set("Retry-After", httpapi.RetryAfter(e.RetryAfter))
+			again(http.StatusTooManyRequests, p.T("login.too_many", int(math.Ceil(e.RetryAfter.Minutes()))))
+		default:
+			again(httpapi.StatusOf(err), h.viewError(r, p, err).Message)
+		}
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: httpapi.SessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), Expires: time.Now().Add(30 * 24 * time.Hour)})
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: -1})
 	h.log.Info("console sign-in", "workspace", user.WorkspaceID, "user", user.ID)
-	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, p *page) {
@@ -54,12 +107,41 @@ func secure(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
-// safeNext keeps redirects after sign-in on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/chats"
+// safeNext keeps the redirect after sign-in on this site (H3).
+func safeNext(next string) string { return sitePath(next, "/chats") }
+
+// sitePath returns p if it is a clean path of this site, else fallback (H3).
+// Browsers drop tabs and newlines from URLs and read a backslash as a slash,
+// so "/\t/evil.example" or "/\\evil.example" lead to another host; any
+// such byte, "//", a scheme, a host, and paths that decode to those are
+// refused rather than repaired.
+func sitePath(p, fallback string) string {
+	if !cleanPath(p) {
+		return fallback
 	}
-	return next
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	// Decoded, it must still be clean and hold no dot segments, for any proxy
+	// or browser that decodes or resolves a path before following it.
+	if dec, err := url.PathUnescape(u.EscapedPath()); err != nil || !cleanPath(dec) || path.Clean(dec) != dec {
+		return fallback
+	}
+	return p
+}
+
+// cleanPath: starts with one slash, and holds no control byte or backslash.
+func cleanPath(p string) bool {
+	if len(p) == 0 || len(p) > 2048 || p[0] != '/' || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 type accountData struct {
@@ -68,6 +150,9 @@ type accountData struct {
 
 func (h *Handler) account(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Title, p.Nav = p.T("account.title"), "account"
+	if r.URL.Query().Get("saved") == "1" {
+		p.Notice = p.T("account.saved")
+	}
 	p.Data = accountData{Zones: commonZones}
 	h.render(w, r, http.StatusOK, "account", p)
 }
@@ -80,11 +165,20 @@ func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request, p *page) {
 	if name != "" {
 		upd.Name = &name
 	}
+	if password := r.PostFormValue("password"); password != "" {
+		// One's own password changes only with the current one (H5); this
+		// session stays, every other one ends.
+		current := r.PostFormValue("current_password")
+		upd.Password, upd.CurrentPassword = &password, &current
+		if c, err := r.Cookie(httpapi.SessionCookie); err == nil {
+			upd.KeepToken = c.Value
+		}
+	}
 	if _, err := h.app.UpdateUser(r.Context(), p.User, p.User.ID, upd); err != nil {
 		h.refuse(w, r, p, err, "/account", false)
 		return
 	}
-	back(w, r, "/account")
+	back(w, r, "/account?saved=1")
 }
 
 // commonZones are offered in the account page; the browser's zone is used

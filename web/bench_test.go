@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ func BenchmarkConsolePages(b *testing.B) {
 			if err := srv.DB.Vacuum(ctx); err != nil {
 				b.Fatal(err)
 			}
-			token, _, err := srv.App.Login(ctx, owner.Email, testkit.TestPassword, app.TokenSession)
+			token, _, err := srv.App.Login(ctx, owner.Email, testkit.TestPassword, app.TokenSession, netip.Addr{})
 			if err != nil {
 				b.Fatal(err)
 			}

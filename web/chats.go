@@ -74,9 +74,9 @@ func (h *Handler) chats(w http.ResponseWriter, r *http.Request, p *page) {
 }
 
 func (h *Handler) chat(w http.ResponseWriter, r *http.Request, p *page) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "subscriber")
 	if err != nil {
-		h.fail(w, r, p, beseda.NotFound("subscriber"))
+		h.fail(w, r, p, err)
 		return
 	}
 	view, err := h.chatView(r, p, id)
@@ -157,7 +157,11 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 }
 
 func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "subscriber")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	if _, err := h.app.PostChatMessage(r.Context(), p.User, id, r.PostFormValue("text")); err != nil {
 		h.refuse(w, r, p, err, p.Path("/chats/", id, "#composer"), false)
 		return
@@ -166,7 +170,11 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *pag
 }
 
 func (h *Handler) createDialog(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "subscriber")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	d, err := h.app.CreateDialog(r.Context(), p.User, beseda.DialogCreate{SubscriberID: id, Title: r.PostFormValue("title"),
 		TypeID: formID(r, "type_id"), ParticipantIDs: formIDs(r, "participant_ids"), ReasonIDs: formIDs(r, "reason_ids"),
 		ComponentIDs: formIDs(r, "component_ids")})

@@ -81,9 +81,9 @@ type dialogView struct {
 }
 
 func (h *Handler) dialog(w http.ResponseWriter, r *http.Request, p *page) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "dialog")
 	if err != nil {
-		h.fail(w, r, p, beseda.NotFound("dialog"))
+		h.fail(w, r, p, err)
 		return
 	}
 	h.renderDialog(w, r, p, id, http.StatusOK)
@@ -185,7 +185,11 @@ func (h *Handler) dialogFailed(w http.ResponseWriter, r *http.Request, p *page, 
 // here: the manager confirms it on the next page (?confirm=), where
 // completing also takes the rating (R1).
 func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "dialog")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	back := p.Path("/dialogs/", id)
 	title, typeID := r.PostFormValue("title"), formID(r, "type_id")
 	participants, reasons, components := formIDs(r, "participant_ids"), formIDs(r, "reason_ids"), formIDs(r, "component_ids")
@@ -218,7 +222,11 @@ func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) 
 // changeStatus applies a confirmed status change; completing takes the
 // manager's rating of the client and the rating form (R1).
 func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "dialog")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	status := beseda.DialogStatus(r.PostFormValue("status"))
 	upd := beseda.DialogUpdate{Status: &status}
 	if status == beseda.DialogCompleted {
@@ -236,7 +244,11 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) 
 }
 
 func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "dialog")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	if _, err := h.app.PostDialogMessage(r.Context(), p.User, id, r.PostFormValue("text")); err != nil {
 		h.dialogFailed(w, r, p, id, err, p.Path("/dialogs/", id, "#composer"), false)
 		return

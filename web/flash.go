@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-
-	"github.com/beseda/beseda/httpapi"
 )
 
 // flashCookie carries what a refused or saved form has to say to the page the
@@ -57,10 +55,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 // refuse sends the browser back to a page (to) with the error in the
 // manager's words and, if keepForm, the form as it was sent.
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, p *page, err error, to string, keepForm bool) {
-	if httpapi.StatusOf(err) == http.StatusInternalServerError {
-		h.log.Error("console request failed", "route", r.Pattern, "err", err)
-	}
-	ve := h.viewError(p, err)
+	ve := h.viewError(r, p, err)
 	f := flash{Error: ve.Message, DialogID: ve.DialogID}
 	if keepForm && r.ParseForm() == nil {
 		f.Form = url.Values{}

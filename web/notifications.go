@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/beseda/beseda"
 )
@@ -32,7 +31,11 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, p *page)
 }
 
 func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "notification")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	if err := h.app.MarkNotificationRead(r.Context(), p.User, id); err != nil {
 		h.fail(w, r, p, err)
 		return

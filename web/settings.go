@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
@@ -70,12 +69,15 @@ func (h *Handler) addCatalogItem(w http.ResponseWriter, r *http.Request, p *page
 // changeCatalogItem renames an item, or removes it with action=remove.
 func (h *Handler) changeCatalogItem(w http.ResponseWriter, r *http.Request, p *page) {
 	c, ok := catalogOf(r.PathValue("catalog"))
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if !ok {
 		h.fail(w, r, p, beseda.NotFound("settings list"))
 		return
 	}
-	var err error
+	id, err := pathID(r, c.Noun())
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	if r.PostFormValue("action") == "remove" {
 		err = h.app.RemoveCatalogItem(r.Context(), p.User, c, id)
 	} else {
@@ -170,7 +172,11 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p *page) {
 }
 
 func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p *page) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "user")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
 	_ = r.ParseForm()
 	perms := []beseda.Permission{}
 	for _, perm := range r.PostForm["permissions"] {

@@ -239,7 +239,10 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 			return
 		}
 		user, csrf, err := h.app.Authenticate(r.Context(), c.Value, app.TokenSession)
-		if err != nil {
+		if beseda.ErrorCode(err) == beseda.EINTERNAL {
+			h.fail(w, r, h.newPage(r, nil, ""), err) // the database failed: not a reason to sign in again
+			return
+		} else if err != nil {
 			h.toLogin(w, r)
 			return
 		}
@@ -251,6 +254,10 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 			}
 			if !httpapi.ValidCSRF(sent, csrf) {
 				h.fail(w, r, p, beseda.Errorf(beseda.EFORBIDDEN, "missing or wrong CSRF token"))
+				return
+			}
+			if err := checkForm(r); err != nil {
+				h.fail(w, r, p, err)
 				return
 			}
 		}
@@ -306,18 +313,27 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		panic("web: no template " + name)
 	}
 	root := "layout"
-	if frag := r.URL.Query().Get("fragment"); frag != "" && t.Lookup(frag) != nil {
+	if frag := r.URL.Query().Get("fragment"); fragments[frag] && t.Lookup(frag) != nil {
 		root = frag
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, root, p); err != nil {
-		h.log.Error("render failed", "page", name, "err", err)
+		h.log.Error("render failed", "page", name, "route", r.Pattern, "fragment", root, "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}
 	headers(w)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// fragments are the parts of pages that the console's script refreshes
+// (?fragment=NAME). Only these take the page as their data; any other
+// template (a partial, a chart) would fail on it, so other names get the
+// whole page.
+var fragments = map[string]bool{
+	"chat-list": true, "chat-messages": true, "chat-composer": true, "chat-dialogs": true,
+	"dialogs-list": true, "dialog-messages": true, "dialog-composer": true, "dialog-panel": true,
 }
 
 func headers(w http.ResponseWriter) {
@@ -330,9 +346,6 @@ func headers(w http.ResponseWriter) {
 // fail shows an error page with the status of the error's code.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
 	status := httpapi.StatusOf(err)
-	if status == http.StatusInternalServerError {
-		h.log.Error("console request failed", "route", r.Pattern, "err", err)
-	}
 	// The page's heading says what happened; the alert says why.
 	switch status {
 	case http.StatusForbidden:
@@ -346,19 +359,24 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *page, err erro
 	default:
 		p.Title = p.T("error.title")
 	}
-	p.Error = h.viewError(p, err)
+	p.Error = h.viewError(r, p, err)
 	p.Data = status
 	h.render(w, r, status, "error", p)
 }
 
-// viewError turns an error into the manager's language by its code.
-func (h *Handler) viewError(p *page, err error) *viewError {
+// viewError turns an error into the manager's language by its code. Every
+// page that shows an error comes here, so internal errors (answered with 500)
+// are logged here with their cause (H2).
+func (h *Handler) viewError(r *http.Request, p *page, err error) *viewError {
 	code := beseda.ErrorCode(err)
+	if httpapi.StatusOf(err) >= http.StatusInternalServerError {
+		h.log.ErrorContext(r.Context(), "console request failed", "method", r.Method, "route", r.Pattern, "err", err)
+	}
 	ve := &viewError{Message: p.T("error." + code)}
 	var e *beseda.Error
 	if errors.As(err, &e) {
 		ve.DialogID = e.DialogID
-		if code == beseda.EINVALID || code == beseda.ENOTFOUND {
+		if code == beseda.EINVALID || code == beseda.ENOTFOUND || code == beseda.EFORBIDDEN {
 			// The domain's own words say which field; shown as they are.
 			ve.Message = p.T("error."+code) + " " + e.Message
 		}
@@ -368,9 +386,5 @@ func (h *Handler) viewError(p *page, err error) *viewError {
 
 // back redirects to the page a form came from (PRG), or to fallback.
 func back(w http.ResponseWriter, r *http.Request, fallback string) {
-	to := r.PostFormValue("back")
-	if to == "" || !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
-		to = fallback
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	http.Redirect(w, r, sitePath(r.PostFormValue("back"), fallback), http.StatusSeeOther)
 }

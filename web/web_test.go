@@ -18,12 +18,31 @@ func consoleClient(t *testing.T, base, email, password string) (*http.Client, *h
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm(base+"/login", url.Values{"email": {email}, "password": {password}, "next": {"/chats"}})
+	res, err := c.PostForm(base+"/login", url.Values{"email": {email}, "password": {password}, "next": {"/chats"},
+		"csrf": {loginCSRF(t, c, base)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
 	return c, res
+}
+
+// loginCSRF opens the sign-in page, as a browser does before posting it, and
+// returns the form's token (its cookie is in c's jar).
+func loginCSRF(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	res, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	i := strings.Index(string(body), `name="csrf" value="`)
+	if i < 0 {
+		t.Fatalf("no CSRF token in the sign-in form")
+	}
+	rest := string(body)[i+len(`name="csrf" value="`):]
+	return rest[:strings.IndexByte(rest, '"')]
 }
 
 func csrfOf(t *testing.T, c *http.Client, base string) string {
@@ -153,7 +172,8 @@ func TestConsoleSessionsAndCSRF(t *testing.T) {
 	_, res = consoleClient(t, srv.URL, me.Email, testkit.TestPassword)
 	jar, _ := cookiejar.New(nil)
 	c2 := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, _ = c2.PostForm(srv.URL+"/login", url.Values{"email": {me.Email}, "password": {testkit.TestPassword}, "next": {"//evil.example"}})
+	res, _ = c2.PostForm(srv.URL+"/login", url.Values{"email": {me.Email}, "password": {testkit.TestPassword}, "next": {"//evil.example"},
+		"csrf": {loginCSRF(t, c2, srv.URL)}})
 	res.Body.Close()
 	if res.Header.Get("Location") != "/chats" {
 		t.Errorf("open redirect to %s", res.Header.Get("Location"))

@@ -3,8 +3,9 @@
 // X-Hub-Signature-256) and the sender that speaks the Send API (text, or a
 // button template of postback buttons). Whether a message may go out at all
 // under Messenger's 24-hour window is decided by the domain
-// (beseda.MessengerMode); this package only tags a human agent's message. The
-// Graph API's base URL is configurable per channel so that tests use a fake.
+// (beseda.MessengerMode); Window applies it before every send and tags a
+// human agent's message. The Graph API's base URL is configurable per channel
+// so that tests use a fake.
 package messenger
 
 import (
@@ -18,7 +19,6 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/app"
 )
 
 // DefaultAPI is the Graph API's address, with the version Beseda speaks.
@@ -95,10 +95,23 @@ func NewSender() *Sender {
 	return &Sender{HTTP: &http.Client{Timeout: 15 * time.Second}}
 }
 
-// Send implements app.Sender. Automation within the window goes as UPDATE,
+// Window is the delivery engine's check of a Messenger delivery just before
+// it is sent (delivery.Prepare): outside the 24-hour window a manager's
+// message goes as a human agent's, anything else fails for good, visibly.
+func Window(d *beseda.Delivery, now time.Time) error {
+	switch beseda.MessengerMode(d.Message.Source, d.Subscriber.LastInboundAt, now) {
+	case beseda.MessengerClosed:
+		return &beseda.SendError{Reason: beseda.OutsideWindow, Permanent: true}
+	case beseda.MessengerHumanAgent:
+		d.HumanAgent = true
+	}
+	return nil
+}
+
+// Send implements beseda.Sender. Automation within the window goes as UPDATE,
 // replies as RESPONSE; a manager after the window as MESSAGE_TAG with
-// HUMAN_AGENT (app decided that it may).
-func (s *Sender) Send(ctx context.Context, d app.Delivery) (string, error) {
+// HUMAN_AGENT (Window decided that it may).
+func (s *Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 	req := SendRequest{Recipient: Recipient{ID: d.Subscriber.ExternalID}, MessagingType: "RESPONSE"}
 	switch {
 	case d.HumanAgent:
@@ -141,35 +154,35 @@ func (s *Sender) post(ctx context.Context, ch *beseda.Channel, body, result any)
 	res, err := s.HTTP.Do(req)
 	if err != nil {
 		// The error names the URL, which holds the page token: keep it out.
-		return &app.SendError{Reason: "graph api unreachable"}
+		return &beseda.SendError{Reason: "graph api unreachable"}
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if err != nil {
-		return &app.SendError{Reason: "graph api answer cut short"}
+		return &beseda.SendError{Reason: "graph api answer cut short"}
 	}
 	if res.StatusCode == http.StatusOK {
 		return json.Unmarshal(raw, result)
 	}
 	var ge GraphError
 	if json.Unmarshal(raw, &ge) != nil || ge.Error.Code == 0 {
-		return &app.SendError{Reason: fmt.Sprintf("graph api answered %d", res.StatusCode),
+		return &beseda.SendError{Reason: fmt.Sprintf("graph api answered %d", res.StatusCode),
 			Permanent: res.StatusCode >= 400 && res.StatusCode < 500}
 	}
 	return classify(&ge)
 }
 
 // classify maps a Graph API error to the retry policy.
-func classify(ge *GraphError) *app.SendError {
+func classify(ge *GraphError) *beseda.SendError {
 	e := ge.Error
 	reason := fmt.Sprintf("graph api error %d: %s", e.Code, e.Message)
 	switch {
 	case e.Code == errPermission && e.ErrorSubcode == subcodeOutWindow:
-		return &app.SendError{Reason: beseda.OutsideWindow, Permanent: true}
+		return &beseda.SendError{Reason: beseda.OutsideWindow, Permanent: true}
 	case e.Code == 4 || e.Code == 17 || e.Code == 32 || e.Code == 613:
-		return &app.SendError{Reason: reason, RetryAfter: time.Minute} // rate limits
+		return &beseda.SendError{Reason: reason, RetryAfter: time.Minute} // rate limits
 	case e.Code == 1 || e.Code == 2:
-		return &app.SendError{Reason: reason} // temporary
+		return &beseda.SendError{Reason: reason} // temporary
 	}
-	return &app.SendError{Reason: reason, Permanent: true}
+	return &beseda.SendError{Reason: reason, Permanent: true}
 }

@@ -115,7 +115,7 @@ func NewClient() *Client {
 }
 
 // call sends a Bot API method with a JSON body and decodes its result. Errors
-// are *app.SendError, classified for the retry policy.
+// are *beseda.SendError, classified for the retry policy.
 func (c *Client) call(ctx context.Context, ch *beseda.Channel, method string, body, result any) error {
 	data, err := json.Marshal(body)
 	if err != nil {
@@ -133,20 +133,20 @@ func (c *Client) call(ctx context.Context, ch *beseda.Channel, method string, bo
 	res, err := c.HTTP.Do(req)
 	if err != nil {
 		// The error names the URL, which holds the bot token: keep it out.
-		return &app.SendError{Reason: "telegram unreachable"}
+		return &beseda.SendError{Reason: "telegram unreachable"}
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if err != nil {
-		return &app.SendError{Reason: "telegram answer cut short"}
+		return &beseda.SendError{Reason: "telegram answer cut short"}
 	}
 	var r response
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return &app.SendError{Reason: fmt.Sprintf("telegram answered %d without JSON", res.StatusCode),
+		return &beseda.SendError{Reason: fmt.Sprintf("telegram answered %d without JSON", res.StatusCode),
 			Permanent: res.StatusCode >= 400 && res.StatusCode < 500 && res.StatusCode != 429}
 	}
 	if !r.OK {
-		se := &app.SendError{Reason: "telegram: " + r.Description}
+		se := &beseda.SendError{Reason: "telegram: " + r.Description}
 		switch {
 		case r.ErrorCode == 429 || (r.Parameters != nil && r.Parameters.RetryAfter > 0):
 			se.RetryAfter = time.Second
@@ -168,9 +168,9 @@ func (c *Client) call(ctx context.Context, ch *beseda.Channel, method string, bo
 // Sender delivers messages through the Bot API.
 type Sender struct{ *Client }
 
-// Send implements app.Sender with sendMessage; buttons become one row of an
+// Send implements beseda.Sender with sendMessage; buttons become one row of an
 // inline keyboard.
-func (s Sender) Send(ctx context.Context, d app.Delivery) (string, error) {
+func (s Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 	req := SendMessageRequest{ChatID: json.Number(d.Subscriber.ExternalID), Text: d.Message.Text}
 	if len(d.Message.Buttons) > 0 {
 		row := make([]InlineKeyboardButton, len(d.Message.Buttons))

@@ -38,7 +38,13 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, sub *beseda.Sub
 		after = n
 	}
 	// User 0 is nobody: events meant for one manager never reach a visitor.
-	s := h.hub.Subscribe(sub.WorkspaceID, 0)
+	s, err := h.hub.Subscribe(r.Context(), sub.WorkspaceID, 0)
+	if r.Context().Err() != nil {
+		return // the client left while the hub was starting
+	} else if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
 	defer s.Close()
 	watermark := h.hub.Watermark()
 	first := []byte("retry: 2000\n\n")

@@ -48,7 +48,10 @@ func staticFiles() http.Handler {
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	ch, wsLocale, err := h.app.WidgetChannel(r.Context(), r.PathValue("key"))
-	if err != nil {
+	if beseda.ErrorCode(err) == beseda.EINTERNAL {
+		httpapi.Error(w, r, err) // logged; not a reason to say the chat does not exist
+		return
+	} else if err != nil {
 		p := i18n.For(pickLocale(r.Header.Get("Accept-Language"), beseda.LocaleEN))
 		http.Error(w, p.T("widget.err_not_found"), http.StatusNotFound)
 		return
@@ -83,11 +86,11 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name string `json:"name"`
 	}
-	if err := httpapi.Decode(w, r, &in); err != nil {
+	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpapi.Error(w, r, err)
 		return
 	}
-	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name)
+	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, httpapi.ClientAddr(r))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -143,7 +146,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *besed
 	var in struct {
 		Text string `json:"text"`
 	}
-	if err := httpapi.Decode(w, r, &in); err != nil {
+	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpapi.Error(w, r, err)
 		return
 	}
@@ -159,7 +162,7 @@ func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.S
 	var in struct {
 		Payload string `json:"payload"`
 	}
-	if err := httpapi.Decode(w, r, &in); err != nil {
+	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpapi.Error(w, r, err)
 		return
 	}

@@ -2,19 +2,23 @@ package webchat
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/httpapi"
 )
 
-// queryID reads an optional message id cursor; ok tells whether it was given.
+// queryID reads an optional message id cursor (0: from the start); ok tells
+// whether it was given.
 func queryID(r *http.Request, name string) (id int64, ok bool, err error) {
 	s := r.URL.Query().Get(name)
 	if s == "" {
 		return 0, false, nil
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
+	if s == "0" {
+		return 0, true, nil
+	}
+	n, valid := httpapi.ParseID(s)
+	if !valid {
 		return 0, false, beseda.Errorf(beseda.EINVALID, "query parameter %s must be a message id", name)
 	}
 	return n, true, nil

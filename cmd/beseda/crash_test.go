@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -17,11 +16,14 @@ import (
 // TestG2_CrashDuringRelease holds 1,000 messages for one client, pauses the
 // dialog, kills the real server with SIGKILL in the middle of the release,
 // restarts it, and checks that every held message reached the client exactly
-// once and in order.
+// once and in order, on both databases.
 func TestG2_CrashDuringRelease(t *testing.T) {
+	testkit.Each(t, crashDuringRelease)
+}
+
+func crashDuringRelease(t *testing.T, dbURL string) {
 	const n = 1000
 	dir := t.TempDir()
-	dbURL := "sqlite:" + filepath.Join(dir, "beseda.db")
 	testkit.CreateWorkspace(t, dbURL, "Crash", "owner@crash.test", "a long secret")
 	addr := testkit.FreePort(t)
 	// 100 messages a second: the release of 1,000 takes 10 s, time to kill it.

@@ -1,6 +1,7 @@
 // Command beseda runs Beseda: `beseda serve` starts the server, `beseda
-// workspace create` adds a tenant. It only parses flags and wires; the product
-// lives in the packages it calls.
+// workspace create` adds a tenant, `beseda backup` copies a running server's
+// SQLite database. It only parses flags and wires; the product lives in the
+// packages it calls.
 package main
 
 import (
@@ -10,12 +11,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
@@ -26,16 +31,16 @@ import (
 const usage = `Beseda: support dialogs inside client chats.
 
 Usage:
-  beseda serve [--addr HOST:PORT] [--db URL] [--public-url URL] [--pace KIND=RATE[/PER_CHAT],...]
-               [--task-start-delay 5m] [--demo]
-  beseda workspace create --name N --owner-email E --owner-password P [--owner-name N] [--locale en|ru] [--db URL]
+  beseda serve [flags]                   run the server (console, API, web chat, webhooks)
+  beseda workspace create [flags]        add a workspace (a tenant) and its owner
+  beseda backup --db URL --to FILE       copy a (running) server's SQLite database
+  beseda help                            this help; "beseda COMMAND --help" for a command's flags
+  beseda --version                       the version
 
-The database URL is sqlite:PATH (or a bare path) or postgres://…; the default
-is sqlite:beseda.db in the working directory. Flags have environment
-equivalents: BESEDA_ADDR, BESEDA_DB, BESEDA_PUBLIC_URL, BESEDA_PACE,
-BESEDA_TASK_START_DELAY, BESEDA_LOG_LEVEL.
---pace sets delivery speed per channel kind, e.g. web=2000,telegram=30/1s
-(messages per second, and at most one message per interval to one chat).
+The database URL is sqlite:PATH (or a plain path) or postgres://user@host/db;
+the default is sqlite:beseda.db in the working directory. Flags have
+environment equivalents (BESEDA_ADDR, BESEDA_DB, …, see "beseda serve --help"),
+and BESEDA_LOG_LEVEL sets the log level (debug, info, warn, error).
 `
 
 func main() {
@@ -49,16 +54,103 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})))
-	switch {
-	case len(args) >= 1 && args[0] == "serve":
-		return serve(ctx, args[1:], stdout)
-	case len(args) >= 2 && args[0] == "workspace" && args[1] == "create":
-		return createWorkspace(ctx, args[2:], stdout)
-	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
+	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return errors.New("unknown command\n\n" + usage)
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout)
+	case "workspace":
+		if len(args) > 1 && args[1] == "create" {
+			return createWorkspace(ctx, args[2:], stdout)
+		}
+		if len(args) == 2 && isHelp(args[1]) {
+			fmt.Fprint(stdout, workspaceUsage)
+			return nil
+		}
+		if len(args) == 1 {
+			return errors.New("workspace: a command is needed\n\n" + workspaceUsage)
+		}
+		return fmt.Errorf("workspace: unknown command %q\n\n%s", args[1], workspaceUsage)
+	case "backup":
+		return backup(ctx, args[1:], stdout)
+	case "version", "--version", "-version", "-v":
+		if len(args) > 1 {
+			return fmt.Errorf("unexpected argument %q", args[1])
+		}
+		fmt.Fprintln(stdout, version())
+		return nil
+	}
+	if isHelp(args[0]) {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+}
+
+const workspaceUsage = `Usage:
+  beseda workspace create --name N --owner-email E --owner-password P [flags]
+
+Run "beseda workspace create --help" for its flags.
+`
+
+func isHelp(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "--help" || arg == "-help"
+}
+
+// parseFlags parses a command's flags. --help prints the command's usage to
+// stdout and reports help (the command then does nothing and succeeds); a
+// bad flag or any argument left over is an error.
+func parseFlags(fs *flag.FlagSet, synopsis string, args []string, stdout io.Writer) (help bool, err error) {
+	fs.SetOutput(io.Discard) // errors are returned, usage goes to stdout on request
+	err = fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "Usage:\n  beseda %s\n\nFlags:\n", synopsis)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: %w (see beseda %s --help)", fs.Name(), err, fs.Name())
+	}
+	if fs.NArg() > 0 {
+		return false, fmt.Errorf("%s: unexpected argument %q (see beseda %s --help)", fs.Name(), fs.Arg(0), fs.Name())
+	}
+	return false, nil
+}
+
+// version is the module version and the VCS revision the binary was built
+// from, as the Go toolchain recorded them.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "beseda (unknown version)"
+	}
+	v := "beseda " + info.Main.Version
+	var rev, when string
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev != "" {
+		v += " (revision " + rev
+		if when != "" {
+			v += " of " + when
+		}
+		if modified {
+			v += ", with local changes"
+		}
+		v += ")"
+	}
+	return v + " " + info.GoVersion
 }
 
 func logLevel() slog.Level {
@@ -79,16 +171,26 @@ func env(name, def string) string {
 func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg := server.Config{}
-	fs.StringVar(&cfg.Addr, "addr", env("BESEDA_ADDR", "127.0.0.1:8080"), "listen address")
-	fs.StringVar(&cfg.DB, "db", env("BESEDA_DB", store.DefaultURL), "database URL")
-	fs.StringVar(&cfg.PublicURL, "public-url", env("BESEDA_PUBLIC_URL", ""), "address clients and messengers reach this server at")
+	fs.StringVar(&cfg.Addr, "addr", env("BESEDA_ADDR", "127.0.0.1:8080"), "listen address (env BESEDA_ADDR)")
+	fs.StringVar(&cfg.DB, "db", env("BESEDA_DB", store.DefaultURL), "database: sqlite:PATH, a path, or postgres://… (env BESEDA_DB)")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("BESEDA_PUBLIC_URL", ""),
+		"address clients and messengers reach this server at; https turns on HSTS (env BESEDA_PUBLIC_URL)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed an empty database with demo data")
-	fs.StringVar(&cfg.DataDir, "data-dir", env("BESEDA_DATA_DIR", ""), "directory for the server's files (the secret key); default: beseda-data beside an SQLite database, else ./beseda-data")
+	fs.StringVar(&cfg.DataDir, "data-dir", env("BESEDA_DATA_DIR", ""),
+		"directory for the server's files (the secret key file); default beseda-data beside an SQLite database, else ./beseda-data (env BESEDA_DATA_DIR)")
 	cfg.SecretKeys = os.Getenv("BESEDA_SECRET_KEY")
-	pace := fs.String("pace", env("BESEDA_PACE", ""), "delivery pace per channel kind: web=2000,telegram=30/1s")
+	pace := fs.String("pace", env("BESEDA_PACE", ""), "delivery pace per channel kind, e.g. web=2000,telegram=30/1s: "+
+		"messages per second, and at most one message per interval to one chat (env BESEDA_PACE)")
 	delay := fs.String("task-start-delay", env("BESEDA_TASK_START_DELAY", app.DefaultTaskStartDelay.String()),
-		"how long after a manager is added to a dialog their task starts")
-	if err := fs.Parse(args); err != nil {
+		"how long after a manager is added to a dialog their task starts (env BESEDA_TASK_START_DELAY)")
+	metricsAddr := fs.String("metrics-addr", env("BESEDA_METRICS_ADDR", ""),
+		"serve /metrics on this address instead of the main one, where it then is not (env BESEDA_METRICS_ADDR)")
+	fs.BoolVar(&cfg.Pprof, "pprof", env("BESEDA_PPROF", "") == "1", "also serve net/http/pprof on --metrics-addr (env BESEDA_PPROF=1)")
+	proxies := fs.String("trusted-proxies", env("BESEDA_TRUSTED_PROXIES", ""),
+		"addresses or CIDRs of reverse proxies whose X-Forwarded-For tells the client's address (env BESEDA_TRUSTED_PROXIES)")
+	widget := fs.String("widget-sessions-per-minute", env("BESEDA_WIDGET_SESSIONS_PER_MINUTE", "20"),
+		"new web-chat sessions per client address and minute, with as large a burst; 0 turns the limit off (env BESEDA_WIDGET_SESSIONS_PER_MINUTE)")
+	if help, err := parseFlags(fs, "serve [flags]", args, stdout); help || err != nil {
 		return err
 	}
 	var err error
@@ -98,16 +200,68 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if cfg.TaskStartDelay, err = time.ParseDuration(*delay); err != nil || cfg.TaskStartDelay <= 0 {
 		return fmt.Errorf("--task-start-delay: %q is not a positive duration like 5m", *delay)
 	}
+	if cfg.TrustedProxies, err = parseProxies(*proxies); err != nil {
+		return err
+	}
+	if cfg.WidgetSessionsPerMinute, err = strconv.ParseFloat(*widget, 64); err != nil || cfg.WidgetSessionsPerMinute < 0 {
+		return fmt.Errorf("--widget-sessions-per-minute: %q is not a number of sessions (0 for no limit)", *widget)
+	}
+	if cfg.Pprof && *metricsAddr == "" {
+		return errors.New("--pprof needs --metrics-addr: profiles are never served on the public address")
+	}
+	if _, _, err := store.ParseURL(cfg.DB); err != nil {
+		return err
+	}
+	// Bind before the database is opened or migrated: a taken port changes
+	// nothing on disk.
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	if *metricsAddr != "" {
+		if cfg.MetricsListener, err = net.Listen("tcp", *metricsAddr); err != nil {
+			l.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+	}
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
+		l.Close()
+		if cfg.MetricsListener != nil {
+			cfg.MetricsListener.Close()
+		}
 		return err
 	}
 	if cfg.Demo {
 		if err := printDemo(ctx, srv, cfg, stdout); err != nil {
+			l.Close()
+			srv.DB.Close()
 			return err
 		}
 	}
-	return srv.ListenAndServe(ctx)
+	slog.Info("listening", "addr", l.Addr().String(), "db", srv.DB.Dialect())
+	return srv.Serve(ctx, l)
+}
+
+// parseProxies reads "10.0.0.1,192.168.0.0/16".
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is not an address or CIDR", item)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // printDemo tells where to go after `serve --demo`.
@@ -120,7 +274,7 @@ func printDemo(ctx context.Context, srv *server.Server, cfg server.Config, out i
 		}
 		base = "http://" + host
 	}
-	owner, _, err := srv.App.Login(ctx, app.DemoOwnerEmail, app.DemoPassword, app.TokenAPI)
+	owner, _, err := srv.App.Login(ctx, app.DemoOwnerEmail, app.DemoPassword, app.TokenAPI, netip.Addr{})
 	if err != nil {
 		return err
 	}
@@ -152,14 +306,25 @@ func createWorkspace(ctx context.Context, args []string, stdout io.Writer) error
 	var locale string
 	fs.StringVar(&in.Name, "name", "", "workspace name")
 	fs.StringVar(&in.OwnerEmail, "owner-email", "", "owner's email (their sign-in)")
-	fs.StringVar(&in.OwnerPassword, "owner-password", "", "owner's password")
+	fs.StringVar(&in.OwnerPassword, "owner-password", "", fmt.Sprintf("owner's password, at least %d characters", beseda.MinPasswordLength))
 	fs.StringVar(&in.OwnerName, "owner-name", "", "owner's name")
 	fs.StringVar(&locale, "locale", "en", "workspace language: en or ru")
-	dbURL := fs.String("db", env("BESEDA_DB", store.DefaultURL), "database URL")
-	if err := fs.Parse(args); err != nil {
+	dbURL := fs.String("db", env("BESEDA_DB", store.DefaultURL), "database: sqlite:PATH, a path, or postgres://… (env BESEDA_DB)")
+	if help, err := parseFlags(fs, "workspace create --name N --owner-email E --owner-password P [flags]", args, stdout); help || err != nil {
 		return err
 	}
 	in.Locale = beseda.Locale(locale)
+	// Everything is checked before the database is opened: bad input
+	// creates nothing, not even an empty database file.
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(in.OwnerPassword) < beseda.MinPasswordLength {
+		return fmt.Errorf("--owner-password must be at least %d characters", beseda.MinPasswordLength)
+	}
+	if _, _, err := store.ParseURL(*dbURL); err != nil {
+		return err
+	}
 	db, err := store.Open(ctx, *dbURL)
 	if err != nil {
 		return err
@@ -169,17 +334,43 @@ func createWorkspace(ctx context.Context, args []string, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	if len(in.OwnerPassword) < beseda.MinPasswordLength {
-		fmt.Fprintf(os.Stderr, "beseda: warning: the owner's password is shorter than %d characters\n", beseda.MinPasswordLength)
-	}
 	fmt.Fprintf(stdout, "workspace %d %q created; owner %s (user %d)\n", ws.ID, ws.Name, owner.Email, owner.ID)
 	return nil
 }
 
+func backup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	dbURL := fs.String("db", env("BESEDA_DB", store.DefaultURL), "the database to copy: sqlite:PATH or a path (env BESEDA_DB)")
+	to := fs.String("to", "", "the file to write the copy to; it must not exist")
+	if help, err := parseFlags(fs, "backup --db URL --to FILE", args, stdout); help || err != nil {
+		return err
+	}
+	if *to == "" {
+		return errors.New("backup: --to FILE is required")
+	}
+	err := store.Backup(ctx, *dbURL, *to)
+	if errors.Is(err, store.ErrBackupPostgres) {
+		return fmt.Errorf("backup copies SQLite databases; back up PostgreSQL with its own tools, e.g.\n"+
+			"  pg_dump --format=custom --file=%s '%s'\nand restore with pg_restore", shellWord(*to), store.Redact(*dbURL))
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s\n", store.Redact(*dbURL), *to)
+	return nil
+}
+
+// shellWord quotes s for a shell command line when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // parsePace reads "web=2000,telegram=30/1s": messages per second per channel
 // kind, and optionally the least time between two messages to one chat.
-func parsePace(s string) (map[beseda.ChannelKind]app.Pacing, error) {
-	out := map[beseda.ChannelKind]app.Pacing{}
+func parsePace(s string) (map[beseda.ChannelKind]beseda.Pacing, error) {
+	out := map[beseda.ChannelKind]beseda.Pacing{}
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -190,7 +381,7 @@ func parsePace(s string) (map[beseda.ChannelKind]app.Pacing, error) {
 			return nil, fmt.Errorf("--pace: %q is not KIND=RATE[/PER_CHAT] with a kind of web, telegram, messenger", item)
 		}
 		rate, perChat, _ := strings.Cut(value, "/")
-		p := app.DefaultPacing[beseda.ChannelKind(kind)]
+		p := beseda.DefaultPacing[beseda.ChannelKind(kind)]
 		n, err := strconv.ParseFloat(rate, 64)
 		if err != nil || n <= 0 {
 			return nil, fmt.Errorf("--pace: %q: the rate must be a positive number", item)

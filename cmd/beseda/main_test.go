@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/beseda/beseda/internal/testkit"
 )
@@ -29,9 +30,12 @@ func TestREADME_WalkThrough(t *testing.T) {
 	dir := t.TempDir()
 	addr := testkit.FreePort(t)
 	p := testkit.StartProcess(t, dir, addr, nil, "--demo")
-	if out := p.Output(); !strings.Contains(out, "admin@example.com") || !strings.Contains(out, "/widget/") {
-		t.Errorf("--demo does not print where to go:\n%s", out)
-	}
+	// The port is taken before the database is opened, so /healthz may answer
+	// before the pipe has carried what --demo printed: wait for it.
+	testkit.Eventually(t, 10*time.Second, "--demo prints where to go", func() bool {
+		out := p.Output()
+		return strings.Contains(out, "admin@example.com") && strings.Contains(out, "/widget/")
+	})
 	if _, err := os.Stat(filepath.Join(dir, "beseda.db")); err != nil {
 		t.Errorf("the default database is not ./beseda.db: %v", err)
 	}
@@ -133,7 +137,7 @@ func TestCLI_WorkspaceCreate(t *testing.T) {
 		}
 		// The email is taken now; bad input is refused with a clear error.
 		err = run(ctx, []string{"workspace", "create", "--name", "Acme 2", "--owner-email", "owner@acme.test",
-			"--owner-password", "x", "--db", dbURL}, &out)
+			"--owner-password", "another long one", "--db", dbURL}, &out)
 		if err == nil || !strings.Contains(err.Error(), "already exists") {
 			t.Errorf("duplicate owner: %v", err)
 		}

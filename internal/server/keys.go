@@ -99,7 +99,7 @@ func DefaultDataDir(dbURL string) string {
 	if dbURL == "" {
 		dbURL = store.DefaultURL
 	}
-	if path, ok := store.SQLitePath(dbURL); ok {
+	if dialect, path, err := store.ParseURL(dbURL); err == nil && dialect == store.SQLite {
 		return filepath.Join(filepath.Dir(path), "beseda-data")
 	}
 	return "beseda-data"

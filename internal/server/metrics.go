@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/http/pprof"
 	"regexp"
 	"strconv"
 	"sync"
@@ -12,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/store"
 )
 
@@ -103,4 +106,34 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(jobs["available"]+jobs["retryable"]))
 	}
+}
+
+// localOnly admits only clients on this machine: without a listener of its
+// own, /metrics shares the public address with the widget and the webhooks,
+// and what it tells (routes, volumes, the runtime) is nobody else's business.
+// Behind a trusted proxy, the client is the one the proxy names.
+func localOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !httpapi.ClientAddr(r).IsLoopback() {
+			httpapi.Error(w, r, beseda.Errorf(beseda.EFORBIDDEN,
+				"/metrics answers local clients only; serve it on a private address with --metrics-addr"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// metricsMux serves the private listener: /metrics, and with Pprof the Go
+// profiler, which must never face the public.
+func (s *Server) metricsMux() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler())
+	if s.cfg.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	return mux
 }

@@ -3,14 +3,19 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
+	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/httpapi"
 )
 
 // middleware wraps every request: panics become 500s, every request is
 // logged by route (never with bodies or query values, which may hold text or
-// tokens), and common security headers are set.
+// tokens), common security headers are set, the client's address is
+// resolved once (H4), and paths or queries that no stored text can hold are
+// refused (H1, H2).
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -18,6 +23,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h := rec.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
+		if r.TLS != nil || s.httpsOnly {
+			// Browsers that saw the site over HTTPS never fall back to plain HTTP.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		ctx := httpapi.WithLogger(r.Context(), s.log)
+		r = r.WithContext(httpapi.WithClientAddr(ctx, clientAddr(r, s.cfg.TrustedProxies)))
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -29,8 +40,32 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			s.metrics.observe(r.Pattern, r.Method, rec.status, took)
 			s.log.Debug("request", "method", r.Method, "route", r.Pattern, "status", rec.status, "ms", took.Milliseconds())
 		}()
+		if err := checkRequestText(r); err != nil {
+			httpapi.Error(rec, r, err)
+			return
+		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// checkRequestText refuses a path or query value that no stored text can
+// match: a NUL byte or invalid UTF-8 would make PostgreSQL fail where SQLite
+// answers (H1, H2), so no handler ever passes one to the database.
+func checkRequestText(r *http.Request) error {
+	if err := beseda.CheckText("the path", r.URL.Path); err != nil {
+		return err
+	}
+	for k, vs := range r.URL.Query() {
+		if err := beseda.CheckText("a query parameter name", k); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := beseda.CheckText("query parameter "+k, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 type statusRecorder struct {
@@ -45,3 +80,39 @@ func (r *statusRecorder) WriteHeader(status int) {
 
 // Unwrap lets http.ResponseController reach the connection (flushing SSE).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// clientAddr is the address a request came from: the peer's, or, when the
+// peer is a trusted proxy, the last address in X-Forwarded-For that is not
+// one of the trusted proxies. Headers from anyone else are ignored, as any
+// client can send them.
+func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	addr := peer.Addr().Unmap()
+	if !isTrusted(addr, trusted) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return addr // a malformed chain: trust only what we saw
+		}
+		addr = hop.Unmap()
+		if !isTrusted(addr, trusted) {
+			return addr
+		}
+	}
+	return addr
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}

@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
@@ -20,6 +22,7 @@ import (
 	"github.com/beseda/beseda/channel/messenger"
 	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/channel/webchat"
+	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/jobs"
 	"github.com/beseda/beseda/live"
@@ -35,7 +38,7 @@ type Config struct {
 	Demo      bool   // seed an empty database with demo data
 
 	// Pacing overrides the delivery pace per channel kind.
-	Pacing map[beseda.ChannelKind]app.Pacing
+	Pacing map[beseda.ChannelKind]beseda.Pacing
 	// TaskStartDelay is how long after an add a manager's task starts.
 	TaskStartDelay time.Duration
 
@@ -51,18 +54,34 @@ type Config struct {
 	// database, as BESEDA_SECRET_KEY gives them; empty: the data
 	// directory's key file.
 	SecretKeys string
+
+	// TrustedProxies are the peers whose X-Forwarded-For is believed when
+	// telling a client's address (rate limits, the loopback check of
+	// /metrics); nobody's by default.
+	TrustedProxies []netip.Prefix
+	// WidgetSessionsPerMinute limits new web-chat sessions per client
+	// address (H4); 0 means no limit. The CLI's default is 20.
+	WidgetSessionsPerMinute float64
+	// MetricsListener, when set, serves /metrics (and with Pprof,
+	// /debug/pprof/) apart from the public listener, which then has no
+	// /metrics. Without it, /metrics answers loopback clients only.
+	MetricsListener net.Listener
+	Pprof           bool
 }
 
 // Server is a running Beseda.
 type Server struct {
-	cfg     Config
-	DB      *store.DB
-	App     *app.App
-	Jobs    *jobs.Runner
-	Live    *live.Hub
-	Handler http.Handler
-	log     *slog.Logger
-	metrics *metrics
+	cfg        Config
+	DB         *store.DB
+	App        *app.App
+	Deliveries *delivery.Engine
+	Jobs       *jobs.Runner
+	Live       *live.Hub
+	Handler    http.Handler
+	log        *slog.Logger
+	metrics    *metrics
+	// httpsOnly: the public URL is https, so every answer may carry HSTS.
+	httpsOnly bool
 }
 
 // New opens the database, applies migrations and builds the server.
@@ -96,19 +115,24 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	tg := telegram.NewClient()
-	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost, Pacing: cfg.Pacing,
-		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, Senders: map[beseda.ChannelKind]app.Sender{
+	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
+		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute})
+	deliveries := delivery.New(db, a, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
+		Senders: map[beseda.ChannelKind]beseda.Sender{
 			beseda.ChannelTelegram:  telegram.Sender{Client: tg},
 			beseda.ChannelMessenger: messenger.NewSender(),
-		}})
+		},
+		Prepare: map[beseda.ChannelKind]delivery.Prepare{beseda.ChannelMessenger: messenger.Window}})
+	a.SetDelivery(deliveries)
 	hub := live.New(db, cfg.Logger)
 	a.SetLive(hub.Kick)
-	runner, err := jobs.New(ctx, db, a, jobs.Config{Logger: cfg.Logger})
+	runner, err := jobs.New(ctx, db, a, deliveries, jobs.Config{Logger: cfg.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, DB: db, App: a, Jobs: runner, Live: hub, log: cfg.Logger, metrics: newMetrics(db, hub.Connections)}
+	s := &Server{cfg: cfg, DB: db, App: a, Deliveries: deliveries, Jobs: runner, Live: hub, log: cfg.Logger,
+		metrics: newMetrics(db, hub.Connections), httpsOnly: strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://")}
 	if cfg.Demo {
 		if err := a.SeedDemo(ctx); err != nil {
 			db.Close()
@@ -128,7 +152,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	telegram.NewHandler(a, tg, cfg.Logger).Register(mux)
 	messenger.NewHandler(a, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.metrics.handler())
+	if cfg.MetricsListener == nil {
+		mux.Handle("GET /metrics", localOnly(s.metrics.handler()))
+	}
 	s.Handler = s.middleware(mux)
 	return s, nil
 }
@@ -158,6 +184,12 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
+	var msrv *http.Server
+	if ml := s.cfg.MetricsListener; ml != nil {
+		msrv = &http.Server{Handler: s.metricsMux(), ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+		go func() { _ = msrv.Serve(ml) }()
+	}
 	var err error
 	select {
 	case err = <-errc:
@@ -170,6 +202,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = srv.Close()
 		}
+	}
+	if msrv != nil {
+		_ = msrv.Close()
 	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

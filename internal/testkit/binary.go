@@ -93,7 +93,9 @@ func StartProcess(tb testing.TB, dir, addr string, env []string, args ...string)
 	tb.Helper()
 	cmd := exec.Command(Binary(tb), append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	// The test key, so that the binary and in-process test servers on one
+	// database open each other's sealed secrets; env may override it.
+	cmd.Env = append(append(os.Environ(), "BESEDA_SECRET_KEY="+TestSecretKey), env...)
 	out := &strings.Builder{}
 	p := &Process{tb: tb, Cmd: cmd, URL: "http://" + addr, Stdout: out, mu: &sync.Mutex{}, done: make(chan error, 1)}
 	stdout, err := cmd.StdoutPipe()

@@ -50,6 +50,13 @@ func StartServer(tb testing.TB, dbURL string, opts Options) *Server {
 	}
 	cfg := server.Config{DB: dbURL, Demo: opts.Demo, Clock: opts.Clock, Logger: opts.Logger,
 		BcryptCost: bcrypt.MinCost, SecretKeys: TestSecretKey}
+	if clock != nil {
+		// Pacing waits on the clock, and a fake one moves only when a test
+		// moves it: delivery goes unpaced unless a test sets a pace (and
+		// moves the clock).
+		cfg.Pacing = map[beseda.ChannelKind]beseda.Pacing{
+			beseda.ChannelWeb: {}, beseda.ChannelTelegram: {}, beseda.ChannelMessenger: {}}
+	}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}
@@ -70,6 +77,9 @@ func StartServer(tb testing.TB, dbURL string, opts Options) *Server {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, l) }()
 	tb.Cleanup(func() {
+		// A connection the test's clients opened but never used counts as
+		// busy for 5 s of the server's graceful shutdown; close them first.
+		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			tb.Errorf("serve: %v", err)

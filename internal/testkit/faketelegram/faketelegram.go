@@ -35,12 +35,16 @@ type Server struct {
 	tb    testing.TB
 	token string
 
-	mu       sync.Mutex
-	sent     []Sent
-	answered []string
-	failures []failure
-	nextID   int64
-	calls    int
+	mu        sync.Mutex
+	sent      []Sent
+	requested []string // the text of every sendMessage call, answered or not
+	answered  []string
+	failures  []failure
+	nextID    int64
+	calls     int
+	holdNext  int           // how many sendMessage calls to come are held
+	release   chan struct{} // held calls wait for it to close
+	waiting   int
 }
 
 type failure struct {
@@ -66,6 +70,43 @@ func (s *Server) FailNext(status int, description string, retryAfter int) {
 	s.failures = append(s.failures, failure{status: status,
 		body: fmt.Sprintf(`{"ok":false,"error_code":%d,"description":%q%s}`, status, description, params)})
 	s.mu.Unlock()
+}
+
+// HoldNext makes the next n sendMessage calls wait unanswered, as on a
+// network that stalls, until Release or until their caller goes away.
+func (s *Server) HoldNext(n int) {
+	s.mu.Lock()
+	s.holdNext += n
+	if s.release == nil {
+		s.release = make(chan struct{})
+	}
+	s.mu.Unlock()
+}
+
+// Release lets the held calls go on.
+func (s *Server) Release() {
+	s.mu.Lock()
+	if s.release != nil {
+		close(s.release)
+		s.release = nil
+	}
+	s.holdNext = 0
+	s.mu.Unlock()
+}
+
+// Waiting counts the calls held now.
+func (s *Server) Waiting() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waiting
+}
+
+// Requested returns the text of every sendMessage call in the order they
+// came, whatever their answer: how often a message was handed to Telegram.
+func (s *Server) Requested() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.requested...)
 }
 
 // Sent returns the accepted sendMessage calls.
@@ -110,7 +151,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: invalid JSON"}`)
 		return
 	}
+	method := strings.TrimPrefix(r.URL.Path, prefix)
 	s.mu.Lock()
+	if method == "sendMessage" {
+		text, _ := req["text"].(string)
+		s.requested = append(s.requested, text)
+	}
+	if method == "sendMessage" && s.holdNext > 0 {
+		s.holdNext--
+		s.waiting++
+		release := s.release
+		s.mu.Unlock()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		s.mu.Lock()
+		s.waiting--
+		if r.Context().Err() != nil {
+			s.mu.Unlock()
+			return
+		}
+	}
 	if len(s.failures) > 0 {
 		f := s.failures[0]
 		s.failures = s.failures[1:]
@@ -119,7 +181,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Unlock()
-	switch method := strings.TrimPrefix(r.URL.Path, prefix); method {
+	switch method {
 	case "sendMessage":
 		s.sendMessage(w, req)
 	case "answerCallbackQuery":

@@ -1,11 +1,9 @@
-package app
+package beseda
 
 import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/beseda/beseda"
 )
 
 // Sender hands a message to a messenger (Telegram, Messenger). The web chat
@@ -19,9 +17,9 @@ type Sender interface {
 
 // Delivery is one message on its way to a messenger.
 type Delivery struct {
-	Channel    *beseda.Channel
-	Subscriber *beseda.Subscriber
-	Message    *beseda.Message
+	Channel    *Channel
+	Subscriber *Subscriber
+	Message    *Message
 	// HumanAgent asks Messenger to let a manager's message through after its
 	// 24-hour window (the HUMAN_AGENT tag).
 	HumanAgent bool
@@ -45,7 +43,8 @@ func (e *SendError) Error() string {
 func (e *SendError) Unwrap() error { return e.Err }
 
 // Pacing is how fast a channel may send: at most PerSecond messages per
-// second in all, and one message per PerChat to one client.
+// second in all, and one message per PerChat to one client. Zero means no
+// limit.
 type Pacing struct {
 	PerSecond float64
 	PerChat   time.Duration
@@ -55,8 +54,8 @@ type Pacing struct {
 // about 30 messages per second per bot and one per second per chat; the
 // Messenger Platform is paced like a bot. The web chat has no remote side;
 // its pace only keeps a release from monopolising the database.
-var DefaultPacing = map[beseda.ChannelKind]Pacing{
-	beseda.ChannelWeb:       {PerSecond: 2000},
-	beseda.ChannelTelegram:  {PerSecond: 30, PerChat: time.Second},
-	beseda.ChannelMessenger: {PerSecond: 40},
+var DefaultPacing = map[ChannelKind]Pacing{
+	ChannelWeb:       {PerSecond: 2000},
+	ChannelTelegram:  {PerSecond: 30, PerChat: time.Second},
+	ChannelMessenger: {PerSecond: 40},
 }

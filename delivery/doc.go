@@ -1,0 +1,38 @@
+// Package delivery is the engine that takes pending messages to the clients:
+// one deliverer per channel at a time under a lease, paced per channel and per
+// chat, every chat in order, retries with backoff, a sweep that restarts
+// delivery nobody is doing, and recovery of sends that were in flight when a
+// deliverer died. The message row is the queue: pending → sent, or failed
+// with a reason.
+//
+// The protocol (SPEC §5):
+//   - Producers store messages as pending and, after their commit, Wake the
+//     engine for the channel. They touch no row shared by the clients of a
+//     channel (D1). Waking costs no SQL while this process delivers the
+//     channel; otherwise it starts a deliverer as a River job.
+//   - A deliverer holds the channel's lease (store.Leases); only deliverers
+//     touch it. A chat's next message goes only after the previous one is sent
+//     or failed.
+//   - A message is claimed by one conditional UPDATE (sending_at from NULL,
+//     still pending) in a transaction that checks the lease is still held and
+//     unexpired. Every wait (pacing, a rate limit's retry_after, backoff) is
+//     cut into slices well below the lease's lifetime, the lease is renewed
+//     between them, and a message is claimed afresh after any wait: a
+//     deliverer that lost its lease never sends (D2).
+//   - A deliverer that takes a lease fails the channel's messages still marked
+//     in flight as unconfirmed: they may have reached the client, so they are
+//     never sent twice.
+//   - On PostgreSQL a holder's death drops its lease at once (an advisory
+//     lock on a session of its own); on SQLite the one process frees the
+//     leases of its previous run at start. Either way the start-up sweep
+//     resumes delivery at once (D3).
+//
+// All time comes from the injected clock: pacing, backoff, retry_after, lease
+// expiry and a run's work budget. Tests move the clock; nothing here sleeps.
+//
+// What it must not do: decide what a message may say or whether it may go
+// (the automation gate, a channel's rules), record outcomes or live events by
+// itself (its Recorder, implemented by app, does), know about channel kinds
+// (senders and per-kind checks come from the wiring), import app, or keep a
+// queue of its own besides the messages table and River.
+package delivery

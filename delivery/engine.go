@@ -1,0 +1,270 @@
+package delivery
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"maps"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/store"
+)
+
+const (
+	// LeaseTTL is how long a lease lasts unless renewed.
+	LeaseTTL = 30 * time.Second
+	// renewEvery is how often a deliverer renews its lease, well within it.
+	renewEvery = LeaseTTL / 3
+	// maxWait is the longest single wait: a deliverer renews its lease, checks
+	// its budget and looks for messages produced by other processes at least
+	// this often, however long it has to wait for a message to become due.
+	maxWait = time.Second
+	// DefaultBudget is how long one run works before it yields, so that other
+	// channels get a turn and a shutdown is never held up for long.
+	DefaultBudget = 10 * time.Second
+
+	maxAttempts  = 8
+	maxBackoff   = 5 * time.Minute
+	webBatch     = 200
+	headsPerPass = 200
+
+	// InFlightReason is the reason on a message whose send was in flight when
+	// its deliverer stopped: it may have reached the client, so it is not
+	// sent again.
+	InFlightReason = "unconfirmed: the server stopped while sending; not sent again"
+)
+
+// Outcome is what became of one attempt to send a message.
+type Outcome struct {
+	// Status is sent, failed, or pending: to be tried again at NextAttempt.
+	Status      beseda.MessageStatus
+	ExternalID  string    // the messenger's id of a sent message
+	At          time.Time // when it was handed over
+	Reason      string
+	Attempts    int // failed attempts so far; a rate limit is not one
+	NextAttempt time.Time
+}
+
+// Recorder is the application's side of delivery: the rules a message meets
+// on its way out, and what its outcomes mean for the rest of the product (live
+// events, a rating form that could not go out). app implements it. Each
+// method works in the transaction it is given, which the engine opens.
+type Recorder interface {
+	// AdmitDelivery locks the message's client and checks the automation gate
+	// again: automation queued before a dialog began must wait for it to end
+	// (G1, G3). It returns the client when the message may go; when the gate
+	// holds or drops it now, it records that and returns nil.
+	AdmitDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message) (*beseda.Subscriber, error)
+	// RecordDelivery stores the outcome of a send.
+	RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message, o Outcome) error
+	// ShowDelivered delivers messages of a channel with no remote side (the
+	// web chat): pending becomes sent, after the same gate check under the
+	// clients' locks.
+	ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.Channel, msgs []*beseda.Message) error
+	// FailedInFlight is told of messages failed as unconfirmed (InFlightReason).
+	FailedInFlight(ctx context.Context, tx *store.Tx, msgs []*beseda.Message) error
+}
+
+// Prepare is a channel kind's check of a delivery just before it is sent,
+// such as Messenger's 24-hour window. It may adjust the delivery, or refuse it
+// with a *beseda.SendError.
+type Prepare func(d *beseda.Delivery, now time.Time) error
+
+// Config is what the engine is built with; zero values take defaults.
+type Config struct {
+	Clock  beseda.Clock
+	Logger *slog.Logger
+	// Senders hand messages to messengers, by channel kind. A kind without
+	// one has no remote side: its messages are shown (Recorder.ShowDelivered).
+	Senders map[beseda.ChannelKind]beseda.Sender
+	// Prepare holds per-kind checks made before every send.
+	Prepare map[beseda.ChannelKind]Prepare
+	// Pacing overrides beseda.DefaultPacing per channel kind.
+	Pacing map[beseda.ChannelKind]beseda.Pacing
+	// Budget is how long one run works before yielding (DefaultBudget).
+	Budget time.Duration
+}
+
+// Engine delivers pending messages. One per process.
+type Engine struct {
+	db       *store.DB
+	rec      Recorder
+	leases   *store.Leases
+	clock    beseda.Clock
+	log      *slog.Logger
+	cfg      Config
+	instance string // this engine, in lease holders
+	runs     atomic.Uint64
+
+	mu     sync.Mutex
+	active map[int64]*slot // the channels a run of this engine delivers
+	pacers map[int64]*pacer
+	start  func(ctx context.Context, channelID int64) error
+
+	stopping chan struct{}
+	stopOnce sync.Once
+}
+
+// slot is a channel being delivered by a run of this engine.
+type slot struct {
+	wake  chan struct{} // a producer stored messages (buffered, never blocks)
+	woken bool          // … since the run's current pass began
+}
+
+// New returns the engine delivering db's messages with rec's rules.
+func New(db *store.DB, rec Recorder, cfg Config) *Engine {
+	if cfg.Clock == nil {
+		cfg.Clock = beseda.SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Budget <= 0 {
+		cfg.Budget = DefaultBudget
+	}
+	pacing := maps.Clone(beseda.DefaultPacing)
+	maps.Copy(pacing, cfg.Pacing)
+	cfg.Pacing = pacing
+	b := make([]byte, 6)
+	rand.Read(b)
+	return &Engine{db: db, rec: rec, leases: db.Leases(), clock: cfg.Clock, log: cfg.Logger, cfg: cfg,
+		instance: hex.EncodeToString(b), active: map[int64]*slot{}, pacers: map[int64]*pacer{},
+		stopping: make(chan struct{})}
+}
+
+// SetStarter connects the way runs are started: start must make Run(ctx,
+// channelID) happen soon, once, in some process (jobs/ inserts a River job).
+// The server sets it once at start.
+func (e *Engine) SetStarter(start func(ctx context.Context, channelID int64) error) {
+	e.mu.Lock()
+	e.start = start
+	e.mu.Unlock()
+}
+
+// Wake tells the engine that a channel has new pending messages. Producers
+// call it after their commit. It costs no SQL while a run of this engine
+// delivers the channel; otherwise it starts one.
+func (e *Engine) Wake(ctx context.Context, channelID int64) {
+	e.mu.Lock()
+	s, start := e.active[channelID], e.start
+	if s != nil {
+		s.woken = true
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}
+	e.mu.Unlock()
+	if s != nil || start == nil || e.stopped() {
+		return
+	}
+	if err := start(ctx, channelID); err != nil {
+		// The messages are stored; the next sweep starts their delivery.
+		e.log.Warn("delivery not started", "channel", channelID, "err", err)
+	}
+}
+
+// Sweep starts delivery of the channels whose messages wait with no live
+// deliverer (it died, or its start was lost) and returns how many. The
+// server runs it at start, then SweepEvery and River's periodic job do.
+func (e *Engine) Sweep(ctx context.Context) (int, error) {
+	ids, err := e.db.StrandedChannels(ctx, e.clock.Now())
+	if err != nil {
+		return 0, err
+	}
+	e.mu.Lock()
+	start := e.start
+	e.mu.Unlock()
+	n := 0
+	for _, id := range ids {
+		if e.delivering(id) || start == nil {
+			continue
+		}
+		if err := start(ctx, id); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if n > 0 {
+		e.log.Info("stranded deliveries started", "channels", n)
+	}
+	return n, nil
+}
+
+// SweepEvery sweeps every interval of the engine's clock until the engine
+// stops. River's periodic sweep runs only in its leader; this one runs in
+// every process, so that a process outliving another (River's leader, say)
+// takes the dead one's channels over at once, not when it comes to lead
+// (D3).
+func (e *Engine) SweepEvery(ctx context.Context, every time.Duration) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.stopping:
+			return
+		case <-e.clock.At(e.clock.Now().Add(every)):
+		}
+		if _, err := e.Sweep(ctx); err != nil {
+			e.log.Warn("delivery sweep failed", "err", err)
+		}
+	}
+}
+
+// Stop makes every run yield at its next step (a send in flight finishes
+// first). Runs started afterwards do nothing.
+func (e *Engine) Stop() { e.stopOnce.Do(func() { close(e.stopping) }) }
+
+// Close gives up this process's leases; call it after the runs have ended.
+func (e *Engine) Close() error { return e.leases.Close() }
+
+func (e *Engine) stopped() bool {
+	select {
+	case <-e.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+func (e *Engine) delivering(channelID int64) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.active[channelID] != nil
+}
+
+// claimSlot makes this run the channel's only one in this engine; nil if
+// another one is at it.
+func (e *Engine) claimSlot(channelID int64) *slot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.active[channelID] != nil {
+		return nil
+	}
+	s := &slot{wake: make(chan struct{}, 1)}
+	e.active[channelID] = s
+	return s
+}
+
+func (e *Engine) freeSlot(channelID int64, s *slot) {
+	e.mu.Lock()
+	if e.active[channelID] == s {
+		delete(e.active, channelID)
+	}
+	e.mu.Unlock()
+}
+
+func (e *Engine) pacer(ch *beseda.Channel) *pacer {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p := e.pacers[ch.ID]
+	if p == nil {
+		p = newPacer(e.cfg.Pacing[ch.Kind], e.clock.Now())
+		e.pacers[ch.ID] = p
+	}
+	return p
+}

@@ -1,0 +1,109 @@
+package live_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/live"
+	"github.com/beseda/beseda/store"
+)
+
+type subscribed struct {
+	sub *live.Subscription
+	err error
+}
+
+func subscribe(ctx context.Context, hub *live.Hub) chan subscribed {
+	out := make(chan subscribed, 1)
+	go func() {
+		s, err := hub.Subscribe(ctx, 1, 1)
+		out <- subscribed{s, err}
+	}()
+	return out
+}
+
+// TestLiveHub_StartFailureNeverBlocksSubscribers: when the event log cannot
+// be read at start, the hub tries again and waiting subscribers get their
+// subscription once it can; if the hub stops first they get an error; a
+// subscriber that gives up is let go at once. None waits forever.
+func TestLiveHub_StartFailureNeverBlocksSubscribers(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		db, err := store.Open(context.Background(), dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		exec := func(q string) {
+			if _, err := db.WriteDB().Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		exec(`ALTER TABLE live_events RENAME TO live_events_away`)
+
+		// The log comes back: the waiting subscriber is served.
+		logs, logger := testkit.NewLogs()
+		hub := live.New(db, logger)
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- hub.Run(ctx) }()
+		waiting := subscribe(context.Background(), hub)
+		testkit.Eventually(t, 30*time.Second, "the failed start is logged", func() bool { return len(logs.Records(slog.LevelError)) > 0 })
+		select {
+		case s := <-waiting:
+			t.Fatalf("subscribed before the hub started: %+v", s)
+		default:
+		}
+		gaveUp, cancel := context.WithCancel(context.Background())
+		impatient := subscribe(gaveUp, hub)
+		cancel()
+		if s := waitFor(t, impatient); !errors.Is(s.err, context.Canceled) {
+			t.Errorf("a subscriber that gave up: %v", s.err)
+		}
+		exec(`ALTER TABLE live_events_away RENAME TO live_events`)
+		if s := waitFor(t, waiting); s.err != nil || s.sub == nil {
+			t.Errorf("after the log came back: %v", s.err)
+		} else {
+			s.sub.Close()
+		}
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+		if s := waitFor(t, subscribe(context.Background(), hub)); !errors.Is(s.err, live.ErrStopped) {
+			t.Errorf("subscribing to a stopped hub: %v", s.err)
+		}
+
+		// The hub stops before it could start: waiting subscribers get an error.
+		exec(`ALTER TABLE live_events RENAME TO live_events_away`)
+		hub = live.New(db, logger)
+		ctx, stop = context.WithCancel(context.Background())
+		go func() { done <- hub.Run(ctx) }()
+		waiting = subscribe(context.Background(), hub)
+		stop()
+		if err := <-done; err == nil {
+			t.Errorf("run gave up without an error")
+		}
+		if s := waitFor(t, waiting); !errors.Is(s.err, live.ErrStopped) {
+			t.Errorf("a subscriber of a hub that never started: %v", s.err)
+		}
+	})
+}
+
+// waitFor polls for a subscription's outcome with a generous deadline.
+func waitFor(t *testing.T, c chan subscribed) subscribed {
+	t.Helper()
+	var got subscribed
+	testkit.Eventually(t, 30*time.Second, "Subscribe returns", func() bool {
+		select {
+		case got = <-c:
+			return true
+		default:
+			return false
+		}
+	})
+	return got
+}
