@@ -15,6 +15,8 @@ type Subscriber struct {
 
 	// LastMessageAt is when the last message of the chat, either way, was
 	// stored (or when the subscriber appeared); chats are listed by it.
+	// Broadcasts leave it alone, so that a mailing to everyone does not
+	// reorder the chat list.
 	LastMessageAt *time.Time `json:"last_message_at"`
 	// LastInboundAt is when the client last wrote: Messenger's 24-hour window
 	// is counted from it.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,6 +118,10 @@ func (a *App) GetBroadcast(ctx context.Context, actor *beseda.User, id int64) (*
 // broadcastBatch is how many recipients one transaction of a broadcast covers.
 const broadcastBatch = 1000
 
+// shownOnStore are the channel kinds whose clients see a message once it is
+// stored: they need no sender.
+var shownOnStore = []beseda.ChannelKind{beseda.ChannelWeb}
+
 // ProduceBroadcast produces a broadcast's messages batch by batch, each batch
 // in one transaction that also moves the broadcast's cursor, so a restart
 // resumes where it stopped and nobody gets the broadcast twice. It works for
@@ -131,29 +136,37 @@ func (a *App) ProduceBroadcast(ctx context.Context, id int64, budget time.Durati
 				done = err == nil
 				return err
 			}
-			subs, err := tx.LockBroadcastRecipients(ctx, id, c, broadcastBatch)
+			now := a.now()
+			channels, err := tx.FindChannels(ctx, c.WorkspaceID)
 			if err != nil {
 				return err
 			}
-			now := a.now()
-			if len(subs) == 0 {
+			gate := store.BroadcastGate{}
+			gate.Active, _ = beseda.Gate(beseda.SourceBroadcast, true)
+			gate.Free, _ = beseda.Gate(beseda.SourceBroadcast, false)
+			for _, ch := range channels {
+				if slices.Contains(shownOnStore, ch.Kind) {
+					gate.ShownOnStore = append(gate.ShownOnStore, ch.ID)
+				}
+			}
+			batch, err := tx.ProduceBroadcastBatch(ctx, id, c, broadcastBatch, gate, now)
+			if err != nil {
+				return err
+			}
+			if batch.Recipients == 0 {
 				done = true
 				return tx.AdvanceBroadcast(ctx, id, c.Cursor, 0, &now)
 			}
-			msgs := make([]*beseda.Message, len(subs))
-			for i, s := range subs {
-				msgs[i] = &beseda.Message{WorkspaceID: s.WorkspaceID, SubscriberID: s.ID, ChannelID: s.ChannelID,
-					Direction: beseda.DirectionOut, Source: beseda.SourceBroadcast, Text: c.Text, CreatedAt: now,
-					BroadcastID: &id}
-			}
-			if err := a.produceBatch(ctx, tx, subs, msgs); err != nil {
-				return err
+			for _, ch := range batch.PendingChannels {
+				if err := a.queueDelivery(ctx, tx, ch); err != nil {
+					return err
+				}
 			}
 			if err := a.emit(ctx, tx, c.WorkspaceID, nil, beseda.LiveBroadcastProgress,
-				map[string]any{"broadcast_id": id, "produced": len(subs)}); err != nil {
+				map[string]any{"broadcast_id": id, "produced": batch.Recipients}); err != nil {
 				return err
 			}
-			return tx.AdvanceBroadcast(ctx, id, subs[len(subs)-1].ID, len(subs), nil)
+			return tx.AdvanceBroadcast(ctx, id, batch.Last, batch.Recipients, nil)
 		})
 		if err != nil || done {
 			return done, err

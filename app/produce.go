@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -10,11 +11,12 @@ import (
 // produce stores one outgoing message in a client's chat. The automation gate
 // decides its fate (G1) against the dialog status read under the client's
 // lock, which the caller holds — so the decision and any status change of the
-// client's dialogs are atomic (G3). Every producer comes through here or
-// through produceBatch.
+// client's dialogs are atomic (G3). Every producer comes through here, but
+// broadcasts, which apply the same gate to a batch of clients in one
+// statement (store.ProduceBroadcastBatch).
 func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, m *beseda.Message) error {
 	m.Status, m.Reason = beseda.Gate(m.Source, sub.ActiveDialogID != nil)
-	if m.Status == beseda.MessagePending && sub.ChannelKind == beseda.ChannelWeb {
+	if m.Status == beseda.MessagePending && slices.Contains(shownOnStore, sub.ChannelKind) {
 		// A web-chat message is delivered once stored, unless older messages
 		// of the client still wait: then it queues behind them.
 		if err := tx.CreateMessageUnlessQueued(ctx, m); err != nil {
@@ -31,46 +33,6 @@ func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber,
 	}
 	if m.Status == beseda.MessagePending {
 		return a.queueDelivery(ctx, tx, m.ChannelID)
-	}
-	return nil
-}
-
-// produceBatch is produce for many clients at once (broadcasts): one query to
-// see whose queues are busy, one insert. The clients are locked by the caller.
-func (a *App) produceBatch(ctx context.Context, tx *store.Tx, subs []*beseda.Subscriber, msgs []*beseda.Message) error {
-	var webIDs []int64
-	for _, s := range subs {
-		if s.ChannelKind == beseda.ChannelWeb {
-			webIDs = append(webIDs, s.ID)
-		}
-	}
-	waiting, err := tx.SubscribersWithPending(ctx, webIDs)
-	if err != nil {
-		return err
-	}
-	channels := map[int64]bool{}
-	ids := make([]int64, len(subs))
-	for i, s := range subs {
-		m := msgs[i]
-		ids[i] = s.ID
-		m.Status, m.Reason = beseda.Gate(m.Source, s.ActiveDialogID != nil)
-		if m.Status == beseda.MessagePending && s.ChannelKind == beseda.ChannelWeb && !waiting[s.ID] {
-			m.Status, m.SentAt = beseda.MessageSent, &m.CreatedAt
-		}
-		if m.Status == beseda.MessagePending {
-			channels[m.ChannelID] = true
-		}
-	}
-	if err := tx.CreateMessages(ctx, msgs); err != nil {
-		return err
-	}
-	if err := tx.TouchSubscribers(ctx, ids, a.now()); err != nil {
-		return err
-	}
-	for ch := range channels {
-		if err := a.queueDelivery(ctx, tx, ch); err != nil {
-			return err
-		}
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
@@ -67,28 +69,91 @@ func (tx *Tx) LockBroadcast(ctx context.Context, id int64) (*BroadcastCursor, er
 	return &c, nil
 }
 
-// LockBroadcastRecipients locks the next recipients after the cursor, in id
-// order, and returns them with their active dialogs.
-func (tx *Tx) LockBroadcastRecipients(ctx context.Context, broadcastID int64, c *BroadcastCursor, limit int) ([]*beseda.Subscriber, error) {
-	var ids []int64
-	var err error
-	if c.AllSubscribers {
-		// Index subscribers_workspace serves the walk.
-		ids, err = tx.QueryIDs(ctx, `SELECT id FROM subscribers WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-			c.WorkspaceID, c.Cursor, limit)
-	} else {
-		ids, err = tx.QueryIDs(ctx, `SELECT subscriber_id FROM broadcast_recipients
-			WHERE broadcast_id = $1 AND subscriber_id > $2 ORDER BY subscriber_id LIMIT $3`, broadcastID, c.Cursor, limit)
+// BroadcastGate is what the automation gate decides for a broadcast's
+// message (beseda.Gate): its status while the client has an active dialog
+// and while not. ShownOnStore lists the channels whose clients see a
+// message once it is stored (no sender): there a deliverable message is sent
+// at once, unless older ones of the client still wait.
+type BroadcastGate struct {
+	Active, Free beseda.MessageStatus
+	ShownOnStore []int64
+}
+
+// BroadcastBatch is what one batch of a broadcast produced.
+type BroadcastBatch struct {
+	Recipients      int
+	Last            int64   // the last recipient, the cursor's next value
+	PendingChannels []int64 // channels with messages to deliver
+}
+
+// ProduceBroadcastBatch produces the broadcast's messages for the next
+// recipients after the cursor, in id order, in one statement: it locks the
+// recipients' rows, applies the gate's decision to each by its active dialog
+// (read from the locked row, so a concurrent status change is either before
+// or after, G3) and inserts the messages. The set-based insert is what makes
+// a broadcast fast: no row makes a round trip through Go. A broadcast does
+// not touch the chats' last_message_at: a mailing to every client would
+// otherwise stamp every chat with one time and bury the conversations in
+// progress in the chat list.
+func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, id int64, c *BroadcastCursor, limit int,
+	gate BroadcastGate, at time.Time) (*BroadcastBatch, error) {
+	recipients := `SELECT s.id, s.workspace_id, s.channel_id, s.active_dialog_id FROM subscribers s
+		WHERE s.workspace_id = $1 AND s.id > $2 ORDER BY s.id LIMIT $3` // index subscribers_workspace
+	args := []any{c.WorkspaceID, c.Cursor, limit}
+	if !c.AllSubscribers {
+		recipients = `SELECT s.id, s.workspace_id, s.channel_id, s.active_dialog_id FROM broadcast_recipients r
+		JOIN subscribers s ON s.id = r.subscriber_id
+		WHERE r.broadcast_id = $4 AND s.workspace_id = $1 AND r.subscriber_id > $2 ORDER BY r.subscriber_id LIMIT $3`
+		args = append(args, id)
 	}
-	if err != nil || len(ids) == 0 {
-		return nil, err
+	n := len(args)
+	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+	args = append(args, string(gate.Active), string(gate.Free), c.Text, ms(at), id, gate.ShownOnStore)
+	shown := "b.channel_id = ANY(" + p(6) + ")"
+	if tx.dialect == SQLite {
+		list := make([]string, len(gate.ShownOnStore))
+		for i, id := range gate.ShownOnStore {
+			list[i] = strconv.FormatInt(id, 10)
+		}
+		args[n+5] = "," + strings.Join(list, ",") + ","
+		shown = "instr(" + p(6) + ", ',' || b.channel_id || ',') > 0"
 	}
-	in, args := tx.inIDs("s.id", 1, ids)
-	subs, err := tx.lockSubscribers(ctx, in, args...)
+	q := `WITH b AS (` + recipients + tx.forUpdate("s") + `),
+		d AS (SELECT b.*, CASE
+			WHEN b.active_dialog_id IS NOT NULL THEN ` + p(1) + `
+			WHEN ` + p(2) + ` = 'pending' AND ` + shown + ` AND NOT EXISTS (SELECT 1 FROM messages m
+				WHERE m.subscriber_id = b.id AND m.status = 'pending') THEN 'sent'
+			ELSE ` + p(2) + ` END AS status FROM b)
+		INSERT INTO messages (workspace_id, subscriber_id, channel_id, direction, source, text, buttons,
+			status, reason, created_at, sent_at, broadcast_id)
+		SELECT d.workspace_id, d.id, d.channel_id, 'out', 'broadcast', ` + p(3) + `, '', d.status, '',
+			` + p(4) + `, CASE WHEN d.status = 'sent' THEN CAST(` + p(4) + ` AS BIGINT) END, ` + p(5) + `
+		FROM d
+		RETURNING subscriber_id, channel_id, status`
+	rows, err := tx.q.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("broadcast recipients: %w", err)
+		return nil, fmt.Errorf("produce broadcast: %w", err)
 	}
-	return subs, nil
+	defer rows.Close()
+	batch := &BroadcastBatch{}
+	pending := map[int64]bool{}
+	for rows.Next() {
+		var sub, channel int64
+		var status string
+		if err := rows.Scan(&sub, &channel, &status); err != nil {
+			return nil, fmt.Errorf("produce broadcast: %w", err)
+		}
+		batch.Recipients++
+		batch.Last = max(batch.Last, sub)
+		if status == string(beseda.MessagePending) && !pending[channel] {
+			pending[channel] = true
+			batch.PendingChannels = append(batch.PendingChannels, channel)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("produce broadcast: %w", err)
+	}
+	return batch, nil
 }
 
 // AdvanceBroadcast moves the cursor after a batch; finished marks the end.

@@ -155,39 +155,6 @@ func (r reader) findMessages(ctx context.Context, query string, args ...any) ([]
 	return out, rows.Err()
 }
 
-// HasPending reports whether the client has messages waiting for delivery.
-func (r reader) HasPending(ctx context.Context, subscriberID int64) (bool, error) {
-	var one int
-	err := r.q.QueryRowContext(ctx, `SELECT 1 FROM messages WHERE subscriber_id = $1 AND status = 'pending' LIMIT 1`,
-		subscriberID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
-// SubscribersWithPending returns which of the clients have messages waiting.
-func (r reader) SubscribersWithPending(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	in, args := r.inIDs("subscriber_id", 1, ids)
-	rows, err := r.q.QueryContext(ctx, `SELECT DISTINCT subscriber_id FROM messages WHERE status = 'pending' AND `+in, args...)
-	if err != nil {
-		return nil, fmt.Errorf("subscribers with pending: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
-}
-
 // LockSubscribers locks the clients' rows (see lockSubscribers) and returns
 // them with their active dialogs.
 func (tx *Tx) LockSubscribers(ctx context.Context, ids []int64) (map[int64]*beseda.Subscriber, error) {
@@ -344,19 +311,6 @@ func columns(args []any, cols int) []any {
 		out[c] = col
 	}
 	return out
-}
-
-// TouchSubscribers records that messages were stored in the clients' chats.
-func (tx *Tx) TouchSubscribers(ctx context.Context, ids []int64, at time.Time) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	in, args := tx.inIDs("id", 2, ids)
-	_, err := tx.q.ExecContext(ctx, `UPDATE subscribers SET last_message_at = $1 WHERE `+in, append([]any{ms(at)}, args...)...)
-	if err != nil {
-		return fmt.Errorf("touch subscribers: %w", err)
-	}
-	return nil
 }
 
 // FindMessageByIdempotencyKey returns the workspace's message made with the
