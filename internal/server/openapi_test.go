@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -181,6 +182,9 @@ func TestOpenAPI_AnswersMatchTheSchemas(t *testing.T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, x := range c.list {
+		// The middleware hands the mux a copy of the request, so the
+		// pattern is looked up again here.
+		x.pattern = srv.Pattern(httptest.NewRequest(x.method, x.path, nil))
 		if !inScope(x.pattern) {
 			continue
 		}

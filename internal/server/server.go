@@ -95,6 +95,12 @@ type Server struct {
 // Routes returns the pattern of every route the server serves.
 func (s *Server) Routes() []string { return s.routes.Patterns() }
 
+// Pattern is the route that serves r ("" if none), as the mux matches it.
+func (s *Server) Pattern(r *http.Request) string {
+	_, pattern := s.routes.Handler(r)
+	return pattern
+}
+
 // New opens the database, applies migrations and builds the server.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Addr == "" {
