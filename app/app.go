@@ -56,7 +56,7 @@ type App struct {
 	loginAddrs     *ratelimit.Window
 	widgetSessions *ratelimit.Buckets
 
-	hooks  webhooks
+	hooks webhooks
 }
 
 // New returns the use cases working on db.

@@ -71,8 +71,8 @@ type Hub struct {
 	startErr  error               // why Run gave up before it started
 	// stale: nobody subscribed when events came, so the log was left unread
 	// and the watermark lags it (see idle).
-	stale bool
-	stopped   bool                // Run has returned: nothing will be delivered
+	stale   bool
+	stopped bool // Run has returned: nothing will be delivered
 }
 
 // ErrStopped is returned to subscribers of a hub that is not running.
