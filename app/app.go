@@ -57,6 +57,8 @@ type App struct {
 	widgetSessions *ratelimit.Buckets
 
 	hooks webhooks
+
+	sessions sessionCache // tokens lately checked (Authenticate)
 }
 
 // New returns the use cases working on db.
