@@ -56,7 +56,9 @@ type App struct {
 	loginAddrs     *ratelimit.Window
 	widgetSessions *ratelimit.Buckets
 
-	hooks  webhooks
+	hooks webhooks
+
+	sessions sessionCache // tokens lately checked (Authenticate)
 }
 
 // New returns the use cases working on db.

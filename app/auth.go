@@ -124,16 +124,23 @@ func (a *App) Authenticate(ctx context.Context, token, kind string) (*beseda.Use
 	if token == "" {
 		return nil, "", beseda.Errorf(beseda.EUNAUTHORIZED, "sign in first")
 	}
-	user, t, err := a.db.FindUserByToken(ctx, hashToken(token), kind, a.now())
+	hash, now := hashToken(token), a.now()
+	if user, csrf, ok := a.sessions.get(hash, kind, now); ok {
+		return user, csrf, nil
+	}
+	user, t, err := a.db.FindUserByToken(ctx, hash, kind, now)
 	if err != nil {
 		return nil, "", err
 	}
+	a.sessions.put(hash, kind, user, t.CSRF, t.ExpiresAt, now)
 	return user, t.CSRF, nil
 }
 
 // Logout forgets a token.
 func (a *App) Logout(ctx context.Context, token string) error {
-	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.DeleteToken(ctx, hashToken(token)) })
+	hash := hashToken(token)
+	a.sessions.forget(hash)
+	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.DeleteToken(ctx, hash) })
 }
 
 func (a *App) hashPassword(password string) (string, error) {

@@ -137,6 +137,10 @@ func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in U
 			return nil, err
 		}
 	}
+	// Whatever changed (role, permissions, password), sessions read before
+	// must not outlive it.
+	a.sessions.forget(nil)
+	defer a.sessions.forget(nil)
 	err = a.db.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.UpdateUser(ctx, u, hash); err != nil || hash == "" {
 			return err

@@ -69,7 +69,10 @@ type Hub struct {
 	gapSince  map[int64]time.Time // ids missing below a delivered one
 	ready     chan struct{}       // closed once Run has started, or has given up
 	startErr  error               // why Run gave up before it started
-	stopped   bool                // Run has returned: nothing will be delivered
+	// stale: nobody subscribed when events came, so the log was left unread
+	// and the watermark lags it (see idle).
+	stale   bool
+	stopped bool // Run has returned: nothing will be delivered
 }
 
 // ErrStopped is returned to subscribers of a hub that is not running.
@@ -130,10 +133,60 @@ func (h *Hub) Run(ctx context.Context) error {
 		case <-h.kick:
 		case <-poll.C:
 		}
+		if h.idle() {
+			continue
+		}
 		if err := h.read(ctx); err != nil && ctx.Err() == nil {
 			h.log.Warn("live: reading events failed", "err", err)
 		}
 	}
+}
+
+// idle reports that nobody subscribes: reading the log would deliver nothing,
+// so it is left unread — most commits of a busy server with no console open
+// would otherwise cost a read each — and the first subscriber catches up.
+func (h *Hub) idle() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.subs) > 0 {
+		return false
+	}
+	h.stale = true
+	return true
+}
+
+// catchUp moves a stale watermark to the end of the log before the first
+// subscriber joins: what was committed while nobody listened is history,
+// which a resuming client replays from the log (Replay). With subscribers
+// the hub reads on, so the watermark never jumps past their events.
+func (h *Hub) catchUp(ctx context.Context) error {
+	h.mu.Lock()
+	stale := h.stale && len(h.subs) == 0
+	h.mu.Unlock()
+	if !stale {
+		return nil
+	}
+	last, err := h.db.LastLiveEventID(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stale && len(h.subs) == 0 && last > h.watermark {
+		h.watermark = last
+		for id := range h.seen {
+			if id <= last {
+				delete(h.seen, id)
+			}
+		}
+		for id := range h.gapSince {
+			if id <= last {
+				delete(h.gapSince, id)
+			}
+		}
+	}
+	h.stale = false
+	return nil
 }
 
 // start reads where the log ends, trying again while the database fails
@@ -236,6 +289,9 @@ func (h *Hub) Subscribe(ctx context.Context, workspaceID, userID int64) (*Subscr
 	case <-h.ready:
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+	if err := h.catchUp(ctx); err != nil {
+		return nil, err
 	}
 	// A small buffer: a subscriber that falls further behind is dropped and
 	// resumes from the log, which costs less than buffering for everyone.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/live"
 	"github.com/beseda/beseda/store"
@@ -106,4 +107,61 @@ func waitFor(t *testing.T, c chan subscribed) subscribed {
 		}
 	})
 	return got
+}
+
+// TestLiveHub_IdleUntilSomeoneListens: while nobody subscribes, committed
+// events are left unread; the first subscriber starts no later than the end
+// of the log at the time, and gets what comes after it.
+func TestLiveHub_IdleUntilSomeoneListens(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		db, err := store.Open(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		hub := live.New(db, slog.New(slog.DiscardHandler))
+		done := make(chan error, 1)
+		go func() { done <- hub.Run(ctx) }()
+		add := func(kind string) {
+			t.Helper()
+			err := db.Update(ctx, func(tx *store.Tx) error {
+				return tx.AddLiveEvent(ctx, &beseda.LiveEvent{WorkspaceID: 1, Kind: kind, Data: []byte(`{}`), CreatedAt: time.Now()})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hub.Kick()
+		}
+		for range 3 {
+			add("before")
+		}
+		last, err := db.LastLiveEventID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := hub.Subscribe(ctx, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if w := hub.Watermark(); w > last {
+			t.Errorf("a new subscriber's watermark is %d, past the end of the log %d", w, last)
+		}
+		add("after")
+		// Events of just before subscribing may come too, if the hub had
+		// not seen them yet when nobody listened; "after" must come.
+		deadline := time.After(30 * time.Second)
+		for got := ""; got != "after"; {
+			select {
+			case d := <-s.C:
+				got = d.Event.Kind
+			case <-deadline:
+				t.Fatal("the event after subscribing never came")
+			}
+		}
+		stop()
+		<-done
+	})
 }

@@ -201,6 +201,18 @@ func (r reader) FindActiveDialogID(ctx context.Context, subscriberID int64) (int
 	return id, nil
 }
 
+// statusLiteral writes a dialog status into SQL as a literal, not a bound
+// parameter: a bound value compared with a column that partial indexes are
+// defined on (dialogs_one_active) makes SQLite parse and plan the statement
+// again every time a value is bound, to see whether the index applies. The
+// value is one of the domain's constants, never caller text.
+func statusLiteral(s beseda.DialogStatus) string {
+	if !s.Valid() {
+		panic("store: unknown dialog status " + string(s))
+	}
+	return "'" + string(s) + "'"
+}
+
 func dialogWhere(f beseda.DialogFilter) (string, []any) {
 	where, args := []string{"d.workspace_id = $1"}, []any{f.WorkspaceID}
 	if f.SubscriberID != nil {
@@ -210,8 +222,7 @@ func dialogWhere(f beseda.DialogFilter) (string, []any) {
 		where[0] = "+d.workspace_id = $1"
 	}
 	if f.Status != nil {
-		args = append(args, string(*f.Status))
-		where = append(where, fmt.Sprintf("d.status = $%d", len(args)))
+		where = append(where, "d.status = "+statusLiteral(*f.Status))
 	}
 	if f.SubscriberID != nil {
 		args = append(args, *f.SubscriberID)

@@ -74,6 +74,28 @@ func (db *DB) migrate(ctx context.Context) error {
 		if _, err := db.rw.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
 			return fmt.Errorf("optimize: %w", err)
 		}
+		if err := db.forgetValueStats(ctx); err != nil {
+			return fmt.Errorf("optimize: %w", err)
+		}
 	}
 	return nil
+}
+
+// forgetValueStats keeps SQLite's per-index averages (sqlite_stat1) and drops
+// its value samples (sqlite_stat4). With samples, a statement whose plan
+// looked at a bound value is re-parsed and re-planned every time a value is
+// bound again — for our statements, every time they run, which costs more
+// than running them. The averages are what our plans need; skewed columns
+// (statuses) have partial indexes instead.
+func (db *DB) forgetValueStats(ctx context.Context) error {
+	var n int
+	if err := db.rw.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	if _, err := db.rw.ExecContext(ctx, `DELETE FROM sqlite_stat4`); err != nil {
+		return err
+	}
+	// Load the statistics again, without the samples.
+	_, err := db.rw.ExecContext(ctx, `ANALYZE sqlite_schema`)
+	return err
 }

@@ -25,7 +25,7 @@ func reportWhere(f beseda.ReportFilter) (string, []any) {
 		add("d.created_at < $%d", ms(*f.To))
 	}
 	if f.Status != nil {
-		add("d.status = $%d", string(*f.Status))
+		where = append(where, "d.status = "+statusLiteral(*f.Status))
 	}
 	if f.TypeID != nil {
 		add("d.type_id = $%d", *f.TypeID)
