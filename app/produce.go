@@ -14,7 +14,7 @@ import (
 // through produceBatch.
 func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, m *beseda.Message) error {
 	m.Status, m.Reason = beseda.Gate(m.Source, sub.ActiveDialogID != nil)
-	if m.Status == beseda.MessagePending && sub.ChannelKind == beseda.ChannelWeb {
+	if m.Status == beseda.MessagePending && a.local(sub.ChannelKind) {
 		// A web-chat message is delivered once stored, unless older messages
 		// of the client still wait: then it queues behind them.
 		if err := tx.CreateMessageUnlessQueued(ctx, m); err != nil {
@@ -40,7 +40,7 @@ func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber,
 func (a *App) produceBatch(ctx context.Context, tx *store.Tx, subs []*beseda.Subscriber, msgs []*beseda.Message) error {
 	var webIDs []int64
 	for _, s := range subs {
-		if s.ChannelKind == beseda.ChannelWeb {
+		if a.local(s.ChannelKind) {
 			webIDs = append(webIDs, s.ID)
 		}
 	}
@@ -54,7 +54,7 @@ func (a *App) produceBatch(ctx context.Context, tx *store.Tx, subs []*beseda.Sub
 		m := msgs[i]
 		ids[i] = s.ID
 		m.Status, m.Reason = beseda.Gate(m.Source, s.ActiveDialogID != nil)
-		if m.Status == beseda.MessagePending && s.ChannelKind == beseda.ChannelWeb && !waiting[s.ID] {
+		if m.Status == beseda.MessagePending && a.local(s.ChannelKind) && !waiting[s.ID] {
 			m.Status, m.SentAt = beseda.MessageSent, &m.CreatedAt
 		}
 		if m.Status == beseda.MessagePending {

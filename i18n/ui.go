@@ -109,10 +109,6 @@ var ui = map[string]entry{
 	"source.system":     {en: "System", ru: "Система"},
 	"source.client":     {en: "Client", ru: "Клиент"},
 
-	"channel.web":       {en: "Web chat", ru: "Веб-чат"},
-	"channel.telegram":  {en: "Telegram", ru: "Телеграм"},
-	"channel.messenger": {en: "Messenger", ru: "Мессенджер Фейсбука"},
-
 	"rating.1":    {en: "Bad", ru: "Плохо"},
 	"rating.2":    {en: "Normal", ru: "Нормально"},
 	"rating.3":    {en: "Excellent", ru: "Отлично"},

@@ -128,6 +128,7 @@ type page struct {
 	Data      any
 	p         *i18n.Printer
 	r         *http.Request
+	channels  *beseda.Registry
 	form      url.Values // a refused form, sent back to fill in again
 }
 
@@ -167,6 +168,11 @@ func (p *page) When(t any) string {
 
 // Can reports whether the manager holds a permission.
 func (p *page) Can(perm string) bool { return p.User.Can(beseda.Permission(perm)) }
+
+// ChannelTitle names a kind of channel in the manager's language.
+func (p *page) ChannelTitle(kind beseda.ChannelKind) string {
+	return p.channels.Of(kind).Title(p.Locale)
+}
 
 // IsAdmin reports whether the manager is an owner or admin.
 func (p *page) IsAdmin() bool { return p.User.IsAdmin() }
@@ -302,7 +308,8 @@ func (h *Handler) newPage(r *http.Request, user *beseda.User, csrf string) *page
 	if l, err := time.LoadLocation(tz); tz != "" && err == nil {
 		loc = l
 	}
-	return &page{User: user, CSRF: csrf, Locale: locale, Loc: loc, p: i18n.For(locale), r: r, Live: map[string]int64{}}
+	return &page{User: user, CSRF: csrf, Locale: locale, Loc: loc, p: i18n.For(locale), r: r, Live: map[string]int64{},
+		channels: h.app.Channels()}
 }
 
 // render writes a page (or, with ?fragment=NAME, one of its parts) with the

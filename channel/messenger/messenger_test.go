@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel/messenger"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/fakegraph"
 )
@@ -52,7 +53,7 @@ func (p *page) subscriber(t *testing.T) beseda.Subscriber {
 	var subs []beseda.Subscriber
 	p.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
 	for _, s := range subs {
-		if s.ChannelKind == beseda.ChannelMessenger {
+		if s.ChannelKind == messenger.Kind {
 			return s
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/faketelegram"
@@ -49,7 +50,7 @@ func (b *bot) subscriber(t *testing.T) beseda.Subscriber {
 	var subs []beseda.Subscriber
 	b.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
 	for _, s := range subs {
-		if s.ChannelKind == beseda.ChannelTelegram {
+		if s.ChannelKind == telegram.Kind {
 			return s
 		}
 	}
@@ -93,7 +94,7 @@ func TestTelegramInboundIsIdempotent(t *testing.T) {
 		b.say(t, 10, 777, "Hello there") // Telegram delivered the same update again
 		b.say(t, 11, 777, "Anyone?")
 		sub := b.subscriber(t)
-		if sub.Name != "Ivan" || sub.ChannelKind != beseda.ChannelTelegram {
+		if sub.Name != "Ivan" || sub.ChannelKind != telegram.Kind {
 			t.Errorf("subscriber %+v", sub)
 		}
 		msgs := b.messages(t, sub.ID)
@@ -259,7 +260,7 @@ func TestTelegramFailuresAreVisible(t *testing.T) {
 func TestTelegramPacesEachChat(t *testing.T) {
 	clock := testkit.NewClock()
 	b := newBot(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Clock: clock, Configure: func(c *server.Config) {
-		c.Pacing = map[beseda.ChannelKind]beseda.Pacing{beseda.ChannelTelegram: beseda.DefaultPacing[beseda.ChannelTelegram]}
+		c.Pacing = map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: telegram.New().Pacing()}
 	}})
 	b.say(t, 1, 1001, "A")
 	b.w.Webhook(b.ch.WebhookURL, faketelegram.TextUpdate(2, 1002, "Olga", "B"), b.hook)
