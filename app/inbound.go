@@ -98,17 +98,21 @@ func (a *App) RecordInboundFailure(ctx context.Context, ch *beseda.Channel, ev b
 	next := now.Add(inboundBackoff(1))
 	f := &store.InboundFailure{ChannelID: ch.ID, Event: ev, Raw: string(ev.Raw), LastError: cause.Error(), Attempts: 1,
 		ReceivedAt: now, NextAttemptAt: &next}
+	fresh := false
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateInboundFailure(ctx, f); err != nil {
+		var err error
+		if fresh, err = tx.CreateInboundFailure(ctx, f); err != nil || !fresh || a.jobs == nil {
 			return err
-		}
-		if a.jobs == nil {
-			return nil
 		}
 		return a.jobs.RetryInbound(ctx, tx, f.ID, next)
 	})
 	if err != nil {
 		return err
+	}
+	if !fresh {
+		a.log.Warn("webhook event not stored again; it waits for its retry", "workspace", ch.WorkspaceID,
+			"channel", ch.ID, "kind", ch.Kind, "event", ev.Key, "err", cause)
+		return nil
 	}
 	a.log.Error("webhook event not stored; recorded to try again", "workspace", ch.WorkspaceID, "channel", ch.ID,
 		"kind", ch.Kind, "failure", f.ID, "event", ev.Key, "err", cause)

@@ -126,6 +126,9 @@ func (h *Webhooks) receive(w http.ResponseWriter, r *http.Request) {
 	ctx := context.WithoutCancel(r.Context())
 	var lost error
 	for _, ev := range events {
+		if ev.Key == "" {
+			ev.Key = RawKey("event:", ev.Raw) // every event is acted on once
+		}
 		if err := h.handle(ctx, ch, ev); err != nil {
 			lost = err
 		}

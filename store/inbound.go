@@ -46,20 +46,25 @@ const (
 )
 
 // CreateInboundFailure records an event that could not be stored and sets
-// f.ID. Its text is kept as valid UTF-8 whatever the platform sent (H1).
-func (tx *Tx) CreateInboundFailure(ctx context.Context, f *InboundFailure) error {
+// f.ID; false means the event (its key) already waits for a retry, and
+// nothing was added. Its text is kept as valid UTF-8 whatever the platform
+// sent (H1).
+func (tx *Tx) CreateInboundFailure(ctx context.Context, f *InboundFailure) (bool, error) {
 	event, err := json.Marshal(f.Event)
 	if err != nil {
-		return fmt.Errorf("record inbound failure: %w", err)
+		return false, fmt.Errorf("record inbound failure: %w", err)
 	}
 	err = tx.q.QueryRowContext(ctx, `INSERT INTO inbound_failures (channel_id, event_key, event, raw, last_error,
-			attempts, received_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			attempts, received_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (channel_id, event_key) WHERE settled_at IS NULL DO NOTHING RETURNING id`,
 		f.ChannelID, beseda.SanitizeText(f.Event.Key), string(event), beseda.SanitizeText(f.Raw),
 		beseda.SanitizeText(f.LastError), f.Attempts, ms(f.ReceivedAt), nullMS(f.NextAttemptAt)).Scan(&f.ID)
-	if err != nil {
-		return fmt.Errorf("record inbound failure: %w", err)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("record inbound failure: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 const inboundFailureColumns = `id, channel_id, event, raw, last_error, attempts, received_at, next_attempt_at,

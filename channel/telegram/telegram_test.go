@@ -345,3 +345,36 @@ func TestTelegramNoSecondSendAfterACrash(t *testing.T) {
 		_ = http.StatusOK
 	})
 }
+
+// TestTelegramCountsTextAsTelegramDoes: Telegram's 4,096 limit is in UTF-16
+// code units, so an emoji counts 2: 2,048 emoji go, 2,049 are refused with a
+// clear error, and 4,096 Cyrillic letters go.
+func TestTelegramCountsTextAsTelegramDoes(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 1, 555, "Hi")
+		chat := testkit.Path("/api/v1/subscribers/%d/messages", b.subscriber(t).ID)
+		res := b.w.Owner.WantError("POST", chat, map[string]string{"text": strings.Repeat("😀", 2049)}, 400, beseda.EINVALID)
+		if !strings.Contains(string(res.Body), "4098") || !strings.Contains(string(res.Body), "4096") {
+			t.Errorf("the error does not say how long and how much: %s", res.Body)
+		}
+		b.w.Owner.MustDo("POST", chat, map[string]string{"text": strings.Repeat("😀", 2048)}, 201, nil)
+		b.w.Owner.MustDo("POST", chat, map[string]string{"text": strings.Repeat("я", 4096)}, 201, nil)
+		testkit.Eventually(t, 10*time.Second, "both sent", func() bool { return len(b.api.Sent()) == 2 })
+	})
+}
+
+// TestTelegramLongNamesAreCut: a client name longer than Beseda keeps is cut
+// to 100 characters, not refused and not stored whole.
+func TestTelegramLongNamesAreCut(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		long := strings.Repeat("Ё", 150) + " " + strings.Repeat("ж", 150)
+		if res := b.w.Webhook(b.ch.WebhookURL, faketelegram.TextUpdate(1, 556, long, "hello"), b.hook); res.Status != 200 {
+			t.Fatalf("webhook: %d %s", res.Status, res.Body)
+		}
+		if sub := b.subscriber(t); sub.Name != strings.Repeat("Ё", 100) {
+			t.Errorf("name stored as %q (%d characters)", sub.Name, len([]rune(sub.Name)))
+		}
+	})
+}

@@ -25,6 +25,8 @@ CREATE TABLE inbound_failures (
     outcome         TEXT
 );
 CREATE INDEX inbound_failures_channel ON inbound_failures (channel_id, id);
+-- An event sent again while it waits for its retry is that same failure.
+CREATE UNIQUE INDEX inbound_failures_waiting ON inbound_failures (channel_id, event_key) WHERE settled_at IS NULL;
 
 -- +goose Down
 DROP TABLE IF EXISTS inbound_failures;
