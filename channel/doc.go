@@ -1,5 +1,5 @@
 // Package channel connects Beseda to messengers. Each messenger has a package
-// below this one (webchat, telegram, messenger, whatsapp) that implements
+// below this one (webchat, telegram, messenger…) that implements
 // beseda.ChannelType — its settings, limits, pace, send window, sender and
 // webhook — and the server registers it with one line. This package holds
 // what they share: the webhook skeleton that serves /webhooks/{kind}/{key} for

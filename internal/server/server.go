@@ -23,6 +23,7 @@ import (
 	"github.com/beseda/beseda/channel/messenger"
 	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/channel/webchat"
+	"github.com/beseda/beseda/channel/whatsapp"
 	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/jobs"
@@ -38,6 +39,7 @@ func Channels() *beseda.Registry {
 		webchat.Type{},
 		telegram.New(),
 		messenger.New(),
+		whatsapp.New(),
 	)
 }
 
