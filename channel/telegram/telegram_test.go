@@ -378,3 +378,41 @@ func TestTelegramLongNamesAreCut(t *testing.T) {
 		}
 	})
 }
+
+// TestTelegramConnectsItself: given only the bot token, Beseda checks it
+// with getMe, makes the webhook's secret token and registers the webhook
+// (setWebhook) at its public URL; updates signed with that secret are taken.
+// A token Telegram refuses adds no channel and says why.
+func TestTelegramConnectsItself(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) {
+			c.PublicURL = "https://beseda.example"
+		}})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		api := faketelegram.New(t, botToken)
+		ch := w.AddChannel("telegram", "Support bot", map[string]string{"bot_token": botToken, "api_base_url": api.URL})
+		hook := api.Webhook()
+		if hook.URL != ch.WebhookURL || !strings.HasPrefix(hook.URL, "https://beseda.example/webhooks/telegram/") || len(hook.SecretToken) < 32 {
+			t.Fatalf("setWebhook %+v for channel %+v", hook, ch)
+		}
+		local := strings.Replace(hook.URL, "https://beseda.example", srv.URL, 1)
+		update := faketelegram.TextUpdate(1, 777, "Ivan", "hello")
+		if res := w.Webhook(local, update, map[string]string{"X-Telegram-Bot-Api-Secret-Token": hook.SecretToken}); res.Status != 200 {
+			t.Errorf("an update with the secret Beseda made: %d %s", res.Status, res.Body)
+		}
+		if res := w.Webhook(local, update, map[string]string{"X-Telegram-Bot-Api-Secret-Token": "guess"}); res.Status != 401 {
+			t.Errorf("an update with another secret: %d", res.Status)
+		}
+
+		res := w.Owner.WantError("POST", "/api/v1/channels", map[string]any{"kind": "telegram", "name": "Wrong bot",
+			"config": map[string]string{"bot_token": "654321:WRONG-token_abcdefghijklmnop", "api_base_url": api.URL}}, 400, beseda.EINVALID)
+		if !strings.Contains(string(res.Body), "Telegram did not accept the bot token") || strings.Contains(string(res.Body), "WRONG-token") {
+			t.Errorf("refusal %s", res.Body)
+		}
+		var channels []testkit.ChannelInfo
+		w.Owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
+		if len(channels) != 2 {
+			t.Errorf("%d channels after a refused one, want the web chat and the bot", len(channels))
+		}
+	})
+}
