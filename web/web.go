@@ -32,6 +32,9 @@ type Handler struct {
 	app   *app.App
 	log   *slog.Logger
 	pages map[string]*template.Template
+	// PublicURL is the address messengers reach this server at, for the
+	// webhook URLs of channels; empty means "as the request came in".
+	PublicURL string
 }
 
 // New parses the templates and returns the console.
@@ -102,6 +105,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		{"GET /settings/saved-replies", h.savedReplies},
 		{"POST /settings/saved-replies", h.addSavedReply},
 		{"POST /settings/saved-replies/{id}", h.changeSavedReply},
+		{"GET /settings/channels", h.channels},
+		{"POST /settings/channels", h.addChannel},
+		{"POST /settings/channels/{id}", h.changeChannel},
 		{"GET /account", h.account},
 		{"POST /account", h.saveAccount},
 	}
@@ -168,6 +174,17 @@ func (p *page) When(t any) string {
 
 // Can reports whether the manager holds a permission.
 func (p *page) Can(perm string) bool { return p.User.Can(beseda.Permission(perm)) }
+
+// FailReason says why a message was not delivered, in the manager's words
+// for the reasons Beseda itself gives (a platform's window, a channel
+// switched off); other reasons are the platform's, in the title.
+func (p *page) FailReason(reason string) string {
+	switch reason {
+	case beseda.OutsideWindow, beseda.ChannelDisabled:
+		return p.T("reason." + reason)
+	}
+	return p.T("status.failed")
+}
 
 // ChannelTitle names a kind of channel in the manager's language.
 func (p *page) ChannelTitle(kind beseda.ChannelKind) string {

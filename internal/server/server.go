@@ -158,6 +158,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	console.PublicURL = cfg.PublicURL
 	console.Register(mux)
 	channel.NewWebhooks(channels, a, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
