@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -160,6 +161,13 @@ func TestSettingsChannels(t *testing.T) {
 		if !strings.Contains(string(c.Get("/settings/channels").Body), "Switched off: its webhook answers 404") {
 			t.Error("the page does not say the channel is off")
 		}
+		// A message to its client fails, and the chat says why.
+		var subs []beseda.Subscriber
+		w.Owner.MustDo("GET", "/api/v1/subscribers?q=Messenger", nil, 200, &subs)
+		w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", subs[0].ID), map[string]string{"text": "Are you there?"}, 201, nil)
+		testkit.Eventually(t, 10*time.Second, "the chat says why", func() bool {
+			return strings.Contains(string(c.Get(testkit.Path("/chats/%d", subs[0].ID)).Body), "not sent: the channel is switched off")
+		})
 		c.Post(path, url.Values{"action": {"enable"}})
 		w.Owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
 		if !channels[2].Enabled {
