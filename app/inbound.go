@@ -173,12 +173,3 @@ func (a *App) RetryInboundFailure(ctx context.Context, id int64) (wait time.Dura
 		return a.jobs.RetryInbound(ctx, tx, f.ID, next)
 	})
 }
-
-// InboundFailures returns the webhook events of a channel that could not be
-// stored, newest first. Owners and admins only.
-func (a *App) InboundFailures(ctx context.Context, actor *beseda.User, channelID int64) ([]*store.InboundFailure, error) {
-	if _, err := a.Channel(ctx, actor, channelID); err != nil {
-		return nil, err
-	}
-	return a.db.FindInboundFailures(ctx, channelID, 50)
-}
