@@ -26,10 +26,12 @@ type channelJSON struct {
 func (h *Handler) channelJSON(r *http.Request, c *beseda.Channel) channelJSON {
 	t := h.app.Channels().Of(c.Kind)
 	out := channelJSON{Channel: c, Title: t.Title(beseda.LocaleEN)}
-	if url := httpx.BaseURL(r, h.publicURL) + t.Path(c.Key); t.Webhook() != nil {
-		out.WebhookURL = url
-	} else if t.Path(c.Key) != "" {
-		out.WidgetURL = url
+	switch path := t.Path(c.Key); {
+	case path == "":
+	case t.Webhook() != nil:
+		out.WebhookURL = httpx.BaseURL(r, h.publicURL) + path
+	default:
+		out.WidgetURL = httpx.BaseURL(r, h.publicURL) + path
 	}
 	out.Config, out.SecretsSet = beseda.PublicConfig(t, c.Config)
 	return out

@@ -177,6 +177,15 @@ func (h *Handler) changeChannel(w http.ResponseWriter, r *http.Request, p *page)
 	default:
 		name := r.PostFormValue("name")
 		upd.Name, upd.Config = &name, settingsOf(r)
+		// Only what changed: the form sends back the settings it shows, and a
+		// channel that sets itself up on its platform does so again on a change.
+		if c, err := h.app.Channel(r.Context(), p.User, id); err == nil {
+			for k, v := range upd.Config {
+				if c.Config.Get(k) == v {
+					delete(upd.Config, k)
+				}
+			}
+		}
 	}
 	c, err := h.app.UpdateChannel(r.Context(), p.User, id, upd, httpx.BaseURL(r, h.PublicURL))
 	if err != nil {

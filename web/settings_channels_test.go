@@ -32,16 +32,18 @@ func channelServer(t *testing.T, dbURL string) *testkit.Server {
 	return testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) { c.PublicURL = publicURL }})
 }
 
-// flashOf is what a refused form sent back in its cookie.
+// flashOf is what a refused form sent back in its cookie (the last one set:
+// an earlier one may clear the flash read on the way).
 func flashOf(res *testkit.Response) string {
+	out := ""
 	for _, c := range res.Header.Values("Set-Cookie") {
 		if v, ok := strings.CutPrefix(c, "beseda_flash="); ok {
 			v, _, _ = strings.Cut(v, ";")
 			raw, _ := base64.RawURLEncoding.DecodeString(v)
-			return string(raw)
+			out = string(raw)
 		}
 	}
-	return ""
+	return out
 }
 
 // TestSettingsChannels: owners connect, rename, switch off and on channels
@@ -89,6 +91,29 @@ func TestSettingsChannels(t *testing.T) {
 		if res := w.Webhook(local, faketelegram.TextUpdate(1, 10, "Ivan", "hi"), tgHook); res.Status != 200 {
 			t.Errorf("the connected bot's webhook: %d", res.Status)
 		}
+
+		// Renaming the bot (the form sends its settings back) leaves its
+		// webhook as it is; a new token sets it up again.
+		var tg []struct{ ID int64 }
+		w.Owner.MustDo("GET", "/api/v1/channels", nil, 200, &tg)
+		tgPath := testkit.Path("/settings/channels/%d", tg[1].ID)
+		if res := c.Post(tgPath, url.Values{"action": {"save"}, "name": {"Help bot"}, "config.api_base_url": {api.URL}}); res.Status != 303 {
+			t.Fatalf("rename the bot: %d %s", res.Status, res.Body)
+		}
+		if api.Webhook() != hook {
+			t.Errorf("renaming set the webhook again: %+v", api.Webhook())
+		}
+		const otherToken = "654321:OTHER-token_abcdefghijklmnop"
+		other := faketelegram.New(t, otherToken)
+		if res := c.Post(tgPath, url.Values{"action": {"save"}, "name": {"Help bot"}, "config.bot_token": {otherToken},
+			"config.api_base_url": {other.URL}}); res.Status != 303 {
+			t.Fatalf("a new token: %d", res.Status)
+		}
+		if again := other.Webhook(); again.SecretToken == "" || again.SecretToken == hook.SecretToken || again.URL != hook.URL {
+			t.Errorf("a new token did not set the webhook up again with a new secret: %+v", again)
+		}
+		hook = other.Webhook()
+		tgHook["X-Telegram-Bot-Api-Secret-Token"] = hook.SecretToken
 
 		// Messenger refused for a missing secret: the form comes back filled
 		// in, without the secret typed.
