@@ -125,7 +125,7 @@ func newNode(t *testing.T, dbURL string, clock *testkit.Clock) *node {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	channels := beseda.NewRegistry(telegram.New())
+	channels := server.Channels()
 	a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost, Channels: channels})
 	eng := delivery.New(db, a, delivery.Config{Clock: clock, Logger: log, Channels: channels,
 		Pacing: map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: {}}})
