@@ -75,10 +75,10 @@ type BroadcastCreate struct {
 // MaxBroadcastRecipients bounds an explicit recipient list.
 const MaxBroadcastRecipients = 100_000
 
-// Validate checks the input; maxText is the strictest limit of the
-// workspace's channels.
-func (c *BroadcastCreate) Validate(maxText int) error {
-	text, err := CleanText(c.Text, maxText)
+// Validate checks the input against the text limits of the workspace's
+// channels.
+func (c *BroadcastCreate) Validate(limits []TextLimit) error {
+	text, err := CleanText(c.Text, limits...)
 	if err != nil {
 		return err
 	}
@@ -120,8 +120,8 @@ type FunnelCreate struct {
 	Steps []FunnelStep `json:"steps"`
 }
 
-// Validate checks the funnel; maxText is the strictest channel limit.
-func (c *FunnelCreate) Validate(maxText int) error {
+// Validate checks the funnel against the text limits of the workspace's channels.
+func (c *FunnelCreate) Validate(limits []TextLimit) error {
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" || utf8.RuneCountInString(c.Name) > 100 {
 		return Errorf(EINVALID, "name must be 1 to 100 characters")
@@ -134,7 +134,7 @@ func (c *FunnelCreate) Validate(maxText int) error {
 		if s.DelaySeconds < 0 || s.DelaySeconds > 365*24*3600 {
 			return Errorf(EINVALID, "steps[%d].delay_seconds must be 0 to one year", i)
 		}
-		text, err := CleanText(s.Text, maxText)
+		text, err := CleanText(s.Text, limits...)
 		if err != nil {
 			return Errorf(EINVALID, "steps[%d]: %s", i, err.(*Error).Message)
 		}
@@ -158,8 +158,9 @@ type SmartAnswerCreate struct {
 	Answer   string   `json:"answer"`
 }
 
-// Validate lower-cases and trims keywords; maxText is the strictest channel limit.
-func (c *SmartAnswerCreate) Validate(maxText int) error {
+// Validate lower-cases and trims keywords; the answer must fit the limits of
+// the workspace's channels.
+func (c *SmartAnswerCreate) Validate(limits []TextLimit) error {
 	var kws []string
 	for _, k := range c.Keywords {
 		k = strings.ToLower(strings.TrimSpace(k))
@@ -172,7 +173,7 @@ func (c *SmartAnswerCreate) Validate(maxText int) error {
 		return Errorf(EINVALID, "a smart answer has 1 to 20 keywords")
 	}
 	c.Keywords = kws
-	answer, err := CleanText(c.Answer, maxText)
+	answer, err := CleanText(c.Answer, limits...)
 	if err != nil {
 		return err
 	}

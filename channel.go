@@ -1,35 +1,18 @@
 package beseda
 
 import (
+	"context"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// ChannelKind is the messenger a channel connects to.
+// ChannelKind names a type of channel (a messenger) in URLs, the API and the
+// database: "web", "telegram"… Which kinds exist is the registry's business
+// (see Registry): this package names none of them.
 type ChannelKind string
-
-const (
-	ChannelWeb       ChannelKind = "web"
-	ChannelTelegram  ChannelKind = "telegram"
-	ChannelMessenger ChannelKind = "messenger"
-)
-
-func (k ChannelKind) Valid() bool {
-	return k == ChannelWeb || k == ChannelTelegram || k == ChannelMessenger
-}
-
-// MaxTextLength is the longest message text, in characters, a channel accepts:
-// Telegram's sendMessage takes 4096, Messenger's text message 2000. The web
-// chat keeps to Telegram's limit so that text moves freely between channels.
-func (k ChannelKind) MaxTextLength() int {
-	if k == ChannelMessenger {
-		return 2000
-	}
-	return 4096
-}
 
 // Channel is one connection of a workspace to a messenger: a web-chat widget,
 // a Telegram bot, a Facebook page. Key is public and unguessable: it names the
@@ -41,27 +24,49 @@ type Channel struct {
 	Name        string      `json:"name"`
 	Key         string      `json:"key"`
 	CreatedAt   time.Time   `json:"created_at"`
+	// Enabled is false while an owner has switched the channel off: its
+	// webhooks and widget answer 404 and its messages are not sent.
+	Enabled bool `json:"enabled"`
 
 	// Config holds the channel's settings including secrets (bot token, app
-	// secret, page token). It is write-only through the API and never logged.
+	// secret, page token). Secrets are write-only through the API and never
+	// logged; the store seals the whole config at rest.
 	Config ChannelConfig `json:"-"`
 }
 
-// ChannelConfig is the union of the settings of all channel kinds (SPEC §3).
-type ChannelConfig struct {
-	// Telegram.
-	BotToken      string `json:"bot_token,omitempty"`
-	WebhookSecret string `json:"webhook_secret,omitempty"`
+// ChannelConfig is a channel's settings by name, as its type's fields
+// (ChannelType.Fields) name them: {"bot_token": …, "api_base_url": …}.
+type ChannelConfig map[string]string
 
-	// Facebook Messenger.
-	PageID          string `json:"page_id,omitempty"`
-	PageAccessToken string `json:"page_access_token,omitempty"`
-	AppSecret       string `json:"app_secret,omitempty"`
-	VerifyToken     string `json:"verify_token,omitempty"`
+// Get returns a setting, or "" when it is not set.
+func (c ChannelConfig) Get(name string) string { return c[name] }
 
-	// APIBaseURL overrides the messenger's API (Bot API, Graph API), so that
-	// tests can point a channel at a local fake.
-	APIBaseURL string `json:"api_base_url,omitempty"`
+// ConfigField is one setting a type of channel takes.
+type ConfigField struct {
+	Name     string // the key in the config: "bot_token"
+	Label    Texts  // how a form asks for it
+	Help     Texts  // where the owner finds it (optional)
+	Required bool
+	// Secret settings are write-only: never returned by the API nor shown in
+	// the console, only replaced.
+	Secret bool
+	// Generated settings are made by Beseda when not given (a webhook secret,
+	// a verify token): the owner pastes nothing.
+	Generated bool
+	// Check validates a value and returns it normalised; nil takes any
+	// value of 1 to 1024 bytes.
+	Check func(value string) (string, error)
+}
+
+// Texts is a text in the languages managers read.
+type Texts struct{ EN, RU string }
+
+// In returns the text in the locale, English when it has none in it.
+func (t Texts) In(l Locale) string {
+	if l == LocaleRU && t.RU != "" {
+		return t.RU
+	}
+	return t.EN
 }
 
 // ChannelCreate is the input for a new channel.
@@ -71,56 +76,133 @@ type ChannelCreate struct {
 	Config ChannelConfig `json:"config"`
 }
 
-// Validate checks that the config holds what the kind needs (SPEC §3).
-func (c *ChannelCreate) Validate() error {
-	if !c.Kind.Valid() {
-		return Errorf(EINVALID, "kind must be web, telegram or messenger")
-	}
-	c.Name = strings.TrimSpace(c.Name)
-	if c.Name == "" || utf8.RuneCountInString(c.Name) > 100 {
-		return Errorf(EINVALID, "name must be 1 to 100 characters")
-	}
-	cfg := c.Config
-	if cfg.APIBaseURL != "" {
-		u, err := url.Parse(cfg.APIBaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Errorf(EINVALID, "config.api_base_url must be an http or https URL")
-		}
-		c.Config.APIBaseURL = strings.TrimRight(cfg.APIBaseURL, "/")
-	}
-	switch c.Kind {
-	case ChannelWeb:
-		if cfg != (ChannelConfig{}) {
-			return Errorf(EINVALID, "a web channel takes no config")
-		}
-	case ChannelTelegram:
-		if !telegramToken.MatchString(cfg.BotToken) {
-			return Errorf(EINVALID, "config.bot_token must be a Telegram bot token (123456:ABC…)")
-		}
-		// Telegram allows 1–256 characters A–Z, a–z, 0–9, _ and - in a secret token.
-		if !telegramSecret.MatchString(cfg.WebhookSecret) {
-			return Errorf(EINVALID, "config.webhook_secret must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
-		}
-		if cfg.PageID != "" || cfg.PageAccessToken != "" || cfg.AppSecret != "" || cfg.VerifyToken != "" {
-			return Errorf(EINVALID, "a telegram channel takes bot_token, webhook_secret and api_base_url")
-		}
-	case ChannelMessenger:
-		for _, f := range []struct{ name, value string }{
-			{"page_id", cfg.PageID}, {"page_access_token", cfg.PageAccessToken},
-			{"app_secret", cfg.AppSecret}, {"verify_token", cfg.VerifyToken},
-		} {
-			if strings.TrimSpace(f.value) == "" || len(f.value) > 1024 {
-				return Errorf(EINVALID, "config.%s is required", f.name)
-			}
-		}
-		if cfg.BotToken != "" || cfg.WebhookSecret != "" {
-			return Errorf(EINVALID, "a messenger channel takes page_id, page_access_token, app_secret, verify_token and api_base_url")
-		}
-	}
-	return nil
+// ChannelUpdate changes a channel; nil fields stay. Config holds only the
+// settings to change: a secret left out keeps its value.
+type ChannelUpdate struct {
+	Name    *string       `json:"name"`
+	Enabled *bool         `json:"enabled"`
+	Config  ChannelConfig `json:"config"`
 }
 
-var (
-	telegramToken  = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$`)
-	telegramSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
-)
+// CheckChannelName trims a channel's name and checks its length.
+func CheckChannelName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		return "", Errorf(EINVALID, "name must be 1 to 100 characters")
+	}
+	return name, nil
+}
+
+// CheckConfig checks a whole config against the type's fields: every
+// required setting is there and valid, and no other is. It returns the
+// config normalised.
+func CheckConfig(t ChannelType, cfg ChannelConfig) (ChannelConfig, error) {
+	fields := t.Fields()
+	out := ChannelConfig{}
+	for name := range cfg {
+		if !slices.ContainsFunc(fields, func(f ConfigField) bool { return f.Name == name }) {
+			return nil, Errorf(EINVALID, "config.%s is not a setting of %s channels (they take %s)",
+				name, t.Title(LocaleEN), fieldNames(fields))
+		}
+	}
+	for _, f := range fields {
+		v := cfg[f.Name]
+		if v == "" {
+			if f.Required {
+				return nil, Errorf(EINVALID, "config.%s is required", f.Name)
+			}
+			continue
+		}
+		if f.Check != nil {
+			var err error
+			if v, err = f.Check(v); err != nil {
+				return nil, Errorf(EINVALID, "config.%s %s", f.Name, ErrorMessage(err))
+			}
+		} else if strings.TrimSpace(v) == "" || len(v) > 1024 {
+			return nil, Errorf(EINVALID, "config.%s must be 1 to 1024 characters", f.Name)
+		}
+		out[f.Name] = v
+	}
+	return out, nil
+}
+
+func fieldNames(fields []ConfigField) string {
+	if len(fields) == 0 {
+		return "none"
+	}
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// CheckAPIBaseURL is the Check of the api_base_url setting every messenger
+// takes, so that tests can point a channel at a local fake of its API.
+func CheckAPIBaseURL(v string) (string, error) {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", Errorf(EINVALID, "must be an http or https URL")
+	}
+	return strings.TrimRight(v, "/"), nil
+}
+
+// PublicConfig is what of a config may be shown: its settings that are not
+// secret, and the names of the secrets that are set.
+func PublicConfig(t ChannelType, cfg ChannelConfig) (public ChannelConfig, secretsSet []string) {
+	public, secretsSet = ChannelConfig{}, []string{}
+	for _, f := range t.Fields() {
+		switch v := cfg[f.Name]; {
+		case v == "":
+		case f.Secret:
+			secretsSet = append(secretsSet, f.Name)
+		default:
+			public[f.Name] = v
+		}
+	}
+	return public, secretsSet
+}
+
+// ChannelType is everything the program asks of one type of channel. Each
+// channel package (channel/telegram, channel/messenger…) implements it once,
+// and the server registers it (see Registry); nothing outside the registry and
+// the channel packages asks which kind a channel is.
+type ChannelType interface {
+	// Kind names the type in URLs, the API and the database.
+	Kind() ChannelKind
+	// Title is the platform's name for people.
+	Title(Locale) string
+	// Fields are the settings a channel of this type takes, in the order a
+	// form asks for them.
+	Fields() []ConfigField
+	// TextLimit is the longest message text the platform takes, counted as
+	// it counts.
+	TextLimit() TextLimit
+	// Pacing is how fast the platform lets a business send (a server may
+	// set another pace).
+	Pacing() Pacing
+	// Window is when the platform lets a business write to a client.
+	Window() SendWindow
+	// Sender hands messages to the platform, its buttons rendered the
+	// platform's way. Nil: the channel has no remote side, and the
+	// messages stored are what its clients see (the web chat).
+	Sender() Sender
+	// Webhook reads what the platform posts; nil if it posts nothing.
+	Webhook() ChannelWebhook
+	// Path is where the channel is reached on this server: the platform's
+	// webhook (see WebhookPath), or the page its clients open.
+	Path(key string) string
+}
+
+// Connector is a channel type that sets a new channel up on its platform
+// itself, when Beseda made the secret the platform must know (Telegram checks
+// the bot token and registers the webhook with its secret token).
+type Connector interface {
+	Connect(ctx context.Context, ch *Channel, webhookURL string) error
+}
+
+// WebhookPath is the path of a channel's webhook: every platform posts to
+// /webhooks/{kind}/{key}.
+func WebhookPath(kind ChannelKind, key string) string {
+	return "/webhooks/" + string(kind) + "/" + key
+}

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// Sender hands a message to a messenger (Telegram, Messenger). The web chat
-// needs none: a stored message is what its widget fetches.
+// Sender hands a message to a messenger's platform, rendering its text and
+// buttons the platform's way. The web chat needs none: a stored message is
+// what its widget fetches.
 type Sender interface {
 	// Send delivers the message to the client and returns the messenger's id
 	// of it. Failures are *SendError when the sender can tell what kind they
@@ -20,8 +21,9 @@ type Delivery struct {
 	Channel    *Channel
 	Subscriber *Subscriber
 	Message    *Message
-	// HumanAgent asks Messenger to let a manager's message through after its
-	// 24-hour window (the HUMAN_AGENT tag).
+	// HumanAgent asks the platform to let a manager's message through after
+	// its window, where it allows that (Messenger's HUMAN_AGENT tag); see
+	// SendWindow.
 	HumanAgent bool
 }
 
@@ -48,14 +50,4 @@ func (e *SendError) Unwrap() error { return e.Err }
 type Pacing struct {
 	PerSecond float64
 	PerChat   time.Duration
-}
-
-// DefaultPacing follows the messengers' published limits: Telegram allows
-// about 30 messages per second per bot and one per second per chat; the
-// Messenger Platform is paced like a bot. The web chat has no remote side;
-// its pace only keeps a release from monopolising the database.
-var DefaultPacing = map[ChannelKind]Pacing{
-	ChannelWeb:       {PerSecond: 2000},
-	ChannelTelegram:  {PerSecond: 30, PerChat: time.Second},
-	ChannelMessenger: {PerSecond: 40},
 }

@@ -100,18 +100,6 @@ type MessageFilter struct {
 	Limit           int
 }
 
-// CleanText trims a message text and checks it against a channel's limit.
-func CleanText(text string, max int) (string, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return "", Errorf(EINVALID, "text is required")
-	}
-	if n := utf8.RuneCountInString(text); n > max {
-		return "", Errorf(EINVALID, "text is %d characters; this channel takes at most %d", n, max)
-	}
-	return text, nil
-}
-
 // CheckText refuses text that would not be stored alike on every database
 // (H1): PostgreSQL takes no NUL byte and no invalid UTF-8, SQLite takes both.
 // Managers and API callers typed it, so they are told and nothing is stored.

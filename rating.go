@@ -100,7 +100,8 @@ func DefaultStandardMessages(l Locale) StandardMessages {
 	}
 }
 
-// Limits of Messenger's button template, the strictest of the channels.
+// Limits of the rating form that every channel takes: Messenger's button
+// template is the strictest.
 const (
 	MaxButtonTitle    = 20
 	MaxButtonTemplate = 640
@@ -129,7 +130,7 @@ func (u StandardMessagesUpdate) Apply(m StandardMessages) (StandardMessages, err
 		{"caption_bad", u.CaptionBad, &m.CaptionBad, MaxButtonTitle},
 		{"caption_normal", u.CaptionNormal, &m.CaptionNormal, MaxButtonTitle},
 		{"caption_excellent", u.CaptionExcellent, &m.CaptionExcellent, MaxButtonTitle},
-		{"thank_you", u.ThankYou, &m.ThankYou, ChannelMessenger.MaxTextLength()},
+		{"thank_you", u.ThankYou, &m.ThankYou, PortableTextMax},
 	}
 	for _, f := range fields {
 		if f.in == nil {
@@ -140,6 +141,10 @@ func (u StandardMessagesUpdate) Apply(m StandardMessages) (StandardMessages, err
 			return m, Errorf(EINVALID, "%s must be 1 to %d characters", f.name, f.max)
 		}
 		*f.out = v
+	}
+	// Some platforms refuse a message whose buttons share a title.
+	if m.CaptionBad == m.CaptionNormal || m.CaptionNormal == m.CaptionExcellent || m.CaptionBad == m.CaptionExcellent {
+		return m, Errorf(EINVALID, "the three captions must differ from each other")
 	}
 	return m, nil
 }

@@ -21,9 +21,9 @@ type SavedReply struct {
 // SavedReplyNameMax is the longest name: a short handle to type.
 const SavedReplyNameMax = 32
 
-// SavedReplyTextMax is the longest text: what the strictest channel takes,
-// so that a reply can go to any client.
-func SavedReplyTextMax() int { return ChannelMessenger.MaxTextLength() }
+// SavedReplyTextMax is the longest text: one that any channel takes, so that
+// a reply can go to any client.
+func SavedReplyTextMax() int { return PortableTextMax }
 
 // SavedReplyUpdate changes a saved reply; nil fields stay as they are.
 type SavedReplyUpdate struct {

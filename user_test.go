@@ -57,28 +57,3 @@ func TestP2_UserCreateValidation(t *testing.T) {
 		}
 	}
 }
-
-func TestChannelConfigValidation(t *testing.T) {
-	token := "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	for _, tc := range []struct {
-		name string
-		in   beseda.ChannelCreate
-		ok   bool
-	}{
-		{"web", beseda.ChannelCreate{Kind: "web", Name: "Site"}, true},
-		{"web with config", beseda.ChannelCreate{Kind: "web", Name: "Site", Config: beseda.ChannelConfig{BotToken: token}}, false},
-		{"telegram", beseda.ChannelCreate{Kind: "telegram", Name: "Bot", Config: beseda.ChannelConfig{BotToken: token, WebhookSecret: "s3cret"}}, true},
-		{"telegram bad token", beseda.ChannelCreate{Kind: "telegram", Name: "Bot", Config: beseda.ChannelConfig{BotToken: "x", WebhookSecret: "s"}}, false},
-		{"telegram bad secret", beseda.ChannelCreate{Kind: "telegram", Name: "Bot", Config: beseda.ChannelConfig{BotToken: token, WebhookSecret: "a b"}}, false},
-		{"telegram bad base", beseda.ChannelCreate{Kind: "telegram", Name: "Bot", Config: beseda.ChannelConfig{BotToken: token, WebhookSecret: "s", APIBaseURL: "ftp://x"}}, false},
-		{"messenger", beseda.ChannelCreate{Kind: "messenger", Name: "Page", Config: beseda.ChannelConfig{PageID: "1", PageAccessToken: "t", AppSecret: "a", VerifyToken: "v"}}, true},
-		{"messenger missing secret", beseda.ChannelCreate{Kind: "messenger", Name: "Page", Config: beseda.ChannelConfig{PageID: "1", PageAccessToken: "t", VerifyToken: "v"}}, false},
-		{"unknown kind", beseda.ChannelCreate{Kind: "icq", Name: "x"}, false},
-		{"no name", beseda.ChannelCreate{Kind: "web"}, false},
-	} {
-		in := tc.in
-		if err := in.Validate(); (err == nil) != tc.ok {
-			t.Errorf("%s: %v, want ok=%v", tc.name, err, tc.ok)
-		}
-	}
-}

@@ -2,39 +2,66 @@ package beseda
 
 import "time"
 
-// Facebook Messenger's messaging window, counted from the client's last
-// message: standard messages within 24 hours; after that, only a human agent
-// may write, with the HUMAN_AGENT tag, up to 7 days.
+// SendWindow is when a platform lets a business write to a client, counted
+// from the client's last message: anyone may within Standard; after that a
+// human agent only (a manager's message, tagged as such) within Human; then
+// nobody until the client writes again. The zero window is always open.
+// Each channel type says its own (ChannelType.Window): Messenger's is 24
+// hours, and 7 days for human agents; Telegram and the web chat have none.
+type SendWindow struct {
+	Standard time.Duration
+	Human    time.Duration
+}
+
+// SendMode is how a message may go to a client now.
+type SendMode int
+
 const (
-	MessengerWindow      = 24 * time.Hour
-	MessengerHumanWindow = 7 * 24 * time.Hour
+	SendStandard   SendMode = iota // no window, or within it: as usual
+	SendHumanAgent                 // a manager after the window: tagged as a human agent
+	SendClosed                     // not allowed: fail with OutsideWindow
 )
 
-// OutsideWindow is the reason on a message Messenger's window did not allow.
+// OutsideWindow is the reason on a message the platform's window did not
+// allow; the console explains it.
 const OutsideWindow = "outside_messaging_window"
 
-// MessengerSendMode is how a message may go to a Messenger client now.
-type MessengerSendMode int
+// ChannelDisabled is the reason on a message not sent because its channel is
+// switched off.
+const ChannelDisabled = "channel_disabled"
 
-const (
-	MessengerStandard   MessengerSendMode = iota // within 24 hours: no tag
-	MessengerHumanAgent                          // a manager after 24 hours: tag HUMAN_AGENT
-	MessengerClosed                              // not allowed: fail with OutsideWindow
-)
+// Open reports whether the window is a window at all.
+func (w SendWindow) Open() bool { return w.Standard == 0 }
 
-// MessengerMode decides how a message of the source may be sent, given when
-// the client last wrote. Only managers are human agents: automation and the
-// rating form are never sent with a tag.
-func MessengerMode(source Source, lastInbound *time.Time, now time.Time) MessengerSendMode {
+// Mode decides how a message of the source may be sent, given when the
+// client last wrote. Only managers are human agents: automation and the
+// product's own messages (the rating form) are never tagged.
+func (w SendWindow) Mode(source Source, lastInbound *time.Time, now time.Time) SendMode {
+	if w.Open() {
+		return SendStandard
+	}
 	if lastInbound == nil {
-		return MessengerClosed
+		return SendClosed
 	}
 	age := now.Sub(*lastInbound)
 	switch {
-	case age <= MessengerWindow:
-		return MessengerStandard
-	case age <= MessengerHumanWindow && source == SourceManager:
-		return MessengerHumanAgent
+	case age <= w.Standard:
+		return SendStandard
+	case age <= w.Human && source == SourceManager:
+		return SendHumanAgent
 	}
-	return MessengerClosed
+	return SendClosed
+}
+
+// Prepare applies the window to a delivery just before it is sent: outside
+// it a manager's message goes as a human agent's where the platform allows
+// that, anything else fails for good, visibly.
+func (w SendWindow) Prepare(d *Delivery, now time.Time) error {
+	switch w.Mode(d.Message.Source, d.Subscriber.LastInboundAt, now) {
+	case SendClosed:
+		return &SendError{Reason: OutsideWindow, Permanent: true}
+	case SendHumanAgent:
+		d.HumanAgent = true
+	}
+	return nil
 }

@@ -38,6 +38,10 @@ type Config struct {
 	WidgetSessionsPerMinute float64
 	// Webhooks posts outgoing webhooks; nil: events are queued, not sent.
 	Webhooks WebhookClient
+
+	// Channels are the channel types the server speaks: their settings,
+	// limits and windows.
+	Channels *beseda.Registry
 }
 
 // App runs the use cases.
@@ -78,6 +82,9 @@ func New(db *store.DB, cfg Config) *App {
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = 30 * 24 * time.Hour
 	}
+	if cfg.Channels == nil {
+		cfg.Channels = beseda.NewRegistry()
+	}
 	if cfg.TaskStartDelay == 0 {
 		cfg.TaskStartDelay = DefaultTaskStartDelay
 	}
@@ -91,6 +98,18 @@ func New(db *store.DB, cfg Config) *App {
 
 // DB returns the store the use cases work on.
 func (a *App) DB() *store.DB { return a.db }
+
+// Channels returns the channel types the server speaks.
+func (a *App) Channels() *beseda.Registry { return a.cfg.Channels }
+
+// local reports whether a kind of channel has no remote side: its clients
+// see the messages stored, through this server's pages (the web chat).
+func (a *App) local(kind beseda.ChannelKind) bool { return a.cfg.Channels.Of(kind).Sender() == nil }
+
+// textLimit is the longest text a client of the kind of channel can get.
+func (a *App) textLimit(kind beseda.ChannelKind) beseda.TextLimit {
+	return a.cfg.Channels.Of(kind).TextLimit()
+}
 
 // now is the current time, to the millisecond the store keeps.
 func (a *App) now() time.Time { return a.clock.Now().UTC().Truncate(time.Millisecond) }

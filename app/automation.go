@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -40,7 +39,7 @@ func (a *App) Outbound(ctx context.Context, actor *beseda.User, in beseda.Outbou
 				return err
 			}
 		}
-		text, err := beseda.CleanText(in.Text, sub.ChannelKind.MaxTextLength())
+		text, err := beseda.CleanText(in.Text, a.textLimit(sub.ChannelKind))
 		if err != nil {
 			return err
 		}
@@ -64,21 +63,21 @@ func (a *App) Outbound(ctx context.Context, actor *beseda.User, in beseda.Outbou
 }
 
 // automationLimit checks that the actor may manage automation and returns the
-// longest text every channel of the workspace takes: automation may reach
-// clients in any of them.
-func (a *App) automationLimit(ctx context.Context, actor *beseda.User) (int, error) {
+// text limits of the workspace's channels: automation may reach clients in
+// any of them.
+func (a *App) automationLimit(ctx context.Context, actor *beseda.User) ([]beseda.TextLimit, error) {
 	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
-		return 0, err
+		return nil, err
 	}
 	channels, err := a.db.FindChannels(ctx, actor.WorkspaceID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	limit := beseda.ChannelWeb.MaxTextLength()
+	var limits []beseda.TextLimit
 	for _, c := range channels {
-		limit = min(limit, c.Kind.MaxTextLength())
+		limits = append(limits, a.textLimit(c.Kind))
 	}
-	return limit, nil
+	return limits, nil
 }
 
 // CreateBroadcast starts a broadcast to the given clients, or to all of the
@@ -118,9 +117,6 @@ func (a *App) GetBroadcast(ctx context.Context, actor *beseda.User, id int64) (*
 // broadcastBatch is how many recipients one transaction of a broadcast covers.
 const broadcastBatch = 1000
 
-// shownOnStore are the channel kinds whose clients see a message once it is
-// stored: they need no sender.
-var shownOnStore = []beseda.ChannelKind{beseda.ChannelWeb}
 
 // ProduceBroadcast produces a broadcast's messages batch by batch, each batch
 // in one transaction that also moves the broadcast's cursor, so a restart
@@ -145,7 +141,7 @@ func (a *App) ProduceBroadcast(ctx context.Context, id int64, budget time.Durati
 			gate.Active, _ = beseda.Gate(beseda.SourceBroadcast, true)
 			gate.Free, _ = beseda.Gate(beseda.SourceBroadcast, false)
 			for _, ch := range channels {
-				if slices.Contains(shownOnStore, ch.Kind) {
+				if a.local(ch.Kind) {
 					gate.ShownOnStore = append(gate.ShownOnStore, ch.ID)
 				}
 			}
@@ -316,10 +312,7 @@ func (a *App) smartAnswer(ctx context.Context, tx *store.Tx, sub *beseda.Subscri
 	if match == nil {
 		return nil
 	}
-	answer := match.Answer
-	if max := sub.ChannelKind.MaxTextLength(); len([]rune(answer)) > max {
-		answer = string([]rune(answer)[:max])
-	}
+	answer := a.textLimit(sub.ChannelKind).Cut(match.Answer)
 	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
 		Direction: beseda.DirectionOut, Source: beseda.SourceAISupport, Text: strings.TrimSpace(answer), CreatedAt: a.now()}
 	return a.produce(ctx, tx, sub, m)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
+	"io"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -12,22 +14,131 @@ func (a *App) ListChannels(ctx context.Context, actor *beseda.User) ([]*beseda.C
 	return a.db.FindChannels(ctx, actor.WorkspaceID)
 }
 
+// Channel returns a channel of the actor's workspace. Owners and admins only:
+// it carries the settings. Returns ENOTFOUND.
+func (a *App) Channel(ctx context.Context, actor *beseda.User, id int64) (*beseda.Channel, error) {
+	if !actor.IsAdmin() {
+		return nil, beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can manage channels")
+	}
+	return a.db.FindChannelByID(ctx, actor.WorkspaceID, id)
+}
+
 // CreateChannel connects the actor's workspace to a messenger. Owners and
-// admins only.
-func (a *App) CreateChannel(ctx context.Context, actor *beseda.User, in beseda.ChannelCreate) (*beseda.Channel, error) {
+// admins only. Settings the channel's type makes itself (a webhook secret, a
+// verify token) are made here when not given; when the platform must learn
+// one of them (Telegram's secret token), the channel sets itself up there
+// first (Connector: the token is checked and the webhook registered at
+// baseURL) and is created only if that works. Returns EINVALID.
+func (a *App) CreateChannel(ctx context.Context, actor *beseda.User, in beseda.ChannelCreate, baseURL string) (*beseda.Channel, error) {
 	if !actor.IsAdmin() {
 		return nil, beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can add channels")
 	}
-	if err := in.Validate(); err != nil {
+	reg := a.cfg.Channels
+	if err := reg.CheckKind(in.Kind); err != nil {
 		return nil, err
 	}
-	c := &beseda.Channel{WorkspaceID: actor.WorkspaceID, Kind: in.Kind, Name: in.Name, Key: a.newKey(),
-		Config: in.Config, CreatedAt: a.now()}
+	name, err := beseda.CheckChannelName(in.Name)
+	if err != nil {
+		return nil, err
+	}
+	t := reg.Of(in.Kind)
+	cfg, generated := a.generate(t, in.Config, nil)
+	if cfg, err = beseda.CheckConfig(t, cfg); err != nil {
+		return nil, err
+	}
+	c := &beseda.Channel{WorkspaceID: actor.WorkspaceID, Kind: in.Kind, Name: name, Key: a.newKey(),
+		Config: cfg, Enabled: true, CreatedAt: a.now()}
+	if generated && reg.Connects(c.Kind) {
+		if err := reg.Connect(ctx, c, baseURL+t.Path(c.Key)); err != nil {
+			return nil, err
+		}
+	}
 	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.CreateChannel(ctx, c) }); err != nil {
 		return nil, err
 	}
 	a.log.Info("channel created", "workspace", c.WorkspaceID, "channel", c.ID, "kind", c.Kind)
 	return c, nil
+}
+
+// UpdateChannel renames a channel, switches it off or on, or changes its
+// settings: those given replace the stored ones, secrets left out are kept.
+// A channel that sets itself up on its platform (Connector) and is given new
+// settings gets its generated secrets made again and is set up again.
+// Owners and admins only. Returns ENOTFOUND, EINVALID.
+func (a *App) UpdateChannel(ctx context.Context, actor *beseda.User, id int64, upd beseda.ChannelUpdate, baseURL string) (*beseda.Channel, error) {
+	c, err := a.Channel(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Name != nil {
+		if c.Name, err = beseda.CheckChannelName(*upd.Name); err != nil {
+			return nil, err
+		}
+	}
+	if upd.Enabled != nil {
+		c.Enabled = *upd.Enabled
+	}
+	if len(upd.Config) > 0 {
+		reg := a.cfg.Channels
+		t := reg.Of(c.Kind)
+		merged := beseda.ChannelConfig{}
+		for k, v := range c.Config {
+			merged[k] = v
+		}
+		for k, v := range upd.Config {
+			merged[k] = v
+		}
+		var keep beseda.ChannelConfig
+		if !reg.Connects(c.Kind) {
+			keep = merged // a verify token pasted into the platform stays
+		}
+		cfg, generated := a.generate(t, upd.Config, keep)
+		for k, v := range cfg {
+			merged[k] = v
+		}
+		if c.Config, err = beseda.CheckConfig(t, merged); err != nil {
+			return nil, err
+		}
+		if generated && reg.Connects(c.Kind) {
+			if err := reg.Connect(ctx, c, baseURL+t.Path(c.Key)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	err = a.db.Update(ctx, func(tx *store.Tx) error { return tx.UpdateChannel(ctx, c, a.now()) })
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("channel changed", "workspace", c.WorkspaceID, "channel", c.ID, "kind", c.Kind, "enabled", c.Enabled,
+		"settings", len(upd.Config) > 0)
+	return c, nil
+}
+
+// generate returns the config given, with the type's generated settings made
+// where neither given nor kept; generated tells whether any was made.
+func (a *App) generate(t beseda.ChannelType, given, kept beseda.ChannelConfig) (beseda.ChannelConfig, bool) {
+	out := beseda.ChannelConfig{}
+	for k, v := range given {
+		out[k] = v
+	}
+	generated := false
+	for _, f := range t.Fields() {
+		if f.Generated && out[f.Name] == "" && kept[f.Name] == "" {
+			out[f.Name] = a.newSecret()
+			generated = true
+		}
+	}
+	return out, generated
+}
+
+// newSecret makes a setting no one may guess, of the characters every
+// platform takes in one (Telegram's secret token: A-Z, a-z, 0-9, _ and -).
+func (a *App) newSecret() string {
+	b := make([]byte, 24)
+	if _, err := io.ReadFull(a.random, b); err != nil {
+		panic("beseda: random source failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // ChannelByKey finds a channel by the public key in its widget or webhook URL.

@@ -2,37 +2,30 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
 )
 
-// InboundEvent is what a messenger reported about a client: a message, or a
-// tap on a button (postback).
-type InboundEvent struct {
-	ExternalUserID string // the messenger's id of the client (Telegram chat, Messenger PSID)
-	Name           string // how to call a client seen for the first time
-	UpdateKey      string // the messenger's id of the update, to act on it once
-	Text           string // a message's text
-	Postback       bool   // a button tap, with Payload
-	Payload        string
-}
-
-// ReceiveInbound acts on one update of a messenger channel, once: a client
+// ReceiveInbound acts on one event of a messenger channel, once: a client
 // seen for the first time becomes a subscriber; a message goes to the chat
-// (W4); a tap is handled as a postback (R3). Updates delivered again are
-// ignored. Bad taps are refused with EINVALID. Text is cleaned before it is
-// stored (H1): a messenger's update is never refused for its bytes.
-func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev InboundEvent) error {
-	for _, s := range []*string{&ev.ExternalUserID, &ev.Name, &ev.UpdateKey, &ev.Text, &ev.Payload} {
+// (W4); a tap is handled as a postback (R3). Events delivered again (the same
+// Key) are ignored. Bad taps are refused with EINVALID. Text is cleaned before
+// it is stored (H1) and a long name is cut: a messenger's event is never
+// refused for its bytes. Any other error means the event was not stored and
+// may be tried again (see RecordInboundFailure).
+func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent) error {
+	for _, s := range []*string{&ev.ExternalUserID, &ev.Name, &ev.Key, &ev.Text, &ev.Payload} {
 		*s = beseda.SanitizeText(*s)
 	}
 	if ev.ExternalUserID == "" {
 		return beseda.Errorf(beseda.EINVALID, "the update names no client")
 	}
+	ev.Name = beseda.CutName(ev.Name)
 	return a.db.Update(ctx, func(tx *store.Tx) error {
-		if ev.UpdateKey != "" {
-			fresh, err := tx.RecordInbound(ctx, ch.ID, ev.UpdateKey, a.now())
+		if ev.Key != "" {
+			fresh, err := tx.RecordInbound(ctx, ch.ID, ev.Key, a.now())
 			if err != nil || !fresh {
 				return err
 			}
@@ -51,5 +44,132 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev Inbound
 		}
 		_, err = a.receiveMessage(ctx, tx, locked, ev.Text)
 		return err
+	})
+}
+
+// ReceivePostback handles a client's tap on a button (see receivePostback).
+func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) error {
+	return a.db.Update(ctx, func(tx *store.Tx) error {
+		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
+		if err != nil {
+			return err
+		}
+		return a.receivePostback(ctx, tx, locked, payload)
+	})
+}
+
+// receivePostback handles a tap, in any channel: a rating button records the
+// client's rating (R3); any other button the client was sent becomes a client
+// message with its caption. Payloads the client was not sent are refused.
+func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
+	payload = beseda.SanitizeText(payload)
+	if payload == "" || len(payload) > 1000 {
+		return beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
+	}
+	if beseda.IsRatingPayload(payload) {
+		return a.rateByClient(ctx, tx, sub, payload)
+	}
+	b, err := tx.FindButton(ctx, sub.ID, payload)
+	if err != nil {
+		return err
+	}
+	_, err = a.receiveMessage(ctx, tx, sub, b.Title)
+	return err
+}
+
+// Retrying an event that could not be stored: after 30 s, then twice as long
+// each time up to an hour, for about a day.
+const (
+	inboundFirstRetry  = 30 * time.Second
+	inboundMaxBackoff  = time.Hour
+	inboundMaxAttempts = 30
+)
+
+func inboundBackoff(attempts int) time.Duration {
+	return min(inboundFirstRetry<<min(attempts-1, 20), inboundMaxBackoff)
+}
+
+// RecordInboundFailure keeps an event that could not be stored (SPEC H7): it
+// is recorded with its channel, as the platform sent it and why, logged at
+// ERROR, and a job tries it again later with backoff, so that a passing
+// database failure loses no message or rating tap.
+func (a *App) RecordInboundFailure(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent, cause error) error {
+	now := a.now()
+	next := now.Add(inboundBackoff(1))
+	f := &store.InboundFailure{ChannelID: ch.ID, Event: ev, Raw: string(ev.Raw), LastError: cause.Error(), Attempts: 1,
+		ReceivedAt: now, NextAttemptAt: &next}
+	fresh := false
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if fresh, err = tx.CreateInboundFailure(ctx, f); err != nil || !fresh || a.jobs == nil {
+			return err
+		}
+		return a.jobs.RetryInbound(ctx, tx, f.ID, next)
+	})
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		a.log.Warn("webhook event not stored again; it waits for its retry", "workspace", ch.WorkspaceID,
+			"channel", ch.ID, "kind", ch.Kind, "event", ev.Key, "err", cause)
+		return nil
+	}
+	a.log.Error("webhook event not stored; recorded to try again", "workspace", ch.WorkspaceID, "channel", ch.ID,
+		"kind", ch.Kind, "failure", f.ID, "event", ev.Key, "err", cause)
+	return nil
+}
+
+// RetryInboundFailure tries a recorded event again, when it is due; wait is
+// how long until it is (the job checks again then). An event stored or
+// refused for good is settled; one that fails again waits longer, until the
+// attempts run out.
+func (a *App) RetryInboundFailure(ctx context.Context, id int64) (wait time.Duration, err error) {
+	f, err := a.db.FindInboundFailure(ctx, id)
+	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	now := a.now()
+	if f.SettledAt != nil || f.NextAttemptAt == nil {
+		return 0, nil
+	}
+	if now.Before(*f.NextAttemptAt) {
+		return f.NextAttemptAt.Sub(now), nil
+	}
+	ch, err := a.db.FindChannel(ctx, f.ChannelID)
+	if err != nil {
+		return 0, err
+	}
+	attempts := f.Attempts + 1
+	log := a.log.With("workspace", ch.WorkspaceID, "channel", ch.ID, "failure", f.ID, "event", f.Event.Key, "attempts", attempts)
+	rerr := a.ReceiveInbound(ctx, ch, f.Event)
+	switch code := beseda.ErrorCode(rerr); {
+	case rerr == nil:
+		log.Info("recorded webhook event stored")
+		return 0, a.db.Update(ctx, func(tx *store.Tx) error {
+			return tx.SettleInboundFailure(ctx, f.ID, attempts, store.InboundStored, f.LastError, now)
+		})
+	case code == beseda.EINVALID:
+		log.Info("recorded webhook event refused", "reason", beseda.ErrorMessage(rerr))
+		return 0, a.db.Update(ctx, func(tx *store.Tx) error {
+			return tx.SettleInboundFailure(ctx, f.ID, attempts, store.InboundRefused, beseda.ErrorMessage(rerr), now)
+		})
+	case attempts >= inboundMaxAttempts:
+		log.Error("recorded webhook event given up", "err", rerr)
+		return 0, a.db.Update(ctx, func(tx *store.Tx) error {
+			return tx.SettleInboundFailure(ctx, f.ID, attempts, store.InboundGaveUp, rerr.Error(), now)
+		})
+	}
+	next := now.Add(inboundBackoff(attempts))
+	log.Warn("recorded webhook event failed again", "next", next, "err", rerr)
+	return 0, a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.RetryInboundLater(ctx, f.ID, attempts, rerr.Error(), next); err != nil {
+			return err
+		}
+		if a.jobs == nil {
+			return nil
+		}
+		return a.jobs.RetryInbound(ctx, tx, f.ID, next)
 	})
 }

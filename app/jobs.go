@@ -17,6 +17,9 @@ type Jobs interface {
 	FunnelStep(ctx context.Context, tx *store.Tx, enrollmentID int64, position int, at time.Time) error
 	// StartTask queues the start of a manager's task at its time.
 	StartTask(ctx context.Context, tx *store.Tx, taskID int64, at time.Time) error
+	// RetryInbound queues another try of a webhook event that could not be
+	// stored (see RecordInboundFailure).
+	RetryInbound(ctx context.Context, tx *store.Tx, failureID int64, at time.Time) error
 }
 
 // SetJobs connects the background work; the server does it once at start.

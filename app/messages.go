@@ -80,7 +80,7 @@ func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogI
 }
 
 func (a *App) managerMessage(sub *beseda.Subscriber, dialogID *int64, actor *beseda.User, text string) (*beseda.Message, error) {
-	text, err := beseda.CleanText(text, sub.ChannelKind.MaxTextLength())
+	text, err := beseda.CleanText(text, a.textLimit(sub.ChannelKind))
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inb
 }
 
 func (a *App) receiveMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, text string) (*beseda.Message, error) {
-	text, err := beseda.CleanText(text, sub.ChannelKind.MaxTextLength())
+	text, err := beseda.CleanText(text, a.textLimit(sub.ChannelKind))
 	if err != nil {
 		return nil, err
 	}

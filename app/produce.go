@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -16,7 +15,7 @@ import (
 // statement (store.ProduceBroadcastBatch).
 func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, m *beseda.Message) error {
 	m.Status, m.Reason = beseda.Gate(m.Source, sub.ActiveDialogID != nil)
-	if m.Status == beseda.MessagePending && slices.Contains(shownOnStore, sub.ChannelKind) {
+	if m.Status == beseda.MessagePending && a.local(sub.ChannelKind) {
 		// A web-chat message is delivered once stored, unless older messages
 		// of the client still wait: then it queues behind them.
 		if err := tx.CreateMessageUnlessQueued(ctx, m); err != nil {

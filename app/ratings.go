@@ -52,12 +52,12 @@ func (a *App) UpdateStandardMessages(ctx context.Context, actor *beseda.User, up
 }
 
 // sendRatingForm sends the client the rating form when a dialog is completed
-// (R1, R2): the standard message with three signed buttons. Messenger allows
-// no automated message after 24 hours, so then the form is not sent and the
-// dialog says why.
+// (R1, R2): the standard message with three signed buttons. Outside the
+// channel's send window (Messenger's 24 hours, say) the product may not write
+// to the client, so then the form is not sent and the dialog says why.
 func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, actor *beseda.User) error {
-	if sub.ChannelKind == beseda.ChannelMessenger &&
-		beseda.MessengerMode(beseda.SourceSystem, sub.LastInboundAt, a.now()) == beseda.MessengerClosed {
+	window := a.cfg.Channels.Of(sub.ChannelKind).Window()
+	if window.Mode(beseda.SourceSystem, sub.LastInboundAt, a.now()) == beseda.SendClosed {
 		d.RatingFormSent, d.RatingFormError = false, beseda.OutsideWindow
 		return a.record(ctx, tx, d.ID, actor, beseda.EventRatingFormFailed, beseda.EventData{Reason: beseda.OutsideWindow})
 	}

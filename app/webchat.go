@@ -66,7 +66,7 @@ func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, erro
 	if err != nil {
 		return nil, err
 	}
-	if ch.Kind != beseda.ChannelWeb {
+	if !a.local(ch.Kind) || !ch.Enabled {
 		return nil, beseda.NotFound("channel")
 	}
 	return ch, nil
@@ -78,36 +78,6 @@ func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, erro
 func (a *App) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, afterID int64, forward bool, limit int) ([]*beseda.Message, error) {
 	return a.db.FindMessages(ctx, beseda.MessageFilter{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
 		VisibleToClient: true, AfterID: afterID, Forward: forward, Limit: limit})
-}
-
-// ReceivePostback handles a client's tap on a button (see receivePostback).
-func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) error {
-	return a.db.Update(ctx, func(tx *store.Tx) error {
-		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
-		if err != nil {
-			return err
-		}
-		return a.receivePostback(ctx, tx, locked, payload)
-	})
-}
-
-// receivePostback handles a tap: a rating button records the client's rating
-// (R3); any other button the client was sent becomes a client message with
-// its caption. Payloads the client was not sent are refused.
-func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
-	payload = beseda.SanitizeText(payload)
-	if payload == "" || len(payload) > 1000 {
-		return beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
-	}
-	if beseda.IsRatingPayload(payload) {
-		return a.rateByClient(ctx, tx, sub, payload)
-	}
-	b, err := tx.FindButton(ctx, sub.ID, payload)
-	if err != nil {
-		return err
-	}
-	_, err = a.receiveMessage(ctx, tx, sub, b.Title)
-	return err
 }
 
 // WidgetChannel returns the web-chat channel with the key and its workspace's

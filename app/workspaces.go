@@ -9,8 +9,8 @@ import (
 )
 
 // CreateWorkspace adds a tenant with its owner, the default request types (P1)
-// and a web-chat channel, so that a new team can start without a messenger
-// account.
+// and a channel of each type that needs no settings (the web chat), so that a
+// new team can start without a messenger account.
 func (a *App) CreateWorkspace(ctx context.Context, in beseda.WorkspaceCreate) (*beseda.Workspace, *beseda.User, error) {
 	if err := in.Validate(); err != nil {
 		return nil, nil, err
@@ -36,22 +36,21 @@ func (a *App) CreateWorkspace(ctx context.Context, in beseda.WorkspaceCreate) (*
 				return err
 			}
 		}
-		web := &beseda.Channel{WorkspaceID: ws.ID, Kind: beseda.ChannelWeb, Name: webChannelName(in.Locale),
-			Key: a.newKey(), CreatedAt: now}
-		return tx.CreateChannel(ctx, web)
+		// Channels that need no settings (the web chat) are ready at once.
+		for _, t := range a.cfg.Channels.Builtin() {
+			c := &beseda.Channel{WorkspaceID: ws.ID, Kind: t.Kind(), Name: t.Title(in.Locale), Key: a.newKey(),
+				Enabled: true, CreatedAt: now}
+			if err := tx.CreateChannel(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("create workspace: %w", err)
 	}
 	a.log.Info("workspace created", "workspace", ws.ID, "owner", owner.ID)
 	return ws, owner, nil
-}
-
-func webChannelName(l beseda.Locale) string {
-	if l == beseda.LocaleRU {
-		return "Веб-чат"
-	}
-	return "Web chat"
 }
 
 // Workspace returns the actor's workspace.

@@ -69,21 +69,16 @@ type Recorder interface {
 	FailedInFlight(ctx context.Context, tx *store.Tx, msgs []*beseda.Message) error
 }
 
-// Prepare is a channel kind's check of a delivery just before it is sent,
-// such as Messenger's 24-hour window. It may adjust the delivery, or refuse it
-// with a *beseda.SendError.
-type Prepare func(d *beseda.Delivery, now time.Time) error
-
 // Config is what the engine is built with; zero values take defaults.
 type Config struct {
 	Clock  beseda.Clock
 	Logger *slog.Logger
-	// Senders hand messages to messengers, by channel kind. A kind without
-	// one has no remote side: its messages are shown (Recorder.ShowDelivered).
-	Senders map[beseda.ChannelKind]beseda.Sender
-	// Prepare holds per-kind checks made before every send.
-	Prepare map[beseda.ChannelKind]Prepare
-	// Pacing overrides beseda.DefaultPacing per channel kind.
+	// Channels says, per channel kind, how a message is sent (a type without
+	// a sender has no remote side: its messages are shown,
+	// Recorder.ShowDelivered), the platform's send window checked before
+	// every send, and the pace.
+	Channels *beseda.Registry
+	// Pacing overrides the channel types' own pace, per kind.
 	Pacing map[beseda.ChannelKind]beseda.Pacing
 	// Budget is how long one run works before yielding (DefaultBudget).
 	Budget time.Duration
@@ -126,7 +121,10 @@ func New(db *store.DB, rec Recorder, cfg Config) *Engine {
 	if cfg.Budget <= 0 {
 		cfg.Budget = DefaultBudget
 	}
-	pacing := maps.Clone(beseda.DefaultPacing)
+	if cfg.Channels == nil {
+		cfg.Channels = beseda.NewRegistry()
+	}
+	pacing := cfg.Channels.Pacing()
 	maps.Copy(pacing, cfg.Pacing)
 	cfg.Pacing = pacing
 	b := make([]byte, 6)

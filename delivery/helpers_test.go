@@ -39,7 +39,7 @@ func newBot(t *testing.T, dbURL string, pace beseda.Pacing) *bot {
 	t.Helper()
 	clock := testkit.NewClock()
 	srv := testkit.StartServer(t, dbURL, testkit.Options{Clock: clock, Configure: func(c *server.Config) {
-		c.Pacing[beseda.ChannelTelegram] = pace
+		c.Pacing[telegram.Kind] = pace
 	}})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	api := faketelegram.New(t, botToken)
@@ -125,10 +125,10 @@ func newNode(t *testing.T, dbURL string, clock *testkit.Clock) *node {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost})
-	eng := delivery.New(db, a, delivery.Config{Clock: clock, Logger: log,
-		Senders: map[beseda.ChannelKind]beseda.Sender{beseda.ChannelTelegram: telegram.Sender{Client: telegram.NewClient()}},
-		Pacing:  map[beseda.ChannelKind]beseda.Pacing{beseda.ChannelTelegram: {}}})
+	channels := server.Channels()
+	a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost, Channels: channels})
+	eng := delivery.New(db, a, delivery.Config{Clock: clock, Logger: log, Channels: channels,
+		Pacing: map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: {}}})
 	a.SetDelivery(eng)
 	eng.SetStarter(func(context.Context, int64) error { return nil }) // the test runs the channel itself
 	t.Cleanup(func() {
@@ -154,8 +154,8 @@ func (n *node) world(t *testing.T, api *faketelegram.Server) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := n.app.CreateChannel(ctx, owner, beseda.ChannelCreate{Kind: beseda.ChannelTelegram, Name: "Bot",
-		Config: beseda.ChannelConfig{BotToken: botToken, WebhookSecret: secret, APIBaseURL: api.URL}})
+	ch, err := n.app.CreateChannel(ctx, owner, beseda.ChannelCreate{Kind: telegram.Kind, Name: "Bot",
+		Config: beseda.ChannelConfig{"bot_token": botToken, "webhook_secret": secret, "api_base_url": api.URL}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,8 +166,8 @@ func (n *node) world(t *testing.T, api *faketelegram.Server) *world {
 func (n *node) client(t *testing.T, w *world, chatID string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	if err := n.app.ReceiveInbound(ctx, w.ch, app.InboundEvent{ExternalUserID: chatID, Name: "Chat " + chatID,
-		UpdateKey: "hello " + chatID, Text: "hello"}); err != nil {
+	if err := n.app.ReceiveInbound(ctx, w.ch, beseda.InboundEvent{ExternalUserID: chatID, Name: "Chat " + chatID,
+		Key: "hello " + chatID, Text: "hello"}); err != nil {
 		t.Fatal(err)
 	}
 	subs, err := n.db.FindSubscribers(ctx, beseda.SubscriberFilter{WorkspaceID: w.owner.WorkspaceID, Limit: 100})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/internal/testkit"
 )
 
@@ -26,7 +27,7 @@ func TestPacingPerChannelAndPerChat(t *testing.T) {
 		want    []send   // in the order they go
 	}{{
 		name:    "one a second per chat",
-		pace:    beseda.DefaultPacing[beseda.ChannelTelegram], // 30/s, 1 s per chat
+		pace:    telegram.New().Pacing(), // 30/s, 1 s per chat
 		produce: []string{"a:a1", "a:a2", "a:a3", "b:b1", "b:b2"},
 		want:    []send{{"a1", 0}, {"b1", 0}, {"a2", time.Second}, {"b2", time.Second}, {"a3", 2 * time.Second}},
 	}, {

@@ -41,7 +41,8 @@ func (e *Engine) run(ctx context.Context, channelID int64) (bool, time.Duration,
 	if err != nil {
 		return false, 0, fmt.Errorf("deliver: %w", err)
 	}
-	r := &run{e: e, ch: ch, slot: s, sender: e.cfg.Senders[ch.Kind], prepare: e.cfg.Prepare[ch.Kind], pacer: e.pacer(ch)}
+	t := e.cfg.Channels.Of(ch.Kind)
+	r := &run{e: e, ch: ch, slot: s, sender: t.Sender(), window: t.Window(), pacer: e.pacer(ch)}
 	r.deadline = e.clock.Now().Add(e.cfg.Budget)
 	defer r.release(ctx)
 	return r.work(ctx)
@@ -53,7 +54,7 @@ type run struct {
 	ch       *beseda.Channel
 	slot     *slot
 	sender   beseda.Sender // nil: the channel has no remote side
-	prepare  Prepare
+	window   beseda.SendWindow
 	pacer    *pacer
 	lease    *store.Lease
 	renewed  time.Time
@@ -262,6 +263,13 @@ func (r *run) showPass(ctx context.Context) (pass, error) {
 // and the channel's pace allow. A chat whose head waits (pacing, a retry)
 // keeps its later messages back, while other chats go on.
 func (r *run) sendPass(ctx context.Context) (pass, error) {
+	// The channel as it is now: switched off or given a new token meanwhile,
+	// its next message knows.
+	ch, err := r.e.db.FindChannel(ctx, r.ch.ID)
+	if err != nil {
+		return pass{}, err
+	}
+	r.ch = ch
 	heads, err := r.e.db.NextPendingPerSubscriber(ctx, r.ch.ID, headsPerPass)
 	if err != nil || len(heads) == 0 {
 		return pass{idle: true}, err
@@ -339,8 +347,10 @@ func (r *run) sendOne(ctx context.Context, m *beseda.Message) error {
 	d := beseda.Delivery{Channel: r.ch, Subscriber: sub, Message: m}
 	var externalID string
 	var sendErr error
-	if r.prepare != nil {
-		sendErr = r.prepare(&d, now)
+	if !r.ch.Enabled {
+		sendErr = &beseda.SendError{Reason: beseda.ChannelDisabled, Permanent: true}
+	} else {
+		sendErr = r.window.Prepare(&d, now)
 	}
 	if sendErr == nil {
 		externalID, sendErr = r.sender.Send(ctx, d)

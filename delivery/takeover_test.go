@@ -114,7 +114,7 @@ func TestD3_DeliveryResumesAfterAKill(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		testkit.CreateWorkspace(t, dbURL, "Kill", "owner@kill.test", "a long secret")
 		api := faketelegram.New(t, botToken)
-		p := testkit.StartProcess(t, t.TempDir(), testkit.FreePort(t), nil, "--db", dbURL)
+		p := testkit.StartProcess(t, t.TempDir(), testkit.FreePort(t), []string{"BESEDA_SECRET_KEY=" + testkit.TestSecretKey}, "--db", dbURL)
 		owner := testkit.Login(t, p.URL, "owner@kill.test", "a long secret")
 		var ch testkit.ChannelInfo
 		owner.MustDo("POST", "/api/v1/channels", map[string]any{"kind": "telegram", "name": "Bot", "config": map[string]string{
@@ -226,7 +226,7 @@ func TestD3_AProcessThatOutlivesAnotherTakesOver(t *testing.T) {
 	dbURL := testkit.NewDatabase(t, store.Postgres)
 	testkit.CreateWorkspace(t, dbURL, "Two", "owner@two.test", "a long secret")
 	api := faketelegram.New(t, botToken)
-	a := testkit.StartProcess(t, t.TempDir(), testkit.FreePort(t), nil, "--db", dbURL)
+	a := testkit.StartProcess(t, t.TempDir(), testkit.FreePort(t), []string{"BESEDA_SECRET_KEY=" + testkit.TestSecretKey}, "--db", dbURL)
 	owner := testkit.Login(t, a.URL, "owner@two.test", "a long secret")
 	var ch testkit.ChannelInfo
 	owner.MustDo("POST", "/api/v1/channels", map[string]any{"kind": "telegram", "name": "Bot", "config": map[string]string{

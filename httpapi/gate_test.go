@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
 )
@@ -174,7 +175,7 @@ func TestG3_QueuedAutomationWaitsForANewDialog(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Clock: beseda.SystemClock{},
 			Configure: func(c *server.Config) {
-				c.Pacing = map[beseda.ChannelKind]beseda.Pacing{beseda.ChannelWeb: {PerSecond: 40}}
+				c.Pacing = map[beseda.ChannelKind]beseda.Pacing{webchat.Kind: {PerSecond: 40}}
 			}})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 		v := w.NewVisitor("Anna")

@@ -45,6 +45,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 
 		{"GET /api/v1/channels", h.listChannels},
 		{"POST /api/v1/channels", h.createChannel},
+		{"PATCH /api/v1/channels/{id}", h.updateChannel},
 
 		{"GET /api/v1/subscribers", h.listSubscribers},
 		{"GET /api/v1/subscribers/{id}", h.getSubscriber},
@@ -164,16 +165,4 @@ func bearerToken(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSpace(token), true
-}
-
-// baseURL is where this server is reached from outside.
-func (h *Handler) baseURL(r *http.Request) string {
-	if h.publicURL != "" {
-		return h.publicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

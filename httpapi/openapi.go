@@ -68,7 +68,13 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels (owner or admin)", Auth: openapi.Manager,
 		Response: []channelJSON{}, Errors: []int{403}},
 	openapi.Op{Route: "POST /api/v1/channels", Tag: "Channels", Summary: "Add a channel (owner or admin); secrets are write-only",
-		Auth: openapi.Manager, Body: beseda.ChannelCreate{}, Status: 201, Response: channelJSON{}},
+		Description: "Telegram needs only bot_token: the server checks it (getMe) and registers its webhook (setWebhook) with a secret it makes. " +
+			"Messenger and WhatsApp get a verify token made for them when none is given; the answer shows it and the webhook URL to paste into Meta.",
+		Auth: openapi.Manager, Body: beseda.ChannelCreate{}, Status: 201, Response: channelJSON{}, Errors: []int{400, 403}},
+	openapi.Op{Route: "PATCH /api/v1/channels/{id}", Tag: "Channels", Summary: "Rename a channel, switch it off or on, or replace settings (owner or admin)",
+		Description: "Only the config keys given change; secrets can be replaced, never read. A channel switched off answers 404 at its webhook " +
+			"and widget, and its messages fail with channel_disabled.",
+		Auth: openapi.Manager, Body: beseda.ChannelUpdate{}, Response: channelJSON{}, Errors: []int{400, 403, 404}},
 
 	openapi.Op{Route: "GET /api/v1/subscribers", Tag: "Clients", Summary: "Clients (subscribers), the latest chats first", Auth: openapi.Manager,
 		Query: []openapi.Param{{Name: "q", Schema: "", Doc: "part of the name"}, limitParam, offsetParam}, Response: []beseda.Subscriber{}, Errors: []int{400}},

@@ -76,8 +76,8 @@ var ui = map[string]entry{
 	"dialog.locked_paused":   {en: "The dialog is paused: resume it to write.", ru: "Диалог приостановлен: возобновите его, чтобы писать."},
 	"dialog.locked_completed": {en: "The dialog is completed: write in the client's general chat.",
 		ru: "Диалог завершён: пишите в общий чат клиента."},
-	"dialog.form_error.outside_messaging_window": {en: "not sent: Messenger's 24-hour window has closed",
-		ru: "не отправлена: 24-часовое окно Messenger закрыто"},
+	"dialog.form_error.outside_messaging_window": {en: "not sent: the messenger's window for writing to the client has closed",
+		ru: "не отправлена: окно мессенджера для сообщений клиенту закрыто"},
 
 	"dialogs.filter": {en: "Which dialogs", ru: "Какие диалоги"},
 	"dialogs.all":    {en: "All active", ru: "Все активные"},
@@ -108,10 +108,6 @@ var ui = map[string]entry{
 	"source.ai_support": {en: "AI support", ru: "ИИ-поддержка"},
 	"source.system":     {en: "System", ru: "Система"},
 	"source.client":     {en: "Client", ru: "Клиент"},
-
-	"channel.web":       {en: "Web chat", ru: "Веб-чат"},
-	"channel.telegram":  {en: "Telegram", ru: "Телеграм"},
-	"channel.messenger": {en: "Messenger", ru: "Мессенджер Фейсбука"},
 
 	"rating.1":    {en: "Bad", ru: "Плохо"},
 	"rating.2":    {en: "Normal", ru: "Нормально"},

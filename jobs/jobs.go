@@ -74,6 +74,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 	river.AddWorker(workers, &funnelStepWorker{r: r})
 	river.AddWorker(workers, &taskStartWorker{r: r})
 	river.AddWorker(workers, &pruneEventsWorker{r: r})
+	river.AddWorker(workers, &retryInboundWorker{r: r})
 
 	riverCfg := &river.Config{
 		Logger:  slog.New(levelAtLeast{cfg.Logger.Handler(), slog.LevelWarn}),
@@ -196,6 +197,12 @@ func (r *Runner) FunnelStep(ctx context.Context, tx *store.Tx, enrollmentID int6
 // StartTask implements app.Jobs.
 func (r *Runner) StartTask(ctx context.Context, tx *store.Tx, taskID int64, at time.Time) error {
 	_, err := r.client.InsertTx(ctx, tx.SQL(), taskStartArgs{TaskID: taskID}, &river.InsertOpts{ScheduledAt: at})
+	return err
+}
+
+// RetryInbound implements app.Jobs.
+func (r *Runner) RetryInbound(ctx context.Context, tx *store.Tx, failureID int64, at time.Time) error {
+	_, err := r.client.InsertTx(ctx, tx.SQL(), retryInboundArgs{FailureID: failureID}, &river.InsertOpts{ScheduledAt: at})
 	return err
 }
 

@@ -142,3 +142,20 @@ type pruneEventsWorker struct {
 func (w *pruneEventsWorker) Work(ctx context.Context, job *river.Job[pruneEventsArgs]) error {
 	return w.r.app.PruneLiveEvents(ctx, LiveEventRetention)
 }
+
+// retryInboundArgs: try again to store a webhook event that could not be
+// (SPEC H7).
+type retryInboundArgs struct {
+	FailureID int64 `json:"failure_id"`
+}
+
+func (retryInboundArgs) Kind() string { return "retry_inbound" }
+
+type retryInboundWorker struct {
+	river.WorkerDefaults[retryInboundArgs]
+	r *Runner
+}
+
+func (w *retryInboundWorker) Work(ctx context.Context, job *river.Job[retryInboundArgs]) error {
+	return snoozeUntilDue(w.r.app.RetryInboundFailure(ctx, job.Args.FailureID))
+}

@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/beseda/beseda"
 )
 
-const channelColumns = `c.id, c.workspace_id, c.kind, c.name, c.key, c.config, c.created_at`
+const channelColumns = `c.id, c.workspace_id, c.kind, c.name, c.key, c.config, c.created_at, c.disabled_at`
 
 // The channel's config holds its secrets: it is sealed (see Keyring).
 const channelConfig = "channels.config"
@@ -19,34 +20,71 @@ func (r reader) scanChannel(row interface{ Scan(...any) error }) (*beseda.Channe
 	var c beseda.Channel
 	var kind, config string
 	var created int64
-	if err := row.Scan(&c.ID, &c.WorkspaceID, &kind, &c.Name, &c.Key, &config, &created); err != nil {
+	var disabled sql.NullInt64
+	if err := row.Scan(&c.ID, &c.WorkspaceID, &kind, &c.Name, &c.Key, &config, &created, &disabled); err != nil {
 		return nil, err
 	}
-	c.Kind, c.CreatedAt = beseda.ChannelKind(kind), fromMS(created)
+	c.Kind, c.CreatedAt, c.Enabled = beseda.ChannelKind(kind), fromMS(created), !disabled.Valid
 	plain, err := r.open(channelConfig, config)
 	if err != nil {
 		return nil, fmt.Errorf("channel %d: %w", c.ID, err)
 	}
+	c.Config = beseda.ChannelConfig{}
 	if err := json.Unmarshal(plain, &c.Config); err != nil {
 		return nil, fmt.Errorf("channel %d config: %w", c.ID, err)
 	}
 	return &c, nil
 }
 
+// disabledAt is the stored form of a channel's state.
+func disabledAt(c *beseda.Channel, at time.Time) any {
+	if c.Enabled {
+		return nil
+	}
+	return ms(at)
+}
+
 // CreateChannel inserts c and sets its ID.
 func (tx *Tx) CreateChannel(ctx context.Context, c *beseda.Channel) error {
-	config, err := json.Marshal(c.Config)
+	config, err := json.Marshal(configOf(c))
 	if err != nil {
 		return fmt.Errorf("create channel: %w", err)
 	}
 	err = tx.q.QueryRowContext(ctx, `
-		INSERT INTO channels (workspace_id, kind, name, key, config, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		c.WorkspaceID, string(c.Kind), c.Name, c.Key, tx.seal(channelConfig, config), ms(c.CreatedAt)).Scan(&c.ID)
+		INSERT INTO channels (workspace_id, kind, name, key, config, created_at, disabled_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		c.WorkspaceID, string(c.Kind), c.Name, c.Key, tx.seal(channelConfig, config), ms(c.CreatedAt),
+		disabledAt(c, c.CreatedAt)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("create channel: %w", err)
 	}
 	return nil
+}
+
+// UpdateChannel stores a channel's name, settings and state; at is when it
+// changed (the moment it was switched off).
+func (tx *Tx) UpdateChannel(ctx context.Context, c *beseda.Channel, at time.Time) error {
+	config, err := json.Marshal(configOf(c))
+	if err != nil {
+		return fmt.Errorf("update channel: %w", err)
+	}
+	// A channel switched off keeps the moment it was.
+	_, err = tx.q.ExecContext(ctx, `UPDATE channels SET name = $1, config = $2,
+			disabled_at = CASE WHEN $3 THEN NULL ELSE COALESCE(disabled_at, $4) END
+		WHERE id = $5 AND workspace_id = $6`,
+		c.Name, tx.seal(channelConfig, config), c.Enabled, ms(at), c.ID, c.WorkspaceID)
+	if err != nil {
+		return fmt.Errorf("update channel: %w", err)
+	}
+	return nil
+}
+
+// configOf is the config to store: {} rather than null.
+func configOf(c *beseda.Channel) beseda.ChannelConfig {
+	if c.Config == nil {
+		return beseda.ChannelConfig{}
+	}
+	return c.Config
 }
 
 // FindChannels returns the channels of a workspace in the order they were added.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -80,8 +81,8 @@ func TestChannelSecretsAreSealedAndRotate(t *testing.T) {
 			oldKey, newKey := key(1), key(2)
 			db := open(oldKey)
 			f := newFixture(t, db)
-			ch := &beseda.Channel{WorkspaceID: f.ws.ID, Kind: beseda.ChannelTelegram, Name: "Bot", Key: "tg" + uniqueEmail(),
-				Config:    beseda.ChannelConfig{BotToken: "123456:secret-token-value-1234567890", WebhookSecret: "hook"},
+			ch := &beseda.Channel{WorkspaceID: f.ws.ID, Kind: "telegram", Name: "Bot", Enabled: true, Key: "tg" + uniqueEmail(),
+				Config:    beseda.ChannelConfig{"bot_token": "123456:secret-token-value-1234567890", "webhook_secret": "hook"},
 				CreatedAt: time.Now()}
 			if err := db.Update(ctx, func(tx *store.Tx) error { return tx.CreateChannel(ctx, ch) }); err != nil {
 				t.Fatal(err)
@@ -107,7 +108,7 @@ func TestChannelSecretsAreSealedAndRotate(t *testing.T) {
 			db = open(newKey)
 			defer db.Close()
 			got, err := db.FindChannel(ctx, ch.ID)
-			if err != nil || got.Config != ch.Config {
+			if err != nil || !maps.Equal(got.Config, ch.Config) {
 				t.Fatalf("with only the new key: %+v, %v", got, err)
 			}
 			old := open(oldKey)

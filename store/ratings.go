@@ -37,18 +37,6 @@ func (tx *Tx) SaveStandardMessages(ctx context.Context, workspaceID int64, m bes
 	return nil
 }
 
-// RecordInbound notes that a messenger's update was received; false means it
-// was already, and must not be acted on again.
-func (tx *Tx) RecordInbound(ctx context.Context, channelID int64, key string, at time.Time) (bool, error) {
-	res, err := tx.q.ExecContext(ctx, `INSERT INTO inbound_updates (channel_id, update_key, received_at)
-		VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, channelID, key, ms(at))
-	if err != nil {
-		return false, fmt.Errorf("record inbound: %w", err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
 // FailRatingForm marks the form of the dialog whose rating form is the
 // message as not sent, with the reason, and returns that dialog (0 if the
 // message is no rating form).

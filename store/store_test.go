@@ -38,7 +38,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		if f.typ, err = tx.AddCatalogItem(ctx, f.ws.ID, beseda.CatalogTypes, "Support", now); err != nil {
 			return err
 		}
-		ch := &beseda.Channel{WorkspaceID: f.ws.ID, Kind: beseda.ChannelWeb, Name: "Web", Key: "k" + uniqueEmail(), CreatedAt: now}
+		ch := &beseda.Channel{WorkspaceID: f.ws.ID, Kind: "web", Name: "Web", Enabled: true, Key: "k" + uniqueEmail(), CreatedAt: now}
 		if err := tx.CreateChannel(ctx, ch); err != nil {
 			return err
 		}

@@ -66,6 +66,7 @@ func consoleScreens(ids demoIDs, widgetKey string) []struct{ name, path string }
 		{"settings-standard-messages", "/settings/standard-messages"},
 		{"settings-saved-replies", "/settings/saved-replies"},
 		{"settings-users", "/settings/users"},
+		{"settings-channels", "/settings/channels"},
 		{"account", "/account"},
 		{"error", "/dialogs/999999"},
 		{"widget", "/widget/" + widgetKey},

@@ -36,6 +36,12 @@ func TestScreenshots(t *testing.T) {
 	owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "refund-time", "text": "Refunds take 3–5 business days to reach your card."}, 201, nil)
 	owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "greeting", "text": "Hello! Thank you for writing to us. How can I help?"}, 201, nil)
 	owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "lead-form-check", "text": "Please send me the address of the page with the form, and I will check its settings."}, 201, nil)
+	// Settings → Channels with a bot and a page beside the web chat (added
+	// through the API with all their settings, so nothing calls out).
+	owner.MustDo("POST", "/api/v1/channels", map[string]any{"kind": "telegram", "name": "Acme support bot", "config": map[string]string{
+		"bot_token": "123456:SCREENSHOT-token_abcdefghijkl", "webhook_secret": "screenshot-secret"}}, 201, nil)
+	owner.MustDo("POST", "/api/v1/channels", map[string]any{"kind": "messenger", "name": "Acme on Facebook", "config": map[string]string{
+		"page_id": "1122334455", "page_access_token": "EAAG-screenshot", "app_secret": "screenshot-app-secret"}}, 201, nil)
 	screens := consoleScreens(ids, channels[0].Key)
 	screens = append(screens,
 		struct{ name, path string }{"dialog-confirm-paused", testkit.Path("/dialogs/%d?confirm=paused", ids.active)},

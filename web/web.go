@@ -33,6 +33,9 @@ type Handler struct {
 	app   *app.App
 	log   *slog.Logger
 	pages map[string]*template.Template
+	// PublicURL is the address messengers reach this server at, for the
+	// webhook URLs of channels; empty means "as the request came in".
+	PublicURL string
 }
 
 // New parses the templates and returns the console.
@@ -106,6 +109,9 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"GET /settings/integrations", h.integrations},
 		{"POST /settings/integrations", h.addIntegration},
 		{"POST /settings/integrations/{id}", h.changeIntegration},
+		{"GET /settings/channels", h.channels},
+		{"POST /settings/channels", h.addChannel},
+		{"POST /settings/channels/{id}", h.changeChannel},
 		{"GET /account", h.account},
 		{"POST /account", h.saveAccount},
 	}
@@ -132,6 +138,7 @@ type page struct {
 	Data      any
 	p         *i18n.Printer
 	r         *http.Request
+	channels  *beseda.Registry
 	form      url.Values // a refused form, sent back to fill in again
 }
 
@@ -171,6 +178,22 @@ func (p *page) When(t any) string {
 
 // Can reports whether the manager holds a permission.
 func (p *page) Can(perm string) bool { return p.User.Can(beseda.Permission(perm)) }
+
+// FailReason says why a message was not delivered, in the manager's words
+// for the reasons Beseda itself gives (a platform's window, a channel
+// switched off); other reasons are the platform's, in the title.
+func (p *page) FailReason(reason string) string {
+	switch reason {
+	case beseda.OutsideWindow, beseda.ChannelDisabled:
+		return p.T("reason." + reason)
+	}
+	return p.T("status.failed")
+}
+
+// ChannelTitle names a kind of channel in the manager's language.
+func (p *page) ChannelTitle(kind beseda.ChannelKind) string {
+	return p.channels.Of(kind).Title(p.Locale)
+}
 
 // IsAdmin reports whether the manager is an owner or admin.
 func (p *page) IsAdmin() bool { return p.User.IsAdmin() }
@@ -306,7 +329,8 @@ func (h *Handler) newPage(r *http.Request, user *beseda.User, csrf string) *page
 	if l, err := time.LoadLocation(tz); tz != "" && err == nil {
 		loc = l
 	}
-	return &page{User: user, CSRF: csrf, Locale: locale, Loc: loc, p: i18n.For(locale), r: r, Live: map[string]int64{}}
+	return &page{User: user, CSRF: csrf, Locale: locale, Loc: loc, p: i18n.For(locale), r: r, Live: map[string]int64{},
+		channels: h.app.Channels()}
 }
 
 // render writes a page (or, with ?fragment=NAME, one of its parts) with the

@@ -1,25 +1,25 @@
-// Package messenger is the Facebook Messenger channel: the webhook (GET
-// verification with hub.verify_token, POST events signed with
-// X-Hub-Signature-256) and the sender that speaks the Send API (text, or a
-// button template of postback buttons). Whether a message may go out at all
-// under Messenger's 24-hour window is decided by the domain
-// (beseda.MessengerMode); Window applies it before every send and tags a
-// human agent's message. The Graph API's base URL is configurable per channel
-// so that tests use a fake.
+// Package messenger is the Facebook Messenger channel: a page speaking the
+// Send API, with Messenger's 24-hour window (7 days for a human agent's
+// message, tagged HUMAN_AGENT) and its webhook (GET verification with
+// hub.verify_token, POST events signed with X-Hub-Signature-256). Its Type
+// tells the rest of Beseda everything about it; the server registers it. The
+// Graph API's base URL is configurable per channel so that tests use a fake
+// (internal/testkit/fakegraph).
 package messenger
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel"
 )
+
+// Kind is Messenger's kind.
+const Kind beseda.ChannelKind = "messenger"
 
 // DefaultAPI is the Graph API's address, with the version Beseda speaks.
 const DefaultAPI = "https://graph.facebook.com/v21.0"
@@ -29,6 +29,56 @@ const (
 	errPermission    = 10
 	subcodeOutWindow = 2018278
 )
+
+// Type is the Messenger channel type.
+type Type struct {
+	sender *Sender
+}
+
+// New returns the Messenger channel type.
+func New() *Type { return &Type{sender: NewSender()} }
+
+var _ beseda.ChannelType = (*Type)(nil)
+
+func (t *Type) Kind() beseda.ChannelKind { return Kind }
+
+func (t *Type) Title(l beseda.Locale) string {
+	return beseda.Texts{EN: "Messenger", RU: "Мессенджер Фейсбука"}.In(l)
+}
+
+func (t *Type) Fields() []beseda.ConfigField {
+	return []beseda.ConfigField{
+		{Name: "page_id", Required: true, Label: beseda.Texts{EN: "Page ID", RU: "ID страницы"}},
+		{Name: "page_access_token", Required: true, Secret: true,
+			Label: beseda.Texts{EN: "Page access token", RU: "Маркер доступа страницы"}},
+		{Name: "app_secret", Required: true, Secret: true,
+			Label: beseda.Texts{EN: "App secret", RU: "Секрет приложения"},
+			Help:  beseda.Texts{EN: "Signs every webhook event", RU: "Им подписано каждое событие вебхука"}},
+		{Name: "verify_token", Required: true, Generated: true,
+			Label: beseda.Texts{EN: "Verify token", RU: "Маркер подтверждения"},
+			Help:  beseda.Texts{EN: "Paste it into the app's webhook settings with the callback URL", RU: "Вставьте его в настройки вебхука приложения вместе с адресом обратного вызова"}},
+		{Name: "api_base_url", Label: beseda.Texts{EN: "Graph API address (for tests)", RU: "Адрес Graph API (для тестов)"},
+			Check: beseda.CheckAPIBaseURL},
+	}
+}
+
+// TextLimit: a text message takes up to 2000 characters.
+func (t *Type) TextLimit() beseda.TextLimit { return beseda.TextLimit{Max: 2000} }
+
+// Pacing: the Messenger Platform is paced like a bot.
+func (t *Type) Pacing() beseda.Pacing { return beseda.Pacing{PerSecond: 40} }
+
+// Window: standard messages within 24 hours of the client's last message;
+// after that, only a human agent, with the HUMAN_AGENT tag, up to 7 days.
+func (t *Type) Window() beseda.SendWindow {
+	return beseda.SendWindow{Standard: 24 * time.Hour, Human: 7 * 24 * time.Hour}
+}
+
+func (t *Type) Sender() beseda.Sender { return t.sender }
+
+func (t *Type) Webhook() beseda.ChannelWebhook { return webhook{} }
+
+func (t *Type) Path(key string) string { return beseda.WebhookPath(Kind, key) }
 
 // SendRequest is the body of POST /me/messages.
 type SendRequest struct {
@@ -75,42 +125,17 @@ type SendResponse struct {
 	MessageID   string `json:"message_id"`
 }
 
-// GraphError is the Graph API's error body.
-type GraphError struct {
-	Error struct {
-		Message      string `json:"message"`
-		Type         string `json:"type"`
-		Code         int    `json:"code"`
-		ErrorSubcode int    `json:"error_subcode"`
-	} `json:"error"`
-}
-
 // Sender delivers messages through the Send API.
 type Sender struct {
-	HTTP *http.Client
+	api *channel.API
 }
 
-// NewSender returns a sender with sane timeouts.
-func NewSender() *Sender {
-	return &Sender{HTTP: &http.Client{Timeout: 15 * time.Second}}
-}
-
-// Window is the delivery engine's check of a Messenger delivery just before
-// it is sent (delivery.Prepare): outside the 24-hour window a manager's
-// message goes as a human agent's, anything else fails for good, visibly.
-func Window(d *beseda.Delivery, now time.Time) error {
-	switch beseda.MessengerMode(d.Message.Source, d.Subscriber.LastInboundAt, now) {
-	case beseda.MessengerClosed:
-		return &beseda.SendError{Reason: beseda.OutsideWindow, Permanent: true}
-	case beseda.MessengerHumanAgent:
-		d.HumanAgent = true
-	}
-	return nil
-}
+// NewSender returns a Send API client.
+func NewSender() *Sender { return &Sender{api: channel.NewAPI("graph api")} }
 
 // Send implements beseda.Sender. Automation within the window goes as UPDATE,
 // replies as RESPONSE; a manager after the window as MESSAGE_TAG with
-// HUMAN_AGENT (Window decided that it may).
+// HUMAN_AGENT (the window decided that it may).
 func (s *Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 	req := SendRequest{Recipient: Recipient{ID: d.Subscriber.ExternalID}, MessagingType: "RESPONSE"}
 	switch {
@@ -129,51 +154,31 @@ func (s *Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 	} else {
 		req.Message.Text = d.Message.Text
 	}
-	var out SendResponse
-	if err := s.post(ctx, d.Channel, req, &out); err != nil {
-		return "", err
-	}
-	return out.MessageID, nil
-}
-
-func (s *Sender) post(ctx context.Context, ch *beseda.Channel, body, result any) error {
-	data, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	base := ch.Config.APIBaseURL
+	base := d.Channel.Config.Get("api_base_url")
 	if base == "" {
 		base = DefaultAPI
 	}
-	endpoint := base + "/me/messages?access_token=" + url.QueryEscape(ch.Config.PageAccessToken)
-	req, err := http.NewRequestWithContext(ctx, "POST", endpoint, bytes.NewReader(data))
+	endpoint := base + "/me/messages?access_token=" + url.QueryEscape(d.Channel.Config.Get("page_access_token"))
+	status, raw, err := s.api.PostJSON(ctx, endpoint, nil, req)
 	if err != nil {
-		return err
+		return "", err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := s.HTTP.Do(req)
-	if err != nil {
-		// The error names the URL, which holds the page token: keep it out.
-		return &beseda.SendError{Reason: "graph api unreachable"}
+	if status == 200 {
+		var out SendResponse
+		if err := json.Unmarshal(raw, &out); err != nil {
+			return "", s.api.NotJSON(status)
+		}
+		return out.MessageID, nil
 	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	if err != nil {
-		return &beseda.SendError{Reason: "graph api answer cut short"}
+	ge, ok := channel.ParseGraphError(raw)
+	if !ok {
+		return "", channel.StatusError(fmt.Sprintf("graph api answered %d", status), status, 0)
 	}
-	if res.StatusCode == http.StatusOK {
-		return json.Unmarshal(raw, result)
-	}
-	var ge GraphError
-	if json.Unmarshal(raw, &ge) != nil || ge.Error.Code == 0 {
-		return &beseda.SendError{Reason: fmt.Sprintf("graph api answered %d", res.StatusCode),
-			Permanent: res.StatusCode >= 400 && res.StatusCode < 500}
-	}
-	return classify(&ge)
+	return "", classify(ge)
 }
 
 // classify maps a Graph API error to the retry policy.
-func classify(ge *GraphError) *beseda.SendError {
+func classify(ge *channel.GraphError) *beseda.SendError {
 	e := ge.Error
 	reason := fmt.Sprintf("graph api error %d: %s", e.Code, e.Message)
 	switch {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel/messenger"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/fakegraph"
 )
@@ -52,7 +53,7 @@ func (p *page) subscriber(t *testing.T) beseda.Subscriber {
 	var subs []beseda.Subscriber
 	p.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
 	for _, s := range subs {
-		if s.ChannelKind == beseda.ChannelMessenger {
+		if s.ChannelKind == messenger.Kind {
 			return s
 		}
 	}
@@ -227,5 +228,31 @@ func TestR2_RatingFormOutsideTheWindow(t *testing.T) {
 			t.Errorf("the form message: %+v", m)
 		}
 		_ = http.StatusOK
+	})
+}
+
+// TestMessengerEventsWithoutIDsAreToldApart: events without a mid (older
+// postbacks, say) are keyed by their bytes, so two different ones are both
+// acted on, and the same batch sent again is not acted on twice.
+func TestMessengerEventsWithoutIDsAreToldApart(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		p := newPage(t, dbURL)
+		batch := fakegraph.Batch(pageID, fakegraph.MessageEvent(pageID, psid, "", "first without mid"),
+			fakegraph.MessageEvent(pageID, psid, "", "second without mid"))
+		for range 2 {
+			if res := p.post(t, batch); res.Status != 200 {
+				t.Fatalf("webhook: %d %s", res.Status, res.Body)
+			}
+		}
+		sub := p.subscriber(t)
+		var msgs []beseda.Message
+		p.w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", sub.ID), nil, 200, &msgs)
+		var got []string
+		for _, m := range msgs {
+			got = append(got, m.Text)
+		}
+		if strings.Join(got, ",") != "first without mid,second without mid" {
+			t.Errorf("stored %q", got)
+		}
 	})
 }

@@ -1,26 +1,109 @@
-// Package telegram is the Telegram channel: the webhook that turns Bot API
-// updates into client messages and button taps, and the sender that speaks
-// the Bot API (sendMessage with an inline keyboard, answerCallbackQuery). The
-// API's base URL is configurable per channel so that tests use a local fake.
+// Package telegram is the Telegram channel: a bot speaking the Bot API. Its
+// Type tells the rest of Beseda everything about it (settings, the 4,096
+// UTF-16 unit limit, pace, sending, the webhook); the server registers it.
+// The API's base URL is configurable per channel so that tests use a local
+// fake (internal/testkit/faketelegram).
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
+	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/channel"
 )
+
+// Kind is Telegram's kind.
+const Kind beseda.ChannelKind = "telegram"
 
 // DefaultAPI is the Bot API's address.
 const DefaultAPI = "https://api.telegram.org"
+
+// Type is the Telegram channel type.
+type Type struct {
+	client *Client
+}
+
+// New returns the Telegram channel type with its Bot API client.
+func New() *Type { return &Type{client: NewClient()} }
+
+var _ beseda.ChannelType = (*Type)(nil)
+var _ beseda.Connector = (*Type)(nil)
+
+func (t *Type) Kind() beseda.ChannelKind { return Kind }
+
+func (t *Type) Title(l beseda.Locale) string {
+	return beseda.Texts{EN: "Telegram", RU: "Телеграм"}.In(l)
+}
+
+var (
+	tokenPattern  = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$`)
+	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+func (t *Type) Fields() []beseda.ConfigField {
+	return []beseda.ConfigField{
+		{Name: "bot_token", Required: true, Secret: true,
+			Label: beseda.Texts{EN: "Bot token", RU: "Токен бота"},
+			Help:  beseda.Texts{EN: "From @BotFather: 123456:ABC…", RU: "Его выдаёт @BotFather: 123456:ABC…"},
+			Check: func(v string) (string, error) {
+				if !tokenPattern.MatchString(v) {
+					return "", beseda.Errorf(beseda.EINVALID, "must be a Telegram bot token (123456:ABC…)")
+				}
+				return v, nil
+			}},
+		// Telegram sends it back in a header with every update; 1–256 of
+		// A–Z, a–z, 0–9, _ and -.
+		{Name: "webhook_secret", Required: true, Secret: true, Generated: true,
+			Label: beseda.Texts{EN: "Webhook secret", RU: "Секрет вебхука"},
+			Check: func(v string) (string, error) {
+				if !secretPattern.MatchString(v) {
+					return "", beseda.Errorf(beseda.EINVALID, "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+				}
+				return v, nil
+			}},
+		{Name: "api_base_url", Label: beseda.Texts{EN: "Bot API address (for tests)", RU: "Адрес Bot API (для тестов)"},
+			Check: beseda.CheckAPIBaseURL},
+	}
+}
+
+// TextLimit: sendMessage takes 1–4096 characters as Telegram counts them, in
+// UTF-16 code units.
+func (t *Type) TextLimit() beseda.TextLimit {
+	return beseda.TextLimit{Max: 4096, Counting: beseda.CountUTF16}
+}
+
+// Pacing: about 30 messages a second per bot, and one a second to a chat.
+func (t *Type) Pacing() beseda.Pacing { return beseda.Pacing{PerSecond: 30, PerChat: time.Second} }
+
+// Window: a bot may write to a chat that started it at any time.
+func (t *Type) Window() beseda.SendWindow { return beseda.SendWindow{} }
+
+func (t *Type) Sender() beseda.Sender { return Sender{t.client} }
+
+func (t *Type) Webhook() beseda.ChannelWebhook { return webhook{t.client} }
+
+func (t *Type) Path(key string) string { return beseda.WebhookPath(Kind, key) }
+
+// Connect checks the bot token (getMe) and points the bot's webhook at
+// Beseda with the channel's secret token (setWebhook), so that the owner
+// pastes nothing but the token. Returns EINVALID with Telegram's reason.
+func (t *Type) Connect(ctx context.Context, ch *beseda.Channel, webhookURL string) error {
+	var me User
+	if err := t.client.call(ctx, ch, "getMe", struct{}{}, &me); err != nil {
+		return beseda.Errorf(beseda.EINVALID, "Telegram did not accept the bot token (%s)", channel.Reason(err))
+	}
+	req := SetWebhookRequest{URL: webhookURL, SecretToken: ch.Config.Get("webhook_secret"),
+		AllowedUpdates: []string{"message", "callback_query"}}
+	if err := t.client.call(ctx, ch, "setWebhook", req, nil); err != nil {
+		return beseda.Errorf(beseda.EINVALID, "Telegram did not take the webhook %s (%s)", webhookURL, channel.Reason(err))
+	}
+	return nil
+}
 
 // Update is the part of a Bot API update Beseda reads.
 type Update struct {
@@ -93,6 +176,13 @@ type AnswerCallbackQueryRequest struct {
 	Text            string `json:"text,omitempty"`
 }
 
+// SetWebhookRequest is the body of setWebhook.
+type SetWebhookRequest struct {
+	URL            string   `json:"url"`
+	SecretToken    string   `json:"secret_token"`
+	AllowedUpdates []string `json:"allowed_updates"`
+}
+
 // response is the Bot API's envelope.
 type response struct {
 	OK          bool            `json:"ok"`
@@ -106,61 +196,42 @@ type response struct {
 
 // Client calls the Bot API.
 type Client struct {
-	HTTP *http.Client
+	api *channel.API
 }
 
-// NewClient returns a client with sane timeouts.
-func NewClient() *Client {
-	return &Client{HTTP: &http.Client{Timeout: 15 * time.Second}}
-}
+// NewClient returns a Bot API client.
+func NewClient() *Client { return &Client{api: channel.NewAPI("telegram")} }
 
 // call sends a Bot API method with a JSON body and decodes its result. Errors
-// are *beseda.SendError, classified for the retry policy.
+// are *beseda.SendError, sorted for the retry policy.
 func (c *Client) call(ctx context.Context, ch *beseda.Channel, method string, body, result any) error {
-	data, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	base := ch.Config.APIBaseURL
+	base := ch.Config.Get("api_base_url")
 	if base == "" {
 		base = DefaultAPI
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", base+"/bot"+ch.Config.BotToken+"/"+method, bytes.NewReader(data))
+	status, raw, err := c.api.PostJSON(ctx, base+"/bot"+ch.Config.Get("bot_token")+"/"+method, nil, body)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := c.HTTP.Do(req)
-	if err != nil {
-		// The error names the URL, which holds the bot token: keep it out.
-		return &beseda.SendError{Reason: "telegram unreachable"}
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	if err != nil {
-		return &beseda.SendError{Reason: "telegram answer cut short"}
-	}
 	var r response
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return &beseda.SendError{Reason: fmt.Sprintf("telegram answered %d without JSON", res.StatusCode),
-			Permanent: res.StatusCode >= 400 && res.StatusCode < 500 && res.StatusCode != 429}
+		return c.api.NotJSON(status)
 	}
 	if !r.OK {
-		se := &beseda.SendError{Reason: "telegram: " + r.Description}
-		switch {
-		case r.ErrorCode == 429 || (r.Parameters != nil && r.Parameters.RetryAfter > 0):
-			se.RetryAfter = time.Second
-			if r.Parameters != nil && r.Parameters.RetryAfter > 0 {
-				se.RetryAfter = time.Duration(r.Parameters.RetryAfter) * time.Second
-			}
-		case r.ErrorCode >= 400 && r.ErrorCode < 500:
-			// Bad request, blocked by the user, chat not found: retrying cannot help.
-			se.Permanent = true
+		var wait time.Duration
+		if r.Parameters != nil && r.Parameters.RetryAfter > 0 {
+			wait = time.Duration(r.Parameters.RetryAfter) * time.Second
 		}
-		return se
+		code := r.ErrorCode
+		if code == 0 {
+			code = status
+		}
+		return channel.StatusError("telegram: "+r.Description, code, wait)
 	}
 	if result != nil {
-		return json.Unmarshal(r.Result, result)
+		if err := json.Unmarshal(r.Result, result); err != nil {
+			return &beseda.SendError{Reason: fmt.Sprintf("telegram: unexpected %s result", method), Err: err}
+		}
 	}
 	return nil
 }
@@ -184,67 +255,4 @@ func (s Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 		return "", err
 	}
 	return strconv.FormatInt(sent.MessageID, 10), nil
-}
-
-// event turns an update into what Beseda acts on; nil for kinds it ignores
-// (edits, channel posts…). callbackID is set for a button tap, which must be
-// answered.
-func event(u *Update) (ev *app.InboundEvent, callbackID string) {
-	key := "update:" + strconv.FormatInt(u.UpdateID, 10)
-	switch {
-	case u.Message != nil:
-		m := u.Message
-		return &app.InboundEvent{ExternalUserID: strconv.FormatInt(m.Chat.ID, 10), Name: chatName(m.Chat, m.From),
-			UpdateKey: key, Text: messageText(m)}, ""
-	case u.CallbackQuery != nil:
-		q := u.CallbackQuery
-		chatID := q.From.ID
-		if q.Message != nil {
-			chatID = q.Message.Chat.ID
-		}
-		return &app.InboundEvent{ExternalUserID: strconv.FormatInt(chatID, 10), Name: userName(&q.From),
-			UpdateKey: key, Postback: true, Payload: q.Data}, q.ID
-	}
-	return nil, ""
-}
-
-func messageText(m *Message) string {
-	switch {
-	case strings.TrimSpace(m.Text) != "":
-		return m.Text
-	case strings.TrimSpace(m.Caption) != "":
-		return m.Caption
-	case m.Sticker != nil:
-		return "[sticker]"
-	case m.Photo != nil:
-		return "[photo]"
-	case m.Voice != nil:
-		return "[voice message]"
-	case m.Document != nil:
-		return "[file]"
-	}
-	return "[unsupported message]"
-}
-
-func chatName(c Chat, from *User) string {
-	if name := strings.TrimSpace(c.FirstName + " " + c.LastName); name != "" {
-		return name
-	}
-	if c.Title != "" {
-		return c.Title
-	}
-	if from != nil {
-		return userName(from)
-	}
-	return "Telegram user"
-}
-
-func userName(u *User) string {
-	if name := strings.TrimSpace(u.FirstName + " " + u.LastName); name != "" {
-		return name
-	}
-	if u.Username != "" {
-		return "@" + u.Username
-	}
-	return "Telegram user"
 }

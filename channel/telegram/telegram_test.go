@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/faketelegram"
@@ -49,7 +50,7 @@ func (b *bot) subscriber(t *testing.T) beseda.Subscriber {
 	var subs []beseda.Subscriber
 	b.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
 	for _, s := range subs {
-		if s.ChannelKind == beseda.ChannelTelegram {
+		if s.ChannelKind == telegram.Kind {
 			return s
 		}
 	}
@@ -93,7 +94,7 @@ func TestTelegramInboundIsIdempotent(t *testing.T) {
 		b.say(t, 10, 777, "Hello there") // Telegram delivered the same update again
 		b.say(t, 11, 777, "Anyone?")
 		sub := b.subscriber(t)
-		if sub.Name != "Ivan" || sub.ChannelKind != beseda.ChannelTelegram {
+		if sub.Name != "Ivan" || sub.ChannelKind != telegram.Kind {
 			t.Errorf("subscriber %+v", sub)
 		}
 		msgs := b.messages(t, sub.ID)
@@ -259,7 +260,7 @@ func TestTelegramFailuresAreVisible(t *testing.T) {
 func TestTelegramPacesEachChat(t *testing.T) {
 	clock := testkit.NewClock()
 	b := newBot(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Clock: clock, Configure: func(c *server.Config) {
-		c.Pacing = map[beseda.ChannelKind]beseda.Pacing{beseda.ChannelTelegram: beseda.DefaultPacing[beseda.ChannelTelegram]}
+		c.Pacing = map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: telegram.New().Pacing()}
 	}})
 	b.say(t, 1, 1001, "A")
 	b.w.Webhook(b.ch.WebhookURL, faketelegram.TextUpdate(2, 1002, "Olga", "B"), b.hook)
@@ -342,5 +343,76 @@ func TestTelegramNoSecondSendAfterACrash(t *testing.T) {
 			t.Errorf("the in-flight message was sent again (%d sends)", n)
 		}
 		_ = http.StatusOK
+	})
+}
+
+// TestTelegramCountsTextAsTelegramDoes: Telegram's 4,096 limit is in UTF-16
+// code units, so an emoji counts 2: 2,048 emoji go, 2,049 are refused with a
+// clear error, and 4,096 Cyrillic letters go.
+func TestTelegramCountsTextAsTelegramDoes(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 1, 555, "Hi")
+		chat := testkit.Path("/api/v1/subscribers/%d/messages", b.subscriber(t).ID)
+		res := b.w.Owner.WantError("POST", chat, map[string]string{"text": strings.Repeat("😀", 2049)}, 400, beseda.EINVALID)
+		if !strings.Contains(string(res.Body), "4098") || !strings.Contains(string(res.Body), "4096") {
+			t.Errorf("the error does not say how long and how much: %s", res.Body)
+		}
+		b.w.Owner.MustDo("POST", chat, map[string]string{"text": strings.Repeat("😀", 2048)}, 201, nil)
+		b.w.Owner.MustDo("POST", chat, map[string]string{"text": strings.Repeat("я", 4096)}, 201, nil)
+		testkit.Eventually(t, 10*time.Second, "both sent", func() bool { return len(b.api.Sent()) == 2 })
+	})
+}
+
+// TestTelegramLongNamesAreCut: a client name longer than Beseda keeps is cut
+// to 100 characters, not refused and not stored whole.
+func TestTelegramLongNamesAreCut(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		long := strings.Repeat("Ё", 150) + " " + strings.Repeat("ж", 150)
+		if res := b.w.Webhook(b.ch.WebhookURL, faketelegram.TextUpdate(1, 556, long, "hello"), b.hook); res.Status != 200 {
+			t.Fatalf("webhook: %d %s", res.Status, res.Body)
+		}
+		if sub := b.subscriber(t); sub.Name != strings.Repeat("Ё", 100) {
+			t.Errorf("name stored as %q (%d characters)", sub.Name, len([]rune(sub.Name)))
+		}
+	})
+}
+
+// TestTelegramConnectsItself: given only the bot token, Beseda checks it
+// with getMe, makes the webhook's secret token and registers the webhook
+// (setWebhook) at its public URL; updates signed with that secret are taken.
+// A token Telegram refuses adds no channel and says why.
+func TestTelegramConnectsItself(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) {
+			c.PublicURL = "https://beseda.example"
+		}})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		api := faketelegram.New(t, botToken)
+		ch := w.AddChannel("telegram", "Support bot", map[string]string{"bot_token": botToken, "api_base_url": api.URL})
+		hook := api.Webhook()
+		if hook.URL != ch.WebhookURL || !strings.HasPrefix(hook.URL, "https://beseda.example/webhooks/telegram/") || len(hook.SecretToken) < 32 {
+			t.Fatalf("setWebhook %+v for channel %+v", hook, ch)
+		}
+		local := strings.Replace(hook.URL, "https://beseda.example", srv.URL, 1)
+		update := faketelegram.TextUpdate(1, 777, "Ivan", "hello")
+		if res := w.Webhook(local, update, map[string]string{"X-Telegram-Bot-Api-Secret-Token": hook.SecretToken}); res.Status != 200 {
+			t.Errorf("an update with the secret Beseda made: %d %s", res.Status, res.Body)
+		}
+		if res := w.Webhook(local, update, map[string]string{"X-Telegram-Bot-Api-Secret-Token": "guess"}); res.Status != 401 {
+			t.Errorf("an update with another secret: %d", res.Status)
+		}
+
+		res := w.Owner.WantError("POST", "/api/v1/channels", map[string]any{"kind": "telegram", "name": "Wrong bot",
+			"config": map[string]string{"bot_token": "654321:WRONG-token_abcdefghijklmnop", "api_base_url": api.URL}}, 400, beseda.EINVALID)
+		if !strings.Contains(string(res.Body), "Telegram did not accept the bot token") || strings.Contains(string(res.Body), "WRONG-token") {
+			t.Errorf("refusal %s", res.Body)
+		}
+		var channels []testkit.ChannelInfo
+		w.Owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
+		if len(channels) != 2 {
+			t.Errorf("%d channels after a refused one, want the web chat and the bot", len(channels))
+		}
 	})
 }

@@ -4,89 +4,105 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"io"
-	"log/slog"
-	"net/http"
-	"time"
+	"strconv"
+	"strings"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/app"
-	"github.com/beseda/beseda/httpapi"
-	"github.com/beseda/beseda/internal/openapi"
 )
 
-// Handler serves the Telegram webhook.
-type Handler struct {
-	app    *app.App
-	client *Client
-	log    *slog.Logger
+// webhook reads the updates Telegram posts: one update per request, with the
+// channel's secret token in a header.
+type webhook struct{ client *Client }
+
+func (webhook) Verify(ch *beseda.Channel, header beseda.Header, body []byte) error {
+	token, secret := header.Get("X-Telegram-Bot-Api-Secret-Token"), ch.Config.Get("webhook_secret")
+	if token == "" || secret == "" || subtle.ConstantTimeCompare([]byte(token), []byte(secret)) != 1 {
+		return beseda.Errorf(beseda.EUNAUTHORIZED, "missing or wrong X-Telegram-Bot-Api-Secret-Token")
+	}
+	return nil
 }
 
-// NewHandler returns the webhook handler.
-func NewHandler(a *app.App, c *Client, log *slog.Logger) *Handler {
-	return &Handler{app: a, client: c, log: log}
-}
-
-// Register adds the webhook route to mux.
-func (h *Handler) Register(mux openapi.Mux) {
-	mux.HandleFunc("POST /webhooks/telegram/{key}", h.webhook)
-}
-
-// webhook receives one update. It answers 200 once the update is stored (or
-// known already), so Telegram does not send it again; a failure to store it
-// answers 500 so that Telegram does. Updates without the channel's secret
-// token are refused and nothing is stored.
-func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
-	ch, err := h.app.ChannelByKey(r.Context(), r.PathValue("key"))
-	if err != nil || ch.Kind != beseda.ChannelTelegram {
-		httpapi.Error(w, r, beseda.NotFound("channel"))
-		return
-	}
-	token := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
-	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(ch.Config.WebhookSecret)) != 1 {
-		httpapi.Error(w, r, beseda.Errorf(beseda.EUNAUTHORIZED, "missing or wrong X-Telegram-Bot-Api-Secret-Token"))
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpapi.MaxBodyBytes))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			httpapi.Error(w, r, beseda.Errorf(beseda.ETOOLARGE, "the update is too large"))
-			return
-		}
-		httpapi.Error(w, r, beseda.Errorf(beseda.EINVALID, "unreadable body"))
-		return
-	}
+func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, error) {
 	var u Update
 	if err := json.Unmarshal(body, &u); err != nil || u.UpdateID == 0 {
-		httpapi.Error(w, r, beseda.Errorf(beseda.EINVALID, "not a Telegram update"))
-		return
+		return nil, beseda.Errorf(beseda.EINVALID, "not a Telegram update")
 	}
-	ev, callbackID := event(&u)
-	if ev != nil {
-		err := h.app.ReceiveInbound(r.Context(), ch, *ev)
-		switch code := beseda.ErrorCode(err); {
-		case code == beseda.EINVALID:
-			// Unacceptable (a forged rating, an empty message): answering an
-			// error would only make Telegram send it again and again.
-			h.log.Info("telegram update refused", "channel", ch.ID, "update", u.UpdateID, "reason", beseda.ErrorMessage(err))
-		case err != nil:
-			httpapi.Error(w, r, err)
-			return
-		}
+	ev := event(&u)
+	if ev == nil {
+		return nil, nil
 	}
-	if callbackID != "" {
-		// The tap's spinner stops once answered; the webhook does not wait for it.
-		go h.answer(ch, callbackID)
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	ev.Raw = body
+	return []beseda.InboundEvent{*ev}, nil
 }
 
-func (h *Handler) answer(ch *beseda.Channel, callbackID string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := h.client.call(ctx, ch, "answerCallbackQuery", AnswerCallbackQueryRequest{CallbackQueryID: callbackID}, nil); err != nil {
-		h.log.Warn("answerCallbackQuery failed", "channel", ch.ID, "err", err)
+func (webhook) Challenge(*beseda.Channel, map[string][]string) (string, error) {
+	return "", beseda.NotFound("webhook check") // Telegram makes none
+}
+
+// Acknowledge answers a button tap (answerCallbackQuery): Telegram's client
+// shows a spinner on the button until then.
+func (w webhook) Acknowledge(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent) error {
+	return w.client.call(ctx, ch, "answerCallbackQuery", AnswerCallbackQueryRequest{CallbackQueryID: ev.AckID}, nil)
+}
+
+// event turns an update into what Beseda acts on; nil for kinds it ignores
+// (edits, channel posts…).
+func event(u *Update) *beseda.InboundEvent {
+	key := "update:" + strconv.FormatInt(u.UpdateID, 10)
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		return &beseda.InboundEvent{ExternalUserID: strconv.FormatInt(m.Chat.ID, 10), Name: chatName(m.Chat, m.From),
+			Key: key, Text: messageText(m)}
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		chatID := q.From.ID
+		if q.Message != nil {
+			chatID = q.Message.Chat.ID
+		}
+		return &beseda.InboundEvent{ExternalUserID: strconv.FormatInt(chatID, 10), Name: userName(&q.From),
+			Key: key, Postback: true, Payload: q.Data, AckID: q.ID}
 	}
+	return nil
+}
+
+func messageText(m *Message) string {
+	switch {
+	case strings.TrimSpace(m.Text) != "":
+		return m.Text
+	case strings.TrimSpace(m.Caption) != "":
+		return m.Caption
+	case m.Sticker != nil:
+		return "[sticker]"
+	case m.Photo != nil:
+		return "[photo]"
+	case m.Voice != nil:
+		return "[voice message]"
+	case m.Document != nil:
+		return "[file]"
+	}
+	return "[unsupported message]"
+}
+
+func chatName(c Chat, from *User) string {
+	if name := strings.TrimSpace(c.FirstName + " " + c.LastName); name != "" {
+		return name
+	}
+	if c.Title != "" {
+		return c.Title
+	}
+	if from != nil {
+		return userName(from)
+	}
+	return "Telegram user"
+}
+
+func userName(u *User) string {
+	if name := strings.TrimSpace(u.FirstName + " " + u.LastName); name != "" {
+		return name
+	}
+	if u.Username != "" {
+		return "@" + u.Username
+	}
+	return "Telegram user"
 }

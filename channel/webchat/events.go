@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/live"
 )
 
@@ -32,7 +32,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, sub *beseda.Sub
 	if last != "" {
 		n, err := strconv.ParseInt(last, 10, 64)
 		if err != nil || n < 0 {
-			httpapi.Error(w, r, beseda.Errorf(beseda.EINVALID, "Last-Event-ID must be an event id"))
+			httpx.Error(w, r, beseda.Errorf(beseda.EINVALID, "Last-Event-ID must be an event id"))
 			return
 		}
 		after = n
@@ -42,7 +42,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, sub *beseda.Sub
 	if r.Context().Err() != nil {
 		return // the client left while the hub was starting
 	} else if err != nil {
-		httpapi.Error(w, r, err)
+		httpx.Error(w, r, err)
 		return
 	}
 	defer s.Close()
@@ -51,7 +51,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, sub *beseda.Sub
 	if after >= 0 {
 		missed, tooOld, err := h.hub.Replay(r.Context(), s, after)
 		if err != nil {
-			httpapi.Error(w, r, err)
+			httpx.Error(w, r, err)
 			return
 		}
 		changed := tooOld || slices.ContainsFunc(missed, func(e *beseda.LiveEvent) bool { return concerns(e, sub.ID) })

@@ -8,9 +8,9 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
-	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/i18n"
 	"github.com/beseda/beseda/internal/openapi"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/live"
 )
 
@@ -50,7 +50,7 @@ func staticFiles() http.Handler {
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	ch, wsLocale, err := h.app.WidgetChannel(r.Context(), r.PathValue("key"))
 	if beseda.ErrorCode(err) == beseda.EINTERNAL {
-		httpapi.Error(w, r, err) // logged; not a reason to say the chat does not exist
+		httpx.Error(w, r, err) // logged; not a reason to say the chat does not exist
 		return
 	} else if err != nil {
 		p := i18n.For(pickLocale(r.Header.Get("Accept-Language"), beseda.LocaleEN))
@@ -87,16 +87,16 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name string `json:"name"`
 	}
-	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
-		httpapi.Error(w, r, err)
+	if err := httpx.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
+		httpx.Error(w, r, err)
 		return
 	}
-	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, httpapi.ClientAddr(r))
+	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, httpx.ClientAddr(r))
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpx.Error(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"visitor_token": token, "subscriber_id": sub.ID})
+	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"visitor_token": token, "subscriber_id": sub.ID})
 }
 
 // visitor admits requests carrying the token of a session on this channel.
@@ -104,7 +104,7 @@ func (h *Handler) visitor(next func(http.ResponseWriter, *http.Request, *beseda.
 	return func(w http.ResponseWriter, r *http.Request) {
 		sub, err := h.app.Visitor(r.Context(), r.PathValue("key"), r.Header.Get("X-Visitor-Token"))
 		if err != nil {
-			httpapi.Error(w, r, err)
+			httpx.Error(w, r, err)
 			return
 		}
 		next(w, r, sub)
@@ -128,48 +128,48 @@ func visible(m *beseda.Message) visibleMessage {
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
 	after, forward, err := queryID(r, "after")
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpx.Error(w, r, err)
 		return
 	}
 	msgs, err := h.app.VisitorMessages(r.Context(), sub, after, forward, 200)
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpx.Error(w, r, err)
 		return
 	}
 	out := make([]visibleMessage, len(msgs))
 	for i, m := range msgs {
 		out[i] = visible(m)
 	}
-	httpapi.WriteJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
 	var in struct {
 		Text string `json:"text"`
 	}
-	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
-		httpapi.Error(w, r, err)
+	if err := httpx.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
+		httpx.Error(w, r, err)
 		return
 	}
 	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text})
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpx.Error(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, visible(m))
+	httpx.WriteJSON(w, http.StatusCreated, visible(m))
 }
 
 func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
 	var in struct {
 		Payload string `json:"payload"`
 	}
-	if err := httpapi.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
-		httpapi.Error(w, r, err)
+	if err := httpx.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
+		httpx.Error(w, r, err)
 		return
 	}
 	if err := h.app.ReceivePostback(r.Context(), sub, in.Payload); err != nil {
-		httpapi.Error(w, r, err)
+		httpx.Error(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	httpx.WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }

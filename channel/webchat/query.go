@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 // queryID reads an optional message id cursor (0: from the start); ok tells
@@ -17,7 +17,7 @@ func queryID(r *http.Request, name string) (id int64, ok bool, err error) {
 	if s == "0" {
 		return 0, true, nil
 	}
-	n, valid := httpapi.ParseID(s)
+	n, valid := httpx.ParseID(s)
 	if !valid {
 		return 0, false, beseda.Errorf(beseda.EINVALID, "query parameter %s must be a message id", name)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/store"
 )
@@ -39,7 +40,7 @@ func TestWidgetSessionsAndTokens(t *testing.T) {
 
 		var sub beseda.Subscriber
 		w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d", v.SubscriberID), nil, 200, &sub)
-		if sub.Name != "Anna" || sub.ChannelKind != beseda.ChannelWeb || sub.LastInboundAt == nil {
+		if sub.Name != "Anna" || sub.ChannelKind != webchat.Kind || sub.LastInboundAt == nil {
 			t.Errorf("subscriber %+v", sub)
 		}
 	})

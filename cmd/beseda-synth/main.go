@@ -20,6 +20,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/synth"
 	"github.com/beseda/beseda/store"
 )
@@ -47,7 +48,7 @@ func run(dbURL string, subscribers, dialogs int, active float64, messages, month
 		return err
 	}
 	defer db.Close()
-	a := app.New(db, app.Config{})
+	a := app.New(db, app.Config{Channels: server.Channels()})
 	suffix := time.Now().Format("20060102150405")
 	if email == "" {
 		email = "synth-" + suffix + "@example.com"

@@ -110,6 +110,9 @@ func TestCLI_MistakesAreErrors(t *testing.T) {
 		{[]string{"serve", "--pprof"}, "--pprof needs --metrics-addr"},
 		{[]string{"serve", "--trusted-proxies", "not-an-ip"}, "--trusted-proxies"},
 		{[]string{"serve", "--widget-sessions-per-minute", "-1"}, "--widget-sessions-per-minute"},
+		// The kinds are the registered channel types'.
+		{[]string{"serve", "--pace", "icq=5"}, "with a kind of web, telegram, messenger"},
+		{[]string{"serve", "--pace", "telegram=0"}, "the rate must be a positive number"},
 	} {
 		args := tc.args
 		if args[0] == "serve" { // should a mistake slip through, it must not take a shared port

@@ -292,8 +292,9 @@ func printDemo(ctx context.Context, srv *server.Server, cfg server.Config, out i
 	fmt.Fprintf(out, "             owner   %s / %s\n", app.DemoOwnerEmail, app.DemoPassword)
 	fmt.Fprintf(out, "             manager %s / %s\n", app.DemoManagerEmail, app.DemoPassword)
 	for _, c := range channels {
-		if c.Kind == beseda.ChannelWeb {
-			fmt.Fprintf(out, "  Web chat:  %s/widget/%s   (chat as a client)\n", base, c.Key)
+		// A channel without a platform is one a person chats in here.
+		if t := srv.App.Channels().Of(c.Kind); t.Sender() == nil && t.Webhook() == nil {
+			fmt.Fprintf(out, "  %-10s %s%s   (chat as a client)\n", t.Title(beseda.LocaleEN)+":", base, t.Path(c.Key))
 		}
 	}
 	fmt.Fprintf(out, "  API:       %s/api/v1   (POST /api/v1/auth/login for a token)\n\n", base)
@@ -330,7 +331,7 @@ func createWorkspace(ctx context.Context, args []string, stdout io.Writer) error
 		return err
 	}
 	defer db.Close()
-	ws, owner, err := app.New(db, app.Config{}).CreateWorkspace(ctx, in)
+	ws, owner, err := app.New(db, app.Config{Channels: server.Channels()}).CreateWorkspace(ctx, in)
 	if err != nil {
 		return err
 	}
@@ -368,8 +369,10 @@ func shellWord(s string) string {
 }
 
 // parsePace reads "web=2000,telegram=30/1s": messages per second per channel
-// kind, and optionally the least time between two messages to one chat.
+// kind, and optionally the least time between two messages to one chat. The
+// kinds are the server's channel types.
 func parsePace(s string) (map[beseda.ChannelKind]beseda.Pacing, error) {
+	channels := server.Channels()
 	out := map[beseda.ChannelKind]beseda.Pacing{}
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
@@ -377,11 +380,11 @@ func parsePace(s string) (map[beseda.ChannelKind]beseda.Pacing, error) {
 			continue
 		}
 		kind, value, ok := strings.Cut(item, "=")
-		if !ok || !beseda.ChannelKind(kind).Valid() {
-			return nil, fmt.Errorf("--pace: %q is not KIND=RATE[/PER_CHAT] with a kind of web, telegram, messenger", item)
+		if !ok || !channels.Known(beseda.ChannelKind(kind)) {
+			return nil, fmt.Errorf("--pace: %q is not KIND=RATE[/PER_CHAT] with a kind of %s", item, kindList(channels))
 		}
 		rate, perChat, _ := strings.Cut(value, "/")
-		p := beseda.DefaultPacing[beseda.ChannelKind(kind)]
+		p := channels.Of(beseda.ChannelKind(kind)).Pacing()
 		n, err := strconv.ParseFloat(rate, 64)
 		if err != nil || n <= 0 {
 			return nil, fmt.Errorf("--pace: %q: the rate must be a positive number", item)
@@ -395,4 +398,12 @@ func parsePace(s string) (map[beseda.ChannelKind]beseda.Pacing, error) {
 		out[beseda.ChannelKind(kind)] = p
 	}
 	return out, nil
+}
+
+func kindList(channels *beseda.Registry) string {
+	var names []string
+	for _, k := range channels.Kinds() {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
 }

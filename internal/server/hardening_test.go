@@ -39,6 +39,7 @@ var allRoutes = []route{
 	{"PATCH", "/api/v1/users/{user}", false},
 	{"GET", "/api/v1/channels", false},
 	{"POST", "/api/v1/channels", false},
+	{"PATCH", "/api/v1/channels/{channel}", false},
 	{"GET", "/api/v1/subscribers", false},
 	{"GET", "/api/v1/subscribers/{sub}", false},
 	{"GET", "/api/v1/subscribers/{sub}/messages", false},
@@ -84,6 +85,8 @@ var allRoutes = []route{
 	{"POST", "/webhooks/telegram/{key}", false},
 	{"GET", "/webhooks/messenger/{key}", false},
 	{"POST", "/webhooks/messenger/{key}", false},
+	{"GET", "/webhooks/{kind}/{key}", false},
+	{"POST", "/webhooks/{kind}/{key}", false},
 
 	{"GET", "/", true},
 	{"GET", "/login", true},
@@ -110,6 +113,9 @@ var allRoutes = []route{
 	{"GET", "/settings/users", true},
 	{"POST", "/settings/users", true},
 	{"POST", "/settings/users/{user}", true},
+	{"GET", "/settings/channels", true},
+	{"POST", "/settings/channels", true},
+	{"POST", "/settings/channels/{channel}", true},
 	{"GET", "/account", true},
 	{"POST", "/account", true},
 	{"GET", "/nowhere", true},
@@ -173,6 +179,9 @@ func TestH2_NoRequestAnswers5xx(t *testing.T) {
 		w.Owner.MustDo("POST", "/api/v1/smart-answers", map[string]any{"keywords": []string{"price"}, "answer": "10"}, 201, &smart)
 		w.Owner.MustDo("POST", "/api/v1/funnels", map[string]any{"name": "F", "steps": []map[string]any{{"delay_seconds": 60, "text": "x"}}}, 201, &funnel)
 		w.Owner.MustDo("POST", "/api/v1/broadcasts", map[string]any{"text": "b"}, 201, &broadcast)
+		var chans []struct{ ID int64 }
+		w.Owner.MustDo("GET", "/api/v1/channels", nil, 200, &chans)
+		chID := chans[0].ID
 		var notes []struct{ ID int64 }
 		w.Manager.MustDo("GET", "/api/v1/notifications", nil, 200, &notes)
 		if len(notes) == 0 {
@@ -194,6 +203,8 @@ func TestH2_NoRequestAnswers5xx(t *testing.T) {
 			"{reason}":       {itoa(reason.ID), "x"},
 			"{key}":          {w.WebKey, "nokey", "%FF%FE", "%2e%2e"},
 			"{catalog}":      {"types", "nope"},
+			"{channel}":      {itoa(chID), "+1", "99999999999999999999"},
+			"{kind}":         append(kinds(), "nope", "%FF"),
 		}
 		var paths []route
 		for _, rt := range allRoutes {
@@ -482,4 +493,13 @@ func TestHSTS_BehindTLS(t *testing.T) {
 	if h := res.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(h, "max-age=") {
 		t.Errorf("over TLS: %q", h)
 	}
+}
+
+// kinds are the channel kinds the server speaks, for /webhooks/{kind}/….
+func kinds() []string {
+	var out []string
+	for _, k := range server.Channels().Kinds() {
+		out = append(out, string(k))
+	}
+	return out
 }

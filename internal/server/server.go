@@ -20,9 +20,11 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/channel"
 	"github.com/beseda/beseda/channel/messenger"
 	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/channel/webchat"
+	"github.com/beseda/beseda/channel/whatsapp"
 	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/internal/openapi"
@@ -32,6 +34,17 @@ import (
 	"github.com/beseda/beseda/web"
 	"github.com/beseda/beseda/webhook"
 )
+
+// Channels are the channel types this server speaks: one line per channel
+// package. Everything else learns about channels from the registry.
+func Channels() *beseda.Registry {
+	return beseda.NewRegistry(
+		webchat.Type{},
+		telegram.New(),
+		messenger.New(),
+		whatsapp.New(),
+	)
+}
 
 // Config is what a server needs; zero values take defaults.
 type Config struct {
@@ -136,16 +149,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if os.Getenv("BESEDA_ALLOW_PRIVATE_WEBHOOKS") == "1" {
 		cfg.AllowPrivateWebhooks = true
 	}
-	tg := telegram.NewClient()
+	channels := Channels()
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
 		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
-		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks})})
+		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks}), Channels: channels})
 	deliveries := delivery.New(db, a, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
-		Senders: map[beseda.ChannelKind]beseda.Sender{
-			beseda.ChannelTelegram:  telegram.Sender{Client: tg},
-			beseda.ChannelMessenger: messenger.NewSender(),
-		},
-		Prepare: map[beseda.ChannelKind]delivery.Prepare{beseda.ChannelMessenger: messenger.Window}})
+		Channels: channels})
 	a.SetDelivery(deliveries)
 	hub := live.New(db, cfg.Logger)
 	a.SetLive(hub.Kick)
@@ -173,9 +182,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	console.PublicURL = cfg.PublicURL
 	console.Register(mux)
-	telegram.NewHandler(a, tg, cfg.Logger).Register(mux)
-	messenger.NewHandler(a, cfg.Logger).Register(mux)
+	channel.NewWebhooks(channels, a, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	if cfg.MetricsListener == nil {
 		mux.Handle("GET /metrics", localOnly(s.metrics.handler()))

@@ -54,8 +54,10 @@ func StartServer(tb testing.TB, dbURL string, opts Options) *Server {
 		// Pacing waits on the clock, and a fake one moves only when a test
 		// moves it: delivery goes unpaced unless a test sets a pace (and
 		// moves the clock).
-		cfg.Pacing = map[beseda.ChannelKind]beseda.Pacing{
-			beseda.ChannelWeb: {}, beseda.ChannelTelegram: {}, beseda.ChannelMessenger: {}}
+		cfg.Pacing = map[beseda.ChannelKind]beseda.Pacing{}
+		for _, k := range server.Channels().Kinds() {
+			cfg.Pacing[k] = beseda.Pacing{}
+		}
 	}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)

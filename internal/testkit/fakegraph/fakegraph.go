@@ -243,3 +243,23 @@ func Sign(body []byte, appSecret string) string {
 	mac.Write(body)
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
+
+// Batch is one webhook body carrying the events of several single-event
+// bodies (MessageEvent…), in order, as Messenger batches them.
+func Batch(pageID string, bodies ...[]byte) []byte {
+	var events []any
+	for _, b := range bodies {
+		var hook struct {
+			Entry []struct {
+				Messaging []any `json:"messaging"`
+			} `json:"entry"`
+		}
+		_ = json.Unmarshal(b, &hook)
+		for _, e := range hook.Entry {
+			events = append(events, e.Messaging...)
+		}
+	}
+	out, _ := json.Marshal(map[string]any{"object": "page", "entry": []any{map[string]any{
+		"id": pageID, "time": 1700000000000, "messaging": events}}})
+	return out
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -42,6 +43,7 @@ type Server struct {
 	failures  []failure
 	nextID    int64
 	calls     int
+	webhook   Webhook       // what setWebhook set
 	holdNext  int           // how many sendMessage calls to come are held
 	release   chan struct{} // held calls wait for it to close
 	waiting   int
@@ -50,6 +52,12 @@ type Server struct {
 type failure struct {
 	status int
 	body   string
+}
+
+// Webhook is what setWebhook registered.
+type Webhook struct {
+	URL         string
+	SecretToken string
 }
 
 // New starts a fake Bot API serving the bot with the token.
@@ -123,6 +131,13 @@ func (s *Server) Answered() []string {
 	return append([]string(nil), s.answered...)
 }
 
+// Webhook returns what the last setWebhook registered.
+func (s *Server) Webhook() Webhook {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.webhook
+}
+
 // Calls counts every call, failed ones included.
 func (s *Server) Calls() int {
 	s.mu.Lock()
@@ -186,6 +201,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.sendMessage(w, req)
 	case "answerCallbackQuery":
 		s.answerCallbackQuery(w, req)
+	case "getMe":
+		allowed(s.tb, "getMe", req)
+		s.answer(w, 200, `{"ok":true,"result":{"id":123456,"is_bot":true,"first_name":"Shop bot","username":"shop_bot"}}`)
+	case "setWebhook":
+		s.setWebhook(w, req)
 	default:
 		s.tb.Errorf("faketelegram: unexpected method %q", method)
 		s.answer(w, 404, `{"ok":false,"error_code":404,"description":"Not Found: method not found"}`)
@@ -259,6 +279,36 @@ func (s *Server) answerCallbackQuery(w http.ResponseWriter, req map[string]any) 
 	s.answered = append(s.answered, id)
 	s.mu.Unlock()
 	s.answer(w, 200, `{"ok":true,"result":true}`)
+}
+
+// setWebhook checks https://core.telegram.org/bots/api#setwebhook: the URL
+// must be HTTPS on a port Telegram posts to, the secret token 1–256
+// characters of A-Z, a-z, 0-9, _ and -.
+func (s *Server) setWebhook(w http.ResponseWriter, req map[string]any) {
+	allowed(s.tb, "setWebhook", req, "url", "secret_token", "allowed_updates", "max_connections", "drop_pending_updates")
+	u, _ := req["url"].(string)
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Scheme != "https" || parsed.Host == "" {
+		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: bad webhook: An HTTPS URL must be provided for webhook"}`)
+		return
+	}
+	if p := parsed.Port(); p != "" && p != "443" && p != "80" && p != "88" && p != "8443" {
+		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"}`)
+		return
+	}
+	secret, _ := req["secret_token"].(string)
+	if len(secret) < 1 || len(secret) > 256 || strings.Trim(secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+		s.tb.Errorf("faketelegram: secret_token must be 1-256 characters of A-Z, a-z, 0-9, _ and -, got %q", secret)
+	}
+	if au, ok := req["allowed_updates"]; ok {
+		if _, isList := au.([]any); !isList {
+			s.tb.Errorf("faketelegram: allowed_updates must be an array of strings, got %#v", au)
+		}
+	}
+	s.mu.Lock()
+	s.webhook = Webhook{URL: u, SecretToken: secret}
+	s.mu.Unlock()
+	s.answer(w, 200, `{"ok":true,"result":true,"description":"Webhook was set"}`)
 }
 
 func (s *Server) answer(w http.ResponseWriter, status int, body string) {

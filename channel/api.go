@@ -1,0 +1,91 @@
+package channel
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/beseda/beseda"
+)
+
+// API calls a platform's HTTP API on behalf of a channel package, and sorts
+// what goes wrong for the delivery engine's retry policy: no answer (a
+// timeout, a refused connection) and 5xx are tried again, 429 waits, other
+// 4xx are permanent. The platform's package reads the answers' bodies for
+// what only it knows (Telegram's retry_after, Graph API error codes).
+type API struct {
+	// Name names the platform in failure reasons ("telegram").
+	Name string
+	HTTP *http.Client
+}
+
+// NewAPI returns a client with a timeout that a send fits in.
+func NewAPI(name string) *API {
+	return &API{Name: name, HTTP: &http.Client{Timeout: 15 * time.Second}}
+}
+
+// maxAnswer bounds what is read of an answer.
+const maxAnswer = 1 << 20
+
+// PostJSON posts body as JSON to url with the headers and returns the answer's
+// status and body. Failing to get an answer is a *beseda.SendError to retry
+// that names the platform but never the URL, which may hold a token.
+func (a *API) PostJSON(ctx context.Context, url string, header map[string]string, body any) (int, []byte, error) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		return 0, nil, &beseda.SendError{Reason: a.Name + ": request not encodable", Permanent: true, Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(data))
+	if err != nil {
+		return 0, nil, &beseda.SendError{Reason: a.Name + ": bad API address", Permanent: true}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := a.HTTP.Do(req)
+	if err != nil {
+		return 0, nil, &beseda.SendError{Reason: a.Name + " unreachable"}
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
+	if err != nil {
+		return res.StatusCode, nil, &beseda.SendError{Reason: a.Name + " answer cut short"}
+	}
+	return res.StatusCode, raw, nil
+}
+
+// StatusError sorts a failed answer by its HTTP status (or the platform's
+// code of the same meaning): 429, or any answer with a retryAfter, waits that
+// long (a second if unsaid); other 4xx are permanent; the rest are retried.
+func StatusError(reason string, status int, retryAfter time.Duration) *beseda.SendError {
+	se := &beseda.SendError{Reason: reason}
+	switch {
+	case status == http.StatusTooManyRequests || retryAfter > 0:
+		se.RetryAfter = max(retryAfter, time.Second)
+	case status >= 400 && status < 500:
+		// A bad request, a blocked bot, an unknown chat: trying again cannot help.
+		se.Permanent = true
+	}
+	return se
+}
+
+// NotJSON is the failure of an answer that should have been JSON.
+func (a *API) NotJSON(status int) *beseda.SendError {
+	return StatusError(fmt.Sprintf("%s answered %d without JSON", a.Name, status), status, 0)
+}
+
+// Reason is what may be shown of a failed call: a SendError's reason, which
+// never holds a token.
+func Reason(err error) string {
+	var se *beseda.SendError
+	if errors.As(err, &se) {
+		return se.Reason
+	}
+	return "unexpected error"
+}

@@ -1,0 +1,167 @@
+package whatsapp
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/channel"
+)
+
+// Webhook is the body the Cloud API posts: changes of a business account,
+// of which Beseda reads the "messages" field.
+type Webhook struct {
+	Object string `json:"object"`
+	Entry  []struct {
+		ID      string `json:"id"`
+		Changes []struct {
+			Field string `json:"field"`
+			Value Value  `json:"value"`
+		} `json:"changes"`
+	} `json:"entry"`
+}
+
+// Value is what changed: messages from clients (with their profiles), or
+// status updates of messages sent.
+type Value struct {
+	MessagingProduct string `json:"messaging_product"`
+	Metadata         struct {
+		DisplayPhoneNumber string `json:"display_phone_number"`
+		PhoneNumberID      string `json:"phone_number_id"`
+	} `json:"metadata"`
+	Contacts []struct {
+		Profile struct {
+			Name string `json:"name"`
+		} `json:"profile"`
+		WaID string `json:"wa_id"`
+	} `json:"contacts"`
+	Messages []json.RawMessage `json:"messages"`
+	Statuses []json.RawMessage `json:"statuses"`
+}
+
+// Message is a client's message.
+type Message struct {
+	From      string `json:"from"`
+	ID        string `json:"id"`
+	Timestamp string `json:"timestamp"`
+	Type      string `json:"type"`
+	Text      *struct {
+		Body string `json:"body"`
+	} `json:"text"`
+	Interactive *struct {
+		Type        string `json:"type"`
+		ButtonReply *struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		} `json:"button_reply"`
+		ListReply *struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		} `json:"list_reply"`
+	} `json:"interactive"`
+	// Button is a tap on a template's quick reply button.
+	Button *struct {
+		Payload string `json:"payload"`
+		Text    string `json:"text"`
+	} `json:"button"`
+	Image    *Media `json:"image"`
+	Video    *Media `json:"video"`
+	Document *Media `json:"document"`
+}
+
+// Media is an attachment; only its caption is read for now.
+type Media struct {
+	Caption string `json:"caption"`
+}
+
+type webhook struct{}
+
+func (webhook) Verify(ch *beseda.Channel, header beseda.Header, body []byte) error {
+	return channel.VerifyHubSignature(header, body, ch.Config.Get("app_secret"))
+}
+
+func (webhook) Challenge(ch *beseda.Channel, query map[string][]string) (string, error) {
+	return channel.HubChallenge(query, ch.Config.Get("verify_token"))
+}
+
+func (webhook) Acknowledge(context.Context, *beseda.Channel, beseda.InboundEvent) error { return nil }
+
+// Parse reads the clients' messages of the channel's number. Status updates
+// (sent, delivered, read) create nothing, nor do changes for another number
+// of the same business account, which Meta posts to the app's one callback.
+func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, error) {
+	var hook Webhook
+	if err := json.Unmarshal(body, &hook); err != nil || hook.Object != "whatsapp_business_account" {
+		return nil, beseda.Errorf(beseda.EINVALID, "not a WhatsApp Business Account webhook")
+	}
+	var out []beseda.InboundEvent
+	for _, entry := range hook.Entry {
+		for _, change := range entry.Changes {
+			v := change.Value
+			if change.Field != "messages" || v.Metadata.PhoneNumberID != ch.Config.Get("phone_number_id") {
+				continue
+			}
+			names := map[string]string{}
+			for _, c := range v.Contacts {
+				names[c.WaID] = c.Profile.Name
+			}
+			for _, raw := range v.Messages {
+				var m Message
+				if json.Unmarshal(raw, &m) != nil || m.From == "" {
+					continue // one malformed message does not cost the others
+				}
+				if ev := event(&m, names[m.From]); ev != nil {
+					ev.Raw = raw
+					out = append(out, *ev)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// event turns a message into what Beseda acts on; nil for kinds it ignores
+// (reactions, system notices).
+func event(m *Message, name string) *beseda.InboundEvent {
+	if strings.TrimSpace(name) == "" {
+		name = "WhatsApp user"
+		if len(m.From) >= 4 {
+			name += " …" + m.From[len(m.From)-4:]
+		}
+	}
+	ev := &beseda.InboundEvent{ExternalUserID: m.From, Name: name, Key: "message:" + m.ID}
+	if m.ID == "" {
+		ev.Key = ""
+	}
+	switch {
+	case m.Type == "reaction" || m.Type == "system":
+		return nil
+	case m.Interactive != nil && m.Interactive.ButtonReply != nil:
+		ev.Postback, ev.Payload = true, m.Interactive.ButtonReply.ID
+	case m.Interactive != nil && m.Interactive.ListReply != nil:
+		ev.Postback, ev.Payload = true, m.Interactive.ListReply.ID
+	case m.Button != nil:
+		ev.Postback, ev.Payload = true, m.Button.Payload
+	case m.Text != nil && strings.TrimSpace(m.Text.Body) != "":
+		ev.Text = m.Text.Body
+	default:
+		ev.Text = placeholder(m)
+	}
+	return ev
+}
+
+// placeholder stands for a message without text (its caption, if any), until
+// attachments are stored.
+func placeholder(m *Message) string {
+	for _, media := range []*Media{m.Image, m.Video, m.Document} {
+		if media != nil && strings.TrimSpace(media.Caption) != "" {
+			return media.Caption
+		}
+	}
+	switch m.Type {
+	case "image", "video", "audio", "document", "sticker", "location", "contacts":
+		return "[" + m.Type + "]"
+	}
+	return "[unsupported message]"
+}

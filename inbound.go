@@ -1,0 +1,57 @@
+package beseda
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// InboundEvent is one thing a platform reported about a client: a message,
+// or a tap on a button (a postback). A webhook body may carry several.
+type InboundEvent struct {
+	// Key is the platform's id of the event (Telegram's update_id, a
+	// messenger's message id), so that an event delivered again is
+	// acted on once. Two different events never share a key.
+	Key string `json:"key"`
+	// ExternalUserID is the platform's id of the client (a Telegram chat, a
+	// Messenger PSID, a phone number).
+	ExternalUserID string `json:"external_user_id"`
+	// Name is how to call a client seen for the first time.
+	Name     string `json:"name"`
+	Text     string `json:"text,omitempty"`
+	Postback bool   `json:"postback,omitempty"`
+	Payload  string `json:"payload,omitempty"`
+	// AckID is what the platform needs to hear back about the event (a
+	// Telegram callback query), if anything; see ChannelWebhook.Acknowledge.
+	AckID string `json:"ack_id,omitempty"`
+	// Raw is the event as the platform sent it, kept when it cannot be
+	// stored (SPEC H7).
+	Raw json.RawMessage `json:"-"`
+}
+
+// Header is a request's headers, as a webhook's verification reads them
+// (http.Header is one).
+type Header interface {
+	Get(name string) string
+}
+
+// ChannelWebhook is how a platform's webhook is read. The shared skeleton
+// (channel.Webhooks) routes /webhooks/{kind}/{key}, finds the channel, limits
+// the body and hands the events to the use cases one by one; the platform's
+// package only says what its requests mean.
+type ChannelWebhook interface {
+	// Verify checks that a POST came from the platform: a secret header, a
+	// signature of the body. Returns EUNAUTHORIZED, or EFORBIDDEN for a
+	// wrong signature where that is what the platform's side expects.
+	Verify(ch *Channel, header Header, body []byte) error
+	// Parse reads the events of a verified body, in order; kinds of update
+	// Beseda does not act on (delivery receipts, edits) are left out.
+	// Returns EINVALID for a body that is not the platform's.
+	Parse(ch *Channel, body []byte) ([]InboundEvent, error)
+	// Challenge answers the platform's GET check of a new webhook (Meta's
+	// hub.challenge) with the text to echo. Returns EFORBIDDEN for a wrong
+	// token, ENOTFOUND when the platform makes no such check.
+	Challenge(ch *Channel, query map[string][]string) (string, error)
+	// Acknowledge tells the platform an event was handled, when it waits for
+	// that (a tap on a Telegram button spins until answered).
+	Acknowledge(ctx context.Context, ch *Channel, ev InboundEvent) error
+}

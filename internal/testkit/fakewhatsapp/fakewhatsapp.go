@@ -1,0 +1,285 @@
+// Package fakewhatsapp is a local stand-in for the WhatsApp Cloud API. It
+// checks every request Beseda sends against the published API
+// (developers.facebook.com/docs/whatsapp/cloud-api/reference/messages): the
+// versioned path with the phone number ID, the bearer access token, the JSON
+// fields and their types and limits (text bodies of 1–4096 characters;
+// interactive button messages with a body of 1–1024 and 1–3 reply buttons,
+// titles of 1–20 characters unique in the message, ids of 1–256). It records
+// what was sent, answers as the API does, and can answer with its errors
+// (131047 outside the 24-hour window, 130429 rate limit, 190 token expired).
+// It also makes the webhook bodies the API posts.
+package fakewhatsapp
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+)
+
+// Sent is one accepted message.
+type Sent struct {
+	To      string
+	Type    string // text or interactive
+	Text    string // the text's body, or the interactive message's body
+	Buttons []Button
+}
+
+// Button is a reply button as sent.
+type Button struct {
+	ID    string
+	Title string
+}
+
+// Server is the fake Cloud API for one phone number and access token.
+type Server struct {
+	*httptest.Server
+	tb            testing.TB
+	phoneNumberID string
+	token         string
+
+	mu       sync.Mutex
+	sent     []Sent
+	failures []failure
+	calls    int
+	nextID   int
+}
+
+type failure struct {
+	status  int
+	code    int
+	message string
+}
+
+// New starts a fake Cloud API for the phone number, accepting the token.
+func New(tb testing.TB, phoneNumberID, accessToken string) *Server {
+	s := &Server{tb: tb, phoneNumberID: phoneNumberID, token: accessToken}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// FailNext makes the next send answer with a Cloud API error.
+func (s *Server) FailNext(status, code int, message string) {
+	s.mu.Lock()
+	s.failures = append(s.failures, failure{status, code, message})
+	s.mu.Unlock()
+}
+
+// Sent returns the accepted messages.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// Calls counts every call, failed ones included.
+func (s *Server) Calls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls
+}
+
+var versionPath = regexp.MustCompile(`^/v[0-9]+\.[0-9]+/([^/]+)/messages$`)
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.calls++
+	s.mu.Unlock()
+	m := versionPath.FindStringSubmatch(r.URL.Path)
+	if r.Method != "POST" || m == nil {
+		s.tb.Errorf("fakewhatsapp: unexpected %s %s; sends are POST /{version}/{phone_number_id}/messages", r.Method, r.URL.Path)
+		s.fail(w, failure{404, 100, "Unknown path components"})
+		return
+	}
+	if m[1] != s.phoneNumberID {
+		s.fail(w, failure{400, 100, "Unsupported post request. Object with ID '" + m[1] + "' does not exist"})
+		return
+	}
+	if r.Header.Get("Authorization") != "Bearer "+s.token || r.URL.Query().Has("access_token") {
+		s.fail(w, failure{401, 190, "Invalid OAuth access token - Cannot parse access token"})
+		return
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		s.tb.Errorf("fakewhatsapp: Content-Type %q; the API takes JSON", r.Header.Get("Content-Type"))
+	}
+	body, _ := io.ReadAll(r.Body)
+	var req map[string]any
+	if err := json.Unmarshal(body, &req); err != nil {
+		s.tb.Errorf("fakewhatsapp: body is not a JSON object: %s", body)
+		s.fail(w, failure{400, 100, "Invalid JSON"})
+		return
+	}
+	out := s.check(req)
+	s.mu.Lock()
+	if len(s.failures) > 0 {
+		f := s.failures[0]
+		s.failures = s.failures[1:]
+		s.mu.Unlock()
+		s.fail(w, f)
+		return
+	}
+	s.nextID++
+	id := fmt.Sprintf("wamid.HBgL%06d", s.nextID)
+	s.sent = append(s.sent, out)
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":%q}]}`,
+		out.To, out.To, id)
+}
+
+// check validates a send against the messages reference.
+func (s *Server) check(req map[string]any) Sent {
+	var out Sent
+	s.allowed("message", req, "messaging_product", "recipient_type", "to", "type", "text", "interactive")
+	if req["messaging_product"] != "whatsapp" {
+		s.tb.Errorf("fakewhatsapp: messaging_product must be \"whatsapp\", got %v", req["messaging_product"])
+	}
+	if rt, ok := req["recipient_type"]; ok && rt != "individual" {
+		s.tb.Errorf("fakewhatsapp: recipient_type must be \"individual\", got %v", rt)
+	}
+	to, ok := req["to"].(string)
+	if !ok || to == "" || strings.Trim(to, "+0123456789") != "" {
+		s.tb.Errorf("fakewhatsapp: to must be the client's phone number (wa_id) as a string, got %#v", req["to"])
+	}
+	out.To = to
+	out.Type, _ = req["type"].(string)
+	switch out.Type {
+	case "text":
+		if _, ok := req["interactive"]; ok {
+			s.tb.Errorf("fakewhatsapp: a text message carries no interactive object")
+		}
+		text, _ := req["text"].(map[string]any)
+		s.allowed("text", text, "body", "preview_url")
+		if pu, ok := text["preview_url"]; ok {
+			if _, isBool := pu.(bool); !isBool {
+				s.tb.Errorf("fakewhatsapp: text.preview_url must be a boolean, got %#v", pu)
+			}
+		}
+		body, ok := text["body"].(string)
+		if n := utf8.RuneCountInString(body); !ok || n == 0 || n > 4096 {
+			s.tb.Errorf("fakewhatsapp: text.body must be 1-4096 characters, got %d", n)
+		}
+		out.Text = body
+	case "interactive":
+		if _, ok := req["text"]; ok {
+			s.tb.Errorf("fakewhatsapp: an interactive message carries no text object")
+		}
+		in, _ := req["interactive"].(map[string]any)
+		s.allowed("interactive", in, "type", "body", "action", "header", "footer")
+		if in["type"] != "button" {
+			s.tb.Errorf("fakewhatsapp: Beseda sends interactive messages of type button, got %v", in["type"])
+		}
+		b, _ := in["body"].(map[string]any)
+		s.allowed("interactive.body", b, "text")
+		out.Text, _ = b["text"].(string)
+		if n := utf8.RuneCountInString(out.Text); n == 0 || n > 1024 {
+			s.tb.Errorf("fakewhatsapp: interactive.body.text must be 1-1024 characters, got %d", n)
+		}
+		action, _ := in["action"].(map[string]any)
+		s.allowed("interactive.action", action, "buttons")
+		buttons, _ := action["buttons"].([]any)
+		if len(buttons) < 1 || len(buttons) > 3 {
+			s.tb.Errorf("fakewhatsapp: a button message has 1-3 reply buttons, got %d", len(buttons))
+		}
+		titles := map[string]bool{}
+		for _, x := range buttons {
+			btn, _ := x.(map[string]any)
+			s.allowed("button", btn, "type", "reply")
+			if btn["type"] != "reply" {
+				s.tb.Errorf("fakewhatsapp: button type must be reply, got %v", btn["type"])
+			}
+			reply, _ := btn["reply"].(map[string]any)
+			s.allowed("button.reply", reply, "id", "title")
+			id, _ := reply["id"].(string)
+			title, _ := reply["title"].(string)
+			if n := utf8.RuneCountInString(title); n == 0 || n > 20 {
+				s.tb.Errorf("fakewhatsapp: reply title must be 1-20 characters, got %d: %q", n, title)
+			}
+			if titles[title] {
+				s.tb.Errorf("fakewhatsapp: reply titles must be unique in a message, %q twice", title)
+			}
+			titles[title] = true
+			if n := utf8.RuneCountInString(id); n == 0 || n > 256 || strings.TrimSpace(id) != id {
+				s.tb.Errorf("fakewhatsapp: reply id must be 1-256 characters without leading or trailing spaces, got %q", id)
+			}
+			out.Buttons = append(out.Buttons, Button{ID: id, Title: title})
+		}
+	default:
+		s.tb.Errorf("fakewhatsapp: Beseda sends messages of type text or interactive, got %q", out.Type)
+	}
+	return out
+}
+
+func (s *Server) fail(w http.ResponseWriter, f failure) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(f.status)
+	fmt.Fprintf(w, `{"error":{"message":%q,"type":"OAuthException","code":%d,"error_data":{"messaging_product":"whatsapp","details":%q},"fbtrace_id":"Afake"}}`,
+		f.message, f.code, f.message)
+}
+
+func (s *Server) allowed(what string, obj map[string]any, fields ...string) {
+	for k := range obj {
+		ok := false
+		for _, f := range fields {
+			ok = ok || k == f
+		}
+		if !ok {
+			s.tb.Errorf("fakewhatsapp: %s has a field the Cloud API does not know: %q", what, k)
+		}
+	}
+}
+
+// TextMessage is a webhook body with a client's text message to the number.
+func TextMessage(phoneNumberID, waID, name, id, text string) []byte {
+	return Webhook(phoneNumberID, waID, name, map[string]any{"from": waID, "id": id, "timestamp": "1700000000",
+		"type": "text", "text": map[string]any{"body": text}})
+}
+
+// ButtonReply is a webhook body with a tap on a reply button.
+func ButtonReply(phoneNumberID, waID, id, replyID, title string) []byte {
+	return Webhook(phoneNumberID, waID, "", map[string]any{"from": waID, "id": id, "timestamp": "1700000000",
+		"type": "interactive", "context": map[string]any{"from": "15550001111", "id": "wamid.context"},
+		"interactive": map[string]any{"type": "button_reply", "button_reply": map[string]any{"id": replyID, "title": title}}})
+}
+
+// Webhook is a webhook body with messages of one client, as the API posts it.
+func Webhook(phoneNumberID, waID, name string, messages ...map[string]any) []byte {
+	value := map[string]any{"messaging_product": "whatsapp",
+		"metadata": map[string]any{"display_phone_number": "15550001111", "phone_number_id": phoneNumberID},
+		"messages": messages}
+	if name != "" {
+		value["contacts"] = []any{map[string]any{"profile": map[string]any{"name": name}, "wa_id": waID}}
+	}
+	return envelope(value)
+}
+
+// Status is a webhook body with a status update of a message sent.
+func Status(phoneNumberID, waID, messageID, status string) []byte {
+	return envelope(map[string]any{"messaging_product": "whatsapp",
+		"metadata": map[string]any{"display_phone_number": "15550001111", "phone_number_id": phoneNumberID},
+		"statuses": []any{map[string]any{"id": messageID, "status": status, "timestamp": "1700000001",
+			"recipient_id": waID}}})
+}
+
+func envelope(value map[string]any) []byte {
+	b, _ := json.Marshal(map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{
+		"id": "102290129340398", "changes": []any{map[string]any{"field": "messages", "value": value}}}}})
+	return b
+}
+
+// Sign returns the X-Hub-Signature-256 of a body.
+func Sign(body []byte, appSecret string) string {
+	mac := hmac.New(sha256.New, []byte(appSecret))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
