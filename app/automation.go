@@ -117,7 +117,6 @@ func (a *App) GetBroadcast(ctx context.Context, actor *beseda.User, id int64) (*
 // broadcastBatch is how many recipients one transaction of a broadcast covers.
 const broadcastBatch = 1000
 
-
 // ProduceBroadcast produces a broadcast's messages batch by batch, each batch
 // in one transaction that also moves the broadcast's cursor, so a restart
 // resumes where it stopped and nobody gets the broadcast twice. It works for

@@ -9,8 +9,8 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/i18n"
-	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/internal/httpx"
+	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/live"
 )
 
