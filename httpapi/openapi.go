@@ -69,7 +69,7 @@ var _ = openapi.Add(
 		Response: []channelJSON{}, Errors: []int{403}},
 	openapi.Op{Route: "POST /api/v1/channels", Tag: "Channels", Summary: "Add a channel (owner or admin); secrets are write-only",
 		Description: "Telegram needs only bot_token: the server checks it (getMe) and registers its webhook (setWebhook) with a secret it makes. " +
-			"Messenger and WhatsApp get a verify token made for them when none is given; the answer shows it and the webhook URL to paste into Meta.",
+			"Channels of Meta's platforms get a verify token made for them when none is given; the answer shows it and the webhook URL to paste into Meta.",
 		Auth: openapi.Manager, Body: beseda.ChannelCreate{}, Status: 201, Response: channelJSON{}, Errors: []int{400, 403}},
 	openapi.Op{Route: "PATCH /api/v1/channels/{id}", Tag: "Channels", Summary: "Rename a channel, switch it off or on, or replace settings (owner or admin)",
 		Description: "Only the config keys given change; secrets can be replaced, never read. A channel switched off answers 404 at its webhook " +
@@ -256,5 +256,4 @@ var _ = []bool{
 		"widget_url":  "the page where a person chats as a client (web chat)",
 	}}),
 	openapi.Describe(meJSON{}, openapi.TypeDoc{Name: "Me", Fields: map[string]string{"can": "every permission held, by role or grant"}}),
-	openapi.Describe(beseda.ChannelKind(""), openapi.TypeDoc{Enum: []string{"web", "telegram", "messenger", "whatsapp"}}),
 }

@@ -2,6 +2,7 @@ package webchat_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -100,13 +101,24 @@ func storeMessage(t *testing.T, srv *testkit.Server, v *testkit.Visitor, text st
 		if err != nil {
 			return err
 		}
-		return tx.CreateMessage(ctx, &beseda.Message{WorkspaceID: ch.WorkspaceID, SubscriberID: v.SubscriberID,
+		m := &beseda.Message{WorkspaceID: ch.WorkspaceID, SubscriberID: v.SubscriberID,
 			ChannelID: ch.ID, Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: text,
-			Buttons: buttons, Status: status, CreatedAt: time.Now()})
+			Buttons: buttons, Status: status, CreatedAt: time.Now()}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		// As every producer does: an open widget hears of it at once.
+		data, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		return tx.AddLiveEvent(ctx, &beseda.LiveEvent{WorkspaceID: ch.WorkspaceID, Kind: beseda.LiveMessageCreated,
+			Data: data, CreatedAt: m.CreatedAt})
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.Live.Kick()
 }
 
 func TestWidgetPageInBrowser(t *testing.T) {

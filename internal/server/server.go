@@ -38,12 +38,19 @@ import (
 // Channels are the channel types this server speaks: one line per channel
 // package. Everything else learns about channels from the registry.
 func Channels() *beseda.Registry {
-	return beseda.NewRegistry(
+	r := beseda.NewRegistry(
 		webchat.Type{},
 		telegram.New(),
 		messenger.New(),
 		whatsapp.New(),
 	)
+	// The API document lists the kinds this server speaks.
+	kinds := make([]string, 0, len(r.Kinds()))
+	for _, k := range r.Kinds() {
+		kinds = append(kinds, string(k))
+	}
+	openapi.Describe(beseda.ChannelKind(""), openapi.TypeDoc{Enum: kinds})
+	return r
 }
 
 // Config is what a server needs; zero values take defaults.
