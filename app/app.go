@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
@@ -38,6 +39,12 @@ type Config struct {
 	WidgetSessionsPerMinute float64
 	// Webhooks posts outgoing webhooks; nil: events are queued, not sent.
 	Webhooks WebhookClient
+
+	// Files keeps uploaded files; nil: uploads fail (tools without a
+	// data directory). MaxUploadBytes is the largest file taken,
+	// beseda.DefaultMaxUploadBytes when 0.
+	Files          *filestore.Dir
+	MaxUploadBytes int64
 }
 
 // App runs the use cases.
@@ -56,7 +63,8 @@ type App struct {
 	loginAddrs     *ratelimit.Window
 	widgetSessions *ratelimit.Buckets
 
-	hooks  webhooks
+	hooks webhooks
+	files *filestore.Dir
 }
 
 // New returns the use cases working on db.
@@ -79,7 +87,10 @@ func New(db *store.DB, cfg Config) *App {
 	if cfg.TaskStartDelay == 0 {
 		cfg.TaskStartDelay = DefaultTaskStartDelay
 	}
-	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = beseda.DefaultMaxUploadBytes
+	}
+	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg, files: cfg.Files,
 		loginAddrs: &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow}}
 	if cfg.WidgetSessionsPerMinute > 0 {
 		a.widgetSessions = &ratelimit.Buckets{PerMinute: cfg.WidgetSessionsPerMinute, Burst: max(cfg.WidgetSessionsPerMinute, 1)}

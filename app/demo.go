@@ -124,7 +124,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 
 	// Boris's question was answered in the general chat.
 	at(now.Add(-28 * time.Hour))
-	if _, err := a.PostChatMessage(ctx, owner, subs[1].ID, "Open the funnel, pick a step and set its delay in the step settings."); err != nil {
+	if _, err := a.PostChatMessage(ctx, owner, subs[1].ID, beseda.MessageInput{Text: "Open the funnel, pick a step and set its delay in the step settings."}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	// Chen's refund went through a dialog that is completed and rated.
@@ -135,7 +135,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	at(now.Add(-19*time.Hour - 40*time.Minute))
-	if _, err := a.PostDialogMessage(ctx, owner, d.ID, "Your refund is on its way; it takes 3–5 business days."); err != nil {
+	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Your refund is on its way; it takes 3–5 business days."}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	at(now.Add(-18 * time.Hour))
@@ -164,11 +164,16 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	at(now.Add(-65 * time.Minute))
-	if _, err := a.PostDialogMessage(ctx, owner, d.ID, "Hi Anna, I'm looking into it. Which page is it?"); err != nil {
+	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Hi Anna, I'm looking into it. Which page is it?"}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	at(now.Add(-60 * time.Minute))
-	if _, err := a.PostDialogMessage(ctx, manager, d.ID, "I see the form's webhook failing since yesterday; checking the logs."); err != nil {
+	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Text: "I see the form's webhook failing since yesterday; checking the logs."}); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	at(now.Add(-55 * time.Minute))
+	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Internal: true,
+		Text: "The webhook answers 500 since the CRM's certificate expired; I asked their admin."}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	a.log.Info("demo data seeded", "workspace", owner.WorkspaceID)
@@ -247,7 +252,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 			return err
 		}
 		at(t.Add(3 * time.Minute))
-		if _, err := a.PostDialogMessage(ctx, creator, d.ID, "Hello "+sub.Name+", thank you for writing. Let me check."); err != nil {
+		if _, err := a.PostDialogMessage(ctx, creator, d.ID, beseda.MessageInput{Text: "Hello " + sub.Name + ", thank you for writing. Let me check."}); err != nil {
 			return err
 		}
 		at(t.Add(20 * time.Minute))
@@ -278,7 +283,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 			done = now.Add(-time.Minute)
 		}
 		at(done.Add(-2 * time.Minute))
-		if _, err := a.PostDialogMessage(ctx, creator, d.ID, "It is fixed now. Anything else I can help with?"); err != nil {
+		if _, err := a.PostDialogMessage(ctx, creator, d.ID, beseda.MessageInput{Text: "It is fixed now. Anything else I can help with?"}); err != nil {
 			return err
 		}
 		at(done)
