@@ -1,8 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"math"
 	"math/rand/v2"
 	"net/netip"
@@ -167,6 +172,10 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Hi Anna, I'm looking into it. Which page is it?"}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	at(now.Add(-62 * time.Minute))
+	if err := a.demoScreenshot(ctx, subs[0]); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
 	at(now.Add(-60 * time.Minute))
 	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Text: "I see the form's webhook failing since yesterday; checking the logs."}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
@@ -324,4 +333,33 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		}
 	}
 	return nil
+}
+
+// demoScreenshot has a client send a picture of their broken form: a light
+// page with two fields and a red error bar, drawn here.
+func (a *App) demoScreenshot(ctx context.Context, sub *beseda.Subscriber) error {
+	if a.files == nil {
+		return nil // a tool without a data directory: no files in its demo
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 480, 300))
+	fill := func(x0, y0, x1, y1 int, c color.RGBA) {
+		draw.Draw(img, image.Rect(x0, y0, x1, y1), &image.Uniform{C: c}, image.Point{}, draw.Src)
+	}
+	fill(0, 0, 480, 300, color.RGBA{244, 246, 249, 255})
+	fill(40, 30, 440, 270, color.RGBA{255, 255, 255, 255})
+	fill(70, 60, 410, 95, color.RGBA{225, 230, 238, 255})
+	fill(70, 115, 410, 150, color.RGBA{225, 230, 238, 255})
+	fill(70, 175, 220, 210, color.RGBA{47, 98, 224, 255})
+	fill(70, 225, 410, 250, color.RGBA{253, 232, 230, 255})
+	fill(70, 225, 76, 250, color.RGBA{179, 38, 30, 255})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return err
+	}
+	up, err := a.VisitorUpload(ctx, sub, "lead-form.png", &buf)
+	if err != nil {
+		return err
+	}
+	_, err = a.ReceiveMessage(ctx, sub, Inbound{Text: "This is what I see after sending the form.", AttachmentIDs: []int64{up.ID}})
+	return err
 }
