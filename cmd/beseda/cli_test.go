@@ -110,6 +110,8 @@ func TestCLI_MistakesAreErrors(t *testing.T) {
 		{[]string{"serve", "--pprof"}, "--pprof needs --metrics-addr"},
 		{[]string{"serve", "--trusted-proxies", "not-an-ip"}, "--trusted-proxies"},
 		{[]string{"serve", "--widget-sessions-per-minute", "-1"}, "--widget-sessions-per-minute"},
+		{[]string{"serve", "--max-upload-size", "0"}, "--max-upload-size"},
+		{[]string{"serve", "--max-upload-size", "lots"}, "--max-upload-size"},
 	} {
 		args := tc.args
 		if args[0] == "serve" { // should a mistake slip through, it must not take a shared port
