@@ -23,6 +23,11 @@ const MaxAttachments = 10
 // then it is removed, bytes and all.
 const UploadRetention = 24 * time.Hour
 
+// WidgetUploadsPerMinute is how many files web-chat clients at one address
+// may upload a minute (as large a burst): anyone can open a chat, and each
+// file takes disk space (H4).
+const WidgetUploadsPerMinute = 30
+
 // MaxFileNameLength bounds a stored file name, in characters.
 const MaxFileNameLength = 120
 

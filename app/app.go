@@ -62,6 +62,7 @@ type App struct {
 	// new web-chat sessions per address. Failures per account are stored.
 	loginAddrs     *ratelimit.Window
 	widgetSessions *ratelimit.Buckets
+	widgetUploads  *ratelimit.Buckets
 
 	hooks webhooks
 	files *filestore.Dir
@@ -91,7 +92,8 @@ func New(db *store.DB, cfg Config) *App {
 		cfg.MaxUploadBytes = beseda.DefaultMaxUploadBytes
 	}
 	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg, files: cfg.Files,
-		loginAddrs: &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow}}
+		loginAddrs:    &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow},
+		widgetUploads: &ratelimit.Buckets{PerMinute: beseda.WidgetUploadsPerMinute, Burst: beseda.WidgetUploadsPerMinute}}
 	if cfg.WidgetSessionsPerMinute > 0 {
 		a.widgetSessions = &ratelimit.Buckets{PerMinute: cfg.WidgetSessionsPerMinute, Burst: max(cfg.WidgetSessionsPerMinute, 1)}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/netip"
 	"os"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/filestore"
+	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
 
@@ -27,7 +29,11 @@ func (a *App) Upload(ctx context.Context, actor *beseda.User, name string, r io.
 }
 
 // VisitorUpload stores a file a web-chat client uploads, as Upload does.
-func (a *App) VisitorUpload(ctx context.Context, sub *beseda.Subscriber, name string, r io.Reader) (*beseda.Upload, error) {
+// Uploads are limited per client address (from; H4): EMANYATTEMPTS.
+func (a *App) VisitorUpload(ctx context.Context, sub *beseda.Subscriber, from netip.Addr, name string, r io.Reader) (*beseda.Upload, error) {
+	if wait, ok := a.widgetUploads.Take(ratelimit.AddrKey(from), a.now()); !ok {
+		return nil, beseda.TooManyAttempts(wait, "too many files from your address; try again in a moment")
+	}
 	return a.upload(ctx, beseda.ClientOwner(sub), name, r)
 }
 

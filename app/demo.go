@@ -356,7 +356,7 @@ func (a *App) demoScreenshot(ctx context.Context, sub *beseda.Subscriber) error 
 	if err := png.Encode(&buf, img); err != nil {
 		return err
 	}
-	up, err := a.VisitorUpload(ctx, sub, "lead-form.png", &buf)
+	up, err := a.VisitorUpload(ctx, sub, netip.Addr{}, "lead-form.png", &buf)
 	if err != nil {
 		return err
 	}

@@ -525,3 +525,28 @@ func TestAttachments_UnattachedUploadsAreRemoved(t *testing.T) {
 		}
 	})
 }
+
+// TestH4_WidgetUploadsAreLimited: web-chat clients at one address upload at
+// most beseda.WidgetUploadsPerMinute files a minute; then 429 with
+// Retry-After, until the minute has passed.
+func TestH4_WidgetUploadsAreLimited(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w, _ := attachmentServer(t, dbURL, nil)
+		path := "/widget/" + w.WebKey + "/uploads"
+		v, other := w.NewVisitor("Anna"), w.NewVisitor("Boris")
+		for i := range beseda.WidgetUploadsPerMinute {
+			c := v.Client
+			if i%2 == 1 {
+				c = other.Client // the address counts, not the session
+			}
+			mustUpload(t, c, path, "f.txt", "", []byte("x"))
+		}
+		res := v.Upload(path, "f.txt", "", []byte("x"))
+		if res.Status != 429 || res.ErrorCode() != beseda.EMANYATTEMPTS || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("one more: %d %s", res.Status, res.Body)
+		}
+		mustUpload(t, w.Manager, "/api/v1/uploads", "f.txt", "", []byte("x")) // managers are not limited
+		w.Srv.Clock.Advance(time.Minute)
+		mustUpload(t, v.Client, path, "f.txt", "", []byte("x"))
+	})
+}

@@ -14,7 +14,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, sub *beseda.Sub
 		httpapi.Error(w, r, err)
 		return
 	}
-	u, err := h.app.VisitorUpload(r.Context(), sub, part.FileName(), part)
+	u, err := h.app.VisitorUpload(r.Context(), sub, httpapi.ClientAddr(r), part.FileName(), part)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
