@@ -550,3 +550,50 @@ func TestH4_WidgetUploadsAreLimited(t *testing.T) {
 		mustUpload(t, v.Client, path, "f.txt", "", []byte("x"))
 	})
 }
+
+// TestAttachments_AttachedOnceUnderConcurrency: messages racing for one
+// upload attach it once; the others are refused and store nothing.
+func TestAttachments_AttachedOnceUnderConcurrency(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w, _ := attachmentServer(t, dbURL, nil)
+		const n = 8
+		subs := make([]int64, n)
+		for i := range subs {
+			subs[i] = w.NewVisitor("Racer").SubscriberID
+		}
+		up := mustUpload(t, w.Manager, "/api/v1/uploads", "a.png", "", pngFile(t))
+		statuses := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := w.Manager.Do("POST", testkit.Path("/api/v1/subscribers/%d/messages", subs[i]),
+					map[string]any{"text": "race", "attachment_ids": []int64{up.ID}})
+				statuses[i] = res.Status
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for i, s := range statuses {
+			var msgs []beseda.Message
+			w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", subs[i]), nil, 200, &msgs)
+			switch s {
+			case 201:
+				won++
+				if len(msgs) != 1 || len(msgs[0].Attachments) != 1 {
+					t.Errorf("the winner's chat: %+v", msgs)
+				}
+			case 400:
+				if len(msgs) != 0 {
+					t.Errorf("a refused message was stored: %+v", msgs)
+				}
+			default:
+				t.Errorf("status %d", s)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d messages attached the upload, want 1 (%v)", won, statuses)
+		}
+	})
+}
