@@ -63,24 +63,27 @@ type Button struct {
 // or received within a dialog (W5); nil means the general chat. Text may be
 // empty when the message carries files.
 type Message struct {
-	ID           int64        `json:"id"`
-	WorkspaceID  int64        `json:"-"`
-	SubscriberID int64        `json:"subscriber_id"`
-	ChannelID    int64        `json:"-"`
-	DialogID     *int64       `json:"dialog_id"`
-	Direction    Direction    `json:"direction"`
-	Source       Source       `json:"source"`
-	AuthorID     *int64       `json:"author_id,omitempty"`
-	Text         string       `json:"text"`
-	Buttons      []Button     `json:"buttons"`
-	Attachments  []Attachment `json:"attachments"`
+	ID           int64         `json:"id"`
+	WorkspaceID  int64         `json:"-"`
+	SubscriberID int64         `json:"subscriber_id"`
+	ChannelID    int64         `json:"-"`
+	DialogID     *int64        `json:"dialog_id"`
+	Direction    Direction     `json:"direction"`
+	Source       Source        `json:"source"`
+	AuthorID     *int64        `json:"author_id,omitempty"`
+	Text         string        `json:"text"`
+	Buttons      []Button      `json:"buttons"`
+	Status       MessageStatus `json:"status"`
+	Reason       string        `json:"reason,omitempty"` // why failed or dropped
+	CreatedAt    time.Time     `json:"created_at"`
+	SentAt       *time.Time    `json:"sent_at,omitempty"`
+
+	// Attachments are the message's files; a channel's sender gets them with
+	// the message (Delivery).
+	Attachments []Attachment `json:"attachments"`
 	// Internal marks a note managers leave each other in a dialog: the
 	// client never gets it, in no channel.
-	Internal  bool          `json:"internal"`
-	Status    MessageStatus `json:"status"`
-	Reason    string        `json:"reason,omitempty"` // why failed or dropped
-	CreatedAt time.Time     `json:"created_at"`
-	SentAt    *time.Time    `json:"sent_at,omitempty"`
+	Internal bool `json:"internal"`
 
 	// Delivery bookkeeping.
 	IdempotencyKey string     `json:"idempotency_key,omitempty"`
