@@ -1,6 +1,6 @@
 # Beseda in a container: a static binary on a small base, run as a non-root
-# user, its files (the SQLite database, the secret key file, later
-# attachments) in the /data volume.
+# user, its files (the SQLite database, the secret key file, attachments)
+# in the /data volume.
 #
 #   docker build -t beseda .
 #   docker run -p 8080:8080 -v beseda-data:/data beseda serve --demo

@@ -12,6 +12,8 @@ type Outbound struct {
 	SubscriberID int64  `json:"subscriber_id"`
 	Source       Source `json:"source"`
 	Text         string `json:"text"`
+	// AttachmentIDs are files the caller uploaded (POST /api/v1/uploads).
+	AttachmentIDs []int64 `json:"attachment_ids"`
 	// IdempotencyKey makes a retried request return the first message and
 	// send nothing twice.
 	IdempotencyKey string `json:"idempotency_key"`
@@ -29,8 +31,8 @@ func (o *Outbound) Validate() error {
 	default:
 		return Errorf(EINVALID, "source must be funnel, broadcast, ai_support or system")
 	}
-	if strings.TrimSpace(o.Text) == "" {
-		return Errorf(EINVALID, "text is required")
+	if strings.TrimSpace(o.Text) == "" && len(o.AttachmentIDs) == 0 {
+		return Errorf(EINVALID, "text or attachment_ids is required")
 	}
 	o.IdempotencyKey = strings.TrimSpace(o.IdempotencyKey)
 	if len(o.IdempotencyKey) > 200 {
@@ -42,6 +44,14 @@ func (o *Outbound) Validate() error {
 // Same reports whether a stored message answers the same request, for an
 // idempotency key used twice.
 func (o *Outbound) Same(m *Message) bool {
+	if len(m.Attachments) != len(o.AttachmentIDs) {
+		return false
+	}
+	for i, a := range m.Attachments {
+		if a.ID != o.AttachmentIDs[i] {
+			return false
+		}
+	}
 	return m.SubscriberID == o.SubscriberID && m.Source == o.Source && m.Text == strings.TrimSpace(o.Text)
 }
 

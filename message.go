@@ -60,7 +60,8 @@ type Button struct {
 }
 
 // Message is one message of a client's chat. DialogID is set when it was sent
-// or received within a dialog (W5); nil means the general chat.
+// or received within a dialog (W5); nil means the general chat. Text may be
+// empty when the message carries files.
 type Message struct {
 	ID           int64         `json:"id"`
 	WorkspaceID  int64         `json:"-"`
@@ -76,6 +77,13 @@ type Message struct {
 	Reason       string        `json:"reason,omitempty"` // why failed or dropped
 	CreatedAt    time.Time     `json:"created_at"`
 	SentAt       *time.Time    `json:"sent_at,omitempty"`
+
+	// Attachments are the message's files; a channel's sender gets them with
+	// the message (Delivery).
+	Attachments []Attachment `json:"attachments"`
+	// Internal marks a note managers leave each other in a dialog: the
+	// client never gets it, in no channel.
+	Internal bool `json:"internal"`
 
 	// Delivery bookkeeping.
 	IdempotencyKey string     `json:"idempotency_key,omitempty"`
@@ -93,7 +101,7 @@ type MessageFilter struct {
 	WorkspaceID     int64
 	SubscriberID    int64
 	DialogID        *int64 // only the messages of this dialog (W5)
-	VisibleToClient bool   // only what the client can see: theirs and delivered ones
+	VisibleToClient bool   // only what the client can see: theirs and delivered ones, no internal notes
 	BeforeID        int64
 	AfterID         int64
 	Forward         bool // page forwards from AfterID (0: from the first message)

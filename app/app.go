@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
@@ -42,6 +43,11 @@ type Config struct {
 	// Channels are the channel types the server speaks: their settings,
 	// limits and windows.
 	Channels *beseda.Registry
+	// Files keeps uploaded files; nil: uploads fail (tools without a
+	// data directory). MaxUploadBytes is the largest file taken,
+	// beseda.DefaultMaxUploadBytes when 0.
+	Files          *filestore.Dir
+	MaxUploadBytes int64
 }
 
 // App runs the use cases.
@@ -59,8 +65,10 @@ type App struct {
 	// new web-chat sessions per address. Failures per account are stored.
 	loginAddrs     *ratelimit.Window
 	widgetSessions *ratelimit.Buckets
+	widgetUploads  *ratelimit.Buckets
 
 	hooks webhooks
+	files *filestore.Dir
 
 	sessions sessionCache // tokens lately checked (Authenticate)
 }
@@ -88,8 +96,12 @@ func New(db *store.DB, cfg Config) *App {
 	if cfg.TaskStartDelay == 0 {
 		cfg.TaskStartDelay = DefaultTaskStartDelay
 	}
-	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg,
-		loginAddrs: &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow}}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = beseda.DefaultMaxUploadBytes
+	}
+	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg, files: cfg.Files,
+		loginAddrs:    &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow},
+		widgetUploads: &ratelimit.Buckets{PerMinute: beseda.WidgetUploadsPerMinute, Burst: beseda.WidgetUploadsPerMinute}}
 	if cfg.WidgetSessionsPerMinute > 0 {
 		a.widgetSessions = &ratelimit.Buckets{PerMinute: cfg.WidgetSessionsPerMinute, Burst: max(cfg.WidgetSessionsPerMinute, 1)}
 	}

@@ -39,14 +39,24 @@ func (a *App) Outbound(ctx context.Context, actor *beseda.User, in beseda.Outbou
 				return err
 			}
 		}
-		text, err := beseda.CleanText(in.Text, a.textLimit(sub.ChannelKind))
-		if err != nil {
+		msg := beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs}
+		if err := msg.Clean(a.textLimit(sub.ChannelKind)); err != nil {
+			return err
+		}
+		if err := a.checkFilesReach(sub.ChannelKind, msg); err != nil {
 			return err
 		}
 		m = &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
-			Direction: beseda.DirectionOut, Source: in.Source, Text: text, CreatedAt: a.now(),
+			Direction: beseda.DirectionOut, Source: in.Source, Text: msg.Text, CreatedAt: a.now(),
 			IdempotencyKey: in.IdempotencyKey}
-		return a.produce(ctx, tx, sub, m)
+		if err := a.claimAttachments(ctx, tx, beseda.ManagerOwner(actor), m, msg.AttachmentIDs); err != nil {
+			return err
+		}
+		if err := a.produce(ctx, tx, sub, m); err != nil {
+			return err
+		}
+		attachClaimed(ctx, tx, m)
+		return nil
 	})
 	if store.IsUniqueViolation(err) && in.IdempotencyKey != "" {
 		// Two requests with one key raced; the other one won.

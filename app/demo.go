@@ -1,8 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"math"
 	"math/rand/v2"
 	"net/netip"
@@ -124,7 +129,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 
 	// Boris's question was answered in the general chat.
 	at(now.Add(-28 * time.Hour))
-	if _, err := a.PostChatMessage(ctx, owner, subs[1].ID, "Open the funnel, pick a step and set its delay in the step settings."); err != nil {
+	if _, err := a.PostChatMessage(ctx, owner, subs[1].ID, beseda.MessageInput{Text: "Open the funnel, pick a step and set its delay in the step settings."}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	// Chen's refund went through a dialog that is completed and rated.
@@ -135,7 +140,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	at(now.Add(-19*time.Hour - 40*time.Minute))
-	if _, err := a.PostDialogMessage(ctx, owner, d.ID, "Your refund is on its way; it takes 3–5 business days."); err != nil {
+	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Your refund is on its way; it takes 3–5 business days."}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	at(now.Add(-18 * time.Hour))
@@ -164,11 +169,20 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	at(now.Add(-65 * time.Minute))
-	if _, err := a.PostDialogMessage(ctx, owner, d.ID, "Hi Anna, I'm looking into it. Which page is it?"); err != nil {
+	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Hi Anna, I'm looking into it. Which page is it?"}); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	at(now.Add(-62 * time.Minute))
+	if err := a.demoScreenshot(ctx, subs[0]); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	at(now.Add(-60 * time.Minute))
-	if _, err := a.PostDialogMessage(ctx, manager, d.ID, "I see the form's webhook failing since yesterday; checking the logs."); err != nil {
+	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Text: "I see the form's webhook failing since yesterday; checking the logs."}); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	at(now.Add(-55 * time.Minute))
+	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Internal: true,
+		Text: "The webhook answers 500 since the CRM's certificate expired; I asked their admin."}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	a.log.Info("demo data seeded", "workspace", owner.WorkspaceID)
@@ -247,7 +261,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 			return err
 		}
 		at(t.Add(3 * time.Minute))
-		if _, err := a.PostDialogMessage(ctx, creator, d.ID, "Hello "+sub.Name+", thank you for writing. Let me check."); err != nil {
+		if _, err := a.PostDialogMessage(ctx, creator, d.ID, beseda.MessageInput{Text: "Hello " + sub.Name + ", thank you for writing. Let me check."}); err != nil {
 			return err
 		}
 		at(t.Add(20 * time.Minute))
@@ -278,7 +292,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 			done = now.Add(-time.Minute)
 		}
 		at(done.Add(-2 * time.Minute))
-		if _, err := a.PostDialogMessage(ctx, creator, d.ID, "It is fixed now. Anything else I can help with?"); err != nil {
+		if _, err := a.PostDialogMessage(ctx, creator, d.ID, beseda.MessageInput{Text: "It is fixed now. Anything else I can help with?"}); err != nil {
 			return err
 		}
 		at(done)
@@ -319,4 +333,33 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		}
 	}
 	return nil
+}
+
+// demoScreenshot has a client send a picture of their broken form: a light
+// page with two fields and a red error bar, drawn here.
+func (a *App) demoScreenshot(ctx context.Context, sub *beseda.Subscriber) error {
+	if a.files == nil {
+		return nil // a tool without a data directory: no files in its demo
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 480, 300))
+	fill := func(x0, y0, x1, y1 int, c color.RGBA) {
+		draw.Draw(img, image.Rect(x0, y0, x1, y1), &image.Uniform{C: c}, image.Point{}, draw.Src)
+	}
+	fill(0, 0, 480, 300, color.RGBA{244, 246, 249, 255})
+	fill(40, 30, 440, 270, color.RGBA{255, 255, 255, 255})
+	fill(70, 60, 410, 95, color.RGBA{225, 230, 238, 255})
+	fill(70, 115, 410, 150, color.RGBA{225, 230, 238, 255})
+	fill(70, 175, 220, 210, color.RGBA{47, 98, 224, 255})
+	fill(70, 225, 410, 250, color.RGBA{253, 232, 230, 255})
+	fill(70, 225, 76, 250, color.RGBA{179, 38, 30, 255})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return err
+	}
+	up, err := a.VisitorUpload(ctx, sub, netip.Addr{}, "lead-form.png", &buf)
+	if err != nil {
+		return err
+	}
+	_, err = a.ReceiveMessage(ctx, sub, Inbound{Text: "This is what I see after sending the form.", AttachmentIDs: []int64{up.ID}})
+	return err
 }

@@ -30,9 +30,13 @@ func (a *App) DialogMessages(ctx context.Context, actor *beseda.User, dialogID i
 }
 
 // PostChatMessage sends a manager's message in the general chat, outside any
-// dialog. While the client has an active dialog the general chat is locked
-// (W2); a paused or completed dialog does not lock it (W3).
-func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscriberID int64, text string) (*beseda.Message, error) {
+// dialog: a text, files the manager uploaded, or both. While the client has
+// an active dialog the general chat is locked (W2); a paused or completed
+// dialog does not lock it (W3). Internal notes belong in dialogs.
+func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscriberID int64, in beseda.MessageInput) (*beseda.Message, error) {
+	if in.Internal {
+		return nil, beseda.Errorf(beseda.EINVALID, "internal notes are written in a dialog: POST /api/v1/dialogs/{id}/messages")
+	}
 	var m *beseda.Message
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		sub, err := tx.LockSubscriber(ctx, actor.WorkspaceID, subscriberID)
@@ -42,18 +46,25 @@ func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscribe
 		if sub.ActiveDialogID != nil {
 			return beseda.ActiveDialogConflict(beseda.EGENERALCHATLOCKED, *sub.ActiveDialogID)
 		}
-		m, err = a.managerMessage(sub, nil, actor, text)
-		if err != nil {
+		if m, err = a.managerMessage(ctx, tx, sub, nil, actor, in); err != nil {
 			return err
 		}
-		return a.produce(ctx, tx, sub, m)
+		if err := a.produce(ctx, tx, sub, m); err != nil {
+			return err
+		}
+		attachClaimed(ctx, tx, m)
+		return nil
 	})
 	return m, err
 }
 
 // PostDialogMessage sends a manager's message within a dialog, which must be
-// active (W1): the client's active dialog, as their locked row says.
-func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogID int64, text string) (*beseda.Message, error) {
+// active (W1): the client's active dialog, as their locked row says. With
+// in.Internal it leaves a note for managers instead (see postNote).
+func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogID int64, in beseda.MessageInput) (*beseda.Message, error) {
+	if in.Internal {
+		return a.postNote(ctx, actor, dialogID, in)
+	}
 	var m *beseda.Message
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		sub, err := tx.LockSubscriberOfDialog(ctx, actor.WorkspaceID, dialogID)
@@ -71,27 +82,76 @@ func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogI
 			}
 			return fmt.Errorf("dialog %d is active but not its client's active dialog", dialogID)
 		}
-		if m, err = a.managerMessage(sub, &dialogID, actor, text); err != nil {
+		if m, err = a.managerMessage(ctx, tx, sub, &dialogID, actor, in); err != nil {
 			return err
 		}
-		return a.produce(ctx, tx, sub, m)
+		if err := a.produce(ctx, tx, sub, m); err != nil {
+			return err
+		}
+		attachClaimed(ctx, tx, m)
+		return nil
 	})
 	return m, err
 }
 
-func (a *App) managerMessage(sub *beseda.Subscriber, dialogID *int64, actor *beseda.User, text string) (*beseda.Message, error) {
-	text, err := beseda.CleanText(text, a.textLimit(sub.ChannelKind))
-	if err != nil {
+// noteLimit bounds a note's text: notes go to no channel, so no channel's
+// limit applies; this one keeps them readable.
+var noteLimit = beseda.TextLimit{Max: 4096}
+
+// postNote leaves an internal note in a dialog: managers see it in the
+// dialog and the general chat, the client never does. It is stored as
+// already sent and never queued, so no channel ever gets it; it touches
+// neither the client's chat order nor their messaging window, and no
+// webhook hears of it. Notes are taken in every status — a paused or
+// completed case still gets notes; W1 is about writing to the client.
+func (a *App) postNote(ctx context.Context, actor *beseda.User, dialogID int64, in beseda.MessageInput) (*beseda.Message, error) {
+	var m *beseda.Message
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		// The lock only finds the dialog's client in one statement; a note
+		// changes nothing the lock protects.
+		sub, err := tx.LockSubscriberOfDialog(ctx, actor.WorkspaceID, dialogID)
+		if err != nil {
+			return err
+		}
+		if err := in.Clean(noteLimit); err != nil {
+			return err
+		}
+		m = &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
+			DialogID: &dialogID, Direction: beseda.DirectionOut, Source: beseda.SourceManager, AuthorID: &actor.ID,
+			Text: in.Text, Internal: true, Status: beseda.MessageSent, CreatedAt: a.now()}
+		if err := a.claimAttachments(ctx, tx, beseda.ManagerOwner(actor), m, in.AttachmentIDs); err != nil {
+			return err
+		}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		attachClaimed(ctx, tx, m)
+		return a.emit(ctx, tx, sub.WorkspaceID, nil, beseda.LiveMessageCreated, m)
+	})
+	return m, err
+}
+
+func (a *App) managerMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, dialogID *int64, actor *beseda.User, in beseda.MessageInput) (*beseda.Message, error) {
+	if err := in.Clean(a.textLimit(sub.ChannelKind)); err != nil {
 		return nil, err
 	}
-	return &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
+	if err := a.checkFilesReach(sub.ChannelKind, in); err != nil {
+		return nil, err
+	}
+	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
 		DialogID: dialogID, Direction: beseda.DirectionOut, Source: beseda.SourceManager, AuthorID: &actor.ID,
-		Text: text, CreatedAt: a.now()}, nil
+		Text: in.Text, CreatedAt: a.now()}
+	if err := a.claimAttachments(ctx, tx, beseda.ManagerOwner(actor), m, in.AttachmentIDs); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Inbound is a message from a client as a channel received it.
 type Inbound struct {
 	Text string
+	// AttachmentIDs are files the client uploaded before (the web chat).
+	AttachmentIDs []int64
 }
 
 // ReceiveMessage stores a client's message: it goes into the active dialog if
@@ -105,24 +165,34 @@ func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inb
 		if err != nil {
 			return err
 		}
-		m, err = a.receiveMessage(ctx, tx, locked, in.Text)
+		m, err = a.receiveFiles(ctx, tx, locked, beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
 		return err
 	})
 	return m, err
 }
 
 func (a *App) receiveMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, text string) (*beseda.Message, error) {
-	text, err := beseda.CleanText(text, a.textLimit(sub.ChannelKind))
-	if err != nil {
+	return a.receiveFiles(ctx, tx, sub, beseda.MessageInput{Text: text})
+}
+
+// receiveFiles stores a client's message, which may carry files the client
+// uploaded (the web chat) and then needs no text.
+func (a *App) receiveFiles(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, in beseda.MessageInput) (*beseda.Message, error) {
+	if err := in.Clean(a.textLimit(sub.ChannelKind)); err != nil {
 		return nil, err
 	}
+	text := in.Text
 	now := a.now()
 	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
 		DialogID: sub.ActiveDialogID, Direction: beseda.DirectionIn, Source: beseda.SourceClient,
 		Text: text, Status: beseda.MessageSent, CreatedAt: now, SentAt: &now}
+	if err := a.claimAttachments(ctx, tx, beseda.ClientOwner(sub), m, in.AttachmentIDs); err != nil {
+		return nil, err
+	}
 	if err := tx.CreateMessage(ctx, m); err != nil {
 		return nil, err
 	}
+	attachClaimed(ctx, tx, m)
 	a.webhookEvent(ctx, tx, sub.WorkspaceID, beseda.WebhookMessageReceived, m)
 	if err := tx.TouchSubscriber(ctx, sub.ID, now, true); err != nil {
 		return nil, err

@@ -31,6 +31,8 @@ func (h *Handler) Register(mux openapi.Mux) {
 	mux.HandleFunc("GET /api/docs", openapi.ServePage)
 	mux.HandleFunc("POST /api/v1/auth/login", h.login)
 	mux.HandleFunc("POST /api/v1/auth/logout", h.authed(h.logout))
+	// Managers and the chat's client fetch attachments; it authenticates both.
+	mux.HandleFunc("GET /api/v1/attachments/{id}", h.attachment)
 
 	routes := []struct {
 		pattern string
@@ -59,6 +61,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"GET /api/v1/dialogs/{id}/messages", h.listDialogMessages},
 		{"POST /api/v1/dialogs/{id}/messages", h.postDialogMessage},
 		{"GET /api/v1/dialogs/{id}/events", h.dialogEvents},
+		{"POST /api/v1/uploads", h.upload},
 
 		{"GET /api/v1/saved-replies", h.listSavedReplies},
 		{"POST /api/v1/saved-replies", h.createSavedReply},

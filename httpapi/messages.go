@@ -21,8 +21,11 @@ func messagePage(r *http.Request) (beseda.MessageFilter, error) {
 	return f, err
 }
 
+// postMessage is a message in the general chat: a text, files uploaded
+// before, or both (notes are for dialogs: beseda.MessageInput).
 type postMessage struct {
-	Text string `json:"text"`
+	Text          string  `json:"text"`
+	AttachmentIDs []int64 `json:"attachment_ids"`
 }
 
 func (h *Handler) listChatMessages(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
@@ -55,7 +58,7 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	m, err := h.app.PostChatMessage(r.Context(), actor, id, in.Text)
+	m, err := h.app.PostChatMessage(r.Context(), actor, id, beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -88,12 +91,12 @@ func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, acto
 		Error(w, r, err)
 		return
 	}
-	var in postMessage
+	var in beseda.MessageInput
 	if err := Decode(w, r, &in); err != nil {
 		Error(w, r, err)
 		return
 	}
-	m, err := h.app.PostDialogMessage(r.Context(), actor, id, in.Text)
+	m, err := h.app.PostDialogMessage(r.Context(), actor, id, in)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -24,6 +24,11 @@ type loginInput struct {
 	Password string `json:"password"`
 }
 
+// uploadForm is the multipart/form-data body of an upload.
+type uploadForm struct {
+	File openapi.File `json:"file"`
+}
+
 type enrollInput struct {
 	SubscriberID int64 `json:"subscriber_id"`
 }
@@ -82,6 +87,8 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "A client's general chat: the whole history (W5)",
 		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
 	openapi.Op{Route: "POST /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "Write in the general chat (W2, W3)",
+		Description: "A text, files uploaded before (attachment_ids), or both. A client of a messenger channel gets the text only, " +
+			"for now: a message to them needs one.",
 		Auth: openapi.Manager, Body: postMessage{}, Status: 201, Response: beseda.Message{}, Errors: []int{404, 409}},
 
 	openapi.Op{Route: "POST /api/v1/dialogs", Tag: "Dialogs", Summary: "Open a dialog in a client's chat (C1–C3)", Auth: openapi.Manager,
@@ -95,8 +102,23 @@ var _ = openapi.Add(
 		Auth: openapi.Manager, Body: beseda.DialogUpdate{}, Response: beseda.Dialog{}, Errors: []int{404, 409}},
 	openapi.Op{Route: "GET /api/v1/dialogs/{id}/messages", Tag: "Messages", Summary: "The messages of a dialog, and only those (W5)",
 		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
-	openapi.Op{Route: "POST /api/v1/dialogs/{id}/messages", Tag: "Messages", Summary: "Write in an active dialog (W1)",
-		Auth: openapi.Manager, Body: postMessage{}, Status: 201, Response: beseda.Message{}, Errors: []int{404, 409}},
+	openapi.Op{Route: "POST /api/v1/dialogs/{id}/messages", Tag: "Messages", Summary: "Write in an active dialog (W1), or leave an internal note",
+		Description: "A text, files uploaded before (attachment_ids), or both. With internal: true, a note for managers: " +
+			"the client never gets it, in no channel; notes are taken in active, paused and completed dialogs alike.",
+		Auth: openapi.Manager, Body: beseda.MessageInput{}, Status: 201, Response: beseda.Message{}, Errors: []int{404, 409}},
+	openapi.Op{Route: "POST /api/v1/uploads", Tag: "Messages", Summary: "Upload a file to attach to a message (attachment_ids)",
+		Description: "multipart/form-data with the file in the field file. The type is told from the bytes, never from the name " +
+			"or the client's Content-Type; the name is kept without any path or control characters. An upload is its uploader's " +
+			"to attach, once; one never attached is removed after 24 hours.",
+		Auth: openapi.Manager, Body: uploadForm{}, BodyType: "multipart/form-data", Status: 201, Response: uploadJSON{}, Errors: []int{413}},
+	openapi.Op{Route: "GET /api/v1/attachments/{id}", Tag: "Messages", Summary: "An attachment's bytes",
+		Description: "For the workspace's managers (bearer token or console session) and for the client of the message's chat " +
+			"(X-Visitor-Token, or the signed address with exp and sig that the web chat's messages carry), when the message is " +
+			"theirs to see; before it is attached, for its uploader only. Everyone else gets 404. Raster images come inline, " +
+			"everything else (SVG and HTML included) as a download; a sandboxing Content-Security-Policy and nosniff always.",
+		Auth:     openapi.ManagerOrVisitor,
+		Query:    []openapi.Param{{Name: "exp", Schema: int64(0), Doc: "a signed address's expiry (Unix seconds)"}, {Name: "sig", Schema: "", Doc: "its signature"}},
+		Response: "", ResponseType: "application/octet-stream", OtherTypes: []string{"*/*"}, Also: []int{206}, Errors: []int{404}},
 	openapi.Op{Route: "GET /api/v1/dialogs/{id}/events", Tag: "Dialogs", Summary: "A dialog's history (L3)", Auth: openapi.Manager,
 		Response: []beseda.DialogEvent{}, Errors: []int{404}},
 
@@ -237,9 +259,34 @@ var _ = []bool{
 		"rating_form_error": "why a requested rating form could not be sent",
 	}}),
 	openapi.Describe(beseda.Message{}, openapi.TypeDoc{Doc: "A message of a client's chat.", Fields: map[string]string{
-		"dialog_id": "the dialog it was sent or received in; null in the general chat",
-		"reason":    "why it failed or was dropped",
+		"dialog_id":   "the dialog it was sent or received in; null in the general chat",
+		"reason":      "why it failed or was dropped",
+		"text":        "may be empty when the message carries files",
+		"attachments": "its files, in the order they were named",
+		"internal": "a note managers left each other in a dialog: never delivered, never shown to the client; " +
+			"its status is sent (stored)",
 	}}),
+	openapi.Describe(beseda.Attachment{}, openapi.TypeDoc{Doc: "A file on a message.", Fields: map[string]string{
+		"name":         "the uploader's file name, without path or control characters",
+		"size":         "in bytes",
+		"content_type": "told from the bytes",
+		"url":          "where managers fetch it (a path on this server; see GET /api/v1/attachments/{id})",
+	}}),
+	openapi.Describe(beseda.MessageInput{}, openapi.TypeDoc{Name: "DialogMessageInput", Fields: map[string]string{
+		"text":           "may be empty when attachment_ids are given",
+		"attachment_ids": "uploads of the caller's, not attached yet (POST /api/v1/uploads); at most 10",
+		"internal":       "a note for managers: never delivered to the client",
+	}}),
+	openapi.Describe(postMessage{}, openapi.TypeDoc{Fields: map[string]string{
+		"text":           "may be empty when attachment_ids are given",
+		"attachment_ids": "uploads of the caller's, not attached yet (POST /api/v1/uploads); at most 10",
+	}}),
+	openapi.Describe(beseda.Outbound{}, openapi.TypeDoc{Fields: map[string]string{
+		"attachment_ids": "uploads of the caller's, not attached yet (POST /api/v1/uploads); then text may be empty",
+	}}),
+	openapi.Describe(uploadJSON{}, openapi.TypeDoc{Name: "Upload", Doc: "A stored file, to name in a message's attachment_ids.",
+		Fields: map[string]string{"content_type": "told from the bytes"}}),
+	openapi.Describe(uploadForm{}, openapi.TypeDoc{Name: "UploadForm", Fields: map[string]string{"file": "the file"}}),
 	openapi.Describe(beseda.Webhook{}, openapi.TypeDoc{Doc: "An outgoing webhook subscription; its secret is never shown."}),
 	openapi.Describe(beseda.WebhookCreate{}, openapi.TypeDoc{Fields: map[string]string{
 		"url":    "http(s); a public address",

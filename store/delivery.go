@@ -295,6 +295,7 @@ func (tx *Tx) CreateMessages(ctx context.Context, msgs []*beseda.Message) error 
 	}
 	for i, m := range msgs {
 		m.ID = first + int64(i)
+		normalizeMessage(m)
 	}
 	return nil
 }

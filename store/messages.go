@@ -14,17 +14,19 @@ import (
 
 const messageColumns = `m.id, m.workspace_id, m.subscriber_id, m.channel_id, m.dialog_id, m.direction, m.source,
 	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at,
-	m.idempotency_key, m.broadcast_id, m.attempts, m.next_attempt_at, m.sending_at, m.external_id`
+	m.idempotency_key, m.broadcast_id, m.attempts, m.next_attempt_at, m.sending_at, m.external_id,
+	m.attachments, m.internal`
 
 func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	var m beseda.Message
 	var dialogID, authorID, sent, broadcastID, nextAttempt, sending sql.NullInt64
-	var direction, source, buttons, status string
+	var direction, source, buttons, status, attachments string
 	var idemKey, externalID sql.NullString
 	var created int64
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID, &m.ChannelID, &dialogID, &direction, &source,
 		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent,
-		&idemKey, &broadcastID, &m.Attempts, &nextAttempt, &sending, &externalID); err != nil {
+		&idemKey, &broadcastID, &m.Attempts, &nextAttempt, &sending, &externalID,
+		&attachments, &m.Internal); err != nil {
 		return nil, err
 	}
 	m.IdempotencyKey, m.ExternalID, m.BroadcastID = idemKey.String, externalID.String, fromNullID(broadcastID)
@@ -37,6 +39,10 @@ func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 		if err := json.Unmarshal([]byte(buttons), &m.Buttons); err != nil {
 			return nil, fmt.Errorf("message %d buttons: %w", m.ID, err)
 		}
+	}
+	var err error
+	if m.Attachments, err = decodeAttachments(attachments); err != nil {
+		return nil, fmt.Errorf("message %d attachments: %w", m.ID, err)
 	}
 	return &m, nil
 }
@@ -55,19 +61,21 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *beseda.Message) error {
 	if err != nil {
 		return fmt.Errorf("create message: %w", err)
 	}
-	err = tx.q.QueryRowContext(ctx, `
-		INSERT INTO messages (workspace_id, subscriber_id, channel_id, dialog_id, direction, source, author_id,
-			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-		m.WorkspaceID, m.SubscriberID, m.ChannelID, nullID(m.DialogID), string(m.Direction), string(m.Source),
-		nullID(m.AuthorID), m.Text, buttons, string(m.Status), m.Reason, ms(m.CreatedAt), nullMS(m.SentAt),
-		nullString(m.IdempotencyKey), nullID(m.BroadcastID)).Scan(&m.ID)
+	attachments, err := encodeAttachments(m.Attachments)
 	if err != nil {
 		return fmt.Errorf("create message: %w", err)
 	}
-	if m.Buttons == nil {
-		m.Buttons = []beseda.Button{}
+	err = tx.q.QueryRowContext(ctx, `
+		INSERT INTO messages (workspace_id, subscriber_id, channel_id, dialog_id, direction, source, author_id,
+			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id, attachments, internal)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+		m.WorkspaceID, m.SubscriberID, m.ChannelID, nullID(m.DialogID), string(m.Direction), string(m.Source),
+		nullID(m.AuthorID), m.Text, buttons, string(m.Status), m.Reason, ms(m.CreatedAt), nullMS(m.SentAt),
+		nullString(m.IdempotencyKey), nullID(m.BroadcastID), attachments, m.Internal).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("create message: %w", err)
 	}
+	normalizeMessage(m)
 	return nil
 }
 
@@ -82,17 +90,21 @@ func (tx *Tx) CreateMessageUnlessQueued(ctx context.Context, m *beseda.Message) 
 	if err != nil {
 		return fmt.Errorf("create message: %w", err)
 	}
+	attachments, err := encodeAttachments(m.Attachments)
+	if err != nil {
+		return fmt.Errorf("create message: %w", err)
+	}
 	var status string
 	err = tx.q.QueryRowContext(ctx, `
 		WITH q AS (SELECT EXISTS (SELECT 1 FROM messages WHERE subscriber_id = $2 AND status = 'pending') AS queued)
 		INSERT INTO messages (workspace_id, subscriber_id, channel_id, dialog_id, direction, source, author_id,
-			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id)
+			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id, attachments, internal)
 		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN q.queued THEN 'pending' ELSE 'sent' END, $10, $11,
-			CASE WHEN q.queued THEN NULL ELSE CAST($11 AS BIGINT) END, $12, $13 FROM q
+			CASE WHEN q.queued THEN NULL ELSE CAST($11 AS BIGINT) END, $12, $13, $14, $15 FROM q
 		RETURNING id, status`,
 		m.WorkspaceID, m.SubscriberID, m.ChannelID, nullID(m.DialogID), string(m.Direction), string(m.Source),
 		nullID(m.AuthorID), m.Text, buttons, m.Reason, ms(m.CreatedAt),
-		nullString(m.IdempotencyKey), nullID(m.BroadcastID)).Scan(&m.ID, &status)
+		nullString(m.IdempotencyKey), nullID(m.BroadcastID), attachments, m.Internal).Scan(&m.ID, &status)
 	if err != nil {
 		return fmt.Errorf("create message: %w", err)
 	}
@@ -100,9 +112,7 @@ func (tx *Tx) CreateMessageUnlessQueued(ctx context.Context, m *beseda.Message) 
 	if m.Status == beseda.MessageSent {
 		m.SentAt = &m.CreatedAt
 	}
-	if m.Buttons == nil {
-		m.Buttons = []beseda.Button{}
-	}
+	normalizeMessage(m)
 	return nil
 }
 
@@ -131,7 +141,7 @@ func (r reader) FindMessages(ctx context.Context, f beseda.MessageFilter) ([]*be
 		where = append(where, fmt.Sprintf("m.subscriber_id = $%d", len(args)))
 	}
 	if f.VisibleToClient {
-		where = append(where, "(m.direction = 'in' OR m.status = 'sent')")
+		where = append(where, "(m.direction = 'in' OR (m.status = 'sent' AND NOT m.internal))")
 	}
 	order := "DESC"
 	if f.Forward || f.AfterID > 0 {

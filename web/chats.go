@@ -38,6 +38,9 @@ func (d chatsData) Prefix(p *page, m *beseda.Message) string {
 	if m.Status == beseda.MessageDropped || m.Status == beseda.MessageFailed {
 		who += " (" + p.T("chats.not_sent") + ")"
 	}
+	if m.Internal {
+		who = p.T("note.short") + " · " + who
+	}
 	return who
 }
 
@@ -56,6 +59,7 @@ type chatView struct {
 	Components  []*beseda.CatalogItem
 	Users       []*beseda.User
 	Form        dialogForm
+	MaxUpload   int64 // the largest file the composer takes
 }
 
 // dialogForm is what the create-dialog form was sent with, shown again when
@@ -118,7 +122,7 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 	if err != nil {
 		return nil, err
 	}
-	v := &chatView{Sub: sub, Titles: map[int64]string{}}
+	v := &chatView{Sub: sub, Titles: map[int64]string{}, MaxUpload: h.app.MaxUploadBytes()}
 	if v.Messages, err = h.app.ChatMessages(ctx, p.User, id, beseda.MessageFilter{Limit: 200}); err != nil {
 		return nil, err
 	}
@@ -162,7 +166,11 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *pag
 		h.fail(w, r, p, err)
 		return
 	}
-	if _, err := h.app.PostChatMessage(r.Context(), p.User, id, r.PostFormValue("text")); err != nil {
+	in, err := h.messageInput(r, p)
+	if err == nil {
+		_, err = h.app.PostChatMessage(r.Context(), p.User, id, in)
+	}
+	if err != nil {
 		h.refuse(w, r, p, err, p.Path("/chats/", id, "#composer"), false)
 		return
 	}

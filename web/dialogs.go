@@ -78,6 +78,7 @@ type dialogView struct {
 	Edit        dialogForm            // the settings form: the dialog's, or as a refused form had it
 	EditStatus  beseda.DialogStatus
 	Confirm     beseda.DialogStatus // a status change waiting for confirmation
+	MaxUpload   int64               // the largest file the composer takes
 }
 
 func (h *Handler) dialog(w http.ResponseWriter, r *http.Request, p *page) {
@@ -96,7 +97,7 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 		h.fail(w, r, p, err)
 		return
 	}
-	v := &dialogView{D: d, Next: d.Status.AllowedTransitions(), EditStatus: d.Status}
+	v := &dialogView{D: d, Next: d.Status.AllowedTransitions(), EditStatus: d.Status, MaxUpload: h.app.MaxUploadBytes()}
 	p.Saved = r.URL.Query().Get("saved") == "1"
 	v.Statuses = append([]beseda.DialogStatus{d.Status}, v.Next...)
 	if c := beseda.DialogStatus(r.URL.Query().Get("confirm")); d.Status.CheckTransition(c) == nil {
@@ -249,7 +250,11 @@ func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, p *p
 		h.fail(w, r, p, err)
 		return
 	}
-	if _, err := h.app.PostDialogMessage(r.Context(), p.User, id, r.PostFormValue("text")); err != nil {
+	in, err := h.messageInput(r, p)
+	if err == nil {
+		_, err = h.app.PostDialogMessage(r.Context(), p.User, id, in)
+	}
+	if err != nil {
 		h.dialogFailed(w, r, p, id, err, p.Path("/dialogs/", id, "#composer"), false)
 		return
 	}

@@ -275,6 +275,10 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 		}
 		p := h.newPage(r, user, csrf)
 		if !httpapi.SafeMethod(r.Method) {
+			if err := h.readMultipart(w, r); err != nil {
+				h.fail(w, r, p, err)
+				return
+			}
 			sent := r.Header.Get("X-CSRF-Token")
 			if sent == "" {
 				sent = r.PostFormValue("csrf")

@@ -107,8 +107,9 @@ func concerns(e *beseda.LiveEvent, subscriberID int64) bool {
 	case beseda.LiveMessageCreated:
 		var m struct {
 			SubscriberID int64 `json:"subscriber_id"`
+			Internal     bool  `json:"internal"` // a note: nothing for the client, not even a signal
 		}
-		return json.Unmarshal(e.Data, &m) == nil && m.SubscriberID == subscriberID
+		return json.Unmarshal(e.Data, &m) == nil && m.SubscriberID == subscriberID && !m.Internal
 	case beseda.LiveMessagesUpdated:
 		var u struct {
 			SubscriberIDs []int64 `json:"subscriber_ids"`

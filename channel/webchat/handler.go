@@ -37,6 +37,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 	mux.HandleFunc("POST /widget/{key}/messages", h.visitor(h.postMessage))
 	mux.HandleFunc("POST /widget/{key}/postback", h.visitor(h.postback))
 	mux.HandleFunc("GET /widget/{key}/events", h.visitor(h.events))
+	mux.HandleFunc("POST /widget/{key}/uploads", h.visitor(h.upload))
 }
 
 func staticFiles() http.Handler {
@@ -61,7 +62,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors *")
-	_ = page.Execute(w, map[string]any{"Key": ch.Key, "Name": ch.Name, "Locale": p.Locale, "T": p.T})
+	_ = page.Execute(w, map[string]any{"Key": ch.Key, "Name": ch.Name, "Locale": p.Locale, "T": p.T,
+		"MaxUpload": h.app.MaxUploadBytes()})
 }
 
 // pickLocale is the first language of the browser's list (Accept-Language)
@@ -113,16 +115,17 @@ func (h *Handler) visitor(next func(http.ResponseWriter, *http.Request, *beseda.
 
 // visibleMessage is a message as the client sees it: no internal fields.
 type visibleMessage struct {
-	ID        int64            `json:"id"`
-	Direction beseda.Direction `json:"direction"`
-	Text      string           `json:"text"`
-	Buttons   []beseda.Button  `json:"buttons"`
-	CreatedAt string           `json:"created_at"`
+	ID          int64               `json:"id"`
+	Direction   beseda.Direction    `json:"direction"`
+	Text        string              `json:"text"`
+	Buttons     []beseda.Button     `json:"buttons"`
+	Attachments []beseda.Attachment `json:"attachments"`
+	CreatedAt   string              `json:"created_at"`
 }
 
-func visible(m *beseda.Message) visibleMessage {
+func (h *Handler) visible(sub *beseda.Subscriber, m *beseda.Message) visibleMessage {
 	return visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text, Buttons: m.Buttons,
-		CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")}
+		Attachments: h.clientAttachments(sub, m), CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")}
 }
 
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
@@ -138,25 +141,23 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *bese
 	}
 	out := make([]visibleMessage, len(msgs))
 	for i, m := range msgs {
-		out[i] = visible(m)
+		out[i] = h.visible(sub, m)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
-	var in struct {
-		Text string `json:"text"`
-	}
+	var in messageInput
 	if err := httpx.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpx.Error(w, r, err)
 		return
 	}
-	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text})
+	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusCreated, visible(m))
+	httpx.WriteJSON(w, http.StatusCreated, h.visible(sub, m))
 }
 
 func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {

@@ -1,6 +1,8 @@
 package webchat
 
 import (
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/internal/openapi"
 )
 
@@ -16,7 +18,8 @@ type sessionAnswer struct {
 }
 
 type messageInput struct {
-	Text string `json:"text"`
+	Text          string  `json:"text"`
+	AttachmentIDs []int64 `json:"attachment_ids"`
 }
 
 type postbackInput struct {
@@ -38,11 +41,23 @@ var _ = openapi.Add(
 		Auth: openapi.Visitor, Query: []openapi.Param{{Name: "after", Schema: int64(0), Doc: "only those after this id"}},
 		Response: []visibleMessage{}, Errors: []int{400, 404}},
 	openapi.Op{Route: "POST /widget/{key}/messages", Tag: "Web chat", Summary: "Write as the client (W4)",
-		Auth: openapi.Visitor, Body: messageInput{}, Status: 201, Response: visibleMessage{}, Errors: []int{404}},
+		Description: "A text, files the client uploaded (attachment_ids), or both.",
+		Auth:        openapi.Visitor, Body: messageInput{}, Status: 201, Response: visibleMessage{}, Errors: []int{404}},
+	openapi.Op{Route: "POST /widget/{key}/uploads", Tag: "Web chat", Summary: "Upload a file as the client, to attach to a message",
+		Description: "multipart/form-data with the file in the field file; the type is told from the bytes. " +
+			"The upload is this client's to attach, once. Limited per address (H4).",
+		Auth: openapi.Visitor, Body: uploadForm{}, BodyType: "multipart/form-data", Status: 201, Response: httpapi.UploadAnswer(&beseda.Upload{}),
+		Errors: []int{404, 413, 429}},
 	openapi.Op{Route: "POST /widget/{key}/postback", Tag: "Web chat", Summary: "Tap a button (a rating: R3)",
 		Auth: openapi.Visitor, Body: postbackInput{}, Response: okAnswer{}, Errors: []int{404}},
 	openapi.Op{Route: "GET /widget/{key}/events", Tag: "Web chat", Summary: "Server-Sent Events: bare \"changed\" signals, resumable with Last-Event-ID",
 		Auth: openapi.Visitor, Response: "", ResponseType: "text/event-stream", Errors: []int{404}},
 )
 
-var _ = openapi.Describe(visibleMessage{}, openapi.TypeDoc{Name: "VisitorMessage", Doc: "A message as the client sees it."})
+var _ = openapi.Describe(visibleMessage{}, openapi.TypeDoc{Name: "VisitorMessage", Doc: "A message as the client sees it.",
+	Fields: map[string]string{"attachments": "its files; each url is signed for this client and works for a day at least"}})
+
+// uploadForm is the multipart/form-data body of an upload.
+type uploadForm struct {
+	File openapi.File `json:"file"`
+}

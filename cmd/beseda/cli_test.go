@@ -113,6 +113,8 @@ func TestCLI_MistakesAreErrors(t *testing.T) {
 		// The kinds are the registered channel types'.
 		{[]string{"serve", "--pace", "icq=5"}, "with a kind of web, telegram, messenger"},
 		{[]string{"serve", "--pace", "telegram=0"}, "the rate must be a positive number"},
+		{[]string{"serve", "--max-upload-size", "0"}, "--max-upload-size"},
+		{[]string{"serve", "--max-upload-size", "lots"}, "--max-upload-size"},
 	} {
 		args := tc.args
 		if args[0] == "serve" { // should a mistake slip through, it must not take a shared port

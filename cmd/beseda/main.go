@@ -177,7 +177,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		"address clients and messengers reach this server at; https turns on HSTS (env BESEDA_PUBLIC_URL)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed an empty database with demo data")
 	fs.StringVar(&cfg.DataDir, "data-dir", env("BESEDA_DATA_DIR", ""),
-		"directory for the server's files (the secret key file); default beseda-data beside an SQLite database, else ./beseda-data (env BESEDA_DATA_DIR)")
+		"directory for the server's files (the secret key file, attachments); default beseda-data beside an SQLite database, else ./beseda-data (env BESEDA_DATA_DIR)")
 	cfg.SecretKeys = os.Getenv("BESEDA_SECRET_KEY")
 	pace := fs.String("pace", env("BESEDA_PACE", ""), "delivery pace per channel kind, e.g. web=2000,telegram=30/1s: "+
 		"messages per second, and at most one message per interval to one chat (env BESEDA_PACE)")
@@ -188,6 +188,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.BoolVar(&cfg.Pprof, "pprof", env("BESEDA_PPROF", "") == "1", "also serve net/http/pprof on --metrics-addr (env BESEDA_PPROF=1)")
 	proxies := fs.String("trusted-proxies", env("BESEDA_TRUSTED_PROXIES", ""),
 		"addresses or CIDRs of reverse proxies whose X-Forwarded-For tells the client's address (env BESEDA_TRUSTED_PROXIES)")
+	maxUpload := fs.String("max-upload-size", env("BESEDA_MAX_UPLOAD_SIZE", "20MiB"),
+		"the largest file managers and clients may attach, e.g. 20MiB, 500KiB or bytes (env BESEDA_MAX_UPLOAD_SIZE)")
 	widget := fs.String("widget-sessions-per-minute", env("BESEDA_WIDGET_SESSIONS_PER_MINUTE", "20"),
 		"new web-chat sessions per client address and minute, with as large a burst; 0 turns the limit off (env BESEDA_WIDGET_SESSIONS_PER_MINUTE)")
 	if help, err := parseFlags(fs, "serve [flags]", args, stdout); help || err != nil {
@@ -205,6 +207,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if cfg.WidgetSessionsPerMinute, err = strconv.ParseFloat(*widget, 64); err != nil || cfg.WidgetSessionsPerMinute < 0 {
 		return fmt.Errorf("--widget-sessions-per-minute: %q is not a number of sessions (0 for no limit)", *widget)
+	}
+	if cfg.MaxUploadBytes, err = parseSize(*maxUpload); err != nil {
+		return fmt.Errorf("--max-upload-size: %w", err)
 	}
 	if cfg.Pprof && *metricsAddr == "" {
 		return errors.New("--pprof needs --metrics-addr: profiles are never served on the public address")
@@ -406,4 +411,27 @@ func kindList(channels *beseda.Registry) string {
 		names = append(names, string(k))
 	}
 	return strings.Join(names, ", ")
+
+}
+
+// parseSize reads a number of bytes: 1048576, 512KiB, 20MiB, 1GiB (KB, MB
+// and GB are taken as the same powers of two, as people mean them for files).
+func parseSize(given string) (int64, error) {
+	s := strings.TrimSpace(given)
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}, {"GB", 30}, {"MB", 20}, {"KB", 10}, {"G", 30}, {"M", 20}, {"K", 10}, {"B", 0}}
+	shift := uint(0)
+	for _, u := range units {
+		if len(s) > len(u.suffix) && strings.EqualFold(s[len(s)-len(u.suffix):], u.suffix) {
+			s, shift = strings.TrimSpace(s[:len(s)-len(u.suffix)]), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)>>shift {
+		return 0, fmt.Errorf("%q is not a size like 20MiB, 500KiB or a number of bytes", given)
+	}
+	return n << shift, nil
 }

@@ -64,7 +64,10 @@ func TestREADME_WalkThrough(t *testing.T) {
 		`"kind":"participant_added"`,
 		`"client_rating":3`,
 		`"rating_form_sent":true`,
-		`"average_client_rating":`, // the demo's months of ratings, and Erik's
+		`"average_client_rating":`,                   // the demo's months of ratings, and Erik's
+		`"content_type":"text/plain; charset=utf-8"`, // the checklist, attached
+		"Tried: password reset, another browser.",    // and fetched by the client
+		`"internal":true`,
 
 		"id,title,client_id,client,type",
 	} {

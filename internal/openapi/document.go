@@ -57,7 +57,7 @@ var statusText = map[int]string{
 	403: "forbidden: not allowed (a permission, or a missing X-CSRF-Token with the session cookie)",
 	404: "not_found: no such object in the caller's workspace",
 	409: "a conflict with a rule (see the code)",
-	413: "too_large: the body is over 1 MiB",
+	413: "too_large: the body is over 1 MiB (an upload: the file is over the server's limit, 20 MiB by default)",
 	429: "too_many_attempts: slow down (see Retry-After)",
 }
 
@@ -106,6 +106,8 @@ func Document() map[string]any {
 			}
 		case Visitor:
 			op["security"] = []any{map[string]any{"visitor": []any{}}}
+		case ManagerOrVisitor:
+			op["security"] = []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}, map[string]any{"visitor": []any{}}}
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {

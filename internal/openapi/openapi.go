@@ -72,6 +72,9 @@ const (
 	Visitor
 	// Messenger: a messenger platform, by its own signature or secret token.
 	Messenger
+	// ManagerOrVisitor: a manager as with Manager, or a web-chat client by
+	// X-Visitor-Token (reads only).
+	ManagerOrVisitor
 )
 
 // Param is a query parameter (or a request header, with In "header").
@@ -209,7 +212,7 @@ func Documented(served []string) (undocumented, unserved []string) {
 }
 
 func (a Auth) String() string {
-	return [...]string{"public", "manager", "visitor", "messenger"}[a]
+	return [...]string{"public", "manager", "visitor", "messenger", "manager or visitor"}[a]
 }
 
 var _ fmt.Stringer = Auth(0)

@@ -80,9 +80,13 @@ func newSchemas() *schemas {
 	return &schemas{components: map[string]Schema{}, names: map[typeUse]string{}}
 }
 
+// File is the type of a file's bytes in a multipart/form-data body.
+type File []byte
+
 var (
 	timeType = reflect.TypeOf(time.Time{})
 	rawType  = reflect.TypeOf(json.RawMessage{})
+	fileType = reflect.TypeOf(File(nil))
 )
 
 // of returns the schema of a Go value's type (a $ref for named structs).
@@ -101,6 +105,8 @@ func (s *schemas) schema(t reflect.Type, input bool) Schema {
 		return Schema{"type": "string", "format": "date-time"}
 	case t == rawType:
 		return Schema{}
+	case t == fileType:
+		return Schema{"type": "string", "contentMediaType": "application/octet-stream"}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

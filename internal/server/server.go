@@ -26,6 +26,7 @@ import (
 	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/channel/whatsapp"
 	"github.com/beseda/beseda/delivery"
+	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/jobs"
@@ -70,12 +71,15 @@ type Config struct {
 	BcryptCost int
 	// DBOptions tune how the database is opened (tests count statements).
 	DBOptions []store.Option
-	// DataDir holds the server's files (the secret key file); default
-	// DefaultDataDir(DB).
+	// DataDir holds the server's files (the secret key file,
+	// attachments); default DefaultDataDir(DB).
 	DataDir string
 	// AllowPrivateWebhooks lets outgoing webhooks reach loopback and
 	// private addresses (BESEDA_ALLOW_PRIVATE_WEBHOOKS=1).
 	AllowPrivateWebhooks bool
+	// MaxUploadBytes is the largest file uploaded (attachments);
+	// beseda.DefaultMaxUploadBytes (20 MiB) when 0.
+	MaxUploadBytes int64
 
 	// SecretKeys are the keys that seal channel and webhook secrets in the
 	// database, as BESEDA_SECRET_KEY gives them; empty: the data
@@ -156,10 +160,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if os.Getenv("BESEDA_ALLOW_PRIVATE_WEBHOOKS") == "1" {
 		cfg.AllowPrivateWebhooks = true
 	}
+	files, err := filestore.Open(cfg.DataDir)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	channels := Channels()
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
 		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
-		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks}), Channels: channels})
+		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks}), Channels: channels,
+		Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
 	deliveries := delivery.New(db, a, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
 		Channels: channels})
 	a.SetDelivery(deliveries)

@@ -48,8 +48,9 @@ func StartServer(tb testing.TB, dbURL string, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	// Files (attachments) live in the test's own directory, whatever the database.
 	cfg := server.Config{DB: dbURL, Demo: opts.Demo, Clock: opts.Clock, Logger: opts.Logger,
-		BcryptCost: bcrypt.MinCost, SecretKeys: TestSecretKey}
+		BcryptCost: bcrypt.MinCost, SecretKeys: TestSecretKey, DataDir: tb.TempDir()}
 	if clock != nil {
 		// Pacing waits on the clock, and a fake one moves only when a test
 		// moves it: delivery goes unpaced unless a test sets a pace (and

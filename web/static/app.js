@@ -27,6 +27,7 @@
     var box = document.getElementById(containerId);
     if (!box || pending[containerId]) return;
     if (box.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) return;
+    if (box.querySelector(".attach-list li")) return; // files on their way (attach.js)
     pending[containerId] = true;
     var url = location.pathname + "?fragment=" + fragment + (location.search ? "&" + location.search.slice(1) : "");
     fetch(url, { credentials: "same-origin" }).then(function (res) {
@@ -121,7 +122,7 @@
   document.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && e.target.matches(".composer textarea") && !e.target.disabled) {
       e.preventDefault();
-      if (e.target.value.trim()) e.target.form.requestSubmit();
+      if (e.target.value.trim() || e.target.form.querySelector("input[name=attachment_ids]")) e.target.form.requestSubmit();
     }
   });
 })();

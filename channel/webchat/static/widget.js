@@ -18,6 +18,9 @@
   var start = document.getElementById("start");
   var composer = document.getElementById("composer");
   var text = document.getElementById("text");
+  var fileInput = document.getElementById("file");
+  var pending = document.getElementById("pending");
+  var maxUpload = Number(chat.dataset.maxUpload);
   var shown = {};
 
   // Failure carries an error code for the visitor's words, never the server's.
@@ -67,7 +70,8 @@
     var li = document.createElement("li");
     li.className = "msg " + m.direction;
     li.dataset.id = m.id;
-    li.appendChild(document.createTextNode(m.text));
+    if (m.text) li.appendChild(document.createTextNode(m.text));
+    if (m.attachments && m.attachments.length) li.appendChild(files(m.attachments));
     if (m.buttons && m.buttons.length) {
       var row = document.createElement("div");
       row.className = "buttons";
@@ -92,6 +96,102 @@
     var next = Array.prototype.find.call(list.children, function (x) { return Number(x.dataset.id) > m.id; });
     list.insertBefore(li, next || null);
     list.scrollTop = list.scrollHeight;
+  }
+
+  // files shows a message's files: pictures inline (opened whole by a
+  // click), others as links with name and size. Their addresses are signed
+  // for this client by the server.
+  function files(list) {
+    var box = document.createElement("span");
+    box.className = "files";
+    list.forEach(function (a) {
+      var link = document.createElement("a");
+      link.href = a.url;
+      if (/^image\/(png|jpeg|gif|webp|bmp|avif)/.test(a.content_type)) {
+        link.className = "picture";
+        link.target = "_blank";
+        link.rel = "noopener";
+        var img = document.createElement("img");
+        img.src = a.url;
+        img.alt = a.name;
+        link.appendChild(img);
+      } else {
+        link.className = "file";
+        link.download = a.name;
+        link.textContent = a.name + " · " + size(a.size);
+      }
+      box.appendChild(link);
+    });
+    return box;
+  }
+
+  // size says how big a file is, in the page's language: kB or MB.
+  function size(n) {
+    var mb = n >= 1048576, v = mb ? n / 1048576 : Math.max(n / 1024, 0.1);
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || "en", { style: "unit", unit: mb ? "megabyte" : "kilobyte",
+        unitDisplay: "short", maximumFractionDigits: v < 10 ? 1 : 0 }).format(v);
+    } catch (e) { return v.toFixed(1) + (mb ? " MB" : " kB"); }
+  }
+
+
+  // Files to send are uploaded at once; the message then names them.
+  function uploadFile(file) {
+    var li = document.createElement("li");
+    li.className = "uploading";
+    li.appendChild(document.createTextNode(file.name + " "));
+    var state = document.createElement("span");
+    state.className = "state";
+    state.textContent = words.uploading;
+    li.appendChild(state);
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.textContent = "×";
+    remove.setAttribute("aria-label", words.remove + " " + file.name);
+    li.appendChild(remove);
+    pending.appendChild(li);
+    pending.hidden = false;
+    var xhr = new XMLHttpRequest();
+    remove.addEventListener("click", function () {
+      xhr.abort();
+      li.remove();
+      pending.hidden = !pending.children.length;
+      updateSend();
+    });
+    function failed(word) { li.className = "failed"; state.textContent = word; updateSend(); }
+    if (file.size > maxUpload) { failed(words.errTooLarge); return; }
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) state.textContent = Math.round(e.loaded * 100 / e.total) + "%";
+    });
+    xhr.addEventListener("load", function () {
+      var res = null;
+      try { res = JSON.parse(xhr.responseText); } catch (e) { /* a failure */ }
+      if (xhr.status === 401) { forget(); say("errSession"); return; }
+      if (xhr.status !== 201 || !res) { failed(xhr.status === 413 ? words.errTooLarge : words.errUpload); return; }
+      li.className = "ready";
+      li.dataset.id = res.id;
+      state.textContent = size(res.size);
+      updateSend();
+    });
+    xhr.addEventListener("error", function () { failed(words.errUpload); });
+    var data = new FormData();
+    data.append("file", file, file.name);
+    xhr.open("POST", base + "/uploads");
+    xhr.setRequestHeader("X-Visitor-Token", token);
+    xhr.send(data);
+    updateSend();
+  }
+
+  function readyIDs() {
+    return Array.prototype.map.call(pending.querySelectorAll("li.ready"), function (li) { return Number(li.dataset.id); });
+  }
+
+  // updateSend: no sending while a file is on its way; a text is needed
+  // only when no file is.
+  function updateSend() {
+    var busy = pending.querySelectorAll("li.uploading").length > 0;
+    composer.querySelector("button[type=submit]").disabled = busy || !token;
+    text.required = readyIDs().length === 0;
   }
 
   // refresh asks for the latest messages and adds the ones not shown yet. It
@@ -168,10 +268,13 @@
     list.hidden = !chatting;
     composer.hidden = !chatting;
     text.disabled = !chatting;
+    fileInput.disabled = !chatting;
     composer.querySelector("button").disabled = !chatting;
     if (!chatting) {
       empty.hidden = true;
       list.textContent = "";
+      pending.textContent = "";
+      pending.hidden = true;
       shown = {};
     }
   }
@@ -208,20 +311,27 @@
   composer.addEventListener("submit", function (e) {
     e.preventDefault();
     var value = text.value.trim();
-    if (!value || !token || sending) return;
+    var ids = readyIDs();
+    if ((!value && !ids.length) || !token || sending || pending.querySelector("li.uploading")) return;
     sending = true;
-    api("POST", "/messages", { text: value }).then(function (m) {
+    api("POST", "/messages", { text: value, attachment_ids: ids }).then(function (m) {
       text.value = "";
+      pending.textContent = "";
+      pending.hidden = true;
       say(null);
       render(m);
       empty.hidden = true;
-    }).catch(fail("send")).then(function () { sending = false; });
+    }).catch(fail("send")).then(function () { sending = false; updateSend(); });
   });
   text.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       composer.requestSubmit();
     }
+  });
+  fileInput.addEventListener("change", function () {
+    Array.prototype.forEach.call(fileInput.files, uploadFile);
+    fileInput.value = "";
   });
 
   begin();

@@ -1,0 +1,35 @@
+package webchat
+
+import (
+	"net/http"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/httpapi"
+)
+
+// upload stores a file the client sends, to attach to their next message.
+func (h *Handler) upload(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
+	part, err := httpapi.FilePart(w, r, h.app.MaxUploadBytes())
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	u, err := h.app.VisitorUpload(r.Context(), sub, httpapi.ClientAddr(r), part.FileName(), part)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, httpapi.UploadAnswer(u))
+}
+
+// clientAttachments are a message's files as its client gets them: each
+// address signed for them, as the page shows pictures with <img src>,
+// which cannot send the visitor token.
+func (h *Handler) clientAttachments(sub *beseda.Subscriber, m *beseda.Message) []beseda.Attachment {
+	out := make([]beseda.Attachment, len(m.Attachments))
+	for i, a := range m.Attachments {
+		a.URL = h.app.VisitorAttachmentURL(sub, a)
+		out[i] = a
+	}
+	return out
+}
