@@ -38,8 +38,8 @@ type DB struct {
 	dialect Dialect
 	url     string
 	notify  *notifier // PostgreSQL: tells other processes of live events
-	rw      *sql.DB // writes; on SQLite a single connection, as SQLite has one writer
-	ro      *sql.DB // reads; on PostgreSQL the same pool as rw
+	rw      *sql.DB   // writes; on SQLite a single connection, as SQLite has one writer
+	ro      *sql.DB   // reads; on PostgreSQL the same pool as rw
 }
 
 // Option changes how Open connects.
