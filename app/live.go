@@ -27,6 +27,7 @@ func (a *App) emit(ctx context.Context, tx *store.Tx, workspaceID int64, userID 
 	if a.kick != nil {
 		tx.AfterCommit(a.kick)
 	}
+	tx.AfterCommit(a.db.LiveEventsCommitted)
 	return nil
 }
 

@@ -37,8 +37,9 @@ type DB struct {
 	reader
 	dialect Dialect
 	url     string
-	rw      *sql.DB // writes; on SQLite a single connection, as SQLite has one writer
-	ro      *sql.DB // reads; on PostgreSQL the same pool as rw
+	notify  *notifier // PostgreSQL: tells other processes of live events
+	rw      *sql.DB   // writes; on SQLite a single connection, as SQLite has one writer
+	ro      *sql.DB   // reads; on PostgreSQL the same pool as rw
 }
 
 // Option changes how Open connects.
@@ -74,6 +75,9 @@ func Open(ctx context.Context, dbURL string, opts ...Option) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if db.dialect == Postgres {
+		db.startNotifier()
 	}
 	return db, nil
 }
@@ -166,6 +170,7 @@ func open(dbURL string, o options) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopNotifier()
 	err := db.rw.Close()
 	if db.ro != db.rw {
 		err = errors.Join(err, db.ro.Close())

@@ -16,8 +16,8 @@ const EventsChannel = "beseda_events"
 
 // AddLiveEvent appends an event to the live log, in the transaction of the
 // change it reports: the event exists exactly when the change does. The
-// insert is deferred (Tx.Defer); on PostgreSQL a trigger notifies the other
-// processes (delivered at commit, once per transaction).
+// insert is deferred (Tx.Defer); the caller has the hubs woken after commit
+// (DB.LiveEventsCommitted for other processes).
 func (tx *Tx) AddLiveEvent(ctx context.Context, e *beseda.LiveEvent) error {
 	tx.Defer(ctx, `INSERT INTO live_events (workspace_id, user_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		e.WorkspaceID, nullID(e.UserID), e.Kind, string(e.Data), ms(e.CreatedAt))
