@@ -10,8 +10,10 @@ test:
 build:
 	go build -o beseda ./cmd/beseda
 
+# Every benchmark of BENCHMARKS.md with its own settings; the load test is
+# scripts/load.
 bench:
-	go test ./... -run '^$$' -bench . -benchmem
+	./scripts/bench
 
 # PNGs of every console screen at 1280 and 390 px, from a demo, in docs/screenshots.
 screenshots:

@@ -4,16 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
-	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/live"
 )
-
-// heartbeat keeps an idle stream open through proxies and finds gone clients.
-const heartbeat = 20 * time.Second
 
 // events streams "something changed for you" signals to an open widget
 // (Server-Sent Events framing, read by the page with fetch so that it can send
@@ -24,18 +19,10 @@ const heartbeat = 20 * time.Second
 // Last-Event-ID (or ?last_event_id=) signals once if anything for this client
 // happened meanwhile.
 func (h *Handler) events(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
-	last := r.Header.Get("Last-Event-ID")
-	if last == "" {
-		last = r.URL.Query().Get("last_event_id")
-	}
-	var after int64 = -1
-	if last != "" {
-		n, err := strconv.ParseInt(last, 10, 64)
-		if err != nil || n < 0 {
-			httpx.Error(w, r, beseda.Errorf(beseda.EINVALID, "Last-Event-ID must be an event id"))
-			return
-		}
-		after = n
+	after, err := httpx.LastEventID(r)
+	if err != nil {
+		httpx.Error(w, r, err)
+		return
 	}
 	// User 0 is nobody: events meant for one manager never reach a visitor.
 	s, err := h.hub.Subscribe(r.Context(), sub.WorkspaceID, 0)
@@ -45,60 +32,27 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, sub *beseda.Sub
 		httpx.Error(w, r, err)
 		return
 	}
-	defer s.Close()
 	watermark := h.hub.Watermark()
 	first := []byte("retry: 2000\n\n")
+	signal := "ready"
 	if after >= 0 {
 		missed, tooOld, err := h.hub.Replay(r.Context(), s, after)
 		if err != nil {
+			s.Close()
 			httpx.Error(w, r, err)
 			return
 		}
-		changed := tooOld || slices.ContainsFunc(missed, func(e *beseda.LiveEvent) bool { return concerns(e, sub.ID) })
-		if changed {
-			first = append(first, live.Frame(watermark, "changed", struct{}{})...)
-		} else {
-			first = append(first, live.Frame(watermark, "ready", struct{}{})...)
-		}
-	} else {
-		first = append(first, live.Frame(watermark, "ready", struct{}{})...)
-	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	send := func(p []byte) bool {
-		_ = rc.SetWriteDeadline(time.Now().Add(10 * time.Second))
-		if _, err := w.Write(p); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
-	if !send(first) {
-		return
-	}
-	beat := time.NewTicker(heartbeat)
-	defer beat.Stop()
-	for {
-		var frame []byte
-		select {
-		case <-r.Context().Done():
-			return
-		case <-s.Done:
-			return // the widget reconnects and resumes
-		case <-beat.C:
-			frame = []byte(": ping\n\n")
-		case d := <-s.C:
-			if !concerns(d.Event, sub.ID) {
-				continue
-			}
-			frame = live.Frame(d.Watermark, "changed", struct{}{})
-		}
-		if !send(frame) {
-			return
+		if tooOld || slices.ContainsFunc(missed, func(e *beseda.LiveEvent) bool { return concerns(e, sub.ID) }) {
+			signal = "changed"
 		}
 	}
+	first = append(first, live.Frame(watermark, signal, struct{}{})...)
+	httpx.ServeEvents(w, r, s, first, func(d live.Delivery) []byte {
+		if !concerns(d.Event, sub.ID) {
+			return nil
+		}
+		return live.Frame(d.Watermark, "changed", struct{}{})
+	})
 }
 
 // concerns reports whether a live event is about the messages of one client.
