@@ -25,6 +25,11 @@ type Delivery struct {
 	// its window, where it allows that (Messenger's HUMAN_AGENT tag); see
 	// SendWindow.
 	HumanAgent bool
+	// Files opens the message's attachments, for senders that upload them.
+	Files FileOpener
+	// PartsSent counts the parts of the message (see channel.Parts) that an
+	// earlier attempt delivered: a retry sends only the rest.
+	PartsSent int
 }
 
 // SendError is a failed send, classified for the retry policy.
@@ -32,7 +37,10 @@ type SendError struct {
 	Reason     string        // short and safe to show on the failed message
 	Permanent  bool          // retrying cannot help (blocked bot, bad request, closed window)
 	RetryAfter time.Duration // the messenger asked to wait this long (rate limit)
-	Err        error
+	// PartsSent counts the parts of a message in several (its files) that
+	// went out, this attempt and earlier ones, before the failure.
+	PartsSent int
+	Err       error
 }
 
 func (e *SendError) Error() string {
