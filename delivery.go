@@ -27,9 +27,6 @@ type Delivery struct {
 	HumanAgent bool
 	// Files opens the message's attachments, for senders that upload them.
 	Files FileOpener
-	// PartsSent counts the parts of the message (see channel.Parts) that an
-	// earlier attempt delivered: a retry sends only the rest.
-	PartsSent int
 }
 
 // SendError is a failed send, classified for the retry policy.
@@ -38,7 +35,8 @@ type SendError struct {
 	Permanent  bool          // retrying cannot help (blocked bot, bad request, closed window)
 	RetryAfter time.Duration // the messenger asked to wait this long (rate limit)
 	// PartsSent counts the parts of a message in several (its files) that
-	// went out, this attempt and earlier ones, before the failure.
+	// went out, this attempt and earlier ones, before the failure (see
+	// Message.PartsSent).
 	PartsSent int
 	Err       error
 }

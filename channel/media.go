@@ -47,12 +47,12 @@ func Parts(m *beseda.Message, captionFits func(string) bool) []Part {
 }
 
 // SendParts sends the parts of a delivery one by one with send, skipping
-// those an earlier attempt delivered (d.PartsSent). It returns the platform's
+// those an earlier attempt delivered (Message.PartsSent). It returns the platform's
 // id of the last part sent. A failure is a *beseda.SendError that counts
 // the parts sent so far, so that the engine keeps the count for the retry.
 func SendParts(ctx context.Context, d beseda.Delivery, parts []Part, send func(context.Context, Part) (string, error)) (string, error) {
 	var id string
-	for i := d.PartsSent; i < len(parts); i++ {
+	for i := d.Message.PartsSent; i < len(parts); i++ {
 		var err error
 		if id, err = send(ctx, parts[i]); err != nil {
 			se, ok := err.(*beseda.SendError)
