@@ -10,8 +10,8 @@ import (
 // stores it as an attachment of the client's message. It is kept with an
 // event that could not be stored, so that the retry fetches it again.
 type Media struct {
-	// Ref is what the platform fetches the file by: a Telegram file_id, a
-	// WhatsApp media id, a Messenger attachment URL.
+	// Ref is what the platform fetches the file by: its id of the file, or
+	// the file's address.
 	Ref string `json:"ref"`
 	// Name is the client's name for the file, if the platform gives one;
 	// else one is made of Kind. It never decides the file's type.

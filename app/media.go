@@ -24,7 +24,7 @@ type fetched struct {
 // fetchMedia fetches the files of a client's message from the platform and
 // puts them in the file store, before the event's transaction (which never
 // waits on a platform). A file over the server's limit, or one the platform
-// refuses for good, is not kept: a note in the text says so, and the rest of
+// refuses for good (EINVALID, or a permanent *beseda.SendError), is not kept: a note in the text says so, and the rest of
 // the message is stored. Any other failure returns an error, and the event
 // is recorded and tried again (SPEC H7) with the files fetched anew; what
 // was put in place is removed.
@@ -40,6 +40,11 @@ func (a *App) fetchMedia(ctx context.Context, ch *beseda.Channel, ev *beseda.Inb
 	var notes []string
 	for _, m := range ev.Media {
 		f, err := a.fetchOne(ctx, mc, ch, m)
+		var se *beseda.SendError
+		if errors.As(err, &se) && se.Permanent {
+			// The platform refused for good: an unknown or expired file.
+			err = beseda.Errorf(beseda.EINVALID, "%s", se.Reason)
+		}
 		switch beseda.ErrorCode(err) {
 		case "":
 			out = append(out, *f)

@@ -141,7 +141,8 @@ func (a *API) do(req *http.Request, header map[string]string) (int, []byte, erro
 }
 
 // GetJSON gets url with the headers and decodes a 200 answer's JSON body
-// into out. Errors never name the URL.
+// into out. Errors never name the URL; failed answers are sorted as
+// StatusError sorts them.
 func (a *API) GetJSON(ctx context.Context, url string, header map[string]string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
@@ -152,7 +153,7 @@ func (a *API) GetJSON(ctx context.Context, url string, header map[string]string,
 		return err
 	}
 	if status != 200 {
-		return fmt.Errorf("%s answered %d", a.Name, status)
+		return StatusError(fmt.Sprintf("%s answered %d", a.Name, status), status, 0)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return fmt.Errorf("%s answered without JSON", a.Name)
@@ -161,7 +162,7 @@ func (a *API) GetJSON(ctx context.Context, url string, header map[string]string,
 }
 
 // Download gets a file from url with the headers; the caller limits what it
-// reads and closes it. A client's file is fetched with no redirect followed:
+// reads and closes it. Failed answers are sorted as StatusError sorts them. A client's file is fetched with no redirect followed:
 // the address was checked (MediaURL), where it leads is not.
 func (a *API) Download(ctx context.Context, url string, header map[string]string) (io.ReadCloser, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
@@ -180,7 +181,7 @@ func (a *API) Download(ctx context.Context, url string, header map[string]string
 	}
 	if res.StatusCode != 200 {
 		res.Body.Close()
-		return nil, fmt.Errorf("%s: file download answered %d", a.Name, res.StatusCode)
+		return nil, StatusError(fmt.Sprintf("%s: file download answered %d", a.Name, res.StatusCode), res.StatusCode, 0)
 	}
 	return res.Body, nil
 }

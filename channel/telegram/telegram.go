@@ -96,16 +96,13 @@ var _ beseda.MediaChannel = (*Type)(nil)
 
 // FetchMedia gets a client's file: getFile gives its path, then the file is
 // downloaded from {api}/file/bot{token}/{path}. Telegram refuses files over
-// 20 MB to bots (beseda.ETOOLARGE); a file_id it does not know is EINVALID.
+// 20 MB to bots (beseda.ETOOLARGE); other failures are sorted as sends are
+// (a file_id it does not know is permanent).
 func (t *Type) FetchMedia(ctx context.Context, ch *beseda.Channel, m beseda.Media) (io.ReadCloser, error) {
 	var f File
 	if err := t.client.call(ctx, ch, "getFile", map[string]string{"file_id": m.Ref}, &f); err != nil {
-		var se *beseda.SendError
-		switch {
-		case errors.As(err, &se) && strings.Contains(se.Reason, "file is too big"):
+		if se := (*beseda.SendError)(nil); errors.As(err, &se) && strings.Contains(se.Reason, "file is too big") {
 			return nil, beseda.Errorf(beseda.ETOOLARGE, "telegram: file is too big")
-		case errors.As(err, &se) && se.Permanent:
-			return nil, beseda.Errorf(beseda.EINVALID, "%s", se.Reason)
 		}
 		return nil, err
 	}
