@@ -3,6 +3,7 @@ package channel
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -10,6 +11,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/beseda/beseda"
 )
@@ -55,8 +57,8 @@ func SendParts(ctx context.Context, d beseda.Delivery, parts []Part, send func(c
 	for i := d.Message.PartsSent; i < len(parts); i++ {
 		var err error
 		if id, err = send(ctx, parts[i]); err != nil {
-			se, ok := err.(*beseda.SendError)
-			if !ok {
+			var se *beseda.SendError
+			if !errors.As(err, &se) {
 				se = &beseda.SendError{Reason: "delivery error", Err: err}
 			}
 			se.PartsSent = i
@@ -161,6 +163,11 @@ func (a *API) GetJSON(ctx context.Context, url string, header map[string]string,
 	return nil
 }
 
+// downloadTimeout bounds a download: a file of the largest size allowed takes
+// longer than an API call, and a webhook's events are handled whether or not
+// the platform still waits for the answer.
+const downloadTimeout = 2 * time.Minute
+
 // Download gets a file from url with the headers; the caller limits what it
 // reads and closes it. Failed answers are sorted as StatusError sorts them. A client's file is fetched with no redirect followed:
 // the address was checked (MediaURL), where it leads is not.
@@ -173,7 +180,7 @@ func (a *API) Download(ctx context.Context, url string, header map[string]string
 		req.Header.Set(k, v)
 	}
 	c := *a.HTTP
-	c.Timeout = 0 // a large file takes longer than an API call; ctx bounds it
+	c.Timeout = downloadTimeout
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	res, err := c.Do(req)
 	if err != nil {

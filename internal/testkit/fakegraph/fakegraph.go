@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/beseda/beseda/internal/testkit/fakeform"
 )
 
 // Sent is one accepted Send API call.
@@ -34,11 +36,7 @@ type Sent struct {
 }
 
 // File is a file uploaded in the filedata field.
-type File struct {
-	Name        string
-	ContentType string
-	Data        []byte
-}
+type File = fakeform.File
 
 // Button is a postback button as sent.
 type Button struct {
@@ -259,35 +257,30 @@ func (s *Server) check(req map[string]any) Sent {
 // multipart reads a Send API call with an upload: the fields recipient and
 // message (JSON), messaging_type and tag, and the file in filedata.
 func (s *Server) multipart(r *http.Request) (map[string]any, *File) {
-	if err := r.ParseMultipartForm(64 << 20); err != nil {
-		s.tb.Errorf("fakegraph: unreadable multipart body: %v", err)
+	fields, files, err := fakeform.Read(r)
+	if err != nil {
+		s.tb.Errorf("fakegraph: %v", err)
 		return nil, nil
 	}
 	req := map[string]any{}
-	for k, v := range r.MultipartForm.Value {
+	for k, v := range fields {
 		switch k {
 		case "recipient", "message":
 			var obj map[string]any
-			if err := json.Unmarshal([]byte(v[0]), &obj); err != nil {
-				s.tb.Errorf("fakegraph: form field %s must be a JSON object, got %q", k, v[0])
+			if err := json.Unmarshal([]byte(v), &obj); err != nil {
+				s.tb.Errorf("fakegraph: form field %s must be a JSON object, got %q", k, v)
 			}
 			req[k] = obj
 		default:
-			req[k] = v[0]
+			req[k] = v
 		}
 	}
-	var file *File
-	for k, fhs := range r.MultipartForm.File {
-		if k != "filedata" || len(fhs) != 1 {
-			s.tb.Errorf("fakegraph: the file goes in one filedata field, got %q", k)
-			continue
+	for k := range files {
+		if k != "filedata" {
+			s.tb.Errorf("fakegraph: the file goes in the filedata field, got %q", k)
 		}
-		f, _ := fhs[0].Open()
-		data, _ := io.ReadAll(f)
-		f.Close()
-		file = &File{Name: fhs[0].Filename, ContentType: fhs[0].Header.Get("Content-Type"), Data: data}
 	}
-	return req, file
+	return req, files["filedata"]
 }
 
 func (s *Server) fail(w http.ResponseWriter, f failure) {

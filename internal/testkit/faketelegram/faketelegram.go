@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/beseda/beseda/internal/testkit/fakeform"
 )
 
 // Sent is one accepted sendMessage, sendPhoto or sendDocument call.
@@ -29,11 +31,7 @@ type Sent struct {
 }
 
 // File is a file uploaded with a multipart call.
-type File struct {
-	Name        string
-	ContentType string
-	Data        []byte
-}
+type File = fakeform.File
 
 // Button is an inline keyboard button as sent.
 type Button struct {
@@ -317,30 +315,21 @@ func (s *Server) sendMessage(w http.ResponseWriter, req map[string]any) {
 // multipart reads a multipart/form-data call: its fields, and the file in
 // the field named after the method (photo, document).
 func (s *Server) multipart(r *http.Request, field string) (map[string]any, *File) {
-	if r.Method != "POST" || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		s.tb.Errorf("faketelegram: a file goes up with POST as multipart/form-data, got %s %q", r.Method, r.Header.Get("Content-Type"))
-		return nil, nil
-	}
-	if err := r.ParseMultipartForm(64 << 20); err != nil {
-		s.tb.Errorf("faketelegram: unreadable multipart body: %v", err)
+	fields, files, err := fakeform.Read(r)
+	if err != nil {
+		s.tb.Errorf("faketelegram: %v", err)
 		return nil, nil
 	}
 	req := map[string]any{}
-	for k, v := range r.MultipartForm.Value {
-		req[k] = v[0]
+	for k, v := range fields {
+		req[k] = v
 	}
-	var file *File
-	for k, fhs := range r.MultipartForm.File {
-		if k != field || len(fhs) != 1 {
-			s.tb.Errorf("faketelegram: unexpected file field %q (want one %q)", k, field)
-			continue
+	for k := range files {
+		if k != field {
+			s.tb.Errorf("faketelegram: unexpected file field %q (want %q)", k, field)
 		}
-		f, _ := fhs[0].Open()
-		data, _ := io.ReadAll(f)
-		f.Close()
-		file = &File{Name: fhs[0].Filename, ContentType: fhs[0].Header.Get("Content-Type"), Data: data}
 	}
-	return req, file
+	return req, files[field]
 }
 
 // sendFile checks https://core.telegram.org/bots/api#sendphoto and

@@ -24,6 +24,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/beseda/beseda/internal/testkit/fakeform"
 )
 
 // Sent is one accepted message.
@@ -164,14 +166,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := s.check(req)
-	s.mu.Lock()
-	if len(s.failures) > 0 {
-		f := s.failures[0]
-		s.failures = s.failures[1:]
-		s.mu.Unlock()
-		s.fail(w, f)
+	if f := s.nextFailure(); f != nil {
+		s.fail(w, *f)
 		return
 	}
+	s.mu.Lock()
 	s.nextID++
 	id := fmt.Sprintf("wamid.HBgL%06d", s.nextID)
 	s.sent = append(s.sent, out)
@@ -288,41 +287,35 @@ func (s *Server) check(req map[string]any) Sent {
 // multipart/form-data with messaging_product=whatsapp, type (the file's
 // MIME type) and the file in field file; it answers the media id.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") || r.ParseMultipartForm(64<<20) != nil {
-		s.tb.Errorf("fakewhatsapp: a media upload is multipart/form-data, got %q", r.Header.Get("Content-Type"))
+	fields, files, err := fakeform.Read(r)
+	if err != nil {
+		s.tb.Errorf("fakewhatsapp: %v", err)
 		s.fail(w, failure{400, 100, "Invalid parameter"})
 		return
 	}
-	form := r.MultipartForm
-	for k := range form.Value {
+	for k := range fields {
 		if k != "messaging_product" && k != "type" {
 			s.tb.Errorf("fakewhatsapp: a media upload has a field the API does not know: %q", k)
 		}
 	}
-	if r.FormValue("messaging_product") != "whatsapp" {
+	if fields["messaging_product"] != "whatsapp" {
 		s.tb.Errorf("fakewhatsapp: a media upload needs messaging_product=whatsapp")
 	}
-	fhs := form.File["file"]
-	if len(fhs) != 1 || len(form.File) != 1 {
+	file := files["file"]
+	if file == nil || len(files) != 1 {
 		s.tb.Errorf("fakewhatsapp: a media upload carries one file, in field file")
 		s.fail(w, failure{400, 100, "The parameter file is required."})
 		return
 	}
-	f, _ := fhs[0].Open()
-	data, _ := io.ReadAll(f)
-	f.Close()
-	m := &Media{Name: fhs[0].Filename, MimeType: r.FormValue("type"), Data: data}
-	if m.MimeType == "" || m.MimeType != fhs[0].Header.Get("Content-Type") {
-		s.tb.Errorf("fakewhatsapp: type %q must be the file's MIME type %q", m.MimeType, fhs[0].Header.Get("Content-Type"))
+	m := &Media{Name: file.Name, MimeType: fields["type"], Data: file.Data}
+	if m.MimeType == "" || m.MimeType != file.ContentType {
+		s.tb.Errorf("fakewhatsapp: type %q must be the file's MIME type %q", m.MimeType, file.ContentType)
 	}
-	s.mu.Lock()
-	if len(s.failures) > 0 {
-		f := s.failures[0]
-		s.failures = s.failures[1:]
-		s.mu.Unlock()
-		s.fail(w, f)
+	if f := s.nextFailure(); f != nil {
+		s.fail(w, *f)
 		return
 	}
+	s.mu.Lock()
 	s.nextID++
 	id := fmt.Sprintf("%d", 900000+s.nextID)
 	if s.media == nil {
@@ -362,6 +355,18 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"messaging_product":"whatsapp","url":%q,"mime_type":%q,"sha256":"x","file_size":%d,"id":%q}`,
 			s.URL+"/whatsapp_business/attachments/?mid="+id, media.MimeType, len(media.Data), id)
 	}
+}
+
+// nextFailure takes the failure the next call answers with, if any.
+func (s *Server) nextFailure() *failure {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.failures) == 0 {
+		return nil
+	}
+	f := s.failures[0]
+	s.failures = s.failures[1:]
+	return &f
 }
 
 func (s *Server) fail(w http.ResponseWriter, f failure) {
