@@ -25,6 +25,8 @@ type Delivery struct {
 	// its window, where it allows that (Messenger's HUMAN_AGENT tag); see
 	// SendWindow.
 	HumanAgent bool
+	// Files opens the message's attachments, for senders that upload them.
+	Files FileOpener
 }
 
 // SendError is a failed send, classified for the retry policy.
@@ -32,7 +34,11 @@ type SendError struct {
 	Reason     string        // short and safe to show on the failed message
 	Permanent  bool          // retrying cannot help (blocked bot, bad request, closed window)
 	RetryAfter time.Duration // the messenger asked to wait this long (rate limit)
-	Err        error
+	// PartsSent counts the parts of a message in several (its files) that
+	// went out, this attempt and earlier ones, before the failure (see
+	// Message.PartsSent).
+	PartsSent int
+	Err       error
 }
 
 func (e *SendError) Error() string {

@@ -16,10 +16,13 @@ type InboundEvent struct {
 	// Messenger PSID, a phone number).
 	ExternalUserID string `json:"external_user_id"`
 	// Name is how to call a client seen for the first time.
-	Name     string `json:"name"`
-	Text     string `json:"text,omitempty"`
-	Postback bool   `json:"postback,omitempty"`
-	Payload  string `json:"payload,omitempty"`
+	Name string `json:"name"`
+	Text string `json:"text,omitempty"`
+	// Media are the files of a message, fetched and stored with it; Text
+	// is then their caption, and may be empty.
+	Media    []Media `json:"media,omitempty"`
+	Postback bool    `json:"postback,omitempty"`
+	Payload  string  `json:"payload,omitempty"`
 	// AckID is what the platform needs to hear back about the event (a
 	// Telegram callback query), if anything; see ChannelWebhook.Acknowledge.
 	AckID string `json:"ack_id,omitempty"`

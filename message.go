@@ -92,6 +92,9 @@ type Message struct {
 	NextAttemptAt  *time.Time `json:"next_attempt_at,omitempty"` // when a retry is due
 	SendingAt      *time.Time `json:"-"`                         // a send to the messenger is in flight
 	ExternalID     string     `json:"-"`                         // the messenger's id of the message
+	// PartsSent counts the platform messages of one in several (a text and
+	// files) that earlier attempts delivered: a retry sends the rest.
+	PartsSent int `json:"-"`
 }
 
 // MessageFilter selects messages of one chat. Pages are in chronological

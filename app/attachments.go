@@ -209,17 +209,6 @@ func attachClaimed(ctx context.Context, tx *store.Tx, m *beseda.Message) {
 	}
 }
 
-// checkFilesReach refuses a message of files alone to a client whose channel
-// cannot take files yet. Channels that show what is stored (the web chat)
-// take them; messengers get a message's text for now (their media APIs come
-// next), so a message to them needs a text.
-func (a *App) checkFilesReach(kind beseda.ChannelKind, in beseda.MessageInput) error {
-	if in.Text == "" && len(in.AttachmentIDs) > 0 && !a.local(kind) {
-		return beseda.Errorf(beseda.EINVALID, "this client's channel (%s) cannot receive files yet: add a text", kind)
-	}
-	return nil
-}
-
 // formatBytes writes a size for people: 20 MiB, 512 KiB, 900 bytes.
 func formatBytes(n int64) string {
 	switch {

@@ -43,9 +43,6 @@ func (a *App) Outbound(ctx context.Context, actor *beseda.User, in beseda.Outbou
 		if err := msg.Clean(a.textLimit(sub.ChannelKind)); err != nil {
 			return err
 		}
-		if err := a.checkFilesReach(sub.ChannelKind, msg); err != nil {
-			return err
-		}
 		m = &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
 			Direction: beseda.DirectionOut, Source: in.Source, Text: msg.Text, CreatedAt: a.now(),
 			IdempotencyKey: in.IdempotencyKey}

@@ -61,7 +61,7 @@ func (a *App) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Messag
 		}
 		return a.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, o.Reason)
 	}
-	return tx.MarkRetry(ctx, m.ID, o.Attempts, o.NextAttempt, o.Reason)
+	return tx.MarkRetry(ctx, m.ID, o.Attempts, o.PartsSent, o.NextAttempt, o.Reason)
 }
 
 // ShowDelivered implements delivery.Recorder for the web chat: its widget

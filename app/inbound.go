@@ -13,8 +13,9 @@ import (
 // (W4); a tap is handled as a postback (R3). Events delivered again (the same
 // Key) are ignored. Bad taps are refused with EINVALID. Text is cleaned before
 // it is stored (H1) and a long name is cut: a messenger's event is never
-// refused for its bytes. Any other error means the event was not stored and
-// may be tried again (see RecordInboundFailure).
+// refused for its bytes. The message's files are fetched from the platform
+// and stored with it (see fetchMedia). Any other error means the event was
+// not stored and may be tried again (see RecordInboundFailure).
 func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent) error {
 	for _, s := range []*string{&ev.ExternalUserID, &ev.Name, &ev.Key, &ev.Text, &ev.Payload} {
 		*s = beseda.SanitizeText(*s)
@@ -23,7 +24,18 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 		return beseda.Errorf(beseda.EINVALID, "the update names no client")
 	}
 	ev.Name = beseda.CutName(ev.Name)
-	return a.db.Update(ctx, func(tx *store.Tx) error {
+	files, err := a.fetchMedia(ctx, ch, &ev)
+	if err != nil {
+		return err
+	}
+	kept := false // the files fetched are the message's
+	defer func() {
+		if !kept {
+			a.removeFetched(files)
+		}
+	}()
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		kept = false
 		if ev.Key != "" {
 			fresh, err := tx.RecordInbound(ctx, ch.ID, ev.Key, a.now())
 			if err != nil || !fresh {
@@ -42,9 +54,16 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 		if ev.Postback {
 			return a.receivePostback(ctx, tx, locked, ev.Payload)
 		}
-		_, err = a.receiveMessage(ctx, tx, locked, ev.Text)
+		ids, err := a.storeFetched(ctx, tx, locked, files)
+		if err != nil {
+			return err
+		}
+		_, err = a.receiveFiles(ctx, tx, locked, beseda.MessageInput{Text: ev.Text, AttachmentIDs: ids})
+		kept = err == nil && len(ids) > 0
 		return err
 	})
+	kept = kept && err == nil
+	return err
 }
 
 // ReceivePostback handles a client's tap on a button (see receivePostback).

@@ -135,9 +135,6 @@ func (a *App) managerMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subs
 	if err := in.Clean(a.textLimit(sub.ChannelKind)); err != nil {
 		return nil, err
 	}
-	if err := a.checkFilesReach(sub.ChannelKind, in); err != nil {
-		return nil, err
-	}
 	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
 		DialogID: dialogID, Direction: beseda.DirectionOut, Source: beseda.SourceManager, AuthorID: &actor.ID,
 		Text: in.Text, CreatedAt: a.now()}

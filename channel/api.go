@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -45,19 +44,7 @@ func (a *API) PostJSON(ctx context.Context, url string, header map[string]string
 		return 0, nil, &beseda.SendError{Reason: a.Name + ": bad API address", Permanent: true}
 	}
 	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := a.HTTP.Do(req)
-	if err != nil {
-		return 0, nil, &beseda.SendError{Reason: a.Name + " unreachable"}
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
-	if err != nil {
-		return res.StatusCode, nil, &beseda.SendError{Reason: a.Name + " answer cut short"}
-	}
-	return res.StatusCode, raw, nil
+	return a.do(req, header)
 }
 
 // StatusError sorts a failed answer by its HTTP status (or the platform's

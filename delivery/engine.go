@@ -47,6 +47,8 @@ type Outcome struct {
 	Reason      string
 	Attempts    int // failed attempts so far; a rate limit is not one
 	NextAttempt time.Time
+	PartsSent   int // of a message in several, the parts delivered so far
+
 }
 
 // Recorder is the application's side of delivery: the rules a message meets
@@ -82,6 +84,8 @@ type Config struct {
 	Pacing map[beseda.ChannelKind]beseda.Pacing
 	// Budget is how long one run works before yielding (DefaultBudget).
 	Budget time.Duration
+	// Files gives senders the bytes of attachments they upload.
+	Files beseda.FileOpener
 }
 
 // Engine delivers pending messages. One per process.

@@ -344,7 +344,7 @@ func (r *run) sendOne(ctx context.Context, m *beseda.Message) error {
 		return err
 	}
 	r.pacer.sent(now, m.SubscriberID)
-	d := beseda.Delivery{Channel: r.ch, Subscriber: sub, Message: m}
+	d := beseda.Delivery{Channel: r.ch, Subscriber: sub, Message: m, Files: r.e.cfg.Files}
 	var externalID string
 	var sendErr error
 	if !r.ch.Enabled {
@@ -371,7 +371,7 @@ func (r *run) outcome(m *beseda.Message, externalID string, err error) Outcome {
 	}
 	var se *beseda.SendError
 	if !errors.As(err, &se) {
-		se = &beseda.SendError{Reason: "delivery error", Err: err}
+		se = &beseda.SendError{Reason: "delivery error", Err: err, PartsSent: m.PartsSent}
 	}
 	r.e.log.Warn("send failed", "workspace", m.WorkspaceID, "channel", r.ch.ID, "message", m.ID,
 		"reason", se.Reason, "permanent", se.Permanent, "err", se.Err)
@@ -382,13 +382,13 @@ func (r *run) outcome(m *beseda.Message, externalID string, err error) Outcome {
 		// A rate limit pauses the whole channel; it is not the message's fault.
 		r.pacer.pause(now.Add(se.RetryAfter))
 		return Outcome{Status: beseda.MessagePending, Reason: se.Reason, Attempts: m.Attempts,
-			NextAttempt: now.Add(se.RetryAfter)}
+			NextAttempt: now.Add(se.RetryAfter), PartsSent: max(se.PartsSent, m.PartsSent)}
 	case m.Attempts+1 >= maxAttempts:
 		return Outcome{Status: beseda.MessageFailed, Attempts: m.Attempts + 1,
 			Reason: fmt.Sprintf("gave up after %d attempts: %s", maxAttempts, se.Reason)}
 	}
 	return Outcome{Status: beseda.MessagePending, Reason: se.Reason, Attempts: m.Attempts + 1,
-		NextAttempt: now.Add(backoff(m.Attempts + 1))}
+		NextAttempt: now.Add(backoff(m.Attempts + 1)), PartsSent: max(se.PartsSent, m.PartsSent)}
 }
 
 func earliest(a, b time.Time) time.Time {

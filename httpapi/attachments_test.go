@@ -375,10 +375,10 @@ func TestAttachments_WidgetUpload(t *testing.T) {
 	})
 }
 
-// TestAttachments_MessengerClientsGetTheText: until the messengers' media
-// APIs are used, a client of a messenger channel gets a message's text: a
-// message to them needs one; the files stay on the message.
-func TestAttachments_MessengerClientsGetTheText(t *testing.T) {
+// TestAttachments_MessengerClientsGetFiles: a message of files alone may go
+// to a client of a messenger channel: it reaches the platform through its
+// media API (here Telegram's sendPhoto), with no text.
+func TestAttachments_MessengerClientsGetFiles(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		const token, secret = "123456:TEST-token_abcdefghijklmnop", "hook-secret_42"
@@ -397,19 +397,14 @@ func TestAttachments_MessengerClientsGetTheText(t *testing.T) {
 		}
 		chat := testkit.Path("/api/v1/subscribers/%d/messages", sub.ID)
 		up := mustUpload(t, w.Manager, "/api/v1/uploads", "a.png", "", pngFile(t))
-		w.Manager.WantError("POST", chat, map[string]any{"attachment_ids": []int64{up.ID}}, 400, beseda.EINVALID)
 		var m beseda.Message
-		w.Manager.MustDo("POST", chat, map[string]any{"text": "Here is the form", "attachment_ids": []int64{up.ID}}, 201, &m)
-		if len(m.Attachments) != 1 {
+		w.Manager.MustDo("POST", chat, map[string]any{"attachment_ids": []int64{up.ID}}, 201, &m)
+		if len(m.Attachments) != 1 || m.Text != "" {
 			t.Errorf("message %+v", m)
 		}
-		testkit.Eventually(t, 10*time.Second, "the text to reach Telegram", func() bool {
-			for _, s := range api.Sent() {
-				if s.Text == "Here is the form" {
-					return true
-				}
-			}
-			return false
+		testkit.Eventually(t, 10*time.Second, "the picture to reach Telegram", func() bool {
+			sent := api.Sent()
+			return len(sent) == 1 && sent[0].Method == "sendPhoto" && sent[0].Caption == "" && sent[0].File.Name == "a.png"
 		})
 	})
 }

@@ -87,8 +87,8 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "A client's general chat: the whole history (W5)",
 		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
 	openapi.Op{Route: "POST /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "Write in the general chat (W2, W3)",
-		Description: "A text, files uploaded before (attachment_ids), or both. A client of a messenger channel gets the text only, " +
-			"for now: a message to them needs one.",
+		Description: "A text, files uploaded before (attachment_ids), or both. A client of a messenger channel gets the files " +
+			"through the platform's media API, one platform message each, the text first or as the first file's caption.",
 		Auth: openapi.Manager, Body: postMessage{}, Status: 201, Response: beseda.Message{}, Errors: []int{404, 409}},
 
 	openapi.Op{Route: "POST /api/v1/dialogs", Tag: "Dialogs", Summary: "Open a dialog in a client's chat (C1–C3)", Auth: openapi.Manager,

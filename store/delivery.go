@@ -202,11 +202,12 @@ func (tx *Tx) MarkSent(ctx context.Context, id int64, externalID string, at time
 	return nil
 }
 
-// MarkRetry records a failed attempt and when to try again. A message no
-// longer pending (failed meanwhile as unconfirmed) is left alone.
-func (tx *Tx) MarkRetry(ctx context.Context, id int64, attempts int, next time.Time, reason string) error {
-	_, err := tx.q.ExecContext(ctx, `UPDATE messages SET attempts = $1, next_attempt_at = $2, sending_at = NULL, reason = $3
-		WHERE id = $4 AND status = 'pending'`, attempts, ms(next), reason, id)
+// MarkRetry records a failed attempt, how many of the message's parts went
+// out, and when to try again. A message no longer pending (failed meanwhile
+// as unconfirmed) is left alone.
+func (tx *Tx) MarkRetry(ctx context.Context, id int64, attempts, partsSent int, next time.Time, reason string) error {
+	_, err := tx.q.ExecContext(ctx, `UPDATE messages SET attempts = $1, next_attempt_at = $2, sending_at = NULL, reason = $3,
+		parts_sent = $4 WHERE id = $5 AND status = 'pending'`, attempts, ms(next), reason, partsSent, id)
 	if err != nil {
 		return fmt.Errorf("mark retry: %w", err)
 	}

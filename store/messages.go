@@ -15,7 +15,7 @@ import (
 const messageColumns = `m.id, m.workspace_id, m.subscriber_id, m.channel_id, m.dialog_id, m.direction, m.source,
 	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at,
 	m.idempotency_key, m.broadcast_id, m.attempts, m.next_attempt_at, m.sending_at, m.external_id,
-	m.attachments, m.internal`
+	m.attachments, m.internal, m.parts_sent`
 
 func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	var m beseda.Message
@@ -26,7 +26,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID, &m.ChannelID, &dialogID, &direction, &source,
 		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent,
 		&idemKey, &broadcastID, &m.Attempts, &nextAttempt, &sending, &externalID,
-		&attachments, &m.Internal); err != nil {
+		&attachments, &m.Internal, &m.PartsSent); err != nil {
 		return nil, err
 	}
 	m.IdempotencyKey, m.ExternalID, m.BroadcastID = idemKey.String, externalID.String, fromNullID(broadcastID)

@@ -11,7 +11,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
@@ -135,7 +137,9 @@ func NewSender() *Sender { return &Sender{api: channel.NewAPI("graph api")} }
 
 // Send implements beseda.Sender. Automation within the window goes as UPDATE,
 // replies as RESPONSE; a manager after the window as MESSAGE_TAG with
-// HUMAN_AGENT (the window decided that it may).
+// HUMAN_AGENT (the window decided that it may). A text goes first (with its
+// buttons, as a button template), then each file as an attachment uploaded
+// with the request (Messenger has no captions).
 func (s *Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 	req := SendRequest{Recipient: Recipient{ID: d.Subscriber.ExternalID}, MessagingType: "RESPONSE"}
 	switch {
@@ -144,22 +148,67 @@ func (s *Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 	case d.Message.Source == beseda.SourceFunnel || d.Message.Source == beseda.SourceBroadcast:
 		req.MessagingType = "UPDATE"
 	}
-	if len(d.Message.Buttons) > 0 {
-		buttons := make([]Button, len(d.Message.Buttons))
-		for i, b := range d.Message.Buttons {
-			buttons[i] = Button{Type: "postback", Title: b.Title, Payload: b.Payload}
-		}
-		req.Message.Attachment = &Attachment{Type: "template", Payload: TemplatePayload{
-			TemplateType: "button", Text: d.Message.Text, Buttons: buttons}}
-	} else {
-		req.Message.Text = d.Message.Text
-	}
 	base := d.Channel.Config.Get("api_base_url")
 	if base == "" {
 		base = DefaultAPI
 	}
 	endpoint := base + "/me/messages?access_token=" + url.QueryEscape(d.Channel.Config.Get("page_access_token"))
-	status, raw, err := s.api.PostJSON(ctx, endpoint, nil, req)
+	return channel.SendParts(ctx, d, channel.Parts(d.Message, nil), func(ctx context.Context, p channel.Part) (string, error) {
+		if p.File != nil {
+			return s.sendFile(ctx, d, endpoint, req, p.File)
+		}
+		req := req
+		if len(d.Message.Buttons) > 0 {
+			buttons := make([]Button, len(d.Message.Buttons))
+			for i, b := range d.Message.Buttons {
+				buttons[i] = Button{Type: "postback", Title: b.Title, Payload: b.Payload}
+			}
+			req.Message.Attachment = &Attachment{Type: "template", Payload: TemplatePayload{
+				TemplateType: "button", Text: p.Text, Buttons: buttons}}
+		} else {
+			req.Message.Text = p.Text
+		}
+		status, raw, err := s.api.PostJSON(ctx, endpoint, nil, req)
+		return s.answer(status, raw, err)
+	})
+}
+
+// sendFile sends a file as the Send API takes an upload: a multipart form
+// with recipient, messaging_type, tag and message as JSON fields, and the
+// bytes in filedata.
+func (s *Sender) sendFile(ctx context.Context, d beseda.Delivery, endpoint string, req SendRequest, att *beseda.Attachment) (string, error) {
+	recipient, _ := json.Marshal(req.Recipient)
+	message, _ := json.Marshal(map[string]any{"attachment": map[string]any{
+		"type": attachmentType(att.ContentType), "payload": map[string]bool{"is_reusable": false}}})
+	fields := [][2]string{{"recipient", string(recipient)}, {"messaging_type", req.MessagingType}}
+	if req.Tag != "" {
+		fields = append(fields, [2]string{"tag", req.Tag})
+	}
+	fields = append(fields, [2]string{"message", string(message)})
+	f, err := channel.Open(ctx, d, att)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	status, raw, err := s.api.PostForm(ctx, endpoint, nil, fields,
+		channel.FormFile{Field: "filedata", Name: att.Name, ContentType: att.ContentType, Body: f})
+	return s.answer(status, raw, err)
+}
+
+// attachmentType is the Send API's kind of a file: image, video, audio or
+// file.
+func attachmentType(contentType string) string {
+	switch kind, _, _ := strings.Cut(contentType, "/"); {
+	case beseda.ShownInline(contentType) || contentType == "image/gif":
+		return "image"
+	case kind == "video" || kind == "audio":
+		return kind
+	}
+	return "file"
+}
+
+// answer reads the Send API's answer: the message id, or the failure sorted.
+func (s *Sender) answer(status int, raw []byte, err error) (string, error) {
 	if err != nil {
 		return "", err
 	}
@@ -175,6 +224,22 @@ func (s *Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 		return "", channel.StatusError(fmt.Sprintf("graph api answered %d", status), status, 0)
 	}
 	return "", classify(ge)
+}
+
+var _ beseda.MediaChannel = (*Type)(nil)
+
+// mediaHosts are where Messenger keeps clients' files (its CDN).
+var mediaHosts = []string{"fbcdn.net", "fbsbx.com", "facebook.com"}
+
+// FetchMedia downloads a client's file from the address the webhook gave,
+// once it is checked to be Messenger's (channel.MediaURL): the address is
+// signed, and the page's token is not sent with it.
+func (t *Type) FetchMedia(ctx context.Context, ch *beseda.Channel, m beseda.Media) (io.ReadCloser, error) {
+	u, err := channel.MediaURL(m.Ref, ch.Config.Get("api_base_url"), mediaHosts...)
+	if err != nil {
+		return nil, err
+	}
+	return t.sender.api.Download(ctx, u, nil)
 }
 
 // classify maps a Graph API error to the retry policy.

@@ -256,3 +256,66 @@ func TestMessengerEventsWithoutIDsAreToldApart(t *testing.T) {
 		}
 	})
 }
+
+func (p *page) messages(t *testing.T, subscriberID int64) []beseda.Message {
+	var msgs []beseda.Message
+	p.w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", subscriberID), nil, 200, &msgs)
+	return msgs
+}
+
+// TestMessengerReceivesFiles: the files of a client's message are fetched
+// from the addresses the webhook gives and stored as the message's
+// attachments, their types sniffed from the bytes. An address off
+// Messenger's hosts is not fetched: the message keeps a note.
+func TestMessengerReceivesFiles(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		p := newPage(t, dbURL)
+		photo := testkit.PNG(3, 2)
+		photoURL, scanURL := p.api.AddFile("123_n.png", photo), p.api.AddFile("scan.png", testkit.PDF)
+		if res := p.post(t, fakegraph.AttachmentEvent(pageID, psid, "m.f1", "Both of them", "image", photoURL, scanURL)); res.Status != 200 {
+			t.Fatalf("webhook: %d %s", res.Status, res.Body)
+		}
+		if res := p.post(t, fakegraph.AttachmentEvent(pageID, psid, "m.f2", "", "file", "http://169.254.169.254/latest/x.pdf")); res.Status != 200 {
+			t.Fatalf("webhook: %d %s", res.Status, res.Body)
+		}
+		sub := p.subscriber(t)
+		msgs := p.messages(t, sub.ID)
+		if len(msgs) != 2 || msgs[0].Text != "Both of them" || len(msgs[0].Attachments) != 2 {
+			t.Fatalf("messages %+v", msgs)
+		}
+		p.w.CheckAttachment(t, msgs[0].Attachments[0], "123_n.png", "image/png", photo)
+		p.w.CheckAttachment(t, msgs[0].Attachments[1], "scan.png", "application/pdf", testkit.PDF)
+		if msgs[1].Text != "[file not available: x.pdf]" || len(msgs[1].Attachments) != 0 {
+			t.Errorf("a file off Messenger's hosts: %+v", msgs[1])
+		}
+	})
+}
+
+// TestMessengerSendsFiles: a manager's text with a picture and a PDF goes as
+// three Send API calls in order: the text, then each file uploaded in
+// filedata with its attachment type (image, file).
+func TestMessengerSendsFiles(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		p := newPage(t, dbURL)
+		p.say(t, "m.1", "Hi")
+		sub := p.subscriber(t)
+		photo := testkit.PNG(3, 2)
+		ids := []int64{p.w.Owner.MustUpload("photo.png", photo), p.w.Owner.MustUpload("terms.pdf", testkit.PDF)}
+		p.w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", sub.ID),
+			map[string]any{"text": "Here you go", "attachment_ids": ids}, 201, nil)
+		testkit.Eventually(t, 10*time.Second, "three calls", func() bool { return len(p.api.Sent()) == 3 })
+		testkit.Eventually(t, 5*time.Second, "marked sent", func() bool { return p.last(t, sub.ID).Status == beseda.MessageSent })
+		got := p.api.Sent()
+		if got[0].Text != "Here you go" || got[0].File != nil || got[0].MessagingType != "RESPONSE" {
+			t.Errorf("text %+v", got[0])
+		}
+		if got[1].AttachmentType != "image" || got[1].PSID != psid || got[1].MessagingType != "RESPONSE" ||
+			got[1].File.Name != "photo.png" || string(got[1].File.Data) != string(photo) {
+			t.Errorf("picture %+v", got[1])
+		}
+		if got[2].AttachmentType != "file" || got[2].File.Name != "terms.pdf" ||
+			got[2].File.ContentType != "application/pdf" || string(got[2].File.Data) != string(testkit.PDF) {
+			t.Errorf("document %+v", got[2])
+		}
+	})
+}

@@ -3,6 +3,8 @@ package messenger
 import (
 	"context"
 	"encoding/json"
+	"net/url"
+	"path"
 	"strings"
 
 	"github.com/beseda/beseda"
@@ -18,8 +20,14 @@ type Event struct {
 		Mid    string `json:"mid"`
 		Text   string `json:"text"`
 		IsEcho bool   `json:"is_echo"`
-		// Attachments (images, stickers…) arrive without text.
-		Attachments []json.RawMessage `json:"attachments"`
+		// Files (images, stickers…) arrive without text, each at an
+		// address; other attachments (a location, a shared post) have none.
+		Attachments []struct {
+			Type    string `json:"type"`
+			Payload struct {
+				URL string `json:"url"`
+			} `json:"payload"`
+		} `json:"attachments"`
 	} `json:"message,omitempty"`
 	Postback *struct {
 		Mid     string `json:"mid"`
@@ -82,17 +90,31 @@ func event(e Event, raw json.RawMessage) *beseda.InboundEvent {
 	}
 	switch {
 	case e.Message != nil && !e.Message.IsEcho:
-		text := e.Message.Text
-		if strings.TrimSpace(text) == "" {
-			text = "[attachment]"
+		ev := &beseda.InboundEvent{ExternalUserID: psid, Name: name, Key: key("mid:", e.Message.Mid, raw),
+			Text: e.Message.Text, Raw: raw}
+		for _, a := range e.Message.Attachments {
+			if a.Payload.URL != "" {
+				ev.Media = append(ev.Media, beseda.Media{Ref: a.Payload.URL, Name: fileName(a.Payload.URL), Kind: a.Type})
+			}
 		}
-		return &beseda.InboundEvent{ExternalUserID: psid, Name: name, Key: key("mid:", e.Message.Mid, raw),
-			Text: text, Raw: raw}
+		if strings.TrimSpace(ev.Text) == "" && len(ev.Media) == 0 {
+			ev.Text = "[attachment]"
+		}
+		return ev
 	case e.Postback != nil:
 		return &beseda.InboundEvent{ExternalUserID: psid, Name: name, Key: key("postback:", e.Postback.Mid, raw),
 			Postback: true, Payload: e.Postback.Payload, Raw: raw}
 	}
 	return nil
+}
+
+// fileName is the last element of a file's address: Messenger gives no
+// name, and its CDN's paths end with one (…/12345_n.jpg).
+func fileName(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return path.Base(p.Path)
+	}
+	return ""
 }
 
 // key is the event's message id or, for events without one (older

@@ -8,9 +8,12 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
@@ -89,6 +92,26 @@ func (t *Type) Webhook() beseda.ChannelWebhook { return webhook{t.client} }
 
 func (t *Type) Path(key string) string { return beseda.WebhookPath(Kind, key) }
 
+var _ beseda.MediaChannel = (*Type)(nil)
+
+// FetchMedia gets a client's file: getFile gives its path, then the file is
+// downloaded from {api}/file/bot{token}/{path}. Telegram refuses files over
+// 20 MB to bots (beseda.ETOOLARGE); other failures are sorted as sends are
+// (a file_id it does not know is permanent).
+func (t *Type) FetchMedia(ctx context.Context, ch *beseda.Channel, m beseda.Media) (io.ReadCloser, error) {
+	var f File
+	if err := t.client.call(ctx, ch, "getFile", map[string]string{"file_id": m.Ref}, &f); err != nil {
+		if se := (*beseda.SendError)(nil); errors.As(err, &se) && strings.Contains(se.Reason, "file is too big") {
+			return nil, beseda.Errorf(beseda.ETOOLARGE, "telegram: file is too big")
+		}
+		return nil, err
+	}
+	if f.FilePath == "" || strings.Contains(f.FilePath, "..") {
+		return nil, beseda.Errorf(beseda.EINVALID, "telegram: getFile gave no usable file_path")
+	}
+	return t.client.api.Download(ctx, base(ch)+"/file/bot"+ch.Config.Get("bot_token")+"/"+f.FilePath, nil)
+}
+
 // Connect checks the bot token (getMe) and points the bot's webhook at
 // Beseda with the channel's secret token (setWebhook), so that the owner
 // pastes nothing but the token. Returns EINVALID with Telegram's reason.
@@ -120,10 +143,26 @@ type Message struct {
 	Date      int64  `json:"date"`
 	Text      string `json:"text,omitempty"`
 	Caption   string `json:"caption,omitempty"`
-	Sticker   any    `json:"sticker,omitempty"`
-	Photo     any    `json:"photo,omitempty"`
-	Document  any    `json:"document,omitempty"`
-	Voice     any    `json:"voice,omitempty"`
+	// A message with a file: photo sizes, smallest first, or one file
+	// of the other kinds.
+	Photo     []File `json:"photo,omitempty"`
+	Document  *File  `json:"document,omitempty"`
+	Video     *File  `json:"video,omitempty"`
+	Audio     *File  `json:"audio,omitempty"`
+	Voice     *File  `json:"voice,omitempty"`
+	VideoNote *File  `json:"video_note,omitempty"`
+	Animation *File  `json:"animation,omitempty"`
+	Sticker   *File  `json:"sticker,omitempty"`
+}
+
+// File is a file of a message (a PhotoSize, Document, Voice…), and the
+// answer of getFile, which adds its path for the download.
+type File struct {
+	FileID   string `json:"file_id"`
+	FileName string `json:"file_name,omitempty"`
+	MimeType string `json:"mime_type,omitempty"`
+	FileSize int64  `json:"file_size,omitempty"`
+	FilePath string `json:"file_path,omitempty"`
 }
 
 // User is a Bot API user.
@@ -205,11 +244,26 @@ func NewClient() *Client { return &Client{api: channel.NewAPI("telegram")} }
 // call sends a Bot API method with a JSON body and decodes its result. Errors
 // are *beseda.SendError, sorted for the retry policy.
 func (c *Client) call(ctx context.Context, ch *beseda.Channel, method string, body, result any) error {
-	base := ch.Config.Get("api_base_url")
-	if base == "" {
-		base = DefaultAPI
+	status, raw, err := c.api.PostJSON(ctx, c.url(ch, method), nil, body)
+	return c.result(method, status, raw, err, result)
+}
+
+// base is the Bot API's address for the channel: the real one, or a fake.
+func base(ch *beseda.Channel) string {
+	if b := ch.Config.Get("api_base_url"); b != "" {
+		return b
 	}
-	status, raw, err := c.api.PostJSON(ctx, base+"/bot"+ch.Config.Get("bot_token")+"/"+method, nil, body)
+	return DefaultAPI
+}
+
+// url is a Bot API method's address; it holds the token, so it is never
+// shown.
+func (c *Client) url(ch *beseda.Channel, method string) string {
+	return base(ch) + "/bot" + ch.Config.Get("bot_token") + "/" + method
+}
+
+// result reads a Bot API answer into result, or sorts its failure.
+func (c *Client) result(method string, status int, raw []byte, err error, result any) error {
 	if err != nil {
 		return err
 	}
@@ -239,9 +293,55 @@ func (c *Client) call(ctx context.Context, ch *beseda.Channel, method string, bo
 // Sender delivers messages through the Bot API.
 type Sender struct{ *Client }
 
-// Send implements beseda.Sender with sendMessage; buttons become one row of an
-// inline keyboard.
+// captionLimit: a photo's or document's caption takes 0–1024 characters,
+// counted as texts are.
+var captionLimit = beseda.TextLimit{Max: 1024, Counting: beseda.CountUTF16}
+
+// Send implements beseda.Sender: a text with sendMessage, its buttons one row
+// of an inline keyboard; each file with sendPhoto (pictures Telegram shows as
+// photos) or sendDocument, the text their caption when it fits one.
 func (s Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
+	parts := channel.Parts(d.Message, func(t string) bool { return captionLimit.Fits(captionLimit.Len(t)) })
+	return channel.SendParts(ctx, d, parts, func(ctx context.Context, p channel.Part) (string, error) {
+		if p.File != nil {
+			return s.sendFile(ctx, d, p)
+		}
+		return s.sendText(ctx, d)
+	})
+}
+
+// photoMax is the largest photo sendPhoto takes; larger ones go as documents.
+const photoMax = 10 << 20
+
+// sendFile uploads a file as multipart/form-data: sendPhoto's field photo or
+// sendDocument's document.
+func (s Sender) sendFile(ctx context.Context, d beseda.Delivery, p channel.Part) (string, error) {
+	method, field := "sendDocument", "document"
+	switch p.File.ContentType {
+	case "image/jpeg", "image/png", "image/webp":
+		if p.File.Size <= photoMax {
+			method, field = "sendPhoto", "photo"
+		}
+	}
+	f, err := channel.Open(ctx, d, p.File)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fields := [][2]string{{"chat_id", d.Subscriber.ExternalID}}
+	if p.Caption != "" {
+		fields = append(fields, [2]string{"caption", p.Caption})
+	}
+	status, raw, err := s.api.PostForm(ctx, s.url(d.Channel, method), nil, fields,
+		channel.FormFile{Field: field, Name: p.File.Name, ContentType: p.File.ContentType, Body: f})
+	var sent Message
+	if err := s.result(method, status, raw, err, &sent); err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(sent.MessageID, 10), nil
+}
+
+func (s Sender) sendText(ctx context.Context, d beseda.Delivery) (string, error) {
 	req := SendMessageRequest{ChatID: json.Number(d.Subscriber.ExternalID), Text: d.Message.Text}
 	if len(d.Message.Buttons) > 0 {
 		row := make([]InlineKeyboardButton, len(d.Message.Buttons))

@@ -52,8 +52,12 @@ func event(u *Update) *beseda.InboundEvent {
 	switch {
 	case u.Message != nil:
 		m := u.Message
-		return &beseda.InboundEvent{ExternalUserID: strconv.FormatInt(m.Chat.ID, 10), Name: chatName(m.Chat, m.From),
+		ev := &beseda.InboundEvent{ExternalUserID: strconv.FormatInt(m.Chat.ID, 10), Name: chatName(m.Chat, m.From),
 			Key: key, Text: messageText(m)}
+		if f := media(m); f != nil {
+			ev.Media, ev.Text = []beseda.Media{*f}, m.Caption
+		}
+		return ev
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		chatID := q.From.ID
@@ -67,21 +71,28 @@ func event(u *Update) *beseda.InboundEvent {
 }
 
 func messageText(m *Message) string {
-	switch {
-	case strings.TrimSpace(m.Text) != "":
+	if strings.TrimSpace(m.Text) != "" {
 		return m.Text
-	case strings.TrimSpace(m.Caption) != "":
-		return m.Caption
-	case m.Sticker != nil:
-		return "[sticker]"
-	case m.Photo != nil:
-		return "[photo]"
-	case m.Voice != nil:
-		return "[voice message]"
-	case m.Document != nil:
-		return "[file]"
 	}
 	return "[unsupported message]"
+}
+
+// media is the file of a message, if it has one: of a photo, its largest
+// size (the last).
+func media(m *Message) *beseda.Media {
+	if n := len(m.Photo); n > 0 && m.Photo[n-1].FileID != "" {
+		return &beseda.Media{Ref: m.Photo[n-1].FileID, Kind: "photo"}
+	}
+	for _, f := range []struct {
+		kind string
+		file *File
+	}{{"document", m.Document}, {"video", m.Video}, {"audio", m.Audio}, {"voice", m.Voice},
+		{"video_note", m.VideoNote}, {"animation", m.Animation}, {"sticker", m.Sticker}} {
+		if f.file != nil && f.file.FileID != "" {
+			return &beseda.Media{Ref: f.file.FileID, Name: f.file.FileName, Kind: f.kind}
+		}
+	}
+	return nil
 }
 
 func chatName(c Chat, from *User) string {

@@ -67,12 +67,18 @@ type Message struct {
 	} `json:"button"`
 	Image    *Media `json:"image"`
 	Video    *Media `json:"video"`
+	Audio    *Media `json:"audio"`
 	Document *Media `json:"document"`
+	Sticker  *Media `json:"sticker"`
 }
 
-// Media is an attachment; only its caption is read for now.
+// Media is a file of a message: its media id (fetched with GET /{id}), and
+// a caption and file name for some kinds.
 type Media struct {
-	Caption string `json:"caption"`
+	ID       string `json:"id"`
+	MimeType string `json:"mime_type"`
+	Caption  string `json:"caption"`
+	Filename string `json:"filename"`
 }
 
 type webhook struct{}
@@ -145,20 +151,27 @@ func event(m *Message, name string) *beseda.InboundEvent {
 		ev.Postback, ev.Payload = true, m.Button.Payload
 	case m.Text != nil && strings.TrimSpace(m.Text.Body) != "":
 		ev.Text = m.Text.Body
+	case media(m) != nil:
+		f := media(m)
+		ev.Text, ev.Media = f.Caption, []beseda.Media{{Ref: f.ID, Name: f.Filename, Kind: m.Type}}
 	default:
 		ev.Text = placeholder(m)
 	}
 	return ev
 }
 
-// placeholder stands for a message without text (its caption, if any), until
-// attachments are stored.
-func placeholder(m *Message) string {
-	for _, media := range []*Media{m.Image, m.Video, m.Document} {
-		if media != nil && strings.TrimSpace(media.Caption) != "" {
-			return media.Caption
+// media is the file of a message of a kind with one.
+func media(m *Message) *Media {
+	for _, f := range []*Media{m.Image, m.Video, m.Audio, m.Document, m.Sticker} {
+		if f != nil && f.ID != "" {
+			return f
 		}
 	}
+	return nil
+}
+
+// placeholder stands for a message without text or file.
+func placeholder(m *Message) string {
 	switch m.Type {
 	case "image", "video", "audio", "document", "sticker", "location", "contacts":
 		return "[" + m.Type + "]"

@@ -19,6 +19,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"time"
 
@@ -110,6 +111,17 @@ type SendRequest struct {
 	Type             string       `json:"type"`
 	Text             *Text        `json:"text,omitempty"`
 	Interactive      *Interactive `json:"interactive,omitempty"`
+	Image            *MediaObject `json:"image,omitempty"`
+	Document         *MediaObject `json:"document,omitempty"`
+}
+
+// MediaObject is a file uploaded before (its media id) sent as an image or
+// a document; captions take up to 1024 characters, and only a document has
+// a file name.
+type MediaObject struct {
+	ID       string `json:"id"`
+	Caption  string `json:"caption,omitempty"`
+	Filename string `json:"filename,omitempty"`
 }
 
 // Text is a text message: a body of up to 4096 characters.
@@ -171,43 +183,133 @@ const (
 
 type sender struct{ api *channel.API }
 
+// captionLimit: a media message's caption takes up to 1024 characters.
+var captionLimit = beseda.TextLimit{Max: 1024}
+
+// imageMax is the largest image the Cloud API takes as one; larger ones go
+// as documents.
+const imageMax = 5 << 20
+
 // Send implements beseda.Sender: a text message, or, with buttons, an
-// interactive message of reply buttons.
+// interactive message of reply buttons; each file uploaded to the number's
+// media (POST /{phone_number_id}/media) and sent by its id as an image or
+// a document, the text its caption when it fits one.
 func (s sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
-	req := SendRequest{MessagingProduct: "whatsapp", RecipientType: "individual", To: d.Subscriber.ExternalID}
-	if len(d.Message.Buttons) > 0 {
-		buttons := make([]ReplyButton, len(d.Message.Buttons))
-		for i, b := range d.Message.Buttons {
-			buttons[i] = ReplyButton{Type: "reply", Reply: Reply{ID: b.Payload, Title: b.Title}}
+	parts := channel.Parts(d.Message, func(t string) bool { return captionLimit.Fits(captionLimit.Len(t)) })
+	return channel.SendParts(ctx, d, parts, func(ctx context.Context, p channel.Part) (string, error) {
+		req := SendRequest{MessagingProduct: "whatsapp", RecipientType: "individual", To: d.Subscriber.ExternalID}
+		switch {
+		case p.File != nil:
+			id, err := s.upload(ctx, d, p.File)
+			if err != nil {
+				return "", err
+			}
+			if t := p.File.ContentType; (t == "image/jpeg" || t == "image/png") && p.File.Size <= imageMax {
+				req.Type, req.Image = "image", &MediaObject{ID: id, Caption: p.Caption}
+			} else {
+				req.Type, req.Document = "document", &MediaObject{ID: id, Caption: p.Caption, Filename: p.File.Name}
+			}
+		case len(d.Message.Buttons) > 0:
+			buttons := make([]ReplyButton, len(d.Message.Buttons))
+			for i, b := range d.Message.Buttons {
+				buttons[i] = ReplyButton{Type: "reply", Reply: Reply{ID: b.Payload, Title: b.Title}}
+			}
+			req.Type = "interactive"
+			req.Interactive = &Interactive{Type: "button", Body: Body{Text: p.Text}, Action: Action{Buttons: buttons}}
+		default:
+			req.Type = "text"
+			req.Text = &Text{Body: p.Text}
 		}
-		req.Type = "interactive"
-		req.Interactive = &Interactive{Type: "button", Body: Body{Text: d.Message.Text}, Action: Action{Buttons: buttons}}
-	} else {
-		req.Type = "text"
-		req.Text = &Text{Body: d.Message.Text}
-	}
-	cfg := d.Channel.Config
-	base := cfg.Get("api_base_url")
-	if base == "" {
-		base = DefaultAPI
-	}
-	endpoint := base + "/" + Version + "/" + url.PathEscape(cfg.Get("phone_number_id")) + "/messages"
-	status, raw, err := s.api.PostJSON(ctx, endpoint, map[string]string{"Authorization": "Bearer " + cfg.Get("access_token")}, req)
-	if err != nil {
-		return "", err
-	}
-	if status == 200 {
+		status, raw, err := s.api.PostJSON(ctx, endpoint(d.Channel, "messages"), bearer(d.Channel), req)
 		var out SendResponse
-		if json.Unmarshal(raw, &out) != nil || len(out.Messages) == 0 || out.Messages[0].ID == "" {
+		if err := s.answer(status, raw, err, &out); err != nil {
+			return "", err
+		}
+		if len(out.Messages) == 0 || out.Messages[0].ID == "" {
 			return "", s.api.NotJSON(status)
 		}
 		return out.Messages[0].ID, nil
+	})
+}
+
+// upload puts a file in the number's media and returns its id.
+func (s sender) upload(ctx context.Context, d beseda.Delivery, att *beseda.Attachment) (string, error) {
+	f, err := channel.Open(ctx, d, att)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fields := [][2]string{{"messaging_product", "whatsapp"}, {"type", att.ContentType}}
+	status, raw, err := s.api.PostForm(ctx, endpoint(d.Channel, "media"), bearer(d.Channel), fields,
+		channel.FormFile{Field: "file", Name: att.Name, ContentType: att.ContentType, Body: f})
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := s.answer(status, raw, err, &out); err != nil {
+		return "", err
+	}
+	if out.ID == "" {
+		return "", s.api.NotJSON(status)
+	}
+	return out.ID, nil
+}
+
+// answer reads a Cloud API answer into out, or sorts its failure.
+func (s sender) answer(status int, raw []byte, err error, out any) error {
+	if err != nil {
+		return err
+	}
+	if status == 200 {
+		if json.Unmarshal(raw, out) != nil {
+			return s.api.NotJSON(status)
+		}
+		return nil
 	}
 	ge, ok := channel.ParseGraphError(raw)
 	if !ok {
-		return "", channel.StatusError(fmt.Sprintf("whatsapp answered %d", status), status, 0)
+		return channel.StatusError(fmt.Sprintf("whatsapp answered %d", status), status, 0)
 	}
-	return "", classify(ge)
+	return classify(ge)
+}
+
+// base is the Graph API's address for the channel, versioned.
+func base(ch *beseda.Channel) string {
+	b := ch.Config.Get("api_base_url")
+	if b == "" {
+		b = DefaultAPI
+	}
+	return b + "/" + Version
+}
+
+// endpoint is an edge of the channel's phone number: messages, media.
+func endpoint(ch *beseda.Channel, edge string) string {
+	return base(ch) + "/" + url.PathEscape(ch.Config.Get("phone_number_id")) + "/" + edge
+}
+
+func bearer(ch *beseda.Channel) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + ch.Config.Get("access_token")}
+}
+
+var _ beseda.MediaChannel = (*Type)(nil)
+
+// mediaHosts are where the Cloud API keeps clients' files.
+var mediaHosts = []string{"fbsbx.com", "whatsapp.net", "facebook.com"}
+
+// FetchMedia gets a client's file: GET /{media-id} gives its address, which
+// is fetched with the access token once it is checked to be Meta's
+// (channel.MediaURL), so that the token goes nowhere else.
+func (t *Type) FetchMedia(ctx context.Context, ch *beseda.Channel, m beseda.Media) (io.ReadCloser, error) {
+	var meta struct {
+		URL string `json:"url"`
+	}
+	if err := t.api.GetJSON(ctx, base(ch)+"/"+url.PathEscape(m.Ref), bearer(ch), &meta); err != nil {
+		return nil, err
+	}
+	u, err := channel.MediaURL(meta.URL, ch.Config.Get("api_base_url"), mediaHosts...)
+	if err != nil {
+		return nil, err
+	}
+	return t.api.Download(ctx, u, bearer(ch))
 }
 
 // classify maps a Cloud API error to the retry policy.

@@ -171,7 +171,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks}), Channels: channels,
 		Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
 	deliveries := delivery.New(db, a, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
-		Channels: channels})
+		Channels: channels, Files: a})
 	a.SetDelivery(deliveries)
 	hub := live.New(db, cfg.Logger)
 	a.SetLive(hub.Kick)

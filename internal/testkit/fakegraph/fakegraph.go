@@ -14,9 +14,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/beseda/beseda/internal/testkit/fakeform"
 )
 
 // Sent is one accepted Send API call.
@@ -26,7 +29,14 @@ type Sent struct {
 	Tag           string
 	Text          string   // the text, or the button template's text
 	Buttons       []Button // a button template's postback buttons
+	// A file uploaded with the call: its attachment type (image, video,
+	// audio, file) and bytes.
+	AttachmentType string
+	File           *File
 }
+
+// File is a file uploaded in the filedata field.
+type File = fakeform.File
 
 // Button is a postback button as sent.
 type Button struct {
@@ -45,6 +55,7 @@ type Server struct {
 	failures []failure
 	nextID   int
 	calls    int
+	files    map[string][]byte // served at /cdn/{name}, as Messenger's CDN serves clients' files
 }
 
 type failure struct {
@@ -60,6 +71,18 @@ func New(tb testing.TB, pageToken string) *Server {
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
+}
+
+// AddFile makes a file a client sent and returns its address, which a
+// webhook event names (AttachmentEvent).
+func (s *Server) AddFile(name string, data []byte) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.files == nil {
+		s.files = map[string][]byte{}
+	}
+	s.files[name] = data
+	return s.URL + "/cdn/" + name + "?_nc_sig=fake"
 }
 
 // FailNext makes the next call answer with a Graph API error.
@@ -87,6 +110,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
+	if name, ok := strings.CutPrefix(r.URL.Path, "/cdn/"); ok && r.Method == "GET" {
+		s.mu.Lock()
+		data, ok := s.files[name]
+		s.mu.Unlock()
+		if !ok || r.URL.Query().Has("access_token") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+		return
+	}
 	if r.Method != "POST" || r.URL.Path != "/me/messages" {
 		s.tb.Errorf("fakegraph: unexpected %s %s", r.Method, r.URL.Path)
 		s.fail(w, failure{404, 803, 0, "Unknown path"})
@@ -96,14 +130,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, failure{400, 190, 0, "Invalid OAuth access token."})
 		return
 	}
-	body, _ := io.ReadAll(r.Body)
 	var req map[string]any
-	if err := json.Unmarshal(body, &req); err != nil {
-		s.tb.Errorf("fakegraph: body is not JSON: %s", body)
-		s.fail(w, failure{400, 100, 0, "Invalid JSON"})
-		return
+	var file *File
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if req, file = s.multipart(r); req == nil {
+			s.fail(w, failure{400, 100, 0, "Invalid multipart body"})
+			return
+		}
+	} else {
+		body, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(body, &req); err != nil {
+			s.tb.Errorf("fakegraph: body is not JSON: %s", body)
+			s.fail(w, failure{400, 100, 0, "Invalid JSON"})
+			return
+		}
 	}
 	out := s.check(req)
+	switch {
+	case out.AttachmentType != "" && file == nil:
+		s.tb.Errorf("fakegraph: a %s attachment without a url is uploaded in filedata", out.AttachmentType)
+	case file != nil && out.AttachmentType == "":
+		s.tb.Errorf("fakegraph: a file uploaded with a message that is no file attachment")
+	}
+	out.File = file
 	s.mu.Lock()
 	if len(s.failures) > 0 {
 		f := s.failures[0]
@@ -157,7 +206,21 @@ func (s *Server) check(req map[string]any) Sent {
 		}
 		out.Text = text
 	}
-	if hasAtt {
+	if hasAtt && att["type"] != "template" {
+		// A file: https://developers.facebook.com/docs/messenger-platform/send-messages#sending_attachments
+		allowed(s.tb, "attachment", att, "type", "payload")
+		payload, _ := att["payload"].(map[string]any)
+		allowed(s.tb, "attachment payload", payload, "is_reusable", "url")
+		if _, ok := payload["is_reusable"].(bool); !ok {
+			s.tb.Errorf("fakegraph: payload.is_reusable must be a boolean, got %#v", payload["is_reusable"])
+		}
+		out.AttachmentType, _ = att["type"].(string)
+		switch out.AttachmentType {
+		case "image", "video", "audio", "file":
+		default:
+			s.tb.Errorf("fakegraph: attachment type must be image, video, audio or file, got %q", out.AttachmentType)
+		}
+	} else if hasAtt {
 		payload, _ := att["payload"].(map[string]any)
 		if att["type"] != "template" || payload["template_type"] != "button" {
 			s.tb.Errorf("fakegraph: Beseda sends only the button template, got %v", att)
@@ -191,6 +254,35 @@ func (s *Server) check(req map[string]any) Sent {
 	return out
 }
 
+// multipart reads a Send API call with an upload: the fields recipient and
+// message (JSON), messaging_type and tag, and the file in filedata.
+func (s *Server) multipart(r *http.Request) (map[string]any, *File) {
+	fields, files, err := fakeform.Read(r)
+	if err != nil {
+		s.tb.Errorf("fakegraph: %v", err)
+		return nil, nil
+	}
+	req := map[string]any{}
+	for k, v := range fields {
+		switch k {
+		case "recipient", "message":
+			var obj map[string]any
+			if err := json.Unmarshal([]byte(v), &obj); err != nil {
+				s.tb.Errorf("fakegraph: form field %s must be a JSON object, got %q", k, v)
+			}
+			req[k] = obj
+		default:
+			req[k] = v
+		}
+	}
+	for k := range files {
+		if k != "filedata" {
+			s.tb.Errorf("fakegraph: the file goes in the filedata field, got %q", k)
+		}
+	}
+	return req, files["filedata"]
+}
+
 func (s *Server) fail(w http.ResponseWriter, f failure) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(f.status)
@@ -217,6 +309,21 @@ func allowed(tb testing.TB, what string, obj map[string]any, fields ...string) {
 func MessageEvent(pageID, psid, mid, text string) []byte {
 	return webhook(pageID, map[string]any{"sender": map[string]any{"id": psid}, "recipient": map[string]any{"id": pageID},
 		"timestamp": 1700000000000, "message": map[string]any{"mid": mid, "text": text}})
+}
+
+// AttachmentEvent is a webhook body with a client's message of files (of
+// type image, file…) at the addresses given (AddFile), and a text if any.
+func AttachmentEvent(pageID, psid, mid, text, kind string, urls ...string) []byte {
+	var atts []any
+	for _, u := range urls {
+		atts = append(atts, map[string]any{"type": kind, "payload": map[string]any{"url": u}})
+	}
+	msg := map[string]any{"mid": mid, "attachments": atts}
+	if text != "" {
+		msg["text"] = text
+	}
+	return webhook(pageID, map[string]any{"sender": map[string]any{"id": psid}, "recipient": map[string]any{"id": pageID},
+		"timestamp": 1700000000000, "message": msg})
 }
 
 // EchoEvent is a webhook body echoing a message the page itself sent.

@@ -11,18 +11,27 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/beseda/beseda/internal/testkit/fakeform"
 )
 
-// Sent is one accepted sendMessage call.
+// Sent is one accepted sendMessage, sendPhoto or sendDocument call.
 type Sent struct {
+	Method  string // sendMessage, sendPhoto, sendDocument
 	ChatID  string
 	Text    string
 	Buttons [][]Button // the inline keyboard, row by row
+	Caption string     // of a photo or document
+	File    *File      // the photo or document uploaded
 }
+
+// File is a file uploaded with a multipart call.
+type File = fakeform.File
 
 // Button is an inline keyboard button as sent.
 type Button struct {
@@ -47,9 +56,11 @@ type Server struct {
 	holdNext  int           // how many sendMessage calls to come are held
 	release   chan struct{} // held calls wait for it to close
 	waiting   int
+	files     map[string][]byte // file_id → bytes, served by getFile and /file/
 }
 
 type failure struct {
+	method string // "" for any
 	status int
 	body   string
 }
@@ -68,14 +79,31 @@ func New(tb testing.TB, token string) *Server {
 	return s
 }
 
+// AddFile makes a file a client sent: getFile knows the id, and its path
+// serves the bytes.
+func (s *Server) AddFile(fileID string, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.files == nil {
+		s.files = map[string][]byte{}
+	}
+	s.files[fileID] = data
+}
+
 // FailNext makes the next call answer with a Bot API error.
 func (s *Server) FailNext(status int, description string, retryAfter int) {
+	s.FailNextCall("", status, description, retryAfter)
+}
+
+// FailNextCall makes the next call of the method answer with a Bot API
+// error.
+func (s *Server) FailNextCall(method string, status int, description string, retryAfter int) {
 	params := ""
 	if retryAfter > 0 {
 		params = fmt.Sprintf(`,"parameters":{"retry_after":%d}`, retryAfter)
 	}
 	s.mu.Lock()
-	s.failures = append(s.failures, failure{status: status,
+	s.failures = append(s.failures, failure{method: method, status: status,
 		body: fmt.Sprintf(`{"ok":false,"error_code":%d,"description":%q%s}`, status, description, params)})
 	s.mu.Unlock()
 }
@@ -149,24 +177,37 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
+	if path, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+s.token+"/"); ok && r.Method == "GET" {
+		s.download(w, path)
+		return
+	}
 	prefix := "/bot" + s.token + "/"
 	if !strings.HasPrefix(r.URL.Path, prefix) {
 		s.answer(w, 401, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
 		return
 	}
-	if r.Method != "POST" || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		s.tb.Errorf("faketelegram: %s with Content-Type %q; Beseda sends JSON with POST", r.Method, r.Header.Get("Content-Type"))
-	}
-	body, _ := io.ReadAll(r.Body)
-	var req map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil {
-		s.tb.Errorf("faketelegram: body is not a JSON object: %s", body)
-		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: invalid JSON"}`)
-		return
-	}
 	method := strings.TrimPrefix(r.URL.Path, prefix)
+	var req map[string]any
+	var file *File
+	if method == "sendPhoto" || method == "sendDocument" {
+		req, file = s.multipart(r, strings.ToLower(strings.TrimPrefix(method, "send")))
+		if file == nil {
+			s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: there is no file in the request"}`)
+			return
+		}
+	} else {
+		if r.Method != "POST" || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			s.tb.Errorf("faketelegram: %s with Content-Type %q; Beseda sends JSON with POST", r.Method, r.Header.Get("Content-Type"))
+		}
+		body, _ := io.ReadAll(r.Body)
+		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec.UseNumber()
+		if err := dec.Decode(&req); err != nil {
+			s.tb.Errorf("faketelegram: body is not a JSON object: %s", body)
+			s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: invalid JSON"}`)
+			return
+		}
+	}
 	s.mu.Lock()
 	if method == "sendMessage" {
 		text, _ := req["text"].(string)
@@ -188,17 +229,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(s.failures) > 0 {
-		f := s.failures[0]
-		s.failures = s.failures[1:]
-		s.mu.Unlock()
-		s.answer(w, f.status, f.body)
-		return
+	for i, f := range s.failures {
+		if f.method == "" || f.method == method {
+			s.failures = append(s.failures[:i], s.failures[i+1:]...)
+			s.mu.Unlock()
+			s.answer(w, f.status, f.body)
+			return
+		}
 	}
 	s.mu.Unlock()
 	switch method {
 	case "sendMessage":
 		s.sendMessage(w, req)
+	case "sendPhoto", "sendDocument":
+		s.sendFile(w, method, req, file)
+	case "getFile":
+		s.getFile(w, req)
 	case "answerCallbackQuery":
 		s.answerCallbackQuery(w, req)
 	case "getMe":
@@ -256,6 +302,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, req map[string]any) {
 			out.Buttons = append(out.Buttons, outRow)
 		}
 	}
+	out.Method = "sendMessage"
 	s.mu.Lock()
 	s.nextID++
 	id := s.nextID
@@ -263,6 +310,85 @@ func (s *Server) sendMessage(w http.ResponseWriter, req map[string]any) {
 	s.mu.Unlock()
 	s.answer(w, 200, fmt.Sprintf(`{"ok":true,"result":{"message_id":%d,"date":1700000000,"chat":{"id":%s,"type":"private"},"text":%q}}`,
 		id, out.ChatID, out.Text))
+}
+
+// multipart reads a multipart/form-data call: its fields, and the file in
+// the field named after the method (photo, document).
+func (s *Server) multipart(r *http.Request, field string) (map[string]any, *File) {
+	fields, files, err := fakeform.Read(r)
+	if err != nil {
+		s.tb.Errorf("faketelegram: %v", err)
+		return nil, nil
+	}
+	req := map[string]any{}
+	for k, v := range fields {
+		req[k] = v
+	}
+	for k := range files {
+		if k != field {
+			s.tb.Errorf("faketelegram: unexpected file field %q (want %q)", k, field)
+		}
+	}
+	return req, files[field]
+}
+
+// sendFile checks https://core.telegram.org/bots/api#sendphoto and
+// #senddocument: chat_id, a caption of 0-1024 characters after entity
+// parsing (UTF-16 units), a photo of at most 10 MB.
+func (s *Server) sendFile(w http.ResponseWriter, method string, req map[string]any, file *File) {
+	allowed(s.tb, method, req, "chat_id", "caption")
+	out := Sent{Method: method, File: file}
+	out.ChatID, _ = req["chat_id"].(string)
+	if _, err := strconv.ParseInt(out.ChatID, 10, 64); err != nil {
+		s.tb.Errorf("faketelegram: chat_id must be an integer, got %q", out.ChatID)
+	}
+	out.Caption, _ = req["caption"].(string)
+	if n := len(utf16.Encode([]rune(out.Caption))); n > 1024 {
+		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: message caption is too long"}`)
+		return
+	}
+	if method == "sendPhoto" && len(file.Data) > 10<<20 {
+		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: PHOTO_INVALID_DIMENSIONS"}`)
+		return
+	}
+	s.mu.Lock()
+	s.nextID++
+	id := s.nextID
+	s.sent = append(s.sent, out)
+	s.mu.Unlock()
+	s.answer(w, 200, fmt.Sprintf(`{"ok":true,"result":{"message_id":%d,"date":1700000000,"chat":{"id":%s,"type":"private"}}}`, id, out.ChatID))
+}
+
+// getFile checks https://core.telegram.org/bots/api#getfile: a file_id it
+// knows gets a path to download; bots get no file over 20 MB.
+func (s *Server) getFile(w http.ResponseWriter, req map[string]any) {
+	allowed(s.tb, "getFile", req, "file_id")
+	id, _ := req["file_id"].(string)
+	s.mu.Lock()
+	data, ok := s.files[id]
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"}`)
+	case len(data) > 20<<20:
+		s.answer(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: file is too big"}`)
+	default:
+		s.answer(w, 200, fmt.Sprintf(`{"ok":true,"result":{"file_id":%q,"file_unique_id":"u%s","file_size":%d,"file_path":"documents/%s"}}`,
+			id, id, len(data), url.PathEscape(id)))
+	}
+}
+
+// download serves a file by the path getFile gave.
+func (s *Server) download(w http.ResponseWriter, path string) {
+	id, ok := strings.CutPrefix(path, "documents/")
+	s.mu.Lock()
+	data, known := s.files[id]
+	s.mu.Unlock()
+	if !ok || !known {
+		http.NotFound(w, nil)
+		return
+	}
+	w.Write(data)
 }
 
 // answerCallbackQuery checks https://core.telegram.org/bots/api#answercallbackquery.
@@ -346,5 +472,24 @@ func CallbackUpdate(updateID, chatID int64, callbackID, data string) []byte {
 		"from":    map[string]any{"id": chatID, "is_bot": false, "first_name": "Client"},
 		"message": map[string]any{"message_id": 1, "date": 1700000000, "chat": map[string]any{"id": chatID, "type": "private"}},
 	}})
+	return b
+}
+
+// FileUpdate is a webhook update with a client's file: kind photo (sizes of
+// the file, the largest last), or document, video, voice… with its name and
+// type as the client's app says.
+func FileUpdate(updateID, chatID int64, kind, fileID, fileName, mimeType, caption string) []byte {
+	var file any = map[string]any{"file_id": fileID, "file_unique_id": "u" + fileID, "file_name": fileName, "mime_type": mimeType}
+	if kind == "photo" {
+		file = []any{map[string]any{"file_id": fileID + "-small", "file_unique_id": "s", "width": 90, "height": 90},
+			map[string]any{"file_id": fileID, "file_unique_id": "u" + fileID, "width": 800, "height": 600}}
+	}
+	msg := map[string]any{"message_id": updateID, "date": 1700000000, kind: file,
+		"from": map[string]any{"id": chatID, "is_bot": false, "first_name": "Ivan"},
+		"chat": map[string]any{"id": chatID, "type": "private", "first_name": "Ivan"}}
+	if caption != "" {
+		msg["caption"] = caption
+	}
+	b, _ := json.Marshal(map[string]any{"update_id": updateID, "message": msg})
 	return b
 }

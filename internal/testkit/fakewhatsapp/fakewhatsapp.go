@@ -24,14 +24,29 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/beseda/beseda/internal/testkit/fakeform"
 )
 
 // Sent is one accepted message.
 type Sent struct {
 	To      string
-	Type    string // text or interactive
+	Type    string // text, interactive, image or document
 	Text    string // the text's body, or the interactive message's body
 	Buttons []Button
+	// An image or document: the caption, the document's file name, and the
+	// file uploaded before under its media id.
+	Caption  string
+	Filename string
+	File     *Media
+}
+
+// Media is a file in the number's media: uploaded by Beseda, or sent by a
+// client (AddMedia).
+type Media struct {
+	Name     string // the upload's file name
+	MimeType string
+	Data     []byte
 }
 
 // Button is a reply button as sent.
@@ -52,6 +67,8 @@ type Server struct {
 	failures []failure
 	calls    int
 	nextID   int
+	media    map[string]*Media // by media id
+	uploads  []*Media
 }
 
 type failure struct {
@@ -75,6 +92,24 @@ func (s *Server) FailNext(status, code int, message string) {
 	s.mu.Unlock()
 }
 
+// AddMedia makes a file a client sent under its media id: GET /{media-id}
+// gives its address, which serves it to the bearer of the access token.
+func (s *Server) AddMedia(id, mimeType string, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.media == nil {
+		s.media = map[string]*Media{}
+	}
+	s.media[id] = &Media{MimeType: mimeType, Data: data}
+}
+
+// Uploads returns the files uploaded to the number's media.
+func (s *Server) Uploads() []*Media {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Media(nil), s.uploads...)
+}
+
 // Sent returns the accepted messages.
 func (s *Server) Sent() []Sent {
 	s.mu.Lock()
@@ -89,12 +124,19 @@ func (s *Server) Calls() int {
 	return s.calls
 }
 
-var versionPath = regexp.MustCompile(`^/v[0-9]+\.[0-9]+/([^/]+)/messages$`)
+var (
+	versionPath = regexp.MustCompile(`^/v[0-9]+\.[0-9]+/([^/]+)/(messages|media)$`)
+	mediaPath   = regexp.MustCompile(`^/v[0-9]+\.[0-9]+/([^/]+)$`)
+)
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
+	if r.Method == "GET" {
+		s.get(w, r)
+		return
+	}
 	m := versionPath.FindStringSubmatch(r.URL.Path)
 	if r.Method != "POST" || m == nil {
 		s.tb.Errorf("fakewhatsapp: unexpected %s %s; sends are POST /{version}/{phone_number_id}/messages", r.Method, r.URL.Path)
@@ -109,6 +151,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, failure{401, 190, "Invalid OAuth access token - Cannot parse access token"})
 		return
 	}
+	if m[2] == "media" {
+		s.upload(w, r)
+		return
+	}
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		s.tb.Errorf("fakewhatsapp: Content-Type %q; the API takes JSON", r.Header.Get("Content-Type"))
 	}
@@ -120,14 +166,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := s.check(req)
-	s.mu.Lock()
-	if len(s.failures) > 0 {
-		f := s.failures[0]
-		s.failures = s.failures[1:]
-		s.mu.Unlock()
-		s.fail(w, f)
+	if f := s.nextFailure(); f != nil {
+		s.fail(w, *f)
 		return
 	}
+	s.mu.Lock()
 	s.nextID++
 	id := fmt.Sprintf("wamid.HBgL%06d", s.nextID)
 	s.sent = append(s.sent, out)
@@ -140,7 +183,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // check validates a send against the messages reference.
 func (s *Server) check(req map[string]any) Sent {
 	var out Sent
-	s.allowed("message", req, "messaging_product", "recipient_type", "to", "type", "text", "interactive")
+	s.allowed("message", req, "messaging_product", "recipient_type", "to", "type", "text", "interactive", "image", "document")
 	if req["messaging_product"] != "whatsapp" {
 		s.tb.Errorf("fakewhatsapp: messaging_product must be \"whatsapp\", got %v", req["messaging_product"])
 	}
@@ -214,10 +257,116 @@ func (s *Server) check(req map[string]any) Sent {
 			}
 			out.Buttons = append(out.Buttons, Button{ID: id, Title: title})
 		}
+	case "image", "document":
+		obj, _ := req[out.Type].(map[string]any)
+		if out.Type == "image" {
+			s.allowed("image", obj, "id", "link", "caption")
+		} else {
+			s.allowed("document", obj, "id", "link", "caption", "filename")
+		}
+		id, _ := obj["id"].(string)
+		s.mu.Lock()
+		out.File = s.media[id]
+		s.mu.Unlock()
+		if out.File == nil {
+			s.tb.Errorf("fakewhatsapp: %s.id %q is no media uploaded to the number", out.Type, id)
+		}
+		out.Caption, _ = obj["caption"].(string)
+		if n := utf8.RuneCountInString(out.Caption); n > 1024 {
+			s.tb.Errorf("fakewhatsapp: a caption takes up to 1024 characters, got %d", n)
+		}
+		out.Filename, _ = obj["filename"].(string)
 	default:
-		s.tb.Errorf("fakewhatsapp: Beseda sends messages of type text or interactive, got %q", out.Type)
+		s.tb.Errorf("fakewhatsapp: Beseda sends messages of type text, interactive, image or document, got %q", out.Type)
 	}
 	return out
+}
+
+// upload checks POST /{phone_number_id}/media
+// (developers.facebook.com/docs/whatsapp/cloud-api/reference/media):
+// multipart/form-data with messaging_product=whatsapp, type (the file's
+// MIME type) and the file in field file; it answers the media id.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	fields, files, err := fakeform.Read(r)
+	if err != nil {
+		s.tb.Errorf("fakewhatsapp: %v", err)
+		s.fail(w, failure{400, 100, "Invalid parameter"})
+		return
+	}
+	for k := range fields {
+		if k != "messaging_product" && k != "type" {
+			s.tb.Errorf("fakewhatsapp: a media upload has a field the API does not know: %q", k)
+		}
+	}
+	if fields["messaging_product"] != "whatsapp" {
+		s.tb.Errorf("fakewhatsapp: a media upload needs messaging_product=whatsapp")
+	}
+	file := files["file"]
+	if file == nil || len(files) != 1 {
+		s.tb.Errorf("fakewhatsapp: a media upload carries one file, in field file")
+		s.fail(w, failure{400, 100, "The parameter file is required."})
+		return
+	}
+	m := &Media{Name: file.Name, MimeType: fields["type"], Data: file.Data}
+	if m.MimeType == "" || m.MimeType != file.ContentType {
+		s.tb.Errorf("fakewhatsapp: type %q must be the file's MIME type %q", m.MimeType, file.ContentType)
+	}
+	if f := s.nextFailure(); f != nil {
+		s.fail(w, *f)
+		return
+	}
+	s.mu.Lock()
+	s.nextID++
+	id := fmt.Sprintf("%d", 900000+s.nextID)
+	if s.media == nil {
+		s.media = map[string]*Media{}
+	}
+	s.media[id] = m
+	s.uploads = append(s.uploads, m)
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"id":%q}`, id)
+}
+
+// get serves GET /{media-id} (the file's address, for a short time) and the
+// address itself; both need the bearer token.
+func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer "+s.token {
+		s.fail(w, failure{401, 190, "Invalid OAuth access token - Cannot parse access token"})
+		return
+	}
+	id, download := strings.CutPrefix(r.URL.Path, "/whatsapp_business/attachments/")
+	if download {
+		id = r.URL.Query().Get("mid")
+	} else if m := mediaPath.FindStringSubmatch(r.URL.Path); m != nil {
+		id = m[1]
+	}
+	s.mu.Lock()
+	media := s.media[id]
+	s.mu.Unlock()
+	switch {
+	case media == nil:
+		s.fail(w, failure{400, 100, "Unsupported get request. Object with ID '" + id + "' does not exist"})
+	case download:
+		w.Header().Set("Content-Type", media.MimeType)
+		w.Write(media.Data)
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"messaging_product":"whatsapp","url":%q,"mime_type":%q,"sha256":"x","file_size":%d,"id":%q}`,
+			s.URL+"/whatsapp_business/attachments/?mid="+id, media.MimeType, len(media.Data), id)
+	}
+}
+
+// nextFailure takes the failure the next call answers with, if any.
+func (s *Server) nextFailure() *failure {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.failures) == 0 {
+		return nil
+	}
+	f := s.failures[0]
+	s.failures = s.failures[1:]
+	return &f
 }
 
 func (s *Server) fail(w http.ResponseWriter, f failure) {
@@ -243,6 +392,21 @@ func (s *Server) allowed(what string, obj map[string]any, fields ...string) {
 func TextMessage(phoneNumberID, waID, name, id, text string) []byte {
 	return Webhook(phoneNumberID, waID, name, map[string]any{"from": waID, "id": id, "timestamp": "1700000000",
 		"type": "text", "text": map[string]any{"body": text}})
+}
+
+// MediaMessage is a webhook body with a client's file: kind image,
+// document, audio, video or sticker, under the media id (AddMedia), with a
+// caption and a file name where the kind has them.
+func MediaMessage(phoneNumberID, waID, name, id, kind, mediaID, mimeType, caption, filename string) []byte {
+	media := map[string]any{"id": mediaID, "mime_type": mimeType, "sha256": "x"}
+	if caption != "" {
+		media["caption"] = caption
+	}
+	if filename != "" {
+		media["filename"] = filename
+	}
+	return Webhook(phoneNumberID, waID, name, map[string]any{"from": waID, "id": id, "timestamp": "1700000000",
+		"type": kind, kind: media})
 }
 
 // ButtonReply is a webhook body with a tap on a reply button.
