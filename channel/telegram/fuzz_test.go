@@ -12,22 +12,28 @@ import (
 	"github.com/beseda/beseda/internal/testkit/faketelegram"
 )
 
-// FuzzTelegramParse feeds the webhook parser any body: the promises of
-// testkit.CheckParse hold, an update gives at most one event, keyed by its
-// update_id, and the client it names is a Telegram chat id.
-func FuzzTelegramParse(f *testing.F) {
+// FuzzTelegramWebhook posts any body, with the channel's secret token, to a
+// real server's Telegram webhook and holds it to testkit.WebhookFuzz.Check
+// (the parser's promises, H1, H7); besides, an update gives at most one
+// event, keyed by its update_id, naming a Telegram chat.
+func FuzzTelegramWebhook(f *testing.F) {
 	f.Add(faketelegram.TextUpdate(1, 77, "Ivan", "hello"))
 	f.Add(faketelegram.TextUpdate(2, -100123, "", "\u0000"))
+	f.Add(faketelegram.TextUpdate(10, 77, "Iv\x00an", "tele\x00gram\xff"))
 	f.Add(faketelegram.CallbackUpdate(3, 77, "cb1", "r1.5.3.abc"))
 	f.Add([]byte(`{"update_id":4,"message":{"chat":{"id":5,"title":"Group"},"caption":" \u0000 ","photo":[{}]}}`))
 	f.Add([]byte(`{"update_id":5,"edited_message":{"chat":{"id":5},"text":"edit"}}`))
 	f.Add([]byte(`{"update_id":6,"callback_query":{"id":"q","from":{"id":9,"username":"u"}}}`))
 	f.Add([]byte(`{"update_id":0}`))
 	f.Add([]byte(`[]`))
+	z := testkit.NewWebhookFuzz(f, telegram.Kind, beseda.ChannelConfig{"bot_token": botToken, "webhook_secret": "hook-secret"},
+		func([]byte) map[string]string {
+			return map[string]string{"X-Telegram-Bot-Api-Secret-Token": "hook-secret"}
+		})
 	wh := telegram.New().Webhook()
-	ch := &beseda.Channel{Kind: telegram.Kind, Config: beseda.ChannelConfig{"webhook_secret": "s"}}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		events := testkit.CheckParse(t, wh, ch, body)
+		z.Check(t, body)
+		events, _ := wh.Parse(&beseda.Channel{Kind: telegram.Kind}, body)
 		if len(events) > 1 {
 			t.Fatalf("one update gave %d events", len(events))
 		}

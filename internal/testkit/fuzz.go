@@ -3,7 +3,11 @@ package testkit
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,6 +16,7 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/channel"
 	"github.com/beseda/beseda/internal/httpx"
+	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/store"
 )
 
@@ -157,4 +162,78 @@ func CheckParse(tb testing.TB, wh beseda.ChannelWebhook, ch *beseda.Channel, bod
 		}
 	}
 	return events
+}
+
+// WebhookFuzz is a server with one channel of a platform, for fuzzing the
+// platform's webhook end to end.
+type WebhookFuzz struct {
+	srv  *Server
+	wh   beseda.ChannelWebhook
+	ch   *beseda.Channel // as the parser sees it
+	id   int64
+	url  string
+	sign func(body []byte) map[string]string
+	seen map[string]bool // events stored before: sent again, they are ignored
+}
+
+// NewWebhookFuzz starts a server on SQLite with a channel of the kind and
+// config, whose platform API (a tap is acknowledged to Telegram) answers
+// here rather than on the internet; sign gives the headers that make a body
+// the platform's.
+func NewWebhookFuzz(f *testing.F, kind beseda.ChannelKind, config beseda.ChannelConfig, sign func(body []byte) map[string]string) *WebhookFuzz {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true,"result":true}`))
+	}))
+	f.Cleanup(api.Close)
+	srv := StartServer(f, NewDatabase(f, store.SQLite), Options{})
+	w := NewWorld(f, srv, beseda.LocaleEN)
+	cfg := map[string]string{"api_base_url": api.URL}
+	for k, v := range config {
+		cfg[k] = v
+	}
+	info := w.AddChannel(string(kind), string(kind), cfg)
+	return &WebhookFuzz{srv: srv, wh: server.Channels().Of(kind).Webhook(), ch: &beseda.Channel{Kind: kind, Config: config},
+		id: info.ID, url: info.WebhookURL, sign: sign, seen: map[string]bool{}}
+}
+
+// Check holds the platform's parser to CheckParse, then posts the body, signed,
+// to the server's webhook. Whatever the body: the answer is 200, or 400 for
+// a body that is not the platform's (H7), never a 5xx; nothing stored holds
+// a NUL or invalid UTF-8; and every client message the parser read, seen for
+// the first time, is stored cleaned, never refused (H1).
+func (z *WebhookFuzz) Check(t *testing.T, body []byte) {
+	t.Helper()
+	events := CheckParse(t, z.wh, z.ch, body)
+	c := NewClient(t, "")
+	for k, v := range z.sign(body) {
+		c.Header.Set(k, v)
+	}
+	res := c.Do("POST", z.url, body)
+	CheckAnswer(t, "POST "+z.url, res)
+	if res.Status != http.StatusOK && res.Status != http.StatusBadRequest {
+		t.Fatalf("a verified body answered %d: %s", res.Status, res.Body)
+	}
+	CheckStoredText(t, z.srv.DB)
+	for _, ev := range events {
+		key := ev.Key
+		if key == "" {
+			key = channel.RawKey("event:", ev.Raw)
+		}
+		key = beseda.SanitizeText(key)
+		client := beseda.SanitizeText(ev.ExternalUserID)
+		text := strings.TrimSpace(beseda.SanitizeText(ev.Text))
+		if z.seen[key] || ev.Postback || client == "" || utf8.RuneCountInString(text) > 1000 { // longer than a platform sends
+			continue
+		}
+		z.seen[key] = true
+		var id int64
+		err := z.srv.DB.WriteDB().QueryRow(`SELECT m.id FROM messages m JOIN subscribers s ON s.id = m.subscriber_id
+			WHERE s.channel_id = $1 AND s.external_id = $2 AND m.direction = 'in' AND m.text = $3`, z.id, client, text).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			t.Errorf("the message %q of %q was not stored (as %q)", ev.Text, ev.ExternalUserID, text)
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
