@@ -134,3 +134,9 @@ func SanitizeText(s string) string {
 	}
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
+
+// HasText reports whether a messenger's text says anything once cleaned
+// (SanitizeText): parsers that stand a placeholder for a message without
+// text must ask this, for a text the cleaning empties would be refused and
+// the message lost.
+func HasText(s string) bool { return strings.TrimSpace(SanitizeText(s)) != "" }

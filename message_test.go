@@ -1,6 +1,7 @@
 package beseda_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/beseda/beseda"
@@ -16,9 +17,15 @@ func TestH1_TextRule(t *testing.T) {
 		{`a\u0000b`, `a\u0000b`, true}, // the six characters, not a NUL
 		{"a\x00b", "ab", false},
 		{"\x00", "", false},
+		{" \x00\t\x00 ", " \t ", false},
 		{"bad \xff\xfe utf-8", "bad \uFFFD utf-8", false},
 		{"both \x00\xc3", "both \uFFFD", false},
 	} {
+		// A text the cleaning leaves blank has nothing to say: a parser
+		// stands its placeholder for it rather than have it refused.
+		if has := beseda.HasText(tc.in); has != (strings.TrimSpace(tc.clean) != "") {
+			t.Errorf("HasText(%q) = %v", tc.in, has)
+		}
 		err := beseda.CheckText("text", tc.in)
 		if (err == nil) != tc.ok || (err != nil && beseda.ErrorCode(err) != beseda.EINVALID) {
 			t.Errorf("CheckText(%q) = %v", tc.in, err)

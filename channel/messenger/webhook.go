@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"path"
-	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/channel"
@@ -97,7 +96,7 @@ func event(e Event, raw json.RawMessage) *beseda.InboundEvent {
 				ev.Media = append(ev.Media, beseda.Media{Ref: a.Payload.URL, Name: fileName(a.Payload.URL), Kind: a.Type})
 			}
 		}
-		if strings.TrimSpace(ev.Text) == "" && len(ev.Media) == 0 {
+		if !beseda.HasText(ev.Text) && len(ev.Media) == 0 {
 			ev.Text = "[attachment]"
 		}
 		return ev

@@ -71,7 +71,7 @@ func event(u *Update) *beseda.InboundEvent {
 }
 
 func messageText(m *Message) string {
-	if strings.TrimSpace(m.Text) != "" {
+	if beseda.HasText(m.Text) {
 		return m.Text
 	}
 	return "[unsupported message]"

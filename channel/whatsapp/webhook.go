@@ -149,7 +149,7 @@ func event(m *Message, name string) *beseda.InboundEvent {
 		ev.Postback, ev.Payload = true, m.Interactive.ListReply.ID
 	case m.Button != nil:
 		ev.Postback, ev.Payload = true, m.Button.Payload
-	case m.Text != nil && strings.TrimSpace(m.Text.Body) != "":
+	case m.Text != nil && beseda.HasText(m.Text.Body):
 		ev.Text = m.Text.Body
 	case media(m) != nil:
 		f := media(m)

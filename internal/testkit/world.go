@@ -56,6 +56,16 @@ func NewWorld(tb testing.TB, srv *Server, locale beseda.Locale) *World {
 	return w
 }
 
+// NewManager adds another manager (role manager, no permissions) and
+// returns it signed in.
+func (w *World) NewManager() *Client {
+	w.tb.Helper()
+	email := "manager-" + randomHex(4) + "@example.com"
+	w.Owner.MustDo("POST", "/api/v1/users", map[string]any{"email": email, "name": "Max Manager",
+		"password": TestPassword}, http.StatusCreated, nil)
+	return Login(w.tb, w.Srv.URL, email, TestPassword)
+}
+
 // Visitor is a client chatting through the web-chat widget.
 type Visitor struct {
 	*Client
