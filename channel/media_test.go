@@ -21,7 +21,7 @@ func TestMediaURL(t *testing.T) {
 		ok        bool
 	}{
 		{"https://scontent.xx.fbcdn.net/v/t1/123_n.jpg?_nc_sig=x", "", true},
-		{"https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1", "", true},
+		{"https://lookaside.fbsbx.com/business/attachments/?mid=1", "", true},
 		{"https://fbcdn.net/x.jpg", "", true},
 		{"http://scontent.xx.fbcdn.net/x.jpg", "", false},
 		{"https://evilfbcdn.net/x.jpg", "", false},

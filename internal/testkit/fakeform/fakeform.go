@@ -1,6 +1,6 @@
 // Package fakeform reads the multipart/form-data bodies that the fakes of
 // the platforms' APIs take with uploads (Telegram's sendPhoto, the Send
-// API's filedata, WhatsApp's media), so that each fake checks only what its
+// API's filedata, the Cloud API's media), so that each fake checks only what its
 // platform requires of the fields.
 package fakeform
 
