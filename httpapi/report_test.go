@@ -77,6 +77,15 @@ func TestL2_DialogsReport(t *testing.T) {
 		count := func(query string) int {
 			var r beseda.Report
 			w.Owner.MustDo("GET", "/api/v1/reports/dialogs?"+query, nil, 200, &r)
+			// The days count the same dialogs as the totals, also when the
+			// period starts or ends inside a day.
+			perDay := 0
+			for _, d := range r.Totals.PerDay {
+				perDay += d.Count
+			}
+			if perDay != r.Totals.Dialogs {
+				t.Errorf("%s: %d dialogs over the days, %d in all", query, perDay, r.Totals.Dialogs)
+			}
 			return r.Totals.Dialogs
 		}
 		for q, want := range map[string]int{

@@ -109,6 +109,10 @@ const MaxReportDays = 366
 
 // reportPerDay counts the dialogs of each day of the period, days taken in
 // the report's time zone: one index range count per day, in one statement.
+// Each day's range is cut to the period here rather than by the period's
+// conditions in SQL: given two lower bounds on created_at, SQLite ranges
+// over the period's and filters by the day's, which made a month's counts
+// read the month about fifteen times.
 func (r reader) reportPerDay(ctx context.Context, f beseda.ReportFilter, where string, args []any) ([]beseda.DayCount, error) {
 	loc := f.Location
 	if loc == nil {
@@ -135,9 +139,19 @@ func (r reader) reportPerDay(ctx context.Context, f beseda.ReportFilter, where s
 		if values.Len() > 0 {
 			values.WriteString(", ")
 		}
-		fmt.Fprintf(&values, "(%d, %d)", ms(day), ms(day.AddDate(0, 0, 1)))
+		start, end := ms(day), ms(day.AddDate(0, 0, 1))
+		if f.From != nil {
+			start = max(start, ms(*f.From))
+		}
+		if f.To != nil {
+			end = min(end, ms(*f.To))
+		}
+		fmt.Fprintf(&values, "(%d, %d)", start, end)
 		dates = append(dates, day.Format(time.DateOnly))
 	}
+	period := f
+	period.From, period.To = nil, nil
+	where, args = reportWhere(period)
 	rows, err := r.q.QueryContext(ctx, `WITH days(day_start, day_end) AS (VALUES `+values.String()+`)
 		SELECT (SELECT count(*) FROM dialogs d WHERE `+where+` AND d.created_at >= days.day_start AND d.created_at < days.day_end)
 		FROM days ORDER BY days.day_start`, args...)
