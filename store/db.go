@@ -130,7 +130,12 @@ func open(dbURL string, o options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		pool.SetMaxOpenConns(32)
+		// As many idle connections as open ones: with fewer, every burst
+		// closed connections and opened new ones (a process fork each on
+		// the server), which at 32 concurrent clients halved throughput and
+		// doubled p99 (BENCHMARKS.md, load). 16 keeps the database busy
+		// without its backends crowding its cores.
+		pool.SetMaxOpenConns(16)
 		pool.SetMaxIdleConns(16)
 		pool.SetConnMaxIdleTime(5 * time.Minute)
 		db := &DB{dialect: Postgres, url: dbURL, rw: pool, ro: pool}
