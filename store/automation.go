@@ -118,8 +118,10 @@ func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, id int64, c *BroadcastC
 		args[n+5] = "," + strings.Join(list, ",") + ","
 		shown = "instr(" + p(6) + ", ',' || b.channel_id || ',') > 0"
 	}
+	// d is MATERIALIZED: inlined, its status (used twice below) was decided
+	// twice per recipient, each a probe of the client's pending messages.
 	q := `WITH b AS (` + recipients + tx.forUpdate("s") + `),
-		d AS (SELECT b.*, CASE
+		d AS MATERIALIZED (SELECT b.*, CASE
 			WHEN b.active_dialog_id IS NOT NULL THEN ` + p(1) + `
 			WHEN ` + p(2) + ` = 'pending' AND ` + shown + ` AND NOT EXISTS (SELECT 1 FROM messages m
 				WHERE m.subscriber_id = b.id AND m.status = 'pending') THEN 'sent'
