@@ -22,16 +22,19 @@ import (
 func TestD2_ALostLeaseNeverSends(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		// stall sets up how A stalls, holding m1, and returns the moment
+		// arm readies the platform's answer to m1 before A starts (armed
+		// later, A could have sent m1 already).
+		arm func(api *faketelegram.Server)
+		// stall waits until A stalls, holding m1, and returns the moment
 		// B's clock reads when B takes over.
 		stall func(t *testing.T, api *faketelegram.Server, a *node, m1 int64, w *world) time.Time
 		// m1 is what becomes of m1, sent by A before it stalled or not.
 		m1Requests int
 	}{{
 		name: "a rate limit longer than the lease",
+		arm:  func(api *faketelegram.Server) { api.FailNext(429, "Too Many Requests: retry after 60", 60) },
 		stall: func(t *testing.T, api *faketelegram.Server, a *node, m1 int64, w *world) time.Time {
 			t0 := a.clock.Now()
-			api.FailNext(429, "Too Many Requests: retry after 60", 60)
 			retryAt := t0.Add(60 * time.Second)
 			if 60*time.Second <= delivery.LeaseTTL {
 				t.Fatal("the rate limit must outlast the lease")
@@ -48,8 +51,8 @@ func TestD2_ALostLeaseNeverSends(t *testing.T) {
 		m1Requests: 2, // refused by A, sent by B
 	}, {
 		name: "a send in flight when its holder stalls",
+		arm:  func(api *faketelegram.Server) { api.HoldNext(1) },
 		stall: func(t *testing.T, api *faketelegram.Server, a *node, m1 int64, w *world) time.Time {
-			api.HoldNext(1)
 			testkit.Eventually(t, 20*time.Second, "A sending m1", func() bool { return api.Waiting() == 1 })
 			return a.clock.Now().Add(delivery.LeaseTTL + time.Second)
 		},
@@ -63,6 +66,7 @@ func TestD2_ALostLeaseNeverSends(t *testing.T) {
 				ivan := a.client(t, w, "1001")
 				m1 := a.produce(t, w, ivan, "m1")
 				m2 := a.produce(t, w, ivan, "m2") // behind m1 in its chat
+				tc.arm(api)
 				ranA := a.start(w.ch.ID)
 				takeover := tc.stall(t, api, a, m1.ID, w)
 
