@@ -38,8 +38,10 @@ type DB struct {
 	dialect Dialect
 	url     string
 	notify  *notifier // PostgreSQL: tells other processes of live events
-	rw      *sql.DB   // writes; on SQLite a single connection, as SQLite has one writer
-	ro      *sql.DB   // reads; on PostgreSQL the same pool as rw
+	// SQLite: copies the write-ahead log into the database off the writer's turn
+	checkpoints *checkpointer
+	rw          *sql.DB // writes; on SQLite a single connection, as SQLite has one writer
+	ro          *sql.DB // reads; on PostgreSQL the same pool as rw
 }
 
 // Option changes how Open connects.
@@ -152,10 +154,18 @@ func open(dbURL string, o options) (*DB, error) {
 	// BEGIN IMMEDIATE so that a transaction that reads before it writes never
 	// has to be retried; the busy timeout covers other processes (the CLI).
 	params := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(" + strconv.Itoa(writerCheckpointPages) + ")"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + params
+	// The checkpointer's connection is never wrapped: it is not a request's.
+	cp, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	cp.SetMaxOpenConns(1)
+	dsn += "&_txlock=immediate"
 	rw, err := sqlOpen(o, "sqlite", dsn)
 	if err != nil {
+		cp.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	rw.SetMaxOpenConns(1)
@@ -163,6 +173,7 @@ func open(dbURL string, o options) (*DB, error) {
 	ro, err := sqlOpen(o, "sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		rw.Close()
+		cp.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	ro.SetMaxOpenConns(4)
@@ -170,13 +181,15 @@ func open(dbURL string, o options) (*DB, error) {
 	ro.SetConnMaxIdleTime(0)
 	db := &DB{dialect: SQLite, url: dbURL, rw: rw, ro: ro}
 	db.reader = reader{q: conn{db: ro}, dialect: SQLite, keys: o.keys}
+	db.startCheckpointer(cp)
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.stopNotifier()
-	err := db.rw.Close()
+	err := db.stopCheckpointer()
+	err = errors.Join(err, db.rw.Close())
 	if db.ro != db.rw {
 		err = errors.Join(err, db.ro.Close())
 	}
@@ -255,6 +268,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.checkpoints.committed()
 	for _, f := range tx.afterCommit {
 		f()
 	}
