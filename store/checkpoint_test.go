@@ -26,7 +26,7 @@ func TestSQLiteCheckpointsOffTheWriter(t *testing.T) {
 		t.Errorf("the writer checkpoints after %d pages, want %d", pages, writerCheckpointPages)
 	}
 
-	db.checkpoints.stopLoop() // what follows is this test's alone
+	db.checkpoints.runs.end() // what follows is this test's alone
 	err = db.Update(ctx, func(tx *Tx) error {
 		if _, err := tx.q.ExecContext(ctx, `CREATE TABLE filler (b TEXT)`); err != nil {
 			return err

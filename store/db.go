@@ -37,7 +37,7 @@ type DB struct {
 	reader
 	dialect Dialect
 	url     string
-	notify  *notifier // PostgreSQL: tells other processes of live events
+	notify  *folded // PostgreSQL: tells other processes of live events (notify.go)
 	// SQLite: copies the write-ahead log into the database off the writer's turn
 	checkpoints *checkpointer
 	rw          *sql.DB // writes; on SQLite a single connection, as SQLite has one writer
@@ -187,7 +187,7 @@ func open(dbURL string, o options) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	db.stopNotifier()
+	db.notify.end()
 	err := db.stopCheckpointer()
 	err = errors.Join(err, db.rw.Close())
 	if db.ro != db.rw {
