@@ -80,22 +80,15 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true})
 	owner := testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	ids := findDemo(t, owner)
-	var channels []struct{ Key string }
-	owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
 	// A client who writes long, and a saved reply with a long text.
-	v := testkit.NewClient(t, srv.URL)
-	var s struct {
-		VisitorToken string `json:"visitor_token"`
-	}
-	v.MustDo("POST", "/widget/"+channels[0].Key+"/sessions", map[string]string{"name": "Maximilian Alexander von Longname-Hyphenated"}, 201, &s)
-	v.Header.Set("X-Visitor-Token", s.VisitorToken)
-	v.MustDo("POST", "/widget/"+channels[0].Key+"/messages", map[string]string{"text": strings.Repeat("Verylongwordwithoutanyspaces", 12) + " and then " + strings.Repeat("a rather long sentence ", 20)}, 201, nil)
+	v := testkit.StartVisitor(t, srv.URL, testkit.WebChatKey(t, owner), "Maximilian Alexander von Longname-Hyphenated")
+	v.Say(strings.Repeat("Verylongwordwithoutanyspaces", 12) + " and then " + strings.Repeat("a rather long sentence ", 20))
 	owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "long", "text": strings.Repeat("Anunbreakablewordinareply", 20)}, 201, nil)
 
 	ctx := testkit.Browser(t)
 	signIn(t, ctx, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	for _, width := range []int64{390, 1280} {
-		for _, sc := range consoleScreens(ids, channels[0].Key) {
+		for _, sc := range consoleScreens(ids, v.Key) {
 			do(t, ctx, fmt.Sprintf("open %s at %d", sc.name, width),
 				chromedp.EmulateViewport(width, 860),
 				chromedp.Navigate(srv.URL+sc.path),

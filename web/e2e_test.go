@@ -220,27 +220,19 @@ func TestConsoleRussianHasNoEnglish(t *testing.T) {
 	var manager beseda.User
 	api.MustDo("POST", "/api/v1/users", map[string]any{"email": "misha@shop.test", "name": "Миша", "password": "длинный пароль"}, 201, &manager)
 	api.MustDo("POST", "/api/v1/settings/dialog-reasons", map[string]string{"name": "Оплата"}, 201, nil)
-	var channels []struct{ Key string }
-	api.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
-	visitor := testkit.NewClient(t, p.URL)
-	var s struct {
-		VisitorToken string `json:"visitor_token"`
-		SubscriberID int64  `json:"subscriber_id"`
-	}
-	visitor.MustDo("POST", "/widget/"+channels[0].Key+"/sessions", map[string]string{"name": "Анна"}, 201, &s)
-	visitor.Header.Set("X-Visitor-Token", s.VisitorToken)
-	visitor.MustDo("POST", "/widget/"+channels[0].Key+"/messages", map[string]string{"text": "Здравствуйте, не проходит оплата"}, 201, nil)
+	key := testkit.WebChatKey(t, api)
+	visitor := testkit.StartVisitor(t, p.URL, key, "Анна")
+	visitor.Say("Здравствуйте, не проходит оплата")
 	var types []beseda.CatalogItem
 	api.MustDo("GET", "/api/v1/settings/dialog-types", nil, 200, &types)
 	var d beseda.Dialog
-	api.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": s.SubscriberID, "title": "Не проходит оплата",
+	api.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": visitor.SubscriberID, "title": "Не проходит оплата",
 		"type_id": types[0].ID, "participant_ids": []int64{manager.ID}}, 201, &d)
 	api.MustDo("POST", fmt.Sprintf("/api/v1/dialogs/%d/messages", d.ID), map[string]string{"text": "Проверяем"}, 201, nil)
 	done := testkit.Path("/api/v1/dialogs")
 	var d2 beseda.Dialog
-	v2 := testkit.NewClient(t, p.URL)
-	v2.MustDo("POST", "/widget/"+channels[0].Key+"/sessions", map[string]string{"name": "Борис"}, 201, &s)
-	api.MustDo("POST", done, map[string]any{"subscriber_id": s.SubscriberID, "title": "Возврат", "type_id": types[1].ID}, 201, &d2)
+	v2 := testkit.StartVisitor(t, p.URL, key, "Борис")
+	api.MustDo("POST", done, map[string]any{"subscriber_id": v2.SubscriberID, "title": "Возврат", "type_id": types[1].ID}, 201, &d2)
 	api.MustDo("PATCH", fmt.Sprintf("/api/v1/dialogs/%d", d2.ID), map[string]any{"status": "completed", "account_rating": 3, "send_rating_form": true}, 200, nil)
 
 	b := testkit.Browser(t)

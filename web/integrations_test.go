@@ -145,15 +145,8 @@ func TestScreenshotsIntegrations(t *testing.T) {
 	owner.MustDo("POST", "/api/v1/webhooks", map[string]any{"url": rc.URL + "/warehouse/ratings",
 		"events": []string{"dialog.client_rated"}, "secret": "s"}, 201, nil)
 	owner.MustDo("POST", testkit.Path("/api/v1/webhooks/%d/test", hook.ID), nil, 202, nil)
-	v := testkit.NewClient(t, srv.URL)
-	var channels []struct{ Key string }
-	owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
-	var s struct {
-		VisitorToken string `json:"visitor_token"`
-	}
-	v.MustDo("POST", "/widget/"+channels[0].Key+"/sessions", map[string]string{"name": "Erik"}, 201, &s)
-	v.Header.Set("X-Visitor-Token", s.VisitorToken)
-	v.MustDo("POST", "/widget/"+channels[0].Key+"/messages", map[string]string{"text": "Hi, I cannot log in."}, 201, nil)
+	v := testkit.StartVisitor(t, srv.URL, testkit.WebChatKey(t, owner), "Erik")
+	v.Say("Hi, I cannot log in.")
 	rc.WaitFor(2) // the 500 and the client's message; the retry is in 5 s
 	ctx := testkit.Browser(t)
 	signIn(t, ctx, srv.URL, app.DemoOwnerEmail, app.DemoPassword)

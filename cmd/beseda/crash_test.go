@@ -30,21 +30,13 @@ func crashDuringRelease(t *testing.T, dbURL string) {
 	slow := []string{"BESEDA_PACE=web=100"}
 	p := testkit.StartProcess(t, dir, addr, slow, "--db", dbURL)
 	owner := testkit.Login(t, p.URL, "owner@crash.test", "a long secret")
-	var channels []struct{ Key string }
-	owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
-	visitor := testkit.NewClient(t, p.URL)
-	var session struct {
-		VisitorToken string `json:"visitor_token"`
-		SubscriberID int64  `json:"subscriber_id"`
-	}
-	visitor.MustDo("POST", "/widget/"+channels[0].Key+"/sessions", map[string]string{"name": "Crash client"}, 201, &session)
-	visitor.Header.Set("X-Visitor-Token", session.VisitorToken)
+	visitor := testkit.StartVisitor(t, p.URL, testkit.WebChatKey(t, owner), "Crash client")
 	var me struct{ Workspace beseda.Workspace }
 	owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
 	var types []beseda.CatalogItem
 	owner.MustDo("GET", "/api/v1/settings/dialog-types", nil, 200, &types)
 	var d beseda.Dialog
-	owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": session.SubscriberID, "title": "Long talk",
+	owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": visitor.SubscriberID, "title": "Long talk",
 		"type_id": types[0].ID}, 201, &d)
 
 	started := time.Now()
@@ -60,7 +52,7 @@ func crashDuringRelease(t *testing.T, dbURL string) {
 					source = beseda.SourceBroadcast
 				}
 				var m beseda.Message
-				owner.MustDo("POST", "/api/v1/outbound", map[string]any{"subscriber_id": session.SubscriberID,
+				owner.MustDo("POST", "/api/v1/outbound", map[string]any{"subscriber_id": visitor.SubscriberID,
 					"source": source, "text": fmt.Sprintf("held %04d", i), "idempotency_key": fmt.Sprintf("k%d", i)}, 201, &m)
 				if m.Status != beseda.MessageHeld {
 					t.Errorf("message %d is %s, want held", i, m.Status)
@@ -73,7 +65,7 @@ func crashDuringRelease(t *testing.T, dbURL string) {
 	var held []beseda.Message
 	for after := int64(0); ; {
 		var page []beseda.Message
-		owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages?limit=500&after=%d", session.SubscriberID, after), nil, 200, &page)
+		owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages?limit=500&after=%d", visitor.SubscriberID, after), nil, 200, &page)
 		if len(page) == 0 {
 			break
 		}
@@ -88,7 +80,7 @@ func crashDuringRelease(t *testing.T, dbURL string) {
 		var all []beseda.Message
 		for after := int64(0); ; {
 			var page []beseda.Message
-			c.MustDo("GET", testkit.Path("/widget/%s/messages?after=%d", channels[0].Key, after), nil, 200, &page)
+			c.MustDo("GET", testkit.Path("/widget/%s/messages?after=%d", visitor.Key, after), nil, 200, &page)
 			if len(page) == 0 {
 				return all
 			}
@@ -96,7 +88,7 @@ func crashDuringRelease(t *testing.T, dbURL string) {
 		}
 	}
 	owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]string{"status": "paused"}, 200, nil)
-	testkit.Eventually(t, 10*time.Second, "the release is under way", func() bool { return len(delivered(visitor)) >= 150 })
+	testkit.Eventually(t, 10*time.Second, "the release is under way", func() bool { return len(delivered(visitor.Client)) >= 150 })
 	if err := p.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +100,11 @@ func crashDuringRelease(t *testing.T, dbURL string) {
 		t.Fatal(err)
 	}
 	msgs, err := db.FindMessages(context.Background(), beseda.MessageFilter{WorkspaceID: me.Workspace.ID,
-		SubscriberID: session.SubscriberID, Limit: 500})
+		SubscriberID: visitor.SubscriberID, Limit: 500})
 	if err == nil {
 		var more []*beseda.Message
 		more, err = db.FindMessages(context.Background(), beseda.MessageFilter{WorkspaceID: me.Workspace.ID,
-			SubscriberID: session.SubscriberID, BeforeID: msgs[0].ID, Limit: 500})
+			SubscriberID: visitor.SubscriberID, BeforeID: msgs[0].ID, Limit: 500})
 		msgs = append(more, msgs...)
 	}
 	db.Close()
@@ -132,10 +124,10 @@ func crashDuringRelease(t *testing.T, dbURL string) {
 	p = testkit.StartProcess(t, dir, addr, nil, "--db", dbURL)
 	visitor.BaseURL = p.URL
 	testkit.Eventually(t, 30*time.Second, "the release finished after the restart", func() bool {
-		return len(delivered(visitor)) == n
+		return len(delivered(visitor.Client)) == n
 	})
 	t.Logf("the rest delivered %v after the restart", time.Since(restarted).Round(time.Millisecond))
-	got := delivered(visitor)
+	got := delivered(visitor.Client)
 	for i, m := range got {
 		if want := held[i].Text; m.Text != want || m.ID != held[i].ID {
 			t.Fatalf("delivered message %d is %d %q, want %d %q (each once, in order)", i, m.ID, m.Text, held[i].ID, want)

@@ -38,21 +38,14 @@ func TestC2_TwoProcessesShareOnePostgreSQL(t *testing.T) {
 	stream.Next("ready", 5*time.Second)
 	ownerOnB.Next("ready", 5*time.Second)
 
-	var channels []struct{ Key string }
-	owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
-	visitor := testkit.NewClient(t, b.URL)
-	var session struct {
-		VisitorToken string `json:"visitor_token"`
-		SubscriberID int64  `json:"subscriber_id"`
-	}
-	visitor.MustDo("POST", "/widget/"+channels[0].Key+"/sessions", map[string]string{"name": "Client"}, 201, &session)
+	visitor := testkit.StartVisitor(t, b.URL, testkit.WebChatKey(t, owner), "Client")
 	var types []beseda.CatalogItem
 	owner.MustDo("GET", "/api/v1/settings/dialog-types", nil, 200, &types)
 
 	// An event made on A reaches a client of B, at once.
 	start := time.Now()
 	var d beseda.Dialog
-	owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": session.SubscriberID, "title": "Across processes",
+	owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": visitor.SubscriberID, "title": "Across processes",
 		"type_id": types[0].ID, "participant_ids": []int64{manager.ID}}, 201, &d)
 	e := stream.Next("notification.created", 5*time.Second)
 	if took := time.Since(start); took > time.Second {

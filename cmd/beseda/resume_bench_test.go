@@ -42,29 +42,21 @@ func resumeAfterKill(b *testing.B, dbURL string) (resume, start time.Duration) {
 	env := []string{"BESEDA_PACE=web=50", "BESEDA_LOG_LEVEL=warn"}
 	p := testkit.StartProcess(b, dir, addr, env, "--db", dbURL)
 	owner := testkit.Login(b, p.URL, "owner@resume.test", "a long secret")
-	var channels []struct{ Key string }
-	owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
-	visitor := testkit.NewClient(b, p.URL)
-	var session struct {
-		VisitorToken string `json:"visitor_token"`
-		SubscriberID int64  `json:"subscriber_id"`
-	}
-	visitor.MustDo("POST", "/widget/"+channels[0].Key+"/sessions", map[string]string{"name": "Client"}, 201, &session)
-	visitor.Header.Set("X-Visitor-Token", session.VisitorToken)
+	visitor := testkit.StartVisitor(b, p.URL, testkit.WebChatKey(b, owner), "Client")
 	var types []beseda.CatalogItem
 	owner.MustDo("GET", "/api/v1/settings/dialog-types", nil, 200, &types)
 	var d beseda.Dialog
-	owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": session.SubscriberID, "title": "Talk",
+	owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": visitor.SubscriberID, "title": "Talk",
 		"type_id": types[0].ID}, 201, &d)
 	for i := range n {
-		owner.MustDo("POST", "/api/v1/outbound", map[string]any{"subscriber_id": session.SubscriberID,
+		owner.MustDo("POST", "/api/v1/outbound", map[string]any{"subscriber_id": visitor.SubscriberID,
 			"source": beseda.SourceFunnel, "text": fmt.Sprintf("held %04d", i)}, 201, nil)
 	}
 	seen := func() int {
 		var all []beseda.Message
 		for after := int64(0); ; {
 			var page []beseda.Message
-			visitor.MustDo("GET", testkit.Path("/widget/%s/messages?after=%d", channels[0].Key, after), nil, 200, &page)
+			visitor.MustDo("GET", testkit.Path("/widget/%s/messages?after=%d", visitor.Key, after), nil, 200, &page)
 			if len(page) == 0 {
 				return len(all)
 			}
@@ -81,7 +73,7 @@ func resumeAfterKill(b *testing.B, dbURL string) (resume, start time.Duration) {
 	}
 	var before int
 	err = db.WriteDB().QueryRow(`SELECT count(*) FROM messages WHERE subscriber_id = $1 AND status = 'sent'`,
-		session.SubscriberID).Scan(&before)
+		visitor.SubscriberID).Scan(&before)
 	db.Close()
 	if err != nil {
 		b.Fatal(err)

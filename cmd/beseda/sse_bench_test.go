@@ -28,12 +28,7 @@ func BenchmarkSSEFanOut1000(b *testing.B) {
 	testkit.CreateWorkspace(b, dbURL, "Fan", "owner@fan.test", "a long secret")
 	p := testkit.StartProcess(b, dir, testkit.FreePort(b), nil, "--db", dbURL)
 	owner := testkit.Login(b, p.URL, "owner@fan.test", "a long secret")
-	var channels []struct{ Key string }
-	owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
-	var session struct {
-		SubscriberID int64 `json:"subscriber_id"`
-	}
-	testkit.NewClient(b, p.URL).MustDo("POST", "/widget/"+channels[0].Key+"/sessions", map[string]string{"name": "C"}, 201, &session)
+	client := testkit.StartVisitor(b, p.URL, testkit.WebChatKey(b, owner), "C")
 	before := settle(b, owner, p.Cmd.Process.Pid)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -72,7 +67,7 @@ func BenchmarkSSEFanOut1000(b *testing.B) {
 	perConn := float64(after.live-before.live) / clients
 
 	var latencies []time.Duration
-	path := testkit.Path("/api/v1/subscribers/%d/messages", session.SubscriberID)
+	path := testkit.Path("/api/v1/subscribers/%d/messages", client.SubscriberID)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()

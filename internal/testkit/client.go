@@ -77,15 +77,26 @@ func (c *Client) Do(method, path string, body any) *Response {
 		}
 		r = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, c.BaseURL+path, r)
+	contentType := ""
+	if body != nil {
+		contentType = "application/json"
+	}
+	return c.Send(method, path, contentType, r)
+}
+
+// Send sends a request with a body of any type and the client's
+// credentials, and returns the answer.
+func (c *Client) Send(method, path, contentType string, body io.Reader) *Response {
+	c.tb.Helper()
+	req, err := http.NewRequest(method, c.BaseURL+path, body)
 	if err != nil {
 		c.tb.Fatal(err)
 	}
 	for k, v := range c.Header {
 		req.Header[k] = v
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)

@@ -76,14 +76,35 @@ type Visitor struct {
 // NewVisitor starts a web-chat session as a client with the name.
 func (w *World) NewVisitor(name string) *Visitor {
 	w.tb.Helper()
-	c := NewClient(w.tb, w.Srv.URL)
+	return StartVisitor(w.tb, w.Srv.URL, w.WebKey, name)
+}
+
+// StartVisitor starts a web-chat session, as a client with the name, with
+// the widget of key on the server at baseURL.
+func StartVisitor(tb testing.TB, baseURL, key, name string) *Visitor {
+	tb.Helper()
+	c := NewClient(tb, baseURL)
 	var s struct {
 		VisitorToken string `json:"visitor_token"`
 		SubscriberID int64  `json:"subscriber_id"`
 	}
-	c.MustDo("POST", "/widget/"+w.WebKey+"/sessions", map[string]string{"name": name}, http.StatusCreated, &s)
+	c.MustDo("POST", "/widget/"+key+"/sessions", map[string]string{"name": name}, http.StatusCreated, &s)
 	c.Header.Set("X-Visitor-Token", s.VisitorToken)
-	return &Visitor{Client: c, SubscriberID: s.SubscriberID, Key: w.WebKey}
+	return &Visitor{Client: c, SubscriberID: s.SubscriberID, Key: key}
+}
+
+// WebChatKey is the widget key of the signed-in user's workspace's web chat.
+func WebChatKey(tb testing.TB, c *Client) string {
+	tb.Helper()
+	var channels []struct{ Kind, Key string }
+	c.MustDo("GET", "/api/v1/channels", nil, http.StatusOK, &channels)
+	for _, ch := range channels {
+		if ch.Kind == "web" {
+			return ch.Key
+		}
+	}
+	tb.Fatal("the workspace has no web chat")
+	return ""
 }
 
 // Say sends a client message through the widget.
