@@ -92,6 +92,9 @@ func TestCLI_MistakesAreErrors(t *testing.T) {
 		{[]string{"serve", "--db", "pg://beseda@db/beseda"}, `unknown scheme "pg"`},
 		{[]string{"serve", "--db", "postgres:beseda"}, "not a postgres://"},
 		{[]string{"serve", "--db", "redis://:hunter2@cache/0"}, "unknown scheme"},
+		// libpq's defaults would pick a user and database "root": not a guess but an error.
+		{[]string{"serve", "--db", "postgres://"}, `database URL "postgres://" names no host and no database: write postgres://USER@HOST/DATABASE, e.g. postgres://beseda@localhost:5432/beseda`},
+		{[]string{"serve", "--db", "postgres://beseda:hunter2@db.internal"}, "names no database: add it after the host"},
 		{[]string{"workspace", "create", "--name", "A", "--owner-email", "a@b.test", "--owner-password", "long enough",
 			"--db", "mysql://root@db/beseda"}, "unknown scheme"},
 		{[]string{"serve", "extra"}, `unexpected argument "extra"`},
