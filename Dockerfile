@@ -2,7 +2,7 @@
 # user, its files (the SQLite database, the secret key file, attachments)
 # in the /data volume.
 #
-#   docker build -t beseda .
+#   docker build --build-arg VERSION="$(git describe --tags --always --dirty)" --build-arg COMMIT="$(git rev-parse HEAD)" -t beseda .
 #   docker run -p 8080:8080 -v beseda-data:/data beseda serve --demo
 #
 # The build steps live in scripts/build-release, which CI runs too
@@ -13,7 +13,10 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN scripts/build-release /out
+# The context has no .git (.dockerignore): the version and commit come as
+# build arguments, for beseda --version; the build date is the build's.
+ARG VERSION COMMIT BUILD_DATE
+RUN VERSION="$VERSION" COMMIT="$COMMIT" BUILD_DATE="$BUILD_DATE" scripts/build-release /out
 
 FROM alpine:3.22
 # wget (busybox) is for the health check; nothing else is added.

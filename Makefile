@@ -7,8 +7,9 @@ run:
 test:
 	./scripts/test
 
+# ./beseda, as the release is built (static, with its version and commit).
 build:
-	go build -o beseda ./cmd/beseda
+	scripts/build-release .
 
 # Every benchmark of BENCHMARKS.md with its own settings; the load test is
 # scripts/load.

@@ -15,7 +15,6 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -79,7 +78,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if len(args) > 1 {
 			return fmt.Errorf("unexpected argument %q", args[1])
 		}
-		fmt.Fprintln(stdout, version())
+		fmt.Fprintln(stdout, versionString())
 		return nil
 	}
 	if isHelp(args[0]) {
@@ -118,39 +117,6 @@ func parseFlags(fs *flag.FlagSet, synopsis string, args []string, stdout io.Writ
 		return false, fmt.Errorf("%s: unexpected argument %q (see beseda %s --help)", fs.Name(), fs.Arg(0), fs.Name())
 	}
 	return false, nil
-}
-
-// version is the module version and the VCS revision the binary was built
-// from, as the Go toolchain recorded them.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "beseda (unknown version)"
-	}
-	v := "beseda " + info.Main.Version
-	var rev, when string
-	modified := false
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.time":
-			when = s.Value
-		case "vcs.modified":
-			modified = s.Value == "true"
-		}
-	}
-	if rev != "" {
-		v += " (revision " + rev
-		if when != "" {
-			v += " of " + when
-		}
-		if modified {
-			v += ", with local changes"
-		}
-		v += ")"
-	}
-	return v + " " + info.GoVersion
 }
 
 func logLevel() slog.Level {
