@@ -118,6 +118,10 @@ func TestCLI_MistakesAreErrors(t *testing.T) {
 		{[]string{"serve", "--pace", "telegram=0"}, "the rate must be a positive number"},
 		{[]string{"serve", "--max-upload-size", "0"}, "--max-upload-size"},
 		{[]string{"serve", "--max-upload-size", "lots"}, "--max-upload-size"},
+		{[]string{"serve", "--public-url", "ftp://support.example.com"}, `--public-url "ftp://support.example.com": not an http(s) address like https://support.example.com`},
+		{[]string{"serve", "--public-url", "https://"}, "not an http(s) address"},
+		{[]string{"serve", "--public-url", "support.example.com"}, "not an http(s) address"},
+		{[]string{"serve", "--public-url", "https://support.example.com/?x=1"}, "no query or password"},
 	} {
 		args := tc.args
 		if args[0] == "serve" { // should a mistake slip through, it must not take a shared port
@@ -133,6 +137,28 @@ func TestCLI_MistakesAreErrors(t *testing.T) {
 	}
 	if got := entries(t, dir); len(got) != 0 {
 		t.Errorf("mistakes created %v", got)
+	}
+}
+
+// TestCLI_UnknownLogLevel: a level the server does not know stops it with
+// the list of those it knows, rather than quietly logging at info.
+func TestCLI_UnknownLogLevel(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(testkit.Binary(t), "serve", "--addr", "127.0.0.1:0")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "BESEDA_LOG_LEVEL=verbose")
+	out, err := cmd.CombinedOutput()
+	if err == nil || string(out) != "beseda: BESEDA_LOG_LEVEL=verbose is not a log level: use debug, info, warn or error\n" {
+		t.Errorf("BESEDA_LOG_LEVEL=verbose: %v %q", err, out)
+	}
+	if got := entries(t, dir); len(got) != 0 {
+		t.Errorf("an unknown log level created %v", got)
+	}
+	for _, ok := range []string{"DEBUG", "warn"} {
+		t.Setenv("BESEDA_LOG_LEVEL", ok)
+		if _, err := logLevel(); err != nil {
+			t.Errorf("BESEDA_LOG_LEVEL=%s: %v", ok, err)
+		}
 	}
 }
 

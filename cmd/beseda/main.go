@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -52,7 +53,11 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})))
+	level, err := logLevel()
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -119,12 +124,16 @@ func parseFlags(fs *flag.FlagSet, synopsis string, args []string, stdout io.Writ
 	return false, nil
 }
 
-func logLevel() slog.Level {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(env("BESEDA_LOG_LEVEL", "info"))); err != nil {
-		return slog.LevelInfo
+// logLevel reads BESEDA_LOG_LEVEL; a level it does not know is an error,
+// never quietly "info".
+func logLevel() (slog.Level, error) {
+	given := env("BESEDA_LOG_LEVEL", "info")
+	for _, l := range []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError} {
+		if strings.EqualFold(given, l.String()) {
+			return l, nil
+		}
 	}
-	return l
+	return 0, fmt.Errorf("BESEDA_LOG_LEVEL=%s is not a log level: use debug, info, warn or error", given)
 }
 
 func env(name, def string) string {
@@ -145,8 +154,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.DataDir, "data-dir", env("BESEDA_DATA_DIR", ""),
 		"directory for the server's files (the secret key file, attachments); default beseda-data beside an SQLite database, else ./beseda-data (env BESEDA_DATA_DIR)")
 	cfg.SecretKeys = os.Getenv("BESEDA_SECRET_KEY")
-	pace := fs.String("pace", env("BESEDA_PACE", ""), "delivery pace per channel kind, e.g. web=2000,telegram=30/1s: "+
-		"messages per second, and at most one message per interval to one chat (env BESEDA_PACE)")
+	pace := fs.String("pace", env("BESEDA_PACE", formatPace(server.Channels().Pacing())), "delivery pace per channel kind as KIND=RATE[/PER_CHAT]: "+
+		"messages per second, and at most one message per interval to one chat; kinds left out keep their default (env BESEDA_PACE)")
 	delay := fs.String("task-start-delay", env("BESEDA_TASK_START_DELAY", app.DefaultTaskStartDelay.String()),
 		"how long after a manager is added to a dialog their task starts (env BESEDA_TASK_START_DELAY)")
 	metricsAddr := fs.String("metrics-addr", env("BESEDA_METRICS_ADDR", ""),
@@ -162,6 +171,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	var err error
+	if cfg.PublicURL, err = checkPublicURL(cfg.PublicURL); err != nil {
+		return err
+	}
 	if cfg.Pacing, err = parsePace(*pace); err != nil {
 		return err
 	}
@@ -212,6 +224,22 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	slog.Info("listening", "addr", l.Addr().String(), "db", srv.DB.Dialect())
 	return srv.Serve(ctx, l)
+}
+
+// checkPublicURL takes the address clients and messengers reach the server
+// at: http or https, with a host, and no query, fragment or password (it
+// starts every webhook and widget URL Beseda hands out).
+func checkPublicURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
+		u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", fmt.Errorf("--public-url %q: not an http(s) address like https://support.example.com "+
+			"(http or https, a host, optionally a path; no query or password)", s)
+	}
+	return strings.TrimRight(s, "/"), nil
 }
 
 // parseProxies reads "10.0.0.1,192.168.0.0/16".
@@ -369,6 +397,23 @@ func parsePace(s string) (map[beseda.ChannelKind]beseda.Pacing, error) {
 		out[beseda.ChannelKind(kind)] = p
 	}
 	return out, nil
+}
+
+// formatPace writes paces as --pace reads them, in the registry's order.
+func formatPace(paces map[beseda.ChannelKind]beseda.Pacing) string {
+	var items []string
+	for _, k := range server.Channels().Kinds() {
+		p, ok := paces[k]
+		if !ok {
+			continue
+		}
+		item := string(k) + "=" + strconv.FormatFloat(p.PerSecond, 'f', -1, 64)
+		if p.PerChat > 0 {
+			item += "/" + p.PerChat.String()
+		}
+		items = append(items, item)
+	}
+	return strings.Join(items, ",")
 }
 
 func kindList(channels *beseda.Registry) string {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,5 +28,31 @@ func TestPaceKindsComeFromTheRegistry(t *testing.T) {
 	got, err := parsePace("telegram=10/2s")
 	if err != nil || got["telegram"] != (beseda.Pacing{PerSecond: 10, PerChat: 2 * time.Second}) {
 		t.Errorf("telegram=10/2s: %+v %v", got, err)
+	}
+}
+
+// TestPaceDefaultIsShown: serve --help shows the pace every kind starts
+// with, written as --pace reads it (and as the README's table says).
+func TestPaceDefaultIsShown(t *testing.T) {
+	defaults := server.Channels().Pacing()
+	text := formatPace(defaults)
+	if text != "web=2000,telegram=30/1s,messenger=40,whatsapp=80" {
+		t.Errorf("default pace %q; the README's configuration table says web=2000,telegram=30/1s,messenger=40,whatsapp=80", text)
+	}
+	got, err := parsePace(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, p := range defaults {
+		if got[k] != p {
+			t.Errorf("%s: %+v read back as %+v", k, p, got[k])
+		}
+	}
+	var out strings.Builder
+	if err := run(context.Background(), []string{"serve", "--help"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `(default "web=2000,telegram=30/1s,messenger=40,whatsapp=80")`) {
+		t.Errorf("serve --help does not show the pace's default:\n%s", out.String())
 	}
 }
