@@ -41,6 +41,13 @@ func Backup(ctx context.Context, dbURL, to string) error {
 	suffix := make([]byte, 6)
 	_, _ = rand.Read(suffix)
 	tmp := filepath.Join(filepath.Dir(to), "."+filepath.Base(to)+".partial-"+hex.EncodeToString(suffix))
+	// Made empty here, readable by its owner only, as the database is:
+	// VACUUM INTO fills an empty file and keeps its mode.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup: cannot write %s: %w", to, unwrapPath(err))
+	}
+	f.Close()
 	defer os.Remove(tmp)
 
 	// A plain connection: no migrations, no WAL switch (the file keeps its

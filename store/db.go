@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -42,14 +41,29 @@ type DB struct {
 	checkpoints *checkpointer
 	rw          *sql.DB // writes; on SQLite a single connection, as SQLite has one writer
 	ro          *sql.DB // reads; on PostgreSQL the same pool as rw
+	// within: this DB is a view of one transaction (Tx.Within), in which
+	// every read and every Update runs.
+	within *Tx
+	// lock: SQLite, a served database's lock file (WithServeLock), held
+	// until Close.
+	lock *os.File
 }
 
 // Option changes how Open connects.
 type Option func(*options)
 
 type options struct {
-	wrap func(driver.Connector) driver.Connector
-	keys *Keyring
+	wrap     func(driver.Connector) driver.Connector
+	keys     *Keyring
+	lockedBy string // WithServeLock
+}
+
+// WithServeLock is for `beseda serve` (and commands that must not run beside
+// it): on SQLite the database is locked for this process until Close, and a
+// database another process holds is refused, naming it (see lockSQLite). by
+// tells the other who holds it ("beseda serve, listening on ADDR").
+func WithServeLock(by string) Option {
+	return func(o *options) { o.lockedBy = by }
 }
 
 // WithKeyring seals the secrets the store keeps with keys (see Keyring).
@@ -145,10 +159,20 @@ func open(dbURL string, o options) (*DB, error) {
 		return db, nil
 	}
 
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("open sqlite: %w", err)
+	if err := prepareSQLite(path); err != nil {
+		return nil, err
+	}
+	var lock *os.File
+	if o.lockedBy != "" {
+		if lock, err = lockSQLite(path, o.lockedBy); err != nil {
+			return nil, err
 		}
+	}
+	fail := func(err error) (*DB, error) {
+		if lock != nil {
+			lock.Close()
+		}
+		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	// WAL lets readers work while the one writer writes; writes start with
 	// BEGIN IMMEDIATE so that a transaction that reads before it writes never
@@ -159,14 +183,14 @@ func open(dbURL string, o options) (*DB, error) {
 	// The checkpointer's connection is never wrapped: it is not a request's.
 	cp, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open sqlite: %w", err)
+		return fail(err)
 	}
 	cp.SetMaxOpenConns(1)
 	dsn += "&_txlock=immediate"
 	rw, err := sqlOpen(o, "sqlite", dsn)
 	if err != nil {
 		cp.Close()
-		return nil, fmt.Errorf("open sqlite: %w", err)
+		return fail(err)
 	}
 	rw.SetMaxOpenConns(1)
 	rw.SetConnMaxIdleTime(0)
@@ -174,12 +198,12 @@ func open(dbURL string, o options) (*DB, error) {
 	if err != nil {
 		rw.Close()
 		cp.Close()
-		return nil, fmt.Errorf("open sqlite: %w", err)
+		return fail(err)
 	}
 	ro.SetMaxOpenConns(4)
 	ro.SetMaxIdleConns(4)
 	ro.SetConnMaxIdleTime(0)
-	db := &DB{dialect: SQLite, url: dbURL, rw: rw, ro: ro}
+	db := &DB{dialect: SQLite, url: dbURL, rw: rw, ro: ro, lock: lock}
 	db.reader = reader{q: conn{db: ro}, dialect: SQLite, keys: o.keys}
 	db.startCheckpointer(cp)
 	return db, nil
@@ -192,6 +216,9 @@ func (db *DB) Close() error {
 	err = errors.Join(err, db.rw.Close())
 	if db.ro != db.rw {
 		err = errors.Join(err, db.ro.Close())
+	}
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Close()) // releases the serve lock
 	}
 	return err
 }
@@ -216,6 +243,7 @@ type Tx struct {
 	pending      *deferred
 	afterCommit  []func()
 	beforeCommit []func() error
+	keyRecorded  bool // the sealing key's id is recorded (Tx.seal)
 }
 
 // SQL returns the underlying transaction, for libraries that enlist in it
@@ -234,7 +262,12 @@ func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, f
 
 // Update runs fn in a write transaction and commits it if fn returns nil.
 // PostgreSQL deadlocks and serialization failures are retried a few times.
+// On a view of a transaction (Tx.Within) fn runs inside that transaction,
+// under a savepoint that an error rolls back.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.within != nil {
+		return db.within.nested(ctx, fn)
+	}
 	for attempt := 1; ; attempt++ {
 		err := db.update(ctx, fn)
 		if err == nil || attempt == 3 || !isRetryable(err) {
@@ -272,6 +305,42 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	for _, f := range tx.afterCommit {
 		f()
 	}
+	return nil
+}
+
+// Within returns a view of the database in which every read and every
+// Update runs in this transaction: many use cases' changes (the demo's
+// seed) then commit together or not at all. Each Update of the view is a
+// savepoint; its AfterCommit functions run once the transaction commits.
+// Nothing else may use the database's writer meanwhile: on SQLite the
+// transaction holds it.
+func (tx *Tx) Within(db *DB) *DB {
+	return &DB{reader: tx.reader, dialect: db.dialect, url: db.url, rw: db.rw, ro: db.ro, within: tx}
+}
+
+func (tx *Tx) nested(ctx context.Context, fn func(tx *Tx) error) error {
+	if _, err := tx.q.ExecContext(ctx, "SAVEPOINT nested"); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	inner := &Tx{reader: tx.reader, tx: tx.tx, pending: tx.pending}
+	err := fn(inner)
+	for i := 0; err == nil && i < len(inner.beforeCommit); i++ {
+		err = inner.beforeCommit[i]()
+	}
+	if err == nil {
+		err = tx.q.(conn).flush(ctx)
+	}
+	if err != nil {
+		tx.pending.stmts, tx.pending.err = nil, nil
+		if _, rerr := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT nested"); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback to savepoint: %w", rerr))
+		}
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT nested"); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	tx.afterCommit = append(tx.afterCommit, inner.afterCommit...)
 	return nil
 }
 
