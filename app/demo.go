@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net/netip"
@@ -36,62 +37,124 @@ func (c *seedClock) At(time.Time) <-chan time.Time { return nil }
 
 // SeedDemo fills an empty database with a workspace to try Beseda with: an
 // owner and a manager (password "demo"), the web-chat channel, reasons and
-// components, a few clients with history, and 90 days of dialogs — created,
-// paused, completed and rated at realistic times before the clock's now — so
-// that the report's charts and averages show something real. It does
-// nothing if the database already holds a workspace.
+// components, saved replies, a few clients with history, and 90 days of
+// dialogs — created, paused, completed and rated at realistic times before
+// the clock's now — so that the report's charts and averages show something
+// real. It does nothing if the database already holds a workspace.
+//
+// The seed is one transaction: it is all there or, when anything fails,
+// nothing is, and the next start seeds again. It is the product's own story,
+// not visitors': the web chat's limit of new sessions per address does not
+// apply, and the use cases' log lines go to DEBUG (one INFO line says it is
+// done).
 func (a *App) SeedDemo(ctx context.Context) error {
 	n, err := a.db.CountWorkspaces(ctx)
 	if err != nil || n > 0 {
 		return err
 	}
-	// The story is told on a clock of its own, set before each step; seeding
-	// runs before the server serves or runs jobs, so nothing else reads it.
+	// Seeding runs before the server serves or runs jobs, so nothing else
+	// uses the App meanwhile; what it changes is put back.
+	db, clock, log, sessions := a.db, a.clock, a.log, a.widgetSessions
+	defer func() { a.db, a.clock, a.log, a.widgetSessions = db, clock, log, sessions }()
+	a.log, a.widgetSessions = slog.New(demoted{log.Handler()}), nil
+	var workspace int64
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		a.db = tx.Within(db)
+		var err error
+		workspace, err = a.seedDemo(ctx)
+		return err
+	})
+	if err != nil {
+		// Another process on the same PostgreSQL may have seeded it first.
+		if n, cerr := db.CountWorkspaces(ctx); cerr == nil && n > 0 {
+			return nil
+		}
+		return fmt.Errorf("seed demo: %w (nothing of the demo was stored)", err)
+	}
+	log.Info("demo data seeded", "workspace", workspace)
+	return nil
+}
+
+// demoted passes log records below WARN on at DEBUG.
+type demoted struct{ slog.Handler }
+
+func (d demoted) Enabled(ctx context.Context, l slog.Level) bool {
+	return d.Handler.Enabled(ctx, min(l, slog.LevelDebug))
+}
+
+func (d demoted) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level < slog.LevelWarn {
+		r.Level = slog.LevelDebug
+		if !d.Handler.Enabled(ctx, r.Level) {
+			return nil
+		}
+	}
+	return d.Handler.Handle(ctx, r)
+}
+
+func (d demoted) WithAttrs(as []slog.Attr) slog.Handler { return demoted{d.Handler.WithAttrs(as)} }
+func (d demoted) WithGroup(name string) slog.Handler    { return demoted{d.Handler.WithGroup(name)} }
+
+// demoReplies are the demo's saved replies ("/" in a composer). Their
+// names sort after those the console's tests and screenshots add.
+var demoReplies = []beseda.SavedReplyCreate{
+	{Name: "screenshot", Text: "Could you send me a screenshot of what you see, and the address of the page?"},
+	{Name: "thanks", Text: "Thank you for writing to us! Let me look into it."},
+	{Name: "update-soon", Text: "We are still on it; I will write as soon as I know more."},
+}
+
+// seedDemo tells the demo's story; SeedDemo runs it in one transaction.
+func (a *App) seedDemo(ctx context.Context) (int64, error) {
+	// The story is told on a clock of its own, set before each step.
 	real := a.clock
 	now := real.Now().UTC().Truncate(time.Minute)
 	clock := &seedClock{t: now.Add(-91 * 24 * time.Hour)}
 	a.clock = clock
-	defer func() { a.clock = real }()
 	at := func(t time.Time) { clock.t = t }
 	_, owner, err := a.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Demo Shop", Locale: beseda.LocaleEN,
 		OwnerEmail: DemoOwnerEmail, OwnerName: "Alice Owner", OwnerPassword: DemoPassword})
 	if err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
+	}
+	for _, r := range demoReplies {
+		if _, err := a.CreateSavedReply(ctx, owner, r); err != nil {
+			return 0, err
+		}
 	}
 	// The demo password is shorter than the API allows, so the manager is
 	// stored directly.
 	hash, err := a.hashPassword(DemoPassword)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	manager := &beseda.User{WorkspaceID: owner.WorkspaceID, Email: DemoManagerEmail, Name: "Max Manager",
 		Role: beseda.RoleManager, Permissions: []beseda.Permission{}, CreatedAt: a.now()}
 	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, manager, hash) }); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 
 	var reasons, components []int64
 	for _, name := range []string{"Misunderstood a feature", "Feature limitation", "Billing question"} {
 		it, err := a.AddCatalogItem(ctx, owner, beseda.CatalogReasons, name)
 		if err != nil {
-			return fmt.Errorf("seed demo: %w", err)
+			return 0, err
 		}
 		reasons = append(reasons, it.ID)
 	}
 	for _, name := range []string{"Lead generation tools", "Funnels", "Broadcasts"} {
 		it, err := a.AddCatalogItem(ctx, owner, beseda.CatalogComponents, name)
 		if err != nil {
-			return fmt.Errorf("seed demo: %w", err)
+			return 0, err
 		}
 		components = append(components, it.ID)
 	}
 	types, err := a.ListCatalog(ctx, owner, beseda.CatalogTypes)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	channels, err := a.ListChannels(ctx, owner)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	web := channels[0]
 
@@ -105,7 +168,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		{"Dana Smith", []string{"Hello, is anyone there?"}},
 	}
 	if err := a.seedHistory(ctx, owner, manager, web, types, reasons, components, now, at); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	// The four clients of the walk-through write last, in the working hours
 	// of a day or two ago, two hours apart.
@@ -116,12 +179,12 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		at(clock.t.Add(2 * time.Hour))
 		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, netip.Addr{})
 		if err != nil {
-			return fmt.Errorf("seed demo: %w", err)
+			return 0, err
 		}
 		for _, text := range c.messages {
 			at(clock.t.Add(time.Minute))
 			if _, err := a.ReceiveMessage(ctx, sub, Inbound{Text: text}); err != nil {
-				return fmt.Errorf("seed demo: %w", err)
+				return 0, err
 			}
 		}
 		subs = append(subs, sub)
@@ -130,34 +193,34 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	// Boris's question was answered in the general chat.
 	at(now.Add(-28 * time.Hour))
 	if _, err := a.PostChatMessage(ctx, owner, subs[1].ID, beseda.MessageInput{Text: "Open the funnel, pick a step and set its delay in the step settings."}); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	// Chen's refund went through a dialog that is completed and rated.
 	at(now.Add(-20 * time.Hour))
 	d, err := a.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[2].ID, Title: "Refund for October",
 		TypeID: types[len(types)-1].ID, ReasonIDs: reasons[2:3], ComponentIDs: components[2:3]})
 	if err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	at(now.Add(-19*time.Hour - 40*time.Minute))
 	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Your refund is on its way; it takes 3–5 business days."}); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	at(now.Add(-18 * time.Hour))
 	completed, rating, form := beseda.DialogCompleted, 3, true
 	if _, err := a.UpdateDialog(ctx, owner, d.ID, beseda.DialogUpdate{Status: &completed, AccountRating: &rating,
 		SendRatingForm: &form}); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	// Chen taps "Excellent" on the rating form.
 	msgs, err := a.VisitorMessages(ctx, subs[2], 0, false, 50)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, m := range msgs {
 		if len(m.Buttons) == 3 {
 			if err := a.ReceivePostback(ctx, subs[2], m.Buttons[2].Payload); err != nil {
-				return fmt.Errorf("seed demo: %w", err)
+				return 0, err
 			}
 		}
 	}
@@ -166,27 +229,26 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	d, err = a.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[0].ID, Title: "Lead form stopped sending leads",
 		TypeID: types[0].ID, ReasonIDs: reasons[1:2], ComponentIDs: components[0:1], ParticipantIDs: []int64{manager.ID}})
 	if err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	at(now.Add(-65 * time.Minute))
 	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Hi Anna, I'm looking into it. Which page is it?"}); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	at(now.Add(-62 * time.Minute))
 	if err := a.demoScreenshot(ctx, subs[0]); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	at(now.Add(-60 * time.Minute))
 	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Text: "I see the form's webhook failing since yesterday; checking the logs."}); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
 	at(now.Add(-55 * time.Minute))
 	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Internal: true,
 		Text: "The webhook answers 500 since the CRM's certificate expired; I asked their admin."}); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return 0, err
 	}
-	a.log.Info("demo data seeded", "workspace", owner.WorkspaceID)
-	return nil
+	return owner.WorkspaceID, nil
 }
 
 // demoTopics are what the demo's past clients asked about: the first
@@ -362,4 +424,15 @@ func (a *App) demoScreenshot(ctx context.Context, sub *beseda.Subscriber) error 
 	}
 	_, err = a.ReceiveMessage(ctx, sub, Inbound{Text: "This is what I see after sending the form.", AttachmentIDs: []int64{up.ID}})
 	return err
+}
+
+// DemoChannels returns the channels of the demo's workspace, for the start
+// banner of `serve --demo`; nobody signs in for it. Returns ENOTFOUND when
+// the database has no demo owner (it was seeded otherwise).
+func (a *App) DemoChannels(ctx context.Context) ([]*beseda.Channel, error) {
+	owner, _, err := a.db.FindUserCredentials(ctx, DemoOwnerEmail)
+	if err != nil {
+		return nil, err
+	}
+	return a.db.FindChannels(ctx, owner.WorkspaceID)
 }
