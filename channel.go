@@ -163,6 +163,20 @@ func PublicConfig(t ChannelType, cfg ChannelConfig) (public ChannelConfig, secre
 	return public, secretsSet
 }
 
+// MissingSettings names the required settings a config lacks that an owner
+// enters (those Beseda makes itself are made again when they are given): a
+// channel whose secrets were sealed with a lost key has none until an owner
+// enters them again (`beseda keys forget`).
+func MissingSettings(t ChannelType, cfg ChannelConfig) []string {
+	missing := []string{}
+	for _, f := range t.Fields() {
+		if f.Required && !f.Generated && cfg[f.Name] == "" {
+			missing = append(missing, f.Name)
+		}
+	}
+	return missing
+}
+
 // ChannelType is everything the program asks of one type of channel. Each
 // channel package (channel/telegram, channel/messenger…) implements it once,
 // and the server registers it (see Registry); nothing outside the registry and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -78,9 +79,9 @@ func (a *App) UpdateChannel(ctx context.Context, actor *beseda.User, id int64, u
 	if upd.Enabled != nil {
 		c.Enabled = *upd.Enabled
 	}
+	reg := a.cfg.Channels
+	t := reg.Of(c.Kind)
 	if len(upd.Config) > 0 {
-		reg := a.cfg.Channels
-		t := reg.Of(c.Kind)
 		merged := beseda.ChannelConfig{}
 		for k, v := range c.Config {
 			merged[k] = v
@@ -103,6 +104,14 @@ func (a *App) UpdateChannel(ctx context.Context, actor *beseda.User, id int64, u
 			if err := reg.Connect(ctx, c, baseURL+t.Path(c.Key)); err != nil {
 				return nil, err
 			}
+		}
+	}
+	// A channel that lost its settings (a lost key, `beseda keys forget`)
+	// goes on only once they are given again.
+	if c.Enabled && upd.Enabled != nil {
+		if missing := beseda.MissingSettings(t, c.Config); len(missing) > 0 {
+			return nil, beseda.Errorf(beseda.EINVALID, "the channel needs its settings before it is switched on: %s",
+				strings.Join(missing, ", "))
 		}
 	}
 	err = a.db.Update(ctx, func(tx *store.Tx) error { return tx.UpdateChannel(ctx, c, a.now()) })

@@ -21,6 +21,10 @@ type channelJSON struct {
 	// are set, which are never shown.
 	Config     beseda.ChannelConfig `json:"config"`
 	SecretsSet []string             `json:"secrets_set"`
+	// MissingSettings names the required settings an owner must enter
+	// again: the channel's key was lost (`beseda keys forget`), and it is
+	// off until they are given.
+	MissingSettings []string `json:"missing_settings"`
 }
 
 func (h *Handler) channelJSON(r *http.Request, c *beseda.Channel) channelJSON {
@@ -34,6 +38,7 @@ func (h *Handler) channelJSON(r *http.Request, c *beseda.Channel) channelJSON {
 		out.WidgetURL = httpx.BaseURL(r, h.publicURL) + path
 	}
 	out.Config, out.SecretsSet = beseda.PublicConfig(t, c.Config)
+	out.MissingSettings = beseda.MissingSettings(t, c.Config)
 	return out
 }
 

@@ -12,6 +12,8 @@ var seamTexts = map[string]entry{
 	"channels.state_off":   {en: "Off", ru: "Выключен"},
 	"channels.off_hint": {en: "Switched off: its webhook answers 404 and messages to its clients are not sent.",
 		ru: "Выключен: его вебхук отвечает 404, а сообщения его клиентам не отправляются."},
+	"channels.needs_settings": {en: "Its settings were sealed with a key that is lost: enter them again below, then switch it on. It needs:",
+		ru: "Его настройки были зашифрованы потерянным ключом: введите их заново ниже, затем включите канал. Нужны:"},
 	"channels.edit":               {en: "Settings", ru: "Настройки"},
 	"channels.name":               {en: "Name", ru: "Название"},
 	"channels.set":                {en: "set", ru: "задан"},

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -21,7 +22,8 @@ import (
 // The first key seals; every key opens, so keys rotate by putting a new key
 // first, re-sealing (DB.ResealSecrets) and then dropping the old one.
 type Keyring struct {
-	current string // id of the sealing key
+	current string   // id of the sealing key
+	ids     []string // every key's id, the sealing key's first
 	aeads   map[string]cipher.AEAD
 }
 
@@ -50,6 +52,9 @@ func NewKeyring(keys ...[]byte) (*Keyring, error) {
 		if i == 0 {
 			k.current = id
 		}
+		if k.aeads[id] == nil {
+			k.ids = append(k.ids, id)
+		}
 		k.aeads[id] = aead
 	}
 	return k, nil
@@ -61,8 +66,35 @@ func KeyID(key []byte) string {
 	return hex.EncodeToString(sum[:4])
 }
 
+// IDs names the keys, the one that seals first.
+func (k *Keyring) IDs() []string { return append([]string(nil), k.ids...) }
+
+// Has reports whether the keyring holds the key of the id.
+func (k *Keyring) Has(id string) bool { return k != nil && k.aeads[id] != nil }
+
 // sealedPrefix starts every sealed value: "sealed:v1:KEYID:BASE64".
 const sealedPrefix = "sealed:v1:"
+
+// SealedWith returns the id of the key a stored value is sealed with, or ""
+// when it is not sealed.
+func SealedWith(stored string) string {
+	rest, ok := strings.CutPrefix(stored, sealedPrefix)
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, ":")
+	return id
+}
+
+// MissingKeyError is a value sealed with a key the server does not have.
+type MissingKeyError struct {
+	Where string // "channels.config"
+	KeyID string
+}
+
+func (e *MissingKeyError) Error() string {
+	return fmt.Sprintf("%s is sealed with key %s, which this server does not have", e.Where, e.KeyID)
+}
 
 // Seal encrypts plain for the place it is stored in (where, e.g.
 // "channels.config"), which is authenticated with it so that a sealed value
@@ -84,13 +116,13 @@ func (k *Keyring) Open(where, stored string) ([]byte, error) {
 	if !ok {
 		return []byte(stored), nil
 	}
-	if k == nil {
-		return nil, fmt.Errorf("%s is sealed and no key was given", where)
-	}
 	id, data, ok := strings.Cut(rest, ":")
+	if k == nil || k.aeads[id] == nil {
+		return nil, &MissingKeyError{Where: where, KeyID: id}
+	}
 	aead := k.aeads[id]
-	if !ok || aead == nil {
-		return nil, fmt.Errorf("%s is sealed with key %s, which this server does not have", where, id)
+	if !ok {
+		return nil, fmt.Errorf("%s: malformed sealed value", where)
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(data)
 	if err != nil || len(raw) < aead.NonceSize() {
@@ -110,13 +142,18 @@ func (k *Keyring) IsSealedBy(stored string) bool {
 }
 
 // seal stores a secret value: sealed with the keyring, or as it is when the
-// database was opened without one (tools that write no secrets). Empty
-// values stay empty.
-func (r reader) seal(where string, plain []byte) string {
-	if r.keys == nil || len(plain) == 0 {
+// database was opened without one (tools; the server seals such values at
+// its next start). Empty values stay empty. The key's id is recorded in the
+// transaction (secret_keys), once.
+func (tx *Tx) seal(ctx context.Context, where string, plain []byte) string {
+	if tx.keys == nil || len(plain) == 0 {
 		return string(plain)
 	}
-	return r.keys.Seal(where, plain)
+	if !tx.keyRecorded {
+		tx.keyRecorded = true
+		tx.Defer(ctx, `INSERT INTO secret_keys (key_id) VALUES ($1) ON CONFLICT (key_id) DO NOTHING`, tx.keys.current)
+	}
+	return tx.keys.Seal(where, plain)
 }
 
 func (r reader) open(where, stored string) ([]byte, error) {

@@ -10,15 +10,12 @@ import (
 	"github.com/beseda/beseda"
 )
 
-// The webhook's signing secret is sealed (see Keyring).
-const webhookSecret = "webhooks.secret"
-
 // CreateWebhook stores a subscription with its event types and sets its ID.
 func (tx *Tx) CreateWebhook(ctx context.Context, w *beseda.Webhook, createdBy int64) error {
 	err := tx.q.QueryRowContext(ctx, `
 		INSERT INTO webhooks (workspace_id, url, secret, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		w.WorkspaceID, w.URL, tx.seal(webhookSecret, w.Secret), createdBy, ms(w.CreatedAt)).Scan(&w.ID)
+		w.WorkspaceID, w.URL, tx.seal(ctx, webhookSecret, w.Secret), createdBy, ms(w.CreatedAt)).Scan(&w.ID)
 	if err != nil {
 		return fmt.Errorf("create webhook: %w", err)
 	}

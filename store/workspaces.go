@@ -44,22 +44,3 @@ func (r reader) CountWorkspaces(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
-
-// InstallationValue returns the installation-wide setting key, storing the
-// value made by generate when it is not set yet. Several processes starting at
-// once agree on one value.
-func (db *DB) InstallationValue(ctx context.Context, key string, generate func() string) (string, error) {
-	var value string
-	err := db.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.q.ExecContext(ctx,
-			`INSERT INTO installation (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
-			key, generate()); err != nil {
-			return err
-		}
-		return tx.q.QueryRowContext(ctx, `SELECT value FROM installation WHERE key = $1`, key).Scan(&value)
-	})
-	if err != nil {
-		return "", fmt.Errorf("installation value %s: %w", key, err)
-	}
-	return value, nil
-}

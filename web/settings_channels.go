@@ -25,6 +25,8 @@ type channelCard struct {
 	Webhook bool   // URL is a webhook to paste into the platform (else the page clients open)
 	Fields  []channelField
 	Form    map[string]string // a refused change of this channel, filled in again (no secrets)
+	// Missing are the required settings to enter again (a lost key).
+	Missing []string
 }
 
 // channelForm is the form that adds a channel of a type.
@@ -65,7 +67,8 @@ func (h *Handler) channels(w http.ResponseWriter, r *http.Request, p *page) {
 	base := httpx.BaseURL(r, h.PublicURL)
 	for _, c := range list {
 		t := reg.Of(c.Kind)
-		card := channelCard{Channel: c, Title: t.Title(p.Locale), URL: base + t.Path(c.Key), Webhook: t.Webhook() != nil}
+		card := channelCard{Channel: c, Title: t.Title(p.Locale), URL: base + t.Path(c.Key), Webhook: t.Webhook() != nil,
+			Missing: beseda.MissingSettings(t, c.Config)}
 		public, secrets := beseda.PublicConfig(t, c.Config)
 		for _, f := range t.Fields() {
 			v := field(f, p.Locale)

@@ -62,6 +62,9 @@ func TestCLI_HelpAndVersion(t *testing.T) {
 		{[]string{"workspace", "--help"}, "beseda workspace create --name N"},
 		{[]string{"workspace", "create", "--help"}, "-owner-password"},
 		{[]string{"backup", "--help"}, "-to"},
+		{[]string{"keys", "--help"}, "beseda keys forget --key-id ID"},
+		{[]string{"keys", "list", "--help"}, "-data-dir"},
+		{[]string{"keys", "forget", "--help"}, "-key-id"},
 	} {
 		stdout, stderr, code := runBinary(t, dir, tc.args...)
 		if code != 0 || !strings.Contains(stdout, tc.want) || !strings.Contains(stdout, "Usage") || stderr != "" {
@@ -95,6 +98,14 @@ func TestCLI_MistakesAreErrors(t *testing.T) {
 		// libpq's defaults would pick a user and database "root": not a guess but an error.
 		{[]string{"serve", "--db", "postgres://"}, `database URL "postgres://" names no host and no database: write postgres://USER@HOST/DATABASE, e.g. postgres://beseda@localhost:5432/beseda`},
 		{[]string{"serve", "--db", "postgres://beseda:hunter2@db.internal"}, "names no database: add it after the host"},
+		{[]string{"keys", "list", "--db", "postgres:///beseda"}, "names no host"},
+		{[]string{"keys", "list", "--db", "sqlite:missing.db"}, "there is no database at missing.db (give its --db)"},
+		{[]string{"keys", "reseal", "--db", "sqlite:missing.db"}, "there is no database at missing.db"},
+		{[]string{"keys", "forget", "--key-id", "0123abcd", "--db", "sqlite:missing.db"}, "there is no database at missing.db"},
+		{[]string{"keys", "forget", "--db", "sqlite:missing.db"}, "keys forget: --key-id ID is required"},
+		{[]string{"keys", "forget", "--key-id", "not-an-id"}, `keys forget: --key-id "not-an-id" is not a key id (8 hex digits`},
+		{[]string{"keys"}, "keys: a command is needed"},
+		{[]string{"keys", "rotate"}, `keys: unknown command "rotate"`},
 		{[]string{"workspace", "create", "--name", "A", "--owner-email", "a@b.test", "--owner-password", "long enough",
 			"--db", "mysql://root@db/beseda"}, "unknown scheme"},
 		{[]string{"serve", "extra"}, `unexpected argument "extra"`},

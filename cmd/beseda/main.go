@@ -34,13 +34,15 @@ Usage:
   beseda serve [flags]                   run the server (console, API, web chat, webhooks)
   beseda workspace create [flags]        add a workspace (a tenant) and its owner
   beseda backup --db URL --to FILE       copy a (running) server's SQLite database
+  beseda keys list|reseal|forget         the keys that seal the stored secrets; recovery from a lost key
   beseda help                            this help; "beseda COMMAND --help" for a command's flags
   beseda --version                       the version
 
-The database URL is sqlite:PATH (or a plain path) or postgres://user@host/db;
-the default is sqlite:beseda.db in the working directory. Flags have
-environment equivalents (BESEDA_ADDR, BESEDA_DB, …, see "beseda serve --help"),
-and BESEDA_LOG_LEVEL sets the log level (debug, info, warn, error).
+The database URL is sqlite:PATH (or a plain path) or postgres://user@host/db
+(host and database required); the default is sqlite:beseda.db in the working
+directory. Flags have environment equivalents (BESEDA_ADDR, BESEDA_DB, …, see
+"beseda serve --help"), and BESEDA_LOG_LEVEL sets the log level (debug, info,
+warn, error). The README is the manual.
 `
 
 func main() {
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("workspace: unknown command %q\n\n%s", args[1], workspaceUsage)
 	case "backup":
 		return backup(ctx, args[1:], stdout)
+	case "keys":
+		return keys(ctx, args[1:], stdout)
 	case "version", "--version", "-version", "-v":
 		if len(args) > 1 {
 			return fmt.Errorf("unexpected argument %q", args[1])
@@ -152,7 +156,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		"address clients and messengers reach this server at; https turns on HSTS (env BESEDA_PUBLIC_URL)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed an empty database with demo data")
 	fs.StringVar(&cfg.DataDir, "data-dir", env("BESEDA_DATA_DIR", ""),
-		"directory for the server's files (the secret key file, attachments); default beseda-data beside an SQLite database, else ./beseda-data (env BESEDA_DATA_DIR)")
+		"directory for the server's files (the secret key file, attachments), made when missing; default beseda-data beside an SQLite database, "+
+			"for PostgreSQL $XDG_DATA_HOME/beseda/HOST-DATABASE (~/.local/share/beseda/…) or systemd's $STATE_DIRECTORY (env BESEDA_DATA_DIR)")
 	cfg.SecretKeys = os.Getenv("BESEDA_SECRET_KEY")
 	pace := fs.String("pace", env("BESEDA_PACE", formatPace(server.Channels().Pacing())), "delivery pace per channel kind as KIND=RATE[/PER_CHAT]: "+
 		"messages per second, and at most one message per interval to one chat; kinds left out keep their default (env BESEDA_PACE)")

@@ -10,11 +10,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,7 +75,8 @@ type Config struct {
 	// DBOptions tune how the database is opened (tests count statements).
 	DBOptions []store.Option
 	// DataDir holds the server's files (the secret key file,
-	// attachments); default DefaultDataDir(DB).
+	// attachments); default DefaultDataDir(DB). It is made (0700) when
+	// missing.
 	DataDir string
 	// AllowPrivateWebhooks lets outgoing webhooks reach loopback and
 	// private addresses (BESEDA_ALLOW_PRIVATE_WEBHOOKS=1).
@@ -133,27 +137,84 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	dialect, where, err := store.ParseURL(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	// What the start says of the database; a missing directory of an SQLite
+	// database is made (0700), and said.
+	dbAttrs := []any{"dialect", dialect, "url", store.Redact(cfg.DB)}
+	if dialect == store.SQLite {
+		file, _ := filepath.Abs(where)
+		dbAttrs = []any{"dialect", dialect, "file", file}
+		if _, err := os.Stat(filepath.Dir(file)); errors.Is(err, fs.ErrNotExist) {
+			dbAttrs = append(dbAttrs, "made_directory", filepath.Dir(file))
+		}
+	}
+	// The data directory and the keys come before the database: a mistake
+	// in either is named before anything is made or migrated.
+	explicitDataDir := cfg.DataDir != ""
 	if cfg.DataDir == "" {
-		cfg.DataDir = DefaultDataDir(cfg.DB)
+		dir, err := DefaultDataDir(cfg.DB)
+		if err != nil {
+			return nil, err
+		}
+		cfg.DataDir = dir
 	}
-	keys, err := keyring(cfg)
+	dataDir, made, err := prepareDataDir(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, cfg.DB, append([]store.Option{store.WithKeyring(keys)}, cfg.DBOptions...)...)
+	cfg.DataDir = dataDir
+	keys, err := LoadKeys(cfg.SecretKeys, cfg.DataDir, true)
 	if err != nil {
 		return nil, err
+	}
+	hint := DBHint(cfg.DB)
+	if explicitDataDir {
+		hint += " --data-dir " + cfg.DataDir
+	}
+	// On SQLite the server locks the database for as long as it runs: one
+	// process serves it (store.WithServeLock).
+	db, err := store.Open(ctx, cfg.DB, append([]store.Option{store.WithKeyring(keys.Ring), store.WithServeLock("beseda serve, listening on " + cfg.Addr)},
+		cfg.DBOptions...)...)
+	if err != nil {
+		keys.Undo()
+		return nil, err
+	}
+	fail := func(err error) (*Server, error) {
+		db.Close()
+		return nil, err
+	}
+	if err := keys.Check(ctx, db, hint); err != nil {
+		keys.Undo()
+		return fail(err)
+	}
+	cfg.Logger.Info("database", dbAttrs...)
+	cfg.Logger.Info("data directory", "path", cfg.DataDir, "made", made)
+	if keys.Made {
+		cfg.Logger.Info("secret key made: keep a copy of the key file apart from the database's backups",
+			"file", keys.File, "key", keys.Ring.IDs()[0])
+	} else {
+		cfg.Logger.Info("secret keys", "from", keys.Source(), "keys", strings.Join(keys.Ring.IDs(), ","))
 	}
 	if n, err := db.ResealSecrets(ctx); err != nil {
-		db.Close()
-		return nil, err
+		var missing *store.MissingKeyError
+		if errors.As(err, &missing) {
+			needed, _ := db.SecretKeyIDs(ctx)
+			if !slices.Contains(needed, missing.KeyID) {
+				needed = append(needed, missing.KeyID)
+			}
+			err = keys.MissingError([]string{missing.KeyID}, needed, hint)
+		}
+		keys.Undo()
+		return fail(err)
 	} else if n > 0 {
-		cfg.Logger.Info("secrets sealed with the current key", "count", n)
+		cfg.Logger.Info("secrets sealed with the current key", "count", n, "key", keys.Ring.IDs()[0])
 	}
-	secret, err := db.InstallationValue(ctx, "signing_secret", randomSecret)
+	secret, err := db.InstallationSecret(ctx, "signing_secret", randomSecret)
 	if err != nil {
-		db.Close()
-		return nil, err
+		return fail(err)
 	}
 	// Read here rather than by the CLI: it is a deployment's safety switch,
 	// and every way of starting the server must honour it.
@@ -162,8 +223,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	files, err := filestore.Open(cfg.DataDir)
 	if err != nil {
-		db.Close()
-		return nil, err
+		return fail(err)
 	}
 	channels := Channels()
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
@@ -177,15 +237,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	a.SetLive(hub.Kick)
 	runner, err := jobs.New(ctx, db, a, deliveries, jobs.Config{Logger: cfg.Logger})
 	if err != nil {
-		db.Close()
-		return nil, err
+		return fail(err)
 	}
 	s := &Server{cfg: cfg, DB: db, App: a, Deliveries: deliveries, Jobs: runner, Live: hub, log: cfg.Logger,
 		metrics: newMetrics(db, hub.Connections), httpsOnly: strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://")}
 	if cfg.Demo {
 		if err := a.SeedDemo(ctx); err != nil {
-			db.Close()
-			return nil, err
+			return fail(err)
 		}
 	}
 
@@ -196,8 +254,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	webchat.New(a, hub).Register(mux)
 	console, err := web.New(a, cfg.Logger)
 	if err != nil {
-		db.Close()
-		return nil, err
+		return fail(err)
 	}
 	console.PublicURL = cfg.PublicURL
 	console.Register(mux)

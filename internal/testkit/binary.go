@@ -94,8 +94,11 @@ func StartProcess(tb testing.TB, dir, addr string, env []string, args ...string)
 	cmd := exec.Command(Binary(tb), append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Dir = dir
 	// The test key, so that the binary and in-process test servers on one
-	// database open each other's sealed secrets; env may override it.
-	cmd.Env = append(append(os.Environ(), "BESEDA_SECRET_KEY="+TestSecretKey), env...)
+	// database open each other's sealed secrets; a PostgreSQL database's
+	// data directory (XDG_DATA_HOME/beseda/…) in dir, not the user's home;
+	// env may override both.
+	cmd.Env = append(append(os.Environ(), "BESEDA_SECRET_KEY="+TestSecretKey,
+		"XDG_DATA_HOME="+filepath.Join(dir, ".local", "share")), env...)
 	out := &strings.Builder{}
 	p := &Process{tb: tb, Cmd: cmd, URL: "http://" + addr, Stdout: out, mu: &sync.Mutex{}, done: make(chan error, 1)}
 	stdout, err := cmd.StdoutPipe()
