@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -212,7 +213,23 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("listen for metrics: %w", err)
 		}
 	}
-	srv, err := server.New(ctx, cfg)
+	cfg.Addr = l.Addr().String()
+	b := buildOf(debug.ReadBuildInfo())
+	publicURL := cfg.PublicURL
+	if publicURL == "" {
+		publicURL = "as requested"
+	}
+	commit := b.Commit
+	if commit == "" {
+		commit = "unknown"
+	}
+	slog.Info("beseda starting", "version", b.Version, "commit", commit, "addr", cfg.Addr, "public_url", publicURL,
+		"demo", cfg.Demo)
+	// The banner comes last, once the server answers: everything start-up
+	// logs is above it.
+	var srv *server.Server
+	cfg.Ready = func() { printBanner(ctx, srv, cfg, stdout) }
+	srv, err = server.New(ctx, cfg)
 	if err != nil {
 		l.Close()
 		if cfg.MetricsListener != nil {
@@ -220,14 +237,6 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return err
 	}
-	if cfg.Demo {
-		if err := printDemo(ctx, srv, cfg, stdout); err != nil {
-			l.Close()
-			srv.DB.Close()
-			return err
-		}
-	}
-	slog.Info("listening", "addr", l.Addr().String(), "db", srv.DB.Dialect())
 	return srv.Serve(ctx, l)
 }
 
@@ -268,41 +277,45 @@ func parseProxies(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// printDemo tells where to go after `serve --demo`.
-func printDemo(ctx context.Context, srv *server.Server, cfg server.Config, out io.Writer) error {
+// printBanner tells where to go: the console, the web chat of the demo, the
+// API. It stands apart from the log lines above it.
+func printBanner(ctx context.Context, srv *server.Server, cfg server.Config, out io.Writer) {
 	base := cfg.PublicURL
 	if base == "" {
-		host := cfg.Addr
-		if strings.HasPrefix(host, ":") {
-			host = "localhost" + host
+		host, port, _ := net.SplitHostPort(cfg.Addr)
+		if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+			host = "localhost"
 		}
-		base = "http://" + host
+		base = "http://" + net.JoinHostPort(host, port)
 	}
-	owner, _, err := srv.App.Login(ctx, app.DemoOwnerEmail, app.DemoPassword, app.TokenAPI, netip.Addr{})
-	if err != nil {
-		return err
+	rule := strings.Repeat("─", 72)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s\n", rule)
+	if cfg.Demo {
+		fmt.Fprintf(&b, "  Beseda demo is running.\n\n")
+	} else {
+		fmt.Fprintf(&b, "  Beseda is running.\n\n")
 	}
-	actor, _, err := srv.App.Authenticate(ctx, owner, app.TokenAPI)
-	if err != nil {
-		return err
-	}
-	channels, err := srv.App.ListChannels(ctx, actor)
-	if err != nil {
-		return err
-	}
-	_ = srv.App.Logout(ctx, owner)
-	fmt.Fprintf(out, "\nBeseda demo is running.\n\n")
-	fmt.Fprintf(out, "  Console:   %s/\n", base)
-	fmt.Fprintf(out, "             owner   %s / %s\n", app.DemoOwnerEmail, app.DemoPassword)
-	fmt.Fprintf(out, "             manager %s / %s\n", app.DemoManagerEmail, app.DemoPassword)
-	for _, c := range channels {
-		// A channel without a platform is one a person chats in here.
-		if t := srv.App.Channels().Of(c.Kind); t.Sender() == nil && t.Webhook() == nil {
-			fmt.Fprintf(out, "  %-10s %s%s   (chat as a client)\n", t.Title(beseda.LocaleEN)+":", base, t.Path(c.Key))
+	fmt.Fprintf(&b, "  Console:   %s/\n", base)
+	if cfg.Demo {
+		fmt.Fprintf(&b, "             owner   %s / %s\n", app.DemoOwnerEmail, app.DemoPassword)
+		fmt.Fprintf(&b, "             manager %s / %s\n", app.DemoManagerEmail, app.DemoPassword)
+		channels, err := srv.App.DemoChannels(ctx)
+		if err != nil {
+			slog.Warn("the demo's channels", "err", err)
 		}
+		for _, c := range channels {
+			// A channel without a platform is one a person chats in here.
+			if t := srv.App.Channels().Of(c.Kind); t.Sender() == nil && t.Webhook() == nil {
+				fmt.Fprintf(&b, "  %-10s %s%s   (chat as a client)\n", t.Title(beseda.LocaleEN)+":", base, t.Path(c.Key))
+			}
+		}
+	} else if n, err := srv.DB.CountWorkspaces(ctx); err == nil && n == 0 {
+		fmt.Fprintf(&b, "             no workspace yet: add one with beseda workspace create (--help for its flags)\n")
 	}
-	fmt.Fprintf(out, "  API:       %s/api/v1   (POST /api/v1/auth/login for a token)\n\n", base)
-	return nil
+	fmt.Fprintf(&b, "  API:       %s/api/v1   (POST /api/v1/auth/login for a token)\n\n", base)
+	fmt.Fprintf(&b, "  Stop it with Ctrl+C (SIGINT) or SIGTERM.\n%s\n\n", rule)
+	fmt.Fprint(out, b.String())
 }
 
 func createWorkspace(ctx context.Context, args []string, stdout io.Writer) error {

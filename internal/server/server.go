@@ -102,6 +102,10 @@ type Config struct {
 	// /metrics. Without it, /metrics answers loopback clients only.
 	MetricsListener net.Listener
 	Pprof           bool
+
+	// Ready is called once Serve answers requests and runs its jobs: the
+	// CLI prints where to go then, after everything start-up logs.
+	Ready func()
 }
 
 // Server is a running Beseda.
@@ -298,6 +302,10 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 		go func() { _ = msrv.Serve(ml) }()
 	}
+	s.log.Info("listening", "addr", l.Addr().String())
+	if s.cfg.Ready != nil {
+		s.cfg.Ready()
+	}
 	var err error
 	select {
 	case err = <-errc:
@@ -331,11 +339,11 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		s.DB.Close()
 		return fmt.Errorf("listen: %w", err)
 	}
-	s.log.Info("listening", "addr", l.Addr().String(), "db", s.DB.Dialect())
 	return s.Serve(ctx, l)
 }
 
-// randomSecret makes the installation's signing secret (rating buttons).
+// randomSecret makes the installation's signing secret (rating buttons,
+// download links).
 func randomSecret() string {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
