@@ -204,16 +204,21 @@ func (db *DB) resealColumn(ctx context.Context, col sealedColumn) (int, error) {
 }
 
 // RecountSecretKeys makes secret_keys name exactly the keys that stored
-// values are sealed with (ids are 8 hex digits after "sealed:v1:").
+// values are sealed with (ids are 8 hex digits after "sealed:v1:"). Several
+// processes starting at once may run it together: it only deletes ids no
+// value uses and adds those missing.
 func (tx *Tx) RecountSecretKeys(ctx context.Context) error {
 	parts := make([]string, len(sealedColumns))
 	for i, c := range sealedColumns {
-		parts[i] = `SELECT substr(` + c.column + `, 11, 8) FROM ` + c.table + ` WHERE ` + c.column + ` LIKE 'sealed:v1:%'`
+		parts[i] = `SELECT substr(` + c.column + `, 11, 8) AS key_id FROM ` + c.table + ` WHERE ` + c.column + ` LIKE 'sealed:v1:%'`
 	}
-	if _, err := tx.q.ExecContext(ctx, `DELETE FROM secret_keys`); err != nil {
+	used := strings.Join(parts, " UNION ")
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM secret_keys WHERE key_id NOT IN (`+used+`)`); err != nil {
 		return fmt.Errorf("recount secret keys: %w", err)
 	}
-	if _, err := tx.q.ExecContext(ctx, `INSERT INTO secret_keys (key_id) `+strings.Join(parts, " UNION ")); err != nil {
+	// WHERE true: SQLite's upsert after a SELECT needs one to parse.
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO secret_keys (key_id) SELECT key_id FROM (`+used+`) used WHERE true
+		ON CONFLICT (key_id) DO NOTHING`); err != nil {
 		return fmt.Errorf("recount secret keys: %w", err)
 	}
 	return nil
