@@ -79,7 +79,10 @@ func (a *App) SeedDemo(ctx context.Context) error {
 type demoted struct{ slog.Handler }
 
 func (d demoted) Enabled(ctx context.Context, l slog.Level) bool {
-	return d.Handler.Enabled(ctx, min(l, slog.LevelDebug))
+	if l >= slog.LevelWarn {
+		return d.Handler.Enabled(ctx, l)
+	}
+	return d.Handler.Enabled(ctx, slog.LevelDebug)
 }
 
 func (d demoted) Handle(ctx context.Context, r slog.Record) error {
