@@ -207,6 +207,13 @@ func TestKeys_Reseal(t *testing.T) {
 		stdout, _, _ = runEnv(t, dir, both, "keys", "list", "--db", dbURL)
 		wantAll(t, "keys list", stdout, "  key "+id2+"   this server has it (it seals)\n",
 			"This server's keys, from BESEDA_SECRET_KEY: "+id2+" (seals), "+id1+" (seals nothing here: it can go)\n")
+		// A key this server has is not forgotten: nothing is lost.
+		_, stderr, code = runEnv(t, dir, both, "keys", "forget", "--key-id", id2, "--db", dbURL)
+		wantAll(t, "keys forget of a key the server has", stderr,
+			"keys forget: this server has key "+id2+" (from BESEDA_SECRET_KEY): nothing is lost, and nothing is forgotten.")
+		if code != 1 {
+			t.Errorf("keys forget of a key the server has: exit %d", code)
+		}
 		// Now the old key alone is not enough, and the start says so.
 		_, stderr, code = runEnv(t, dir, []string{"BESEDA_SECRET_KEY=" + k1}, "serve", "--addr", "127.0.0.1:0", "--db", dbURL)
 		wantAll(t, "serve with the old key only", stderr,
