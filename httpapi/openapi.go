@@ -301,6 +301,9 @@ var _ = []bool{
 	openapi.Describe(channelJSON{}, openapi.TypeDoc{Name: "Channel", Fields: map[string]string{
 		"webhook_url": "where the messenger must send updates (empty for the web chat)",
 		"widget_url":  "the page where a person chats as a client (web chat)",
+		"secrets_set": "the secret settings that are set (never shown)",
+		"missing_settings": "required settings to enter again: the key that sealed them was lost (beseda keys forget); " +
+			"the channel is off until they are given",
 	}}),
 	openapi.Describe(meJSON{}, openapi.TypeDoc{Name: "Me", Fields: map[string]string{"can": "every permission held, by role or grant"}}),
 }
