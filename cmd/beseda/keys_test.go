@@ -18,12 +18,14 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
-// runEnv runs the real binary in dir with env added to the test's.
+// runEnv runs the real binary in dir with env added to the test's; a
+// PostgreSQL database's data directory is in dir, as testkit.StartProcess
+// has it.
 func runEnv(t *testing.T, dir string, env []string, args ...string) (string, string, int) {
 	t.Helper()
 	cmd := exec.Command(testkit.Binary(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(dir, ".local", "share")), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
