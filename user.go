@@ -178,11 +178,48 @@ const (
 	LoginFailureWindow      = 15 * time.Minute
 )
 
+// rank orders the roles: an owner is above an admin, an admin above a manager.
+func (r Role) rank() int {
+	switch r {
+	case RoleOwner:
+		return 3
+	case RoleAdmin:
+		return 2
+	}
+	return 1
+}
+
+// Holds reports whether u holds everything other holds: a role at least as
+// high, and (between managers) every permission other was granted.
+func (u *User) Holds(other *User) bool {
+	if u.Role.rank() != other.Role.rank() {
+		return u.Role.rank() > other.Role.rank()
+	}
+	for _, p := range other.Permissions {
+		if !u.Can(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// MayManage reports whether actor may change anything of target — its
+// password, name, language, role, permissions or sessions (H6): it needs
+// users.manage and must hold everything target holds, so that nobody takes
+// over (or locks out, or renames) an account richer than their own. One's
+// own account is always one's own to change, within CheckManage's grants.
+func (u *User) MayManage(target *User) bool {
+	return u.Can(PermUsersManage) && (target.ID == u.ID || u.Holds(target))
+}
+
 // CheckManage decides whether actor may create a user (target nil) or change
 // target so that it ends with newRole and newPerms (H6). Nobody grants what
 // they do not hold: owners manage everyone; admins manage admins and
 // managers; a manager holding users.manage manages managers only, and grants
-// or revokes only permissions it holds itself. Returns EFORBIDDEN.
+// or revokes only permissions it holds itself. Nobody changes anything of a
+// user who holds something they do not hold (MayManage): a password reset
+// of a richer user would hand the actor the richer account. Returns
+// EFORBIDDEN.
 func CheckManage(actor, target *User, newRole Role, newPerms []Permission) error {
 	if err := actor.Require(PermUsersManage); err != nil {
 		return err
@@ -192,6 +229,9 @@ func CheckManage(actor, target *User, newRole Role, newPerms []Permission) error
 	}
 	if (newRole == RoleAdmin || target != nil && target.Role == RoleAdmin) && !actor.IsAdmin() {
 		return Errorf(EFORBIDDEN, "only an owner or admin can create or change admins")
+	}
+	if target != nil && !actor.MayManage(target) {
+		return Errorf(EFORBIDDEN, "this user holds permissions you do not hold; only someone who holds all of them can change their account")
 	}
 	if actor.IsAdmin() {
 		return nil // owners and admins hold every permission

@@ -68,7 +68,8 @@ type UserUpdate struct {
 // UpdateUser changes a manager of the actor's workspace. Managers may change
 // their own name, language, time zone and password (with the current one);
 // role and permissions, and other people, need users.manage and are bounded
-// by beseda.CheckManage (H6). A new password ends the user's other sessions
+// by beseda.CheckManage (H6): nobody changes anything of a user who holds
+// something they do not hold. A new password ends the user's other sessions
 // and tokens (H5). Returns EINVALID (also without current_password),
 // EFORBIDDEN (also for a wrong current_password), EMANYATTEMPTS, ENOTFOUND.
 func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in UserUpdate) (*beseda.User, error) {

@@ -68,7 +68,11 @@ var _ = openapi.Add(
 		Body: beseda.UserCreate{}, Status: 201, Response: beseda.User{}, Errors: []int{409}},
 	openapi.Op{Route: "GET /api/v1/users/{id}", Tag: "Users", Summary: "A manager", Auth: openapi.Manager, Response: beseda.User{}, Errors: []int{403, 404}},
 	openapi.Op{Route: "PATCH /api/v1/users/{id}", Tag: "Users", Summary: "Change a manager's role, permissions or details (users.manage; H6)",
-		Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}, Errors: []int{404}},
+		Description: "A manager holding users.manage changes managers only, and grants or revokes only permissions it holds; " +
+			"only owners and admins change admins, only owners change owners. Nobody changes anything (password, name, language, " +
+			"time zone, role, permissions) of a user holding a role or permission they do not hold: 403. A new password ends " +
+			"that user's sessions and tokens (H5).",
+		Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}, Errors: []int{403, 404}},
 
 	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels (owner or admin)", Auth: openapi.Manager,
 		Response: []channelJSON{}, Errors: []int{403}},

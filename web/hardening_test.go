@@ -247,3 +247,52 @@ func TestIDs_ConsolePathsTakeCanonicalDecimalsOnly(t *testing.T) {
 		t.Errorf("POST to a non-canonical id: %d", res.Status)
 	}
 }
+
+// TestH6_ConsoleCannotChangeARicherUsersPermissions: in Settings → Users a
+// manager holding users.manage gets no form for a colleague who holds a
+// permission it lacks, and a form posted anyway is refused and changes
+// nothing; a poorer colleague's permissions it changes.
+func TestH6_ConsoleCannotChangeARicherUsersPermissions(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		user := func(email string, perms ...string) beseda.User {
+			var u beseda.User
+			w.Owner.MustDo("POST", "/api/v1/users", map[string]any{"email": email, "name": email, "password": testkit.TestPassword,
+				"permissions": perms}, 201, &u)
+			return u
+		}
+		var lead beseda.User
+		w.Owner.MustDo("PATCH", testkit.Path("/api/v1/users/%d", w.ManagerID),
+			map[string]any{"permissions": []string{"users.manage", "reports.view"}}, 200, &lead)
+		richer := user("richer@h6.test", "users.manage", "reports.view", "automation.edit")
+		poorer := user("poorer@h6.test")
+		c := testkit.ConsoleLogin(t, srv.URL, lead.Email, testkit.TestPassword)
+
+		page := string(c.Get("/settings/users").Body)
+		if strings.Contains(page, testkit.Path(`action="/settings/users/%d"`, richer.ID)) {
+			t.Errorf("the page offers a form for the richer colleague")
+		}
+		if !strings.Contains(page, testkit.Path(`action="/settings/users/%d"`, poorer.ID)) {
+			t.Errorf("the page offers no form for the poorer colleague")
+		}
+		for _, perms := range [][]string{{"users.manage", "reports.view"}, {"users.manage", "reports.view", "automation.edit"}, nil} {
+			res := c.Post(testkit.Path("/settings/users/%d", richer.ID), url.Values{"permissions": perms})
+			if res.Status != 303 || !strings.Contains(flashOf(res), "holds permissions you do not hold") {
+				t.Errorf("posting %v for the richer colleague: %d %q", perms, res.Status, flashOf(res))
+			}
+		}
+		var after beseda.User
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/users/%d", richer.ID), nil, 200, &after)
+		if len(after.Permissions) != 3 {
+			t.Errorf("a refusal changed the richer colleague: %v", after.Permissions)
+		}
+		if res := c.Post(testkit.Path("/settings/users/%d", poorer.ID), url.Values{"permissions": {"reports.view"}}); res.Status != 303 || flashOf(res) != "" {
+			t.Errorf("the poorer colleague: %d %q", res.Status, flashOf(res))
+		}
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/users/%d", poorer.ID), nil, 200, &after)
+		if len(after.Permissions) != 1 || after.Permissions[0] != beseda.PermReportsView {
+			t.Errorf("the poorer colleague's permissions: %v", after.Permissions)
+		}
+	})
+}
