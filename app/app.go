@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -71,6 +72,9 @@ type App struct {
 	files *filestore.Dir
 
 	sessions sessionCache // tokens lately checked (Authenticate)
+
+	dummyOnce sync.Once
+	dummy     []byte // see dummyHash
 }
 
 // New returns the use cases working on db.

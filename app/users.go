@@ -165,14 +165,16 @@ func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in U
 }
 
 // checkCurrentPassword verifies the password a user gave to change their own
-// (H5). Wrong ones count as failed sign-ins of the account (H4), so that a
-// stolen session cannot guess through this door either.
+// (H5). Each try counts as a sign-in attempt of the account (H4), counted
+// before the comparison (reserveAttempt), so that a stolen session cannot
+// guess through this door either, not even with many requests at once; a
+// right one clears the count, as a sign-in does.
 func (a *App) checkCurrentPassword(ctx context.Context, u *beseda.User, current *string) error {
 	if current == nil || *current == "" {
 		return beseda.Errorf(beseda.EINVALID, "current_password is required to change your password")
 	}
-	now := a.now()
-	if _, err := a.accountLocked(ctx, u.Email, now); err != nil {
+	failures, err := a.reserveAttempt(ctx, u.Email, a.now())
+	if err != nil {
 		return err
 	}
 	_, hash, err := a.db.FindUserCredentials(ctx, u.Email)
@@ -180,10 +182,8 @@ func (a *App) checkCurrentPassword(ctx context.Context, u *beseda.User, current 
 		return err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(*current)) != nil {
-		if err := a.loginFailed(ctx, u.Email, u, now); err != nil {
-			return err
-		}
+		a.attemptFailed(u, failures)
 		return beseda.Errorf(beseda.EFORBIDDEN, "current_password is wrong")
 	}
-	return nil
+	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.ClearLoginFailures(ctx, u.Email) })
 }

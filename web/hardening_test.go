@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/beseda/beseda"
@@ -169,6 +170,55 @@ func TestH4_ConsoleSignInIsSlowed(t *testing.T) {
 		}
 		srv.Clock.Advance(beseda.LoginFailureWindow)
 		if res := c.SignIn(me.Email, testkit.TestPassword, ""); res.Status != 303 {
+			t.Errorf("after the window: %d", res.Status)
+		}
+	})
+}
+
+// TestH4_ConsoleParallelWrongPasswordsStopAtTheLimit: the sign-in form
+// counts each attempt before comparing its password too: 100 wrong
+// passwords at once get at most 10 answers of 401, the rest 429 with
+// Retry-After; the right password is then refused until the window passes,
+// and another account signs in meanwhile.
+func TestH4_ConsoleParallelWrongPasswordsStopAtTheLimit(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		var owner, manager beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)
+		w.Manager.MustDo("GET", "/api/v1/me", nil, 200, &manager)
+		c := testkit.NewConsole(t, srv.URL)
+		c.Get("/login") // the form's cookie, shared by the tries below
+		statuses := make([]int, 100)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range statuses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				res := c.SignIn(owner.Email, "guess", "")
+				statuses[i] = res.Status
+				if res.Status == 429 && res.Header.Get("Retry-After") == "" {
+					t.Errorf("429 without Retry-After")
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		byStatus := map[int]int{}
+		for _, s := range statuses {
+			byStatus[s]++
+		}
+		if byStatus[401] > beseda.LoginFailuresPerAccount || byStatus[401]+byStatus[429] != 100 {
+			t.Errorf("100 wrong passwords at once: %v, want at most %d × 401 and the rest 429", byStatus, beseda.LoginFailuresPerAccount)
+		}
+		if res := c.SignIn(owner.Email, testkit.TestPassword, ""); res.Status != 429 {
+			t.Errorf("the right password after the limit: %d", res.Status)
+		}
+		testkit.ConsoleLogin(t, srv.URL, manager.Email, testkit.TestPassword)
+		srv.Clock.Advance(beseda.LoginFailureWindow)
+		if res := c.SignIn(owner.Email, testkit.TestPassword, ""); res.Status != 303 {
 			t.Errorf("after the window: %d", res.Status)
 		}
 	})
