@@ -40,6 +40,11 @@ type Config struct {
 	WidgetSessionsPerMinute float64
 	// Webhooks posts outgoing webhooks; nil: events are queued, not sent.
 	Webhooks WebhookClient
+	// Addresses is the address rule of the requests the server makes
+	// (internal/netguard): a channel's API address is checked with it when
+	// given (the transport checks every connection). Nil: no rule, for
+	// tools and tests that build their own use cases.
+	Addresses AddressRule
 
 	// Channels are the channel types the server speaks: their settings,
 	// limits and windows.

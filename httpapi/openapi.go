@@ -77,12 +77,14 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels (owner or admin)", Auth: openapi.Manager,
 		Response: []channelJSON{}, Errors: []int{403}},
 	openapi.Op{Route: "POST /api/v1/channels", Tag: "Channels", Summary: "Add a channel (owner or admin); secrets are write-only",
-		Description: "Telegram needs only bot_token: the server checks it (getMe) and registers its webhook (setWebhook) with a secret it makes. " +
-			"Channels of Meta's platforms get a verify token made for them when none is given; the answer shows it and the webhook URL to paste into Meta.",
+		Description: "Telegram needs only bot_token: the server checks it (getMe) and registers its webhook (setWebhook) with a secret it makes; " +
+			"when that fails, 400 says whether Telegram could not be reached, refused the token or refused the webhook address. " +
+			"Channels of Meta's platforms get a verify token made for them when none is given; the answer shows it and the webhook URL to paste into Meta. " +
+			"config.api_base_url must lead to a public address, as a webhook's url (400 otherwise), unless the server runs with BESEDA_ALLOW_PRIVATE_WEBHOOKS=1.",
 		Auth: openapi.Manager, Body: beseda.ChannelCreate{}, Status: 201, Response: channelJSON{}, Errors: []int{400, 403}},
 	openapi.Op{Route: "PATCH /api/v1/channels/{id}", Tag: "Channels", Summary: "Rename a channel, switch it off or on, or replace settings (owner or admin)",
 		Description: "Only the config keys given change; secrets can be replaced, never read. A channel switched off answers 404 at its webhook " +
-			"and widget, and its messages fail with channel_disabled.",
+			"and widget, and its messages fail with channel_disabled. config.api_base_url must lead to a public address (see POST).",
 		Auth: openapi.Manager, Body: beseda.ChannelUpdate{}, Response: channelJSON{}, Errors: []int{400, 403, 404}},
 
 	openapi.Op{Route: "GET /api/v1/subscribers", Tag: "Clients", Summary: "Clients (subscribers), the latest chats first", Auth: openapi.Manager,
@@ -176,8 +178,9 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/webhooks", Tag: "Webhooks", Summary: "Outgoing webhook subscriptions (integrations.manage); secrets are never shown",
 		Auth: openapi.Manager, Response: []beseda.Webhook{}, Errors: []int{403}},
 	openapi.Op{Route: "POST /api/v1/webhooks", Tag: "Webhooks", Summary: "Subscribe an http(s) URL to events, signed with a secret",
-		Description: "Addresses in loopback, private, link-local and other reserved ranges are refused (also when the host resolves to one, " +
-			"and again at every delivery) unless the server runs with BESEDA_ALLOW_PRIVATE_WEBHOOKS=1.",
+		Description: "Addresses in loopback, private, link-local and other reserved ranges are refused (in any form a resolver reads, " +
+			"such as 2130706433 for 127.0.0.1; also when the host resolves to one, and again at every delivery) unless the server runs " +
+			"with BESEDA_ALLOW_PRIVATE_WEBHOOKS=1.",
 		Auth: openapi.Manager, Body: beseda.WebhookCreate{}, Status: 201, Response: beseda.Webhook{}, Errors: []int{403}},
 	openapi.Op{Route: "GET /api/v1/webhooks/{id}", Tag: "Webhooks", Summary: "A subscription", Auth: openapi.Manager,
 		Response: beseda.Webhook{}, Errors: []int{403, 404}},

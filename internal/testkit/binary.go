@@ -94,8 +94,9 @@ func StartProcess(tb testing.TB, dir, addr string, env []string, args ...string)
 	cmd := exec.Command(Binary(tb), append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Dir = dir
 	// The test key, so that the binary and in-process test servers on one
-	// database open each other's sealed secrets; env may override it.
-	cmd.Env = append(append(os.Environ(), "BESEDA_SECRET_KEY="+TestSecretKey), env...)
+	// database open each other's sealed secrets; the address rule lifted,
+	// for the fakes on 127.0.0.1 (as StartServer does); env may override both.
+	cmd.Env = append(append(os.Environ(), "BESEDA_SECRET_KEY="+TestSecretKey, "BESEDA_ALLOW_PRIVATE_WEBHOOKS=1"), env...)
 	out := &strings.Builder{}
 	p := &Process{tb: tb, Cmd: cmd, URL: "http://" + addr, Stdout: out, mu: &sync.Mutex{}, done: make(chan error, 1)}
 	stdout, err := cmd.StdoutPipe()
