@@ -42,17 +42,33 @@ var AllPermissions = []Permission{
 func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }
 
 // User is a manager of a workspace: a person who signs in to the console.
+// A colleague's account as a manager who does not manage users sees it
+// (Colleague) has only ID and Name: the fields left zero are left out of
+// its JSON.
 type User struct {
 	ID          int64        `json:"id"`
-	WorkspaceID int64        `json:"workspace_id"`
-	Email       string       `json:"email"`
+	WorkspaceID int64        `json:"workspace_id,omitzero"`
+	Email       string       `json:"email,omitzero"`
 	Name        string       `json:"name"`
-	Role        Role         `json:"role"`
-	Permissions []Permission `json:"permissions"` // grants beyond the role
+	Role        Role         `json:"role,omitzero"`
+	Permissions []Permission `json:"permissions,omitzero"` // grants beyond the role; never nil when shown
 	Locale      Locale       `json:"locale,omitempty"`
 	TimeZone    string       `json:"time_zone,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
+	CreatedAt   time.Time    `json:"created_at,omitzero"`
 }
+
+// SeesAccountOf reports whether u may see other's account — e-mail, role,
+// permissions, language, time zone — rather than only the id and name
+// every manager sees of colleagues to add them to dialogs (P2): one's own,
+// and everyone's for those who manage users (users.manage; owners and
+// admins).
+func (u *User) SeesAccountOf(other *User) bool {
+	return u.ID == other.ID || u.Can(PermUsersManage)
+}
+
+// Colleague is what a manager who does not manage users sees of another:
+// the id and the name.
+func (u *User) Colleague() *User { return &User{ID: u.ID, Name: u.Name} }
 
 // Can reports whether the user holds permission p.
 func (u *User) Can(p Permission) bool {

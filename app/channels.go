@@ -9,9 +9,18 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
-// ListChannels returns the channels of the actor's workspace.
+// ListChannels returns the channels of the actor's workspace. Only owners
+// and admins, who manage channels, get their settings: for others Config is
+// empty (a verify token or a secret is nothing a manager needs).
 func (a *App) ListChannels(ctx context.Context, actor *beseda.User) ([]*beseda.Channel, error) {
-	return a.db.FindChannels(ctx, actor.WorkspaceID)
+	channels, err := a.db.FindChannels(ctx, actor.WorkspaceID)
+	if err != nil || actor.IsAdmin() {
+		return channels, err
+	}
+	for _, c := range channels {
+		c.Config = beseda.ChannelConfig{}
+	}
+	return channels, nil
 }
 
 // Channel returns a channel of the actor's workspace. Owners and admins only:

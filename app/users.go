@@ -13,14 +13,30 @@ import (
 )
 
 // ListUsers returns the managers of the actor's workspace. Every manager may
-// see colleagues (to add them to dialogs).
+// see colleagues' ids and names (to add them to dialogs); their accounts —
+// e-mails, roles, permissions — only those who manage users
+// (beseda.User.SeesAccountOf).
 func (a *App) ListUsers(ctx context.Context, actor *beseda.User) ([]*beseda.User, error) {
-	return a.db.FindUsers(ctx, actor.WorkspaceID)
+	users, err := a.db.FindUsers(ctx, actor.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range users {
+		if !actor.SeesAccountOf(u) {
+			users[i] = u.Colleague()
+		}
+	}
+	return users, nil
 }
 
-// GetUser returns a manager of the actor's workspace.
+// GetUser returns a manager of the actor's workspace, as ListUsers shows
+// them. Returns ENOTFOUND.
 func (a *App) GetUser(ctx context.Context, actor *beseda.User, id int64) (*beseda.User, error) {
-	return a.db.FindUserByID(ctx, actor.WorkspaceID, id)
+	u, err := a.db.FindUserByID(ctx, actor.WorkspaceID, id)
+	if err != nil || actor.SeesAccountOf(u) {
+		return u, err
+	}
+	return u.Colleague(), nil
 }
 
 // CreateUser adds a manager to the actor's workspace. Needs users.manage (P2),

@@ -62,11 +62,14 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/me", Tag: "Account", Summary: "The caller, their workspace and permissions", Auth: openapi.Manager, Response: meJSON{}},
 	openapi.Op{Route: "PATCH /api/v1/me", Tag: "Account", Summary: "Change one's own name, language, time zone or password",
 		Description: "A new password needs current_password (H5).", Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}},
-	openapi.Op{Route: "GET /api/v1/users", Tag: "Users", Summary: "The workspace's managers (users.manage)", Auth: openapi.Manager,
-		Response: []beseda.User{}, Errors: []int{403}},
+	openapi.Op{Route: "GET /api/v1/users", Tag: "Users", Summary: "The workspace's managers",
+		Description: "Every manager gets everyone's id and name (to add colleagues to dialogs); e-mails, roles, permissions, " +
+			"languages and time zones of others only owners, admins and holders of users.manage.",
+		Auth: openapi.Manager, Response: []beseda.User{}},
 	openapi.Op{Route: "POST /api/v1/users", Tag: "Users", Summary: "Add a manager (users.manage; H6)", Auth: openapi.Manager,
 		Body: beseda.UserCreate{}, Status: 201, Response: beseda.User{}, Errors: []int{409}},
-	openapi.Op{Route: "GET /api/v1/users/{id}", Tag: "Users", Summary: "A manager", Auth: openapi.Manager, Response: beseda.User{}, Errors: []int{403, 404}},
+	openapi.Op{Route: "GET /api/v1/users/{id}", Tag: "Users", Summary: "A manager (as GET /api/v1/users shows them to the caller)",
+		Auth: openapi.Manager, Response: beseda.User{}, Errors: []int{404}},
 	openapi.Op{Route: "PATCH /api/v1/users/{id}", Tag: "Users", Summary: "Change a manager's role, permissions or details (users.manage; H6)",
 		Description: "A manager holding users.manage changes managers only, and grants or revokes only permissions it holds; " +
 			"only owners and admins change admins, only owners change owners. Nobody changes anything (password, name, language, " +
@@ -74,8 +77,10 @@ var _ = openapi.Add(
 			"that user's sessions and tokens (H5).",
 		Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}, Errors: []int{403, 404}},
 
-	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels (owner or admin)", Auth: openapi.Manager,
-		Response: []channelJSON{}, Errors: []int{403}},
+	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels",
+		Description: "Every manager gets each channel's id, kind, name, title, state and a web chat's widget_url; owners and admins also " +
+			"its key, webhook URL and the settings that are not secret. Secrets are never shown.",
+		Auth: openapi.Manager, Response: []channelJSON{}},
 	openapi.Op{Route: "POST /api/v1/channels", Tag: "Channels", Summary: "Add a channel (owner or admin); secrets are write-only",
 		Description: "Telegram needs only bot_token: the server checks it (getMe) and registers its webhook (setWebhook) with a secret it makes; " +
 			"when that fails, 400 says whether Telegram could not be reached, refused the token or refused the webhook address. " +
@@ -305,9 +310,25 @@ var _ = []bool{
 		"attempt_log": "every attempt, newest first",
 	}}),
 	openapi.Describe(app.UserUpdate{}, openapi.TypeDoc{Name: "UserUpdate"}),
-	openapi.Describe(channelJSON{}, openapi.TypeDoc{Name: "Channel", Fields: map[string]string{
-		"webhook_url": "where the messenger must send updates (empty for the web chat)",
-		"widget_url":  "the page where a person chats as a client (web chat)",
-	}}),
+	openapi.Describe(channelJSON{}, openapi.TypeDoc{Name: "Channel",
+		Doc: "A channel. Every manager sees id, kind, name, title, enabled, created_at and a web chat's widget_url; " +
+			"key, webhook_url, config and secrets_set only owners and admins. Secrets are never shown.",
+		Fields: map[string]string{
+			"webhook_url": "where the messenger must send updates (empty for the web chat); owners and admins only",
+			"widget_url":  "the page where a person chats as a client (web chat): public, as it is put on the business's site",
+			"key":         "names the channel in its webhook and widget URLs; owners and admins only",
+			"config":      "the settings that are not secret (a page id, the verify token to paste into the platform); owners and admins only",
+			"secrets_set": "the names of the secrets that are set (never their values); owners and admins only",
+		}}),
+	openapi.Describe(beseda.User{}, openapi.TypeDoc{
+		Doc: "A manager. Of a colleague, a manager who does not hold users.manage sees only id and name (to add them to dialogs); " +
+			"the rest shows to owners, admins and holders of users.manage, and of one's own account.",
+		Fields: map[string]string{
+			"email":        "not shown of colleagues to managers without users.manage",
+			"role":         "not shown of colleagues to managers without users.manage",
+			"permissions":  "grants beyond the role; not shown of colleagues to managers without users.manage",
+			"workspace_id": "not shown of colleagues to managers without users.manage",
+			"created_at":   "not shown of colleagues to managers without users.manage",
+		}}),
 	openapi.Describe(meJSON{}, openapi.TypeDoc{Name: "Me", Fields: map[string]string{"can": "every permission held, by role or grant"}}),
 }

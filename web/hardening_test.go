@@ -346,3 +346,38 @@ func TestH6_ConsoleCannotChangeARicherUsersPermissions(t *testing.T) {
 		}
 	})
 }
+
+// TestP2_ConsoleShowsPlainManagersNoColleagueAccounts: the pages a manager
+// without users.manage opens — the chats, a chat with the form to add
+// colleagues to a dialog, a dialog — name colleagues but show none of their
+// e-mails; Settings → Users and Channels are refused.
+func TestP2_ConsoleShowsPlainManagersNoColleagueAccounts(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		var owner, manager beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)
+		w.Manager.MustDo("GET", "/api/v1/me", nil, 200, &manager)
+		v := w.NewVisitor("Anna")
+		v.Say("hello")
+		d := w.CreateDialog(v.SubscriberID, "Case", manager.ID)
+		c := testkit.ConsoleLogin(t, srv.URL, manager.Email, testkit.TestPassword)
+		for _, path := range []string{"/chats", testkit.Path("/chats/%d", v.SubscriberID), testkit.Path("/dialogs/%d", d.ID), "/dialogs"} {
+			res := c.Get(path)
+			if res.Status != 200 {
+				t.Fatalf("%s: %d", path, res.Status)
+			}
+			if strings.Contains(string(res.Body), owner.Email) {
+				t.Errorf("%s shows the owner's e-mail", path)
+			}
+		}
+		if page := string(c.Get(testkit.Path("/dialogs/%d", d.ID)).Body); !strings.Contains(page, owner.Name) {
+			t.Errorf("the dialog does not name its creator")
+		}
+		for _, path := range []string{"/settings/users", "/settings/channels"} {
+			if res := c.Get(path); res.Status != 403 {
+				t.Errorf("%s: %d", path, res.Status)
+			}
+		}
+	})
+}
