@@ -157,7 +157,9 @@ var _ = openapi.Add(
 	openapi.Op{Route: "POST /api/v1/notifications/{id}/read", Tag: "Tasks", Summary: "Mark a notification read", Auth: openapi.Manager, Status: 204, Errors: []int{404}},
 	openapi.Op{Route: "GET /api/v1/events", Tag: "Live", Summary: "Live events of the workspace and the caller (Server-Sent Events)",
 		Description: "message.created, messages.updated, dialog.changed, broadcast.progress, task.changed, notification.created; " +
-			"each event's data carries its id, kind and payload. Heartbeats every 15 s; resume with Last-Event-ID; event: reset means reload.",
+			"each event's data carries its id, kind and payload. Heartbeats every 15 s; resume with Last-Event-ID; event: reset means reload. " +
+			"A manager keeps at most 20 streams open at once (per server process); one more ends the oldest, whose last event is " +
+			"event: evicted (do not reconnect it on your own).",
 		Auth: openapi.Manager, Query: []openapi.Param{{Name: "Last-Event-ID", In: "header", Schema: "", Doc: "resume after this event"}},
 		Response: "", ResponseType: "text/event-stream"},
 
