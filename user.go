@@ -1,6 +1,9 @@
 package beseda
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/mail"
 	"slices"
 	"strings"
@@ -183,6 +186,25 @@ func NormalizeEmail(s string) (string, error) {
 		return "", Errorf(EINVALID, "email %q is not a valid address", s)
 	}
 	return s, nil
+}
+
+// LoginFormToken is the sign-in form's CSRF token for a browser's
+// pre-session id (a random value in its sign-in cookie): an HMAC with the
+// installation's secret, so that only the server makes a token that goes
+// with a cookie. Double submission of a bare cookie value would let anyone
+// who can set a cookie for the site (a sibling subdomain, a plain-http
+// answer) pair it with a token of their own and sign a manager in to an
+// account of their choosing.
+func LoginFormToken(secret []byte, preSession string) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("login-form\x00" + preSession))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// CheckLoginFormToken reports, in constant time, whether token is the
+// server's for the pre-session id.
+func CheckLoginFormToken(secret []byte, preSession, token string) bool {
+	return preSession != "" && hmac.Equal([]byte(token), []byte(LoginFormToken(secret, preSession)))
 }
 
 // Guessing is slowed (H4): an account that failed to sign in this many times

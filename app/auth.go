@@ -120,6 +120,18 @@ func (a *App) attemptFailed(user *beseda.User, failures int) {
 	}
 }
 
+// LoginFormToken is the console's sign-in form token for a browser's
+// pre-session id (beseda.LoginFormToken with this installation's secret).
+func (a *App) LoginFormToken(preSession string) string {
+	return beseda.LoginFormToken(a.cfg.Secret, preSession)
+}
+
+// CheckLoginFormToken reports whether token is this server's for the
+// pre-session id.
+func (a *App) CheckLoginFormToken(preSession, token string) bool {
+	return len(a.cfg.Secret) > 0 && beseda.CheckLoginFormToken(a.cfg.Secret, preSession, token)
+}
+
 // Authenticate returns the user holding a token of the kind, and the session's
 // CSRF token (empty for API tokens). Returns EUNAUTHORIZED.
 func (a *App) Authenticate(ctx context.Context, token, kind string) (*beseda.User, string, error) {
