@@ -53,6 +53,11 @@ type ConfigField struct {
 	// Generated settings are made by Beseda when not given (a webhook secret,
 	// a verify token): the owner pastes nothing.
 	Generated bool
+	// Address settings are URLs Beseda sends requests to (api_base_url):
+	// they must lead to a public address, like outgoing webhooks, unless the
+	// server allows private ones (checked when given, and again at every
+	// connection).
+	Address bool
 	// Check validates a value and returns it normalised; nil takes any
 	// value of 1 to 1024 bytes.
 	Check func(value string) (string, error)

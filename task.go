@@ -68,6 +68,20 @@ type NotificationArgs struct {
 	Seconds int `json:"seconds,omitempty"`
 }
 
+// Live streams are capped per holder (each process counts its own): one
+// web-chat client (its visitor token) keeps at most LiveStreamsPerVisitor
+// open at once, one manager (all their console tabs and API clients) at
+// most LiveStreamsPerUser. One more ends the holder's oldest stream, which
+// is told so (event "evicted") and does not reconnect until its tab is
+// shown again: the tab a person just opened works, and a stream whose
+// client vanished without a word cannot keep a newer one out. A browser
+// opens at most 6 connections to a site over HTTP/1.1, so the caps leave
+// room for every tab a person really opens.
+const (
+	LiveStreamsPerVisitor = 5
+	LiveStreamsPerUser    = 20
+)
+
 // LiveEvent is a change that connected consoles hear about at once (Server-
 // Sent Events): in the workspace, or only for one manager (UserID).
 type LiveEvent struct {

@@ -1,7 +1,9 @@
 package beseda
 
 import (
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -50,6 +52,33 @@ func (l TextLimit) Cut(s string) string {
 		n += w
 	}
 	return s
+}
+
+// ShortenedNote ends a client's text that was longer than its channel
+// takes, saying how many characters were cut off: such a text is stored
+// shortened, never dropped (H1).
+func ShortenedNote(more int) string {
+	return "… [message shortened: " + strconv.Itoa(more) + " characters more]"
+}
+
+// Shorten returns s if it fits the limit; else the longest beginning of s
+// that fits with ShortenedNote after it, the note counting the characters
+// left out. It never splits a character, and the whole fits the limit.
+func (l TextLimit) Shorten(s string) string {
+	if l.Len(s) <= l.Max {
+		return s
+	}
+	total := utf8.RuneCountInString(s)
+	more := total // the note's length depends only on its number's digits
+	for {
+		room := max(l.Max-l.Len(ShortenedNote(more)), 0)
+		kept := strings.TrimRightFunc(TextLimit{Max: room, Counting: l.Counting}.Cut(s), unicode.IsSpace)
+		n := total - utf8.RuneCountInString(kept)
+		if len(strconv.Itoa(n)) == len(strconv.Itoa(more)) {
+			return kept + ShortenedNote(n)
+		}
+		more = n // fewer digits: more room, and fewer characters left out
+	}
 }
 
 // check refuses text longer than the limit, saying how it was counted.

@@ -1,6 +1,9 @@
 package beseda
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/mail"
 	"slices"
 	"strings"
@@ -42,17 +45,33 @@ var AllPermissions = []Permission{
 func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }
 
 // User is a manager of a workspace: a person who signs in to the console.
+// A colleague's account as a manager who does not manage users sees it
+// (Colleague) has only ID and Name: the fields left zero are left out of
+// its JSON.
 type User struct {
 	ID          int64        `json:"id"`
-	WorkspaceID int64        `json:"workspace_id"`
-	Email       string       `json:"email"`
+	WorkspaceID int64        `json:"workspace_id,omitzero"`
+	Email       string       `json:"email,omitzero"`
 	Name        string       `json:"name"`
-	Role        Role         `json:"role"`
-	Permissions []Permission `json:"permissions"` // grants beyond the role
+	Role        Role         `json:"role,omitzero"`
+	Permissions []Permission `json:"permissions,omitzero"` // grants beyond the role; never nil when shown
 	Locale      Locale       `json:"locale,omitempty"`
 	TimeZone    string       `json:"time_zone,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
+	CreatedAt   time.Time    `json:"created_at,omitzero"`
 }
+
+// SeesAccountOf reports whether u may see other's account — e-mail, role,
+// permissions, language, time zone — rather than only the id and name
+// every manager sees of colleagues to add them to dialogs (P2): one's own,
+// and everyone's for those who manage users (users.manage; owners and
+// admins).
+func (u *User) SeesAccountOf(other *User) bool {
+	return u.ID == other.ID || u.Can(PermUsersManage)
+}
+
+// Colleague is what a manager who does not manage users sees of another:
+// the id and the name.
+func (u *User) Colleague() *User { return &User{ID: u.ID, Name: u.Name} }
 
 // Can reports whether the user holds permission p.
 func (u *User) Can(p Permission) bool {
@@ -169,6 +188,25 @@ func NormalizeEmail(s string) (string, error) {
 	return s, nil
 }
 
+// LoginFormToken is the sign-in form's CSRF token for a browser's
+// pre-session id (a random value in its sign-in cookie): an HMAC with the
+// installation's secret, so that only the server makes a token that goes
+// with a cookie. Double submission of a bare cookie value would let anyone
+// who can set a cookie for the site (a sibling subdomain, a plain-http
+// answer) pair it with a token of their own and sign a manager in to an
+// account of their choosing.
+func LoginFormToken(secret []byte, preSession string) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("login-form\x00" + preSession))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// CheckLoginFormToken reports, in constant time, whether token is the
+// server's for the pre-session id.
+func CheckLoginFormToken(secret []byte, preSession, token string) bool {
+	return preSession != "" && hmac.Equal([]byte(token), []byte(LoginFormToken(secret, preSession)))
+}
+
 // Guessing is slowed (H4): an account that failed to sign in this many times
 // within the window is refused until the window ends, whatever the password;
 // so is a client address with many more failures, over all accounts.
@@ -178,11 +216,48 @@ const (
 	LoginFailureWindow      = 15 * time.Minute
 )
 
+// rank orders the roles: an owner is above an admin, an admin above a manager.
+func (r Role) rank() int {
+	switch r {
+	case RoleOwner:
+		return 3
+	case RoleAdmin:
+		return 2
+	}
+	return 1
+}
+
+// Holds reports whether u holds everything other holds: a role at least as
+// high, and (between managers) every permission other was granted.
+func (u *User) Holds(other *User) bool {
+	if u.Role.rank() != other.Role.rank() {
+		return u.Role.rank() > other.Role.rank()
+	}
+	for _, p := range other.Permissions {
+		if !u.Can(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// MayManage reports whether actor may change anything of target — its
+// password, name, language, role, permissions or sessions (H6): it needs
+// users.manage and must hold everything target holds, so that nobody takes
+// over (or locks out, or renames) an account richer than their own. One's
+// own account is always one's own to change, within CheckManage's grants.
+func (u *User) MayManage(target *User) bool {
+	return u.Can(PermUsersManage) && (target.ID == u.ID || u.Holds(target))
+}
+
 // CheckManage decides whether actor may create a user (target nil) or change
 // target so that it ends with newRole and newPerms (H6). Nobody grants what
 // they do not hold: owners manage everyone; admins manage admins and
 // managers; a manager holding users.manage manages managers only, and grants
-// or revokes only permissions it holds itself. Returns EFORBIDDEN.
+// or revokes only permissions it holds itself. Nobody changes anything of a
+// user who holds something they do not hold (MayManage): a password reset
+// of a richer user would hand the actor the richer account. Returns
+// EFORBIDDEN.
 func CheckManage(actor, target *User, newRole Role, newPerms []Permission) error {
 	if err := actor.Require(PermUsersManage); err != nil {
 		return err
@@ -192,6 +267,9 @@ func CheckManage(actor, target *User, newRole Role, newPerms []Permission) error
 	}
 	if (newRole == RoleAdmin || target != nil && target.Role == RoleAdmin) && !actor.IsAdmin() {
 		return Errorf(EFORBIDDEN, "only an owner or admin can create or change admins")
+	}
+	if target != nil && !actor.MayManage(target) {
+		return Errorf(EFORBIDDEN, "this user holds permissions you do not hold; only someone who holds all of them can change their account")
 	}
 	if actor.IsAdmin() {
 		return nil // owners and admins hold every permission

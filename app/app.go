@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -39,6 +40,11 @@ type Config struct {
 	WidgetSessionsPerMinute float64
 	// Webhooks posts outgoing webhooks; nil: events are queued, not sent.
 	Webhooks WebhookClient
+	// Addresses is the address rule of the requests the server makes
+	// (internal/netguard): a channel's API address is checked with it when
+	// given (the transport checks every connection). Nil: no rule, for
+	// tools and tests that build their own use cases.
+	Addresses AddressRule
 
 	// Channels are the channel types the server speaks: their settings,
 	// limits and windows.
@@ -71,6 +77,9 @@ type App struct {
 	files *filestore.Dir
 
 	sessions sessionCache // tokens lately checked (Authenticate)
+
+	dummyOnce sync.Once
+	dummy     []byte // see dummyHash
 }
 
 // New returns the use cases working on db.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -22,56 +21,58 @@ const (
 )
 
 // dummyHash is compared against when the email is unknown, so that a login
-// takes as long for an unknown email as for a wrong password.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("beseda-dummy-password"), bcrypt.DefaultCost)
-	return h
-})
+// takes as long for an unknown email as for a wrong password: it is made at
+// the cost of the passwords this app hashes.
+func (a *App) dummyHash() []byte {
+	a.dummyOnce.Do(func() {
+		a.dummy, _ = bcrypt.GenerateFromPassword([]byte("beseda-dummy-password"), a.cfg.BcryptCost)
+	})
+	return a.dummy
+}
 
 // Login checks an email and password and returns a new token of the kind
 // (TokenAPI or TokenSession) with the signed-in user. Guessing is slowed
 // (H4): an account with LoginFailuresPerAccount failures in the window, or a
 // client address (from) with LoginFailuresPerAddress, is refused whatever
 // the password until its window ends; a success clears the account's count.
-// Returns EUNAUTHORIZED or EMANYATTEMPTS.
+// Each attempt is counted before its password is compared and handed back if
+// it succeeds, so that requests in flight at once cannot all pass a check
+// made before any of them was counted. Returns EUNAUTHORIZED or
+// EMANYATTEMPTS.
 func (a *App) Login(ctx context.Context, email, password, kind string, from netip.Addr) (string, *beseda.User, error) {
 	now := a.now()
-	addr := ratelimit.AddrKey(from)
-	if wait, blocked := a.loginAddrs.Blocked(addr, now); blocked {
+	addr, wait, ok := a.loginAddrs.Reserve(ratelimit.AddrKey(from), now)
+	if !ok {
 		return "", nil, beseda.TooManyAttempts(wait, "too many failed sign-ins from your address; try again later")
 	}
 	email, err := beseda.NormalizeEmail(email)
 	if err != nil || password == "" {
-		a.loginAddrs.Add(addr, now)
 		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
 	}
-	failed, err := a.accountLocked(ctx, email, now)
+	failures, err := a.reserveAttempt(ctx, email, now)
 	if err != nil {
+		a.loginAddrs.Refund(addr) // no password was tried
 		return "", nil, err
 	}
 	user, hash, err := a.db.FindUserCredentials(ctx, email)
 	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		_ = bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(password))
 	} else if err != nil {
 		return "", nil, fmt.Errorf("login: %w", err)
 	}
 	if user == nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		a.loginAddrs.Add(addr, now)
-		if err := a.loginFailed(ctx, email, user, now); err != nil {
-			return "", nil, err
-		}
+		a.attemptFailed(user, failures)
 		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
 	}
+	a.loginAddrs.Refund(addr) // the address counts failures
 	token, tokenHash := a.newToken()
 	csrf := ""
 	if kind == TokenSession {
 		csrf, _ = a.newToken()
 	}
 	err = a.db.Update(ctx, func(tx *store.Tx) error {
-		if failed > 0 {
-			if err := tx.ClearLoginFailures(ctx, email); err != nil {
-				return err
-			}
+		if err := tx.ClearLoginFailures(ctx, email); err != nil { // a success resets the count
+			return err
 		}
 		return tx.CreateToken(ctx, &store.Token{Hash: tokenHash, UserID: user.ID, Kind: kind, CSRF: csrf,
 			CreatedAt: now, ExpiresAt: now.Add(a.cfg.TokenTTL)})
@@ -83,39 +84,52 @@ func (a *App) Login(ctx context.Context, email, password, kind string, from neti
 	return token, user, nil
 }
 
-// accountLocked returns EMANYATTEMPTS while the account has had too many
-// failures in the window (H4), else how many it has had.
-func (a *App) accountLocked(ctx context.Context, email string, now time.Time) (int, error) {
-	f, err := a.db.FindLoginFailures(ctx, email, now.Add(-beseda.LoginFailureWindow))
+// reserveAttempt counts an attempt to prove the account's password (a
+// sign-in, or a current_password) before the password is compared, and
+// returns how many the window holds with it; an account that has had
+// LoginFailuresPerAccount in the window gets EMANYATTEMPTS instead (H4). The
+// count is in the database, shared by every process. A success clears it
+// (ClearLoginFailures); an unknown email is counted alike, so that the
+// answer tells nothing.
+func (a *App) reserveAttempt(ctx context.Context, email string, now time.Time) (int, error) {
+	windowFrom := now.Add(-beseda.LoginFailureWindow)
+	var f store.LoginFailures
+	var ok bool
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if f, ok, err = tx.ReserveLoginAttempt(ctx, email, now, windowFrom, beseda.LoginFailuresPerAccount); err != nil || !ok || f.Count > 1 {
+			return err
+		}
+		return tx.PruneLoginFailures(ctx, windowFrom) // a new window: a good moment to drop old ones
+	})
 	if err != nil {
 		return 0, fmt.Errorf("login: %w", err)
 	}
-	if f.Count >= beseda.LoginFailuresPerAccount {
+	if !ok {
 		return f.Count, beseda.TooManyAttempts(f.WindowStart.Add(beseda.LoginFailureWindow).Sub(now),
 			"too many failed sign-ins for this account; try again later")
 	}
 	return f.Count, nil
 }
 
-// loginFailed counts a wrong password of the account (user is nil for an
-// unknown email, which is counted alike so that the answer tells nothing).
-func (a *App) loginFailed(ctx context.Context, email string, user *beseda.User, now time.Time) error {
-	windowFrom := now.Add(-beseda.LoginFailureWindow)
-	var f store.LoginFailures
-	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		var err error
-		if f, err = tx.RecordLoginFailure(ctx, email, now, windowFrom); err != nil || f.Count > 1 {
-			return err
-		}
-		return tx.PruneLoginFailures(ctx, windowFrom) // a new window: a good moment to drop old ones
-	})
-	if err != nil {
-		return fmt.Errorf("login: %w", err)
+// attemptFailed notes a wrong password of a known account whose attempt
+// was the last its window allows.
+func (a *App) attemptFailed(user *beseda.User, failures int) {
+	if user != nil && failures == beseda.LoginFailuresPerAccount {
+		a.log.Warn("sign-in locked after failures", "workspace", user.WorkspaceID, "user", user.ID, "failures", failures)
 	}
-	if user != nil && f.Count == beseda.LoginFailuresPerAccount {
-		a.log.Warn("sign-in locked after failures", "workspace", user.WorkspaceID, "user", user.ID, "failures", f.Count)
-	}
-	return nil
+}
+
+// LoginFormToken is the console's sign-in form token for a browser's
+// pre-session id (beseda.LoginFormToken with this installation's secret).
+func (a *App) LoginFormToken(preSession string) string {
+	return beseda.LoginFormToken(a.cfg.Secret, preSession)
+}
+
+// CheckLoginFormToken reports whether token is this server's for the
+// pre-session id.
+func (a *App) CheckLoginFormToken(preSession, token string) bool {
+	return len(a.cfg.Secret) > 0 && beseda.CheckLoginFormToken(a.cfg.Secret, preSession, token)
 }
 
 // Authenticate returns the user holding a token of the kind, and the session's

@@ -10,9 +10,18 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
-// ListChannels returns the channels of the actor's workspace.
+// ListChannels returns the channels of the actor's workspace. Only owners
+// and admins, who manage channels, get their settings: for others Config is
+// empty (a verify token or a secret is nothing a manager needs).
 func (a *App) ListChannels(ctx context.Context, actor *beseda.User) ([]*beseda.Channel, error) {
-	return a.db.FindChannels(ctx, actor.WorkspaceID)
+	channels, err := a.db.FindChannels(ctx, actor.WorkspaceID)
+	if err != nil || actor.IsAdmin() {
+		return channels, err
+	}
+	for _, c := range channels {
+		c.Config = beseda.ChannelConfig{}
+	}
+	return channels, nil
 }
 
 // Channel returns a channel of the actor's workspace. Owners and admins only:
@@ -45,6 +54,9 @@ func (a *App) CreateChannel(ctx context.Context, actor *beseda.User, in beseda.C
 	t := reg.Of(in.Kind)
 	cfg, generated := a.generate(t, in.Config, nil)
 	if cfg, err = beseda.CheckConfig(t, cfg); err != nil {
+		return nil, err
+	}
+	if err := a.checkAddresses(ctx, t, cfg); err != nil {
 		return nil, err
 	}
 	c := &beseda.Channel{WorkspaceID: actor.WorkspaceID, Kind: in.Kind, Name: name, Key: a.newKey(),
@@ -100,6 +112,9 @@ func (a *App) UpdateChannel(ctx context.Context, actor *beseda.User, id int64, u
 		if c.Config, err = beseda.CheckConfig(t, merged); err != nil {
 			return nil, err
 		}
+		if err := a.checkAddresses(ctx, t, c.Config); err != nil {
+			return nil, err
+		}
 		if generated && reg.Connects(c.Kind) {
 			if err := reg.Connect(ctx, c, baseURL+t.Path(c.Key)); err != nil {
 				return nil, err
@@ -121,6 +136,28 @@ func (a *App) UpdateChannel(ctx context.Context, actor *beseda.User, id int64, u
 	a.log.Info("channel changed", "workspace", c.WorkspaceID, "channel", c.ID, "kind", c.Kind, "enabled", c.Enabled,
 		"settings", len(upd.Config) > 0)
 	return c, nil
+}
+
+// AddressRule refuses (EINVALID) a URL that leads to an address the server
+// may not send requests to; internal/netguard implements it.
+type AddressRule interface {
+	CheckURL(ctx context.Context, what, rawURL string) error
+}
+
+// checkAddresses holds a channel's address settings (api_base_url) to the
+// address rule of outgoing webhooks, before anything is sent to them.
+func (a *App) checkAddresses(ctx context.Context, t beseda.ChannelType, cfg beseda.ChannelConfig) error {
+	if a.cfg.Addresses == nil {
+		return nil
+	}
+	for _, f := range t.Fields() {
+		if v := cfg[f.Name]; f.Address && v != "" {
+			if err := a.cfg.Addresses.CheckURL(ctx, "config."+f.Name, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // generate returns the config given, with the type's generated settings made

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
@@ -12,8 +13,9 @@ import (
 // seen for the first time becomes a subscriber; a message goes to the chat
 // (W4); a tap is handled as a postback (R3). Events delivered again (the same
 // Key) are ignored. Bad taps are refused with EINVALID. Text is cleaned before
-// it is stored (H1) and a long name is cut: a messenger's event is never
-// refused for its bytes. The message's files are fetched from the platform
+// it is stored (H1), a long name is cut, and a text longer than the channel
+// takes is stored shortened with a note saying so (TextLimit.Shorten): a
+// messenger's event is never refused for its bytes. The message's files are fetched from the platform
 // and stored with it (see fetchMedia). Any other error means the event was
 // not stored and may be tried again (see RecordInboundFailure).
 func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent) error {
@@ -24,6 +26,12 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 		return beseda.Errorf(beseda.EINVALID, "the update names no client")
 	}
 	ev.Name = beseda.CutName(ev.Name)
+	if text := strings.TrimSpace(ev.Text); text != "" {
+		if ev.Text = a.textLimit(ch.Kind).Shorten(text); ev.Text != text {
+			a.log.Info("client text shortened to the channel's limit", "workspace", ch.WorkspaceID, "channel", ch.ID,
+				"kind", ch.Kind, "event", ev.Key)
+		}
+	}
 	files, err := a.fetchMedia(ctx, ch, &ev)
 	if err != nil {
 		return err

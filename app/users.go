@@ -13,14 +13,30 @@ import (
 )
 
 // ListUsers returns the managers of the actor's workspace. Every manager may
-// see colleagues (to add them to dialogs).
+// see colleagues' ids and names (to add them to dialogs); their accounts —
+// e-mails, roles, permissions — only those who manage users
+// (beseda.User.SeesAccountOf).
 func (a *App) ListUsers(ctx context.Context, actor *beseda.User) ([]*beseda.User, error) {
-	return a.db.FindUsers(ctx, actor.WorkspaceID)
+	users, err := a.db.FindUsers(ctx, actor.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range users {
+		if !actor.SeesAccountOf(u) {
+			users[i] = u.Colleague()
+		}
+	}
+	return users, nil
 }
 
-// GetUser returns a manager of the actor's workspace.
+// GetUser returns a manager of the actor's workspace, as ListUsers shows
+// them. Returns ENOTFOUND.
 func (a *App) GetUser(ctx context.Context, actor *beseda.User, id int64) (*beseda.User, error) {
-	return a.db.FindUserByID(ctx, actor.WorkspaceID, id)
+	u, err := a.db.FindUserByID(ctx, actor.WorkspaceID, id)
+	if err != nil || actor.SeesAccountOf(u) {
+		return u, err
+	}
+	return u.Colleague(), nil
 }
 
 // CreateUser adds a manager to the actor's workspace. Needs users.manage (P2),
@@ -68,7 +84,8 @@ type UserUpdate struct {
 // UpdateUser changes a manager of the actor's workspace. Managers may change
 // their own name, language, time zone and password (with the current one);
 // role and permissions, and other people, need users.manage and are bounded
-// by beseda.CheckManage (H6). A new password ends the user's other sessions
+// by beseda.CheckManage (H6): nobody changes anything of a user who holds
+// something they do not hold. A new password ends the user's other sessions
 // and tokens (H5). Returns EINVALID (also without current_password),
 // EFORBIDDEN (also for a wrong current_password), EMANYATTEMPTS, ENOTFOUND.
 func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in UserUpdate) (*beseda.User, error) {
@@ -164,14 +181,16 @@ func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in U
 }
 
 // checkCurrentPassword verifies the password a user gave to change their own
-// (H5). Wrong ones count as failed sign-ins of the account (H4), so that a
-// stolen session cannot guess through this door either.
+// (H5). Each try counts as a sign-in attempt of the account (H4), counted
+// before the comparison (reserveAttempt), so that a stolen session cannot
+// guess through this door either, not even with many requests at once; a
+// right one clears the count, as a sign-in does.
 func (a *App) checkCurrentPassword(ctx context.Context, u *beseda.User, current *string) error {
 	if current == nil || *current == "" {
 		return beseda.Errorf(beseda.EINVALID, "current_password is required to change your password")
 	}
-	now := a.now()
-	if _, err := a.accountLocked(ctx, u.Email, now); err != nil {
+	failures, err := a.reserveAttempt(ctx, u.Email, a.now())
+	if err != nil {
 		return err
 	}
 	_, hash, err := a.db.FindUserCredentials(ctx, u.Email)
@@ -179,10 +198,8 @@ func (a *App) checkCurrentPassword(ctx context.Context, u *beseda.User, current 
 		return err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(*current)) != nil {
-		if err := a.loginFailed(ctx, u.Email, u, now); err != nil {
-			return err
-		}
+		a.attemptFailed(u, failures)
 		return beseda.Errorf(beseda.EFORBIDDEN, "current_password is wrong")
 	}
-	return nil
+	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.ClearLoginFailures(ctx, u.Email) })
 }

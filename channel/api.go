@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -23,9 +22,44 @@ type API struct {
 	HTTP *http.Client
 }
 
-// NewAPI returns a client with a timeout that a send fits in.
+// NewAPI returns a client with a timeout that a send fits in. It takes the
+// network as Go's default transport does until the server gives it the
+// transport that keeps it off private addresses (UseTransport).
 func NewAPI(name string) *API {
-	return &API{Name: name, HTTP: &http.Client{Timeout: 15 * time.Second}}
+	return &API{Name: name, HTTP: &http.Client{Timeout: APITimeout}}
+}
+
+// APITimeout bounds a call to a platform's API, answer included.
+const APITimeout = 15 * time.Second
+
+// SetTransport makes the client's requests go through t.
+func (a *API) SetTransport(t http.RoundTripper) { a.HTTP.Transport = t }
+
+// Networked is a channel type that calls its platform's API: the server
+// gives it the transport every such call must take (UseTransport).
+type Networked interface {
+	SetTransport(http.RoundTripper)
+}
+
+// UseTransport gives every channel type of the registry that calls a
+// platform the transport t: the server's, whose connections obey the
+// address rule (netguard), so that no channel's api_base_url — nor an
+// address it resolves to later — leads a send, a media download or a
+// connect to the server's own network.
+func UseTransport(r *beseda.Registry, t http.RoundTripper) {
+	for _, ct := range r.All() {
+		if n, ok := ct.(Networked); ok {
+			n.SetTransport(t)
+		}
+	}
+}
+
+// Unreachable is what a person is told when a platform gave no usable
+// answer (no connection, a refused address, an answer that is not the
+// platform's): never what the other side said, which may be anything an
+// address chose to answer.
+func Unreachable(title string) error {
+	return beseda.Errorf(beseda.EINVALID, "%s could not be reached; check the API address, or try again later", title)
 }
 
 // maxAnswer bounds what is read of an answer.
@@ -62,9 +96,11 @@ func StatusError(reason string, status int, retryAfter time.Duration) *beseda.Se
 	return se
 }
 
-// NotJSON is the failure of an answer that should have been JSON.
+// NotJSON is the failure of an answer that should have been JSON; its
+// reason does not repeat the answer (nor its status), which may be anything
+// an address chose to answer.
 func (a *API) NotJSON(status int) *beseda.SendError {
-	return StatusError(fmt.Sprintf("%s answered %d without JSON", a.Name, status), status, 0)
+	return StatusError(a.Name+" gave an answer that is not its API's", status, 0)
 }
 
 // Reason is what may be shown of a failed call: a SendError's reason, which

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/netguard"
 )
 
 // Part is what one call to a platform sends of a message: its text alone, or
@@ -131,7 +132,10 @@ func (a *API) do(req *http.Request, header map[string]string) (int, []byte, erro
 		req.Header.Set(k, v)
 	}
 	res, err := a.HTTP.Do(req)
-	if err != nil {
+	if errors.Is(err, netguard.ErrRefused) {
+		// The address rule will refuse it again: no use retrying.
+		return 0, nil, &beseda.SendError{Reason: a.Name + " unreachable: its address is not public", Permanent: true}
+	} else if err != nil {
 		return 0, nil, &beseda.SendError{Reason: a.Name + " unreachable"}
 	}
 	defer res.Body.Close()
@@ -183,7 +187,9 @@ func (a *API) Download(ctx context.Context, url string, header map[string]string
 	c.Timeout = downloadTimeout
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	res, err := c.Do(req)
-	if err != nil {
+	if errors.Is(err, netguard.ErrRefused) {
+		return nil, &beseda.SendError{Reason: a.Name + ": file unreachable: its address is not public", Permanent: true}
+	} else if err != nil {
 		return nil, fmt.Errorf("%s: file unreachable", a.Name)
 	}
 	if res.StatusCode != 200 {

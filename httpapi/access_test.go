@@ -181,3 +181,106 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 		}
 	})
 }
+
+// keysOf lists the keys of each JSON object of a list.
+func keysOf(t *testing.T, res *testkit.Response) []map[string]any {
+	t.Helper()
+	var list []map[string]any
+	res.Decode(t, &list)
+	return list
+}
+
+// TestP2_PlainManagerSeesColleaguesIDsAndNamesOnly: a manager without
+// users.manage gets colleagues' ids and names (to add them to dialogs) —
+// not their e-mails, roles or permissions — from the list and one by one;
+// its own account in full. With users.manage (or as an owner) every field.
+func TestP2_PlainManagerSeesColleaguesIDsAndNamesOnly(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w := setup(t, dbURL)
+		var owner beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)
+		check := func(who string, c *testkit.Client, full bool) {
+			t.Helper()
+			res := c.MustDo("GET", "/api/v1/users", nil, 200, nil)
+			list := keysOf(t, res)
+			if len(list) != 2 {
+				t.Fatalf("%s: %d users", who, len(list))
+			}
+			for _, u := range list {
+				self := int64(u["id"].(float64)) == w.ManagerID
+				_, hasEmail := u["email"]
+				_, hasRole := u["role"]
+				_, hasPerms := u["permissions"]
+				if want := full || self; hasEmail != want || hasRole != want || hasPerms != want {
+					t.Errorf("%s sees %v (want the account: %v)", who, u, want)
+				}
+				if !full && !self && len(u) != 2 {
+					t.Errorf("%s sees more than id and name of a colleague: %v", who, u)
+				}
+			}
+			if !full && strings.Contains(string(res.Body), owner.Email) {
+				t.Errorf("%s sees the owner's e-mail: %s", who, res.Body)
+			}
+			one := c.MustDo("GET", testkit.Path("/api/v1/users/%d", owner.ID), nil, 200, nil)
+			if strings.Contains(string(one.Body), owner.Email) != full || !strings.Contains(string(one.Body), owner.Name) {
+				t.Errorf("%s: the owner one by one: %s", who, one.Body)
+			}
+		}
+		check("a plain manager", w.Manager, false)
+		check("the owner", w.Owner, true)
+		w.Owner.MustDo("PATCH", testkit.Path("/api/v1/users/%d", w.ManagerID), map[string]any{"permissions": []string{"users.manage"}}, 200, nil)
+		check("a manager holding users.manage", w.Manager, true)
+	})
+}
+
+// TestP2_PlainManagerSeesNoChannelSetup: every manager lists the channels'
+// ids, kinds, names, states and the web chat's public address; keys,
+// webhook URLs, verify tokens and the names of the secrets set only owners
+// and admins; secrets nobody.
+func TestP2_PlainManagerSeesNoChannelSetup(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w := setup(t, dbURL)
+		tg := w.AddChannel("telegram", "Bot", map[string]string{"bot_token": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", "webhook_secret": "s3cret-token"})
+		var fb struct {
+			Key    string
+			Config map[string]string
+		}
+		w.Owner.MustDo("POST", "/api/v1/channels", map[string]any{"kind": "messenger", "name": "Page",
+			"config": map[string]string{"page_id": "42", "page_access_token": "page-token", "app_secret": "app-secret"}}, 201, &fb)
+		verify := fb.Config["verify_token"]
+		if verify == "" {
+			t.Fatalf("no verify token made: %+v", fb)
+		}
+		res := w.Manager.MustDo("GET", "/api/v1/channels", nil, 200, nil)
+		for _, secret := range []string{tg.Key, fb.Key, "/webhooks/", verify, "s3cret-token", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "page-token", "app-secret", "secrets_set"} {
+			if strings.Contains(string(res.Body), secret) {
+				t.Errorf("a plain manager sees %q: %s", secret, res.Body)
+			}
+		}
+		list := keysOf(t, res)
+		if len(list) != 3 {
+			t.Fatalf("%d channels", len(list))
+		}
+		for _, ch := range list {
+			for _, k := range []string{"id", "kind", "name", "title", "enabled", "created_at"} {
+				if _, ok := ch[k]; !ok {
+					t.Errorf("a plain manager does not see %s: %v", k, ch)
+				}
+			}
+			if _, ok := ch["widget_url"]; ok != (ch["kind"] == "web") {
+				t.Errorf("widget_url: %v", ch)
+			}
+		}
+		full := w.Owner.MustDo("GET", "/api/v1/channels", nil, 200, nil)
+		for _, want := range []string{tg.Key, fb.Key, verify, "secrets_set", "webhook_url"} {
+			if !strings.Contains(string(full.Body), want) {
+				t.Errorf("the owner does not see %q: %s", want, full.Body)
+			}
+		}
+		for _, secret := range []string{"s3cret-token", "page-token", "app-secret"} {
+			if strings.Contains(string(full.Body), secret) {
+				t.Errorf("the owner sees the secret %q", secret)
+			}
+		}
+	})
+}

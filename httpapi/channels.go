@@ -2,20 +2,36 @@ package httpapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/httpx"
 )
 
 // channelJSON is a channel as the API shows it: never with its secrets.
+// Every manager sees what names a channel (to tell clients' channels
+// apart); its setup — key, webhook URL, settings — only owners and admins,
+// who manage channels (channelSetup).
 type channelJSON struct {
-	*beseda.Channel
+	ID   int64              `json:"id"`
+	Kind beseda.ChannelKind `json:"kind"`
+	Name string             `json:"name"`
 	// Title names the channel's platform for people.
-	Title string `json:"title"`
+	Title     string    `json:"title"`
+	Enabled   bool      `json:"enabled"`
+	CreatedAt time.Time `json:"created_at"`
+	// WidgetURL is the page where a person chats as a client (web chat
+	// only): public by nature, as it is put on the business's site.
+	WidgetURL string `json:"widget_url,omitempty"`
+	*channelSetup
+}
+
+// channelSetup is what owners and admins see of a channel besides.
+type channelSetup struct {
+	// Key names the channel in its webhook and widget URLs.
+	Key string `json:"key"`
 	// WebhookURL is where the messenger must send updates (empty for the web chat).
 	WebhookURL string `json:"webhook_url"`
-	// WidgetURL is the page where a person chats as a client (web chat only).
-	WidgetURL string `json:"widget_url,omitempty"`
 	// Config holds the settings that are not secret (a page id, a verify
 	// token to paste into the platform); SecretsSet names the secrets that
 	// are set, which are never shown.
@@ -27,15 +43,19 @@ type channelJSON struct {
 	MissingSettings []string `json:"missing_settings"`
 }
 
-func (h *Handler) channelJSON(r *http.Request, c *beseda.Channel) channelJSON {
+func (h *Handler) channelJSON(r *http.Request, actor *beseda.User, c *beseda.Channel) channelJSON {
 	t := h.app.Channels().Of(c.Kind)
-	out := channelJSON{Channel: c, Title: t.Title(beseda.LocaleEN)}
-	switch path := t.Path(c.Key); {
-	case path == "":
-	case t.Webhook() != nil:
-		out.WebhookURL = httpx.BaseURL(r, h.publicURL) + path
-	default:
+	out := channelJSON{ID: c.ID, Kind: c.Kind, Name: c.Name, Title: t.Title(beseda.LocaleEN), Enabled: c.Enabled, CreatedAt: c.CreatedAt}
+	path := t.Path(c.Key)
+	if path != "" && t.Webhook() == nil {
 		out.WidgetURL = httpx.BaseURL(r, h.publicURL) + path
+	}
+	if !actor.IsAdmin() {
+		return out
+	}
+	out.channelSetup = &channelSetup{Key: c.Key}
+	if path != "" && t.Webhook() != nil {
+		out.WebhookURL = httpx.BaseURL(r, h.publicURL) + path
 	}
 	out.Config, out.SecretsSet = beseda.PublicConfig(t, c.Config)
 	out.MissingSettings = beseda.MissingSettings(t, c.Config)
@@ -50,7 +70,7 @@ func (h *Handler) listChannels(w http.ResponseWriter, r *http.Request, actor *be
 	}
 	out := make([]channelJSON, len(channels))
 	for i, c := range channels {
-		out[i] = h.channelJSON(r, c)
+		out[i] = h.channelJSON(r, actor, c)
 	}
 	WriteJSON(w, http.StatusOK, out)
 }
@@ -66,7 +86,7 @@ func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request, actor *b
 		Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusCreated, h.channelJSON(r, c))
+	WriteJSON(w, http.StatusCreated, h.channelJSON(r, actor, c))
 }
 
 // updateChannel is PATCH /api/v1/channels/{id} {name?, enabled?, config?}:
@@ -87,5 +107,5 @@ func (h *Handler) updateChannel(w http.ResponseWriter, r *http.Request, actor *b
 		Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, h.channelJSON(r, c))
+	WriteJSON(w, http.StatusOK, h.channelJSON(r, actor, c))
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/httpx"
@@ -20,7 +21,8 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, actor *beseda.U
 		Error(w, r, err)
 		return
 	}
-	sub, err := h.hub.Subscribe(r.Context(), actor.WorkspaceID, actor.ID)
+	sub, err := h.hub.Subscribe(r.Context(), actor.WorkspaceID, actor.ID,
+		live.Holder{Key: "user:" + strconv.FormatInt(actor.ID, 10), Max: beseda.LiveStreamsPerUser})
 	if r.Context().Err() != nil {
 		return // the client left while the hub was starting
 	} else if err != nil {

@@ -309,6 +309,7 @@ func TestH6_ManagersGrantOnlyWhatTheyHold(t *testing.T) {
 		admin := user("admin@h6.test", "admin")
 		otherAdmin := user("admin2@h6.test", "admin")
 		automator := user("auto@h6.test", "manager", "automation.edit")
+		plain := user("plain@h6.test", "manager")
 		w.Owner.MustDo("PATCH", testkit.Path("/api/v1/users/%d", w.ManagerID),
 			map[string]any{"permissions": []string{"users.manage", "reports.view"}}, 200, nil)
 		mgr := w.Manager
@@ -338,8 +339,10 @@ func TestH6_ManagersGrantOnlyWhatTheyHold(t *testing.T) {
 			{"admin promotes itself", adm, "PATCH", users(admin.ID), map[string]any{"role": "owner"}, 400},
 
 			{"manager creates a manager with a held grant", mgr, "POST", "/api/v1/users", newUser("m2@h6.test", "manager", "reports.view"), 201},
-			{"manager grants a held one, keeping one it lacks", mgr, "PATCH", users(automator.ID), map[string]any{"permissions": []string{"automation.edit", "reports.view"}}, 200},
-			{"manager resets a manager's password", mgr, "PATCH", users(automator.ID), map[string]any{"password": "reset by mgr"}, 200},
+			{"manager grants a held one to a manager holding one it lacks", mgr, "PATCH", users(automator.ID), map[string]any{"permissions": []string{"automation.edit", "reports.view"}}, 403},
+			{"manager resets the password of a manager holding one it lacks", mgr, "PATCH", users(automator.ID), map[string]any{"password": "reset by mgr"}, 403},
+			{"manager grants a held one to a plain manager", mgr, "PATCH", users(plain.ID), map[string]any{"permissions": []string{"reports.view"}}, 200},
+			{"manager resets a plain manager's password", mgr, "PATCH", users(plain.ID), map[string]any{"password": "reset by mgr"}, 200},
 			{"admin creates an admin", adm, "POST", "/api/v1/users", newUser("a4@h6.test", "admin"), 201},
 			{"admin resets an admin's password", adm, "PATCH", users(otherAdmin.ID), map[string]any{"password": "reset by admin"}, 200},
 			{"admin grants anything", adm, "PATCH", users(w.ManagerID), map[string]any{"permissions": []string{"users.manage", "reports.view", "automation.edit"}}, 200},

@@ -62,23 +62,34 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/me", Tag: "Account", Summary: "The caller, their workspace and permissions", Auth: openapi.Manager, Response: meJSON{}},
 	openapi.Op{Route: "PATCH /api/v1/me", Tag: "Account", Summary: "Change one's own name, language, time zone or password",
 		Description: "A new password needs current_password (H5).", Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}},
-	openapi.Op{Route: "GET /api/v1/users", Tag: "Users", Summary: "The workspace's managers (users.manage)", Auth: openapi.Manager,
-		Response: []beseda.User{}, Errors: []int{403}},
+	openapi.Op{Route: "GET /api/v1/users", Tag: "Users", Summary: "The workspace's managers",
+		Description: "Every manager gets everyone's id and name (to add colleagues to dialogs); e-mails, roles, permissions, " +
+			"languages and time zones of others only owners, admins and holders of users.manage.",
+		Auth: openapi.Manager, Response: []beseda.User{}},
 	openapi.Op{Route: "POST /api/v1/users", Tag: "Users", Summary: "Add a manager (users.manage; H6)", Auth: openapi.Manager,
 		Body: beseda.UserCreate{}, Status: 201, Response: beseda.User{}, Errors: []int{409}},
-	openapi.Op{Route: "GET /api/v1/users/{id}", Tag: "Users", Summary: "A manager", Auth: openapi.Manager, Response: beseda.User{}, Errors: []int{403, 404}},
+	openapi.Op{Route: "GET /api/v1/users/{id}", Tag: "Users", Summary: "A manager (as GET /api/v1/users shows them to the caller)",
+		Auth: openapi.Manager, Response: beseda.User{}, Errors: []int{404}},
 	openapi.Op{Route: "PATCH /api/v1/users/{id}", Tag: "Users", Summary: "Change a manager's role, permissions or details (users.manage; H6)",
-		Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}, Errors: []int{404}},
+		Description: "A manager holding users.manage changes managers only, and grants or revokes only permissions it holds; " +
+			"only owners and admins change admins, only owners change owners. Nobody changes anything (password, name, language, " +
+			"time zone, role, permissions) of a user holding a role or permission they do not hold: 403. A new password ends " +
+			"that user's sessions and tokens (H5).",
+		Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}, Errors: []int{403, 404}},
 
-	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels (owner or admin)", Auth: openapi.Manager,
-		Response: []channelJSON{}, Errors: []int{403}},
+	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels",
+		Description: "Every manager gets each channel's id, kind, name, title, state and a web chat's widget_url; owners and admins also " +
+			"its key, webhook URL and the settings that are not secret. Secrets are never shown.",
+		Auth: openapi.Manager, Response: []channelJSON{}},
 	openapi.Op{Route: "POST /api/v1/channels", Tag: "Channels", Summary: "Add a channel (owner or admin); secrets are write-only",
-		Description: "Telegram needs only bot_token: the server checks it (getMe) and registers its webhook (setWebhook) with a secret it makes. " +
-			"Channels of Meta's platforms get a verify token made for them when none is given; the answer shows it and the webhook URL to paste into Meta.",
+		Description: "Telegram needs only bot_token: the server checks it (getMe) and registers its webhook (setWebhook) with a secret it makes; " +
+			"when that fails, 400 says whether Telegram could not be reached, refused the token or refused the webhook address. " +
+			"Channels of Meta's platforms get a verify token made for them when none is given; the answer shows it and the webhook URL to paste into Meta. " +
+			"config.api_base_url must lead to a public address, as a webhook's url (400 otherwise), unless the server runs with BESEDA_ALLOW_PRIVATE_WEBHOOKS=1.",
 		Auth: openapi.Manager, Body: beseda.ChannelCreate{}, Status: 201, Response: channelJSON{}, Errors: []int{400, 403}},
 	openapi.Op{Route: "PATCH /api/v1/channels/{id}", Tag: "Channels", Summary: "Rename a channel, switch it off or on, or replace settings (owner or admin)",
 		Description: "Only the config keys given change; secrets can be replaced, never read. A channel switched off answers 404 at its webhook " +
-			"and widget, and its messages fail with channel_disabled.",
+			"and widget, and its messages fail with channel_disabled. config.api_base_url must lead to a public address (see POST).",
 		Auth: openapi.Manager, Body: beseda.ChannelUpdate{}, Response: channelJSON{}, Errors: []int{400, 403, 404}},
 
 	openapi.Op{Route: "GET /api/v1/subscribers", Tag: "Clients", Summary: "Clients (subscribers), the latest chats first", Auth: openapi.Manager,
@@ -146,7 +157,9 @@ var _ = openapi.Add(
 	openapi.Op{Route: "POST /api/v1/notifications/{id}/read", Tag: "Tasks", Summary: "Mark a notification read", Auth: openapi.Manager, Status: 204, Errors: []int{404}},
 	openapi.Op{Route: "GET /api/v1/events", Tag: "Live", Summary: "Live events of the workspace and the caller (Server-Sent Events)",
 		Description: "message.created, messages.updated, dialog.changed, broadcast.progress, task.changed, notification.created; " +
-			"each event's data carries its id, kind and payload. Heartbeats every 15 s; resume with Last-Event-ID; event: reset means reload.",
+			"each event's data carries its id, kind and payload. Heartbeats every 15 s; resume with Last-Event-ID; event: reset means reload. " +
+			"A manager keeps at most 20 streams open at once (per server process); one more ends the oldest, whose last event is " +
+			"event: evicted (do not reconnect it on your own).",
 		Auth: openapi.Manager, Query: []openapi.Param{{Name: "Last-Event-ID", In: "header", Schema: "", Doc: "resume after this event"}},
 		Response: "", ResponseType: "text/event-stream"},
 
@@ -172,8 +185,9 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/webhooks", Tag: "Webhooks", Summary: "Outgoing webhook subscriptions (integrations.manage); secrets are never shown",
 		Auth: openapi.Manager, Response: []beseda.Webhook{}, Errors: []int{403}},
 	openapi.Op{Route: "POST /api/v1/webhooks", Tag: "Webhooks", Summary: "Subscribe an http(s) URL to events, signed with a secret",
-		Description: "Addresses in loopback, private, link-local and other reserved ranges are refused (also when the host resolves to one, " +
-			"and again at every delivery) unless the server runs with BESEDA_ALLOW_PRIVATE_WEBHOOKS=1.",
+		Description: "Addresses in loopback, private, link-local and other reserved ranges are refused (in any form a resolver reads, " +
+			"such as 2130706433 for 127.0.0.1; also when the host resolves to one, and again at every delivery) unless the server runs " +
+			"with BESEDA_ALLOW_PRIVATE_WEBHOOKS=1.",
 		Auth: openapi.Manager, Body: beseda.WebhookCreate{}, Status: 201, Response: beseda.Webhook{}, Errors: []int{403}},
 	openapi.Op{Route: "GET /api/v1/webhooks/{id}", Tag: "Webhooks", Summary: "A subscription", Auth: openapi.Manager,
 		Response: beseda.Webhook{}, Errors: []int{403, 404}},
@@ -298,12 +312,27 @@ var _ = []bool{
 		"attempt_log": "every attempt, newest first",
 	}}),
 	openapi.Describe(app.UserUpdate{}, openapi.TypeDoc{Name: "UserUpdate"}),
-	openapi.Describe(channelJSON{}, openapi.TypeDoc{Name: "Channel", Fields: map[string]string{
-		"webhook_url": "where the messenger must send updates (empty for the web chat)",
-		"widget_url":  "the page where a person chats as a client (web chat)",
-		"secrets_set": "the secret settings that are set (never shown)",
-		"missing_settings": "required settings to enter again: the key that sealed them was lost (beseda keys forget); " +
-			"the channel is off until they are given",
-	}}),
+	openapi.Describe(channelJSON{}, openapi.TypeDoc{Name: "Channel",
+		Doc: "A channel. Every manager sees id, kind, name, title, enabled, created_at and a web chat's widget_url; " +
+			"key, webhook_url, config and secrets_set only owners and admins. Secrets are never shown.",
+		Fields: map[string]string{
+			"webhook_url": "where the messenger must send updates (empty for the web chat); owners and admins only",
+			"widget_url":  "the page where a person chats as a client (web chat): public, as it is put on the business's site",
+			"key":         "names the channel in its webhook and widget URLs; owners and admins only",
+			"config":      "the settings that are not secret (a page id, the verify token to paste into the platform); owners and admins only",
+			"secrets_set": "the names of the secrets that are set (never their values); owners and admins only",
+			"missing_settings": "required settings to enter again: the key that sealed them was lost (beseda keys forget); " +
+				"the channel is off until they are given; owners and admins only",
+		}}),
+	openapi.Describe(beseda.User{}, openapi.TypeDoc{
+		Doc: "A manager. Of a colleague, a manager who does not hold users.manage sees only id and name (to add them to dialogs); " +
+			"the rest shows to owners, admins and holders of users.manage, and of one's own account.",
+		Fields: map[string]string{
+			"email":        "not shown of colleagues to managers without users.manage",
+			"role":         "not shown of colleagues to managers without users.manage",
+			"permissions":  "grants beyond the role; not shown of colleagues to managers without users.manage",
+			"workspace_id": "not shown of colleagues to managers without users.manage",
+			"created_at":   "not shown of colleagues to managers without users.manage",
+		}}),
 	openapi.Describe(meJSON{}, openapi.TypeDoc{Name: "Me", Fields: map[string]string{"can": "every permission held, by role or grant"}}),
 }

@@ -340,13 +340,15 @@ func TestWebhooks_GivenUpAfterADay(t *testing.T) {
 
 func TestWebhooks_PrivateAddressesRefused(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, dbURL string) {
-		w := setup(t, dbURL) // without BESEDA_ALLOW_PRIVATE_WEBHOOKS
+		srv := testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) { c.AllowPrivateWebhooks = false }})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN) // without BESEDA_ALLOW_PRIVATE_WEBHOOKS
 		rc := testkit.NewReceiver(t)
 		for _, url := range []string{
 			rc.URL, "http://localhost:8080/hook", "http://api.localhost/hook", "http://127.0.0.2/",
 			"http://10.1.2.3/", "http://172.16.0.1/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data",
 			"http://0.0.0.0/", "http://[::1]/", "http://[::]/", "http://[fe80::1]/", "http://[fd00::1]/",
 			"http://[::ffff:127.0.0.1]/", "http://[::ffff:10.0.0.1]/", "http://100.64.0.1/",
+			"http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/", "http://2852039166/latest/meta-data",
 		} {
 			res := w.Owner.WantError("POST", "/api/v1/webhooks",
 				map[string]any{"url": url, "events": []string{"dialog.created"}, "secret": "s"}, 400, beseda.EINVALID)

@@ -147,6 +147,7 @@ var ui = map[string]entry{
 	"taskstatus.cancelled":    {en: "cancelled", ru: "отменена"},
 	"toast.open":              {en: "Open", ru: "Открыть"},
 	"live.reconnecting":       {en: "Reconnecting…", ru: "Переподключение…"},
+	"live.paused":             {en: "Live updates are paused in this tab: too many tabs are open. They resume when you come back to it.", ru: "Обновления на этой вкладке приостановлены: открыто слишком много вкладок. Они возобновятся, когда вы вернётесь к ней."},
 
 	"report.csv":            {en: "Download CSV", ru: "Скачать таблицу"},
 	"report.from":           {en: "From", ru: "С"},

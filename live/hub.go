@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,10 +49,31 @@ type Subscription struct {
 	// Done is closed when the hub ends the subscription: the subscriber fell
 	// behind, or the server is stopping. The client reconnects and resumes
 	// from the log.
-	Done chan struct{}
-	hub  *Hub
-	once sync.Once
+	Done    chan struct{}
+	hub     *Hub
+	holder  string // Holder.Key, counted in Hub.held
+	evicted bool   // set before Done closes
+	once    sync.Once
 }
+
+// Evicted reports, once Done is closed, whether the subscription was ended
+// for a newer one of its holder (Holder.Max): its client should not
+// reconnect on its own (EvictedFrame).
+func (s *Subscription) Evicted() bool { return s.evicted }
+
+// Holder names who holds a subscription, for the cap on the streams one
+// holder keeps open at once in this process (a manager's tabs and API
+// clients, a web-chat client's tabs): Key names the holder ("user:7",
+// "visitor:42") and Max is the cap. A zero Holder is not capped.
+type Holder struct {
+	Key string
+	Max int
+}
+
+// EvictedFrame is the last thing an evicted subscription's stream sends:
+// the console and the web chat then stop reconnecting until their tab is
+// shown again, so that tabs over the cap do not evict each other in turn.
+var EvictedFrame = []byte("event: evicted\ndata: {}\n\n")
 
 // Close ends the subscription.
 func (s *Subscription) Close() { s.hub.unsubscribe(s) }
@@ -64,6 +86,7 @@ type Hub struct {
 
 	mu        sync.Mutex
 	subs      map[*Subscription]struct{}
+	held      map[string][]*Subscription // open subscriptions by Holder.Key, oldest first
 	watermark int64
 	seen      map[int64]bool      // delivered events above the watermark
 	gapSince  map[int64]time.Time // ids missing below a delivered one
@@ -85,7 +108,7 @@ const gapWait = 5 * time.Second
 
 // New returns a hub reading the log in db.
 func New(db *store.DB, log *slog.Logger) *Hub {
-	return &Hub{db: db, log: log, kick: make(chan struct{}, 1), subs: map[*Subscription]struct{}{},
+	return &Hub{db: db, log: log, kick: make(chan struct{}, 1), subs: map[*Subscription]struct{}{}, held: map[string][]*Subscription{},
 		seen: map[int64]bool{}, gapSince: map[int64]time.Time{}, ready: make(chan struct{})}
 }
 
@@ -281,10 +304,17 @@ func (h *Hub) dispatch(e *beseda.LiveEvent, watermark int64) {
 	}
 }
 
-// Subscribe opens a subscription for a manager. It waits for the hub to
-// start (at most until ctx is done); a hub that is not running returns
-// ErrStopped (wrapping why it never started, if so).
-func (h *Hub) Subscribe(ctx context.Context, workspaceID, userID int64) (*Subscription, error) {
+// Subscribe opens a subscription for a manager (userID; 0 for a web-chat
+// client, who gets no manager's events) held by holder. It waits for the hub
+// to start (at most until ctx is done); a hub that is not running returns
+// ErrStopped (wrapping why it never started, if so). A holder with Max
+// subscriptions open in this process has its oldest one ended (Evicted):
+// each stream holds a connection and a goroutine all day, and a client
+// opening thousands must not exhaust the server. The newest stays, as the
+// tab a person just opened is the one they look at, and an old stream may
+// be one whose client is gone without a word (a laptop asleep) that would
+// otherwise hold its place until a heartbeat fails.
+func (h *Hub) Subscribe(ctx context.Context, workspaceID, userID int64, holder Holder) (*Subscription, error) {
 	select {
 	case <-h.ready:
 	case <-ctx.Done():
@@ -296,14 +326,38 @@ func (h *Hub) Subscribe(ctx context.Context, workspaceID, userID int64) (*Subscr
 	// A small buffer: a subscriber that falls further behind is dropped and
 	// resumes from the log, which costs less than buffering for everyone.
 	s := &Subscription{WorkspaceID: workspaceID, UserID: userID, C: make(chan Delivery, 16),
-		Done: make(chan struct{}), hub: h}
+		Done: make(chan struct{}), hub: h, holder: holder.Key}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.stopped {
 		return nil, errors.Join(ErrStopped, h.startErr)
 	}
+	for holder.Key != "" && len(h.held[holder.Key]) >= max(holder.Max, 1) {
+		oldest := h.held[holder.Key][0]
+		oldest.evicted = true
+		h.drop(oldest)
+	}
 	h.subs[s] = struct{}{}
+	if s.holder != "" {
+		h.held[s.holder] = append(h.held[s.holder], s)
+	}
 	return s, nil
+}
+
+// remove takes a subscription out of the hub, once (h.mu held).
+func (h *Hub) remove(s *Subscription) {
+	if _, ok := h.subs[s]; !ok {
+		return
+	}
+	delete(h.subs, s)
+	if s.holder != "" {
+		rest := slices.DeleteFunc(h.held[s.holder], func(o *Subscription) bool { return o == s })
+		if len(rest) == 0 {
+			delete(h.held, s.holder)
+		} else {
+			h.held[s.holder] = rest
+		}
+	}
 }
 
 // Watermark is the point up to which every event has been delivered.
@@ -316,12 +370,12 @@ func (h *Hub) Watermark() int64 {
 
 func (h *Hub) unsubscribe(s *Subscription) {
 	h.mu.Lock()
-	delete(h.subs, s)
+	h.remove(s)
 	h.mu.Unlock()
 }
 
 func (h *Hub) drop(s *Subscription) {
-	delete(h.subs, s)
+	h.remove(s)
 	s.once.Do(func() { close(s.Done) })
 }
 

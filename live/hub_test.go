@@ -21,7 +21,7 @@ type subscribed struct {
 func subscribe(ctx context.Context, hub *live.Hub) chan subscribed {
 	out := make(chan subscribed, 1)
 	go func() {
-		s, err := hub.Subscribe(ctx, 1, 1)
+		s, err := hub.Subscribe(ctx, 1, 1, live.Holder{})
 		out <- subscribed{s, err}
 	}()
 	return out
@@ -141,7 +141,7 @@ func TestLiveHub_IdleUntilSomeoneListens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := hub.Subscribe(ctx, 1, 1)
+		s, err := hub.Subscribe(ctx, 1, 1, live.Holder{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,4 +164,66 @@ func TestLiveHub_IdleUntilSomeoneListens(t *testing.T) {
 		stop()
 		<-done
 	})
+}
+
+// TestH4_LiveStreamsPerHolderEndTheOldest: a holder at its cap that opens
+// one more subscription has its oldest ended and marked evicted; other
+// holders, and uncapped subscriptions, are not touched.
+func TestH4_LiveStreamsPerHolderEndTheOldest(t *testing.T) {
+	db, err := store.Open(context.Background(), testkit.NewDatabase(t, store.SQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	hub := live.New(db, slog.New(slog.DiscardHandler))
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go hub.Run(ctx)
+	open := func(key string) *live.Subscription {
+		s, err := hub.Subscribe(ctx, 1, 0, live.Holder{Key: key, Max: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	other := open("visitor:2")
+	free, err := hub.Subscribe(ctx, 1, 1, live.Holder{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []*live.Subscription
+	for range 50 {
+		mine = append(mine, open("visitor:1"))
+	}
+	for i, s := range mine {
+		select {
+		case <-s.Done:
+			if i >= 47 || !s.Evicted() {
+				t.Errorf("subscription %d ended (evicted=%v)", i, s.Evicted())
+			}
+		default:
+			if i < 47 {
+				t.Errorf("subscription %d is still open", i)
+			}
+		}
+	}
+	if n := hub.Connections(); n != 5 {
+		t.Errorf("%d connections, want 3 of the holder and 2 others", n)
+	}
+	for _, s := range []*live.Subscription{other, free} {
+		select {
+		case <-s.Done:
+			t.Errorf("another holder's subscription ended")
+		default:
+		}
+	}
+	// Closing one makes room without ending another.
+	mine[49].Close()
+	last := open("visitor:1")
+	select {
+	case <-mine[47].Done:
+		t.Errorf("an eviction with room left")
+	default:
+	}
+	last.Close()
 }

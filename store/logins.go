@@ -30,23 +30,35 @@ func (r reader) FindLoginFailures(ctx context.Context, email string, windowFrom 
 	return f, nil
 }
 
-// RecordLoginFailure counts one more failure of the account at now, in the
-// window that began after windowFrom, or in a new one starting now. One
-// statement, so that processes counting at once lose no failure.
-func (tx *Tx) RecordLoginFailure(ctx context.Context, email string, now, windowFrom time.Time) (LoginFailures, error) {
-	var f LoginFailures
+// ReserveLoginAttempt counts one more attempt of the account at now — before
+// its password is compared, so that attempts in flight at once cannot all
+// pass a check made before any of them was counted (H4) — in the window that
+// began after windowFrom, or in a new one starting now. An account that has
+// max in its window gets none: ok is false and f says when its window began.
+// One conditional statement: processes and requests counting at once never
+// count past max (PostgreSQL locks the row of a conflicting insert and checks
+// the condition on its latest version; SQLite has one writer).
+func (tx *Tx) ReserveLoginAttempt(ctx context.Context, email string, now, windowFrom time.Time, max int) (f LoginFailures, ok bool, err error) {
 	var start int64
-	err := tx.q.QueryRowContext(ctx, `
+	err = tx.q.QueryRowContext(ctx, `
 		INSERT INTO login_failures (email, failures, window_start) VALUES ($1, 1, $2)
 		ON CONFLICT (email) DO UPDATE SET
 			failures = CASE WHEN login_failures.window_start > $3 THEN login_failures.failures + 1 ELSE 1 END,
 			window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END
-		RETURNING failures, window_start`, email, ms(now), ms(windowFrom)).Scan(&f.Count, &start)
-	if err != nil {
-		return f, fmt.Errorf("record login failure: %w", err)
+		WHERE login_failures.window_start <= $3 OR login_failures.failures < $4
+		RETURNING failures, window_start`, email, ms(now), ms(windowFrom), max).Scan(&f.Count, &start)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Refused: the account is at max in a window still running.
+		f, err = tx.FindLoginFailures(ctx, email, windowFrom)
+		if err != nil {
+			return f, false, fmt.Errorf("reserve login attempt: %w", err)
+		}
+		return f, false, nil
+	} else if err != nil {
+		return f, false, fmt.Errorf("reserve login attempt: %w", err)
 	}
 	f.WindowStart = fromMS(start)
-	return f, nil
+	return f, true, nil
 }
 
 // ClearLoginFailures forgets the failures of an account (a success).

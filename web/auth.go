@@ -22,32 +22,60 @@ type loginData struct {
 	CSRF  string // the sign-in form's own CSRF token (there is no session yet)
 }
 
-// loginCookie holds the sign-in form's CSRF token. Signing in is a state
-// change like any other: without the token a third-party page could sign a
-// manager in to an account of its choosing (login CSRF). The form carries
-// the same token; a cross-site post carries no cookie (SameSite) and cannot
-// read it.
-const loginCookie = "beseda_login"
+// The sign-in form's CSRF token (login CSRF: without it a third-party page
+// could sign a manager in to an account of its choosing) is bound to a
+// random pre-session id in the browser's sign-in cookie by an HMAC with the
+// server's secret (App.LoginFormToken): a cookie someone else managed to set
+// is worth nothing without the token only the server makes for it. Over
+// https the cookie is __Host-: the browser takes it only from this origin,
+// over https, for the whole site, so neither a sibling subdomain nor a
+// plain-http answer can set it. And a modern browser says where a post comes
+// from (Sec-Fetch-Site): only the site's own pages post the form.
+const (
+	loginCookie       = "beseda_login"
+	secureLoginCookie = "__Host-beseda_login"
+)
+
+// loginCookieName is the name of the sign-in cookie for the request.
+func loginCookieName(r *http.Request) string {
+	if secure(r) {
+		return secureLoginCookie
+	}
+	return loginCookie
+}
 
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, nil, "")
 	p.Title = p.T("login.title")
-	p.Data = loginData{Next: safeNext(r.URL.Query().Get("next")), CSRF: loginToken(w, r)}
+	p.Data = loginData{Next: safeNext(r.URL.Query().Get("next")), CSRF: h.loginToken(w, r)}
 	h.render(w, r, http.StatusOK, "login", p)
 }
 
-// loginToken returns the sign-in form's token, setting its cookie if the
-// browser has none yet (an existing one is kept, so that two tabs work).
-func loginToken(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == 43 {
-		return c.Value
+// loginToken returns the sign-in form's token, setting the cookie with its
+// pre-session id if the browser has none yet (an existing one is kept, so
+// that two tabs work).
+func (h *Handler) loginToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(loginCookieName(r)); err == nil && len(c.Value) == 43 {
+		return h.app.LoginFormToken(c.Value)
 	}
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", HttpOnly: true,
+	pre := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: loginCookieName(r), Value: pre, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: 12 * 3600})
-	return token
+	return h.app.LoginFormToken(pre)
+}
+
+// fromThisSite reports whether a post may come from this site's own page:
+// browsers that say where a request comes from (Sec-Fetch-Site) must say
+// this origin, or a navigation of the person's own; those that say nothing
+// rely on the token alone.
+func fromThisSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return true
+	}
+	return false
 }
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
@@ -56,11 +84,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		p := h.newPage(r, nil, "")
 		p.Title = p.T("login.title")
 		p.Error = &viewError{Message: message}
-		p.Data = loginData{Email: email, Next: next, CSRF: loginToken(w, r)}
+		p.Data = loginData{Email: email, Next: next, CSRF: h.loginToken(w, r)}
 		h.render(w, r, status, "login", p)
 	}
-	c, err := r.Cookie(loginCookie)
-	if err != nil || !httpapi.ValidCSRF(r.PostFormValue("csrf"), c.Value) {
+	c, err := r.Cookie(loginCookieName(r))
+	if err != nil || !fromThisSite(r) || !h.app.CheckLoginFormToken(c.Value, r.PostFormValue("csrf")) {
 		again(http.StatusForbidden, h.newPage(r, nil, "").T("login.expired"))
 		return
 	}
@@ -86,7 +114,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: httpapi.SessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), Expires: time.Now().Add(30 * 24 * time.Hour)})
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: loginCookieName(r), Value: "", Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: -1})
 	h.log.Info("console sign-in", "workspace", user.WorkspaceID, "user", user.ID)
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/beseda/beseda"
@@ -174,6 +175,55 @@ func TestH4_ConsoleSignInIsSlowed(t *testing.T) {
 	})
 }
 
+// TestH4_ConsoleParallelWrongPasswordsStopAtTheLimit: the sign-in form
+// counts each attempt before comparing its password too: 100 wrong
+// passwords at once get at most 10 answers of 401, the rest 429 with
+// Retry-After; the right password is then refused until the window passes,
+// and another account signs in meanwhile.
+func TestH4_ConsoleParallelWrongPasswordsStopAtTheLimit(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		var owner, manager beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)
+		w.Manager.MustDo("GET", "/api/v1/me", nil, 200, &manager)
+		c := testkit.NewConsole(t, srv.URL)
+		c.Get("/login") // the form's cookie, shared by the tries below
+		statuses := make([]int, 100)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range statuses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				res := c.SignIn(owner.Email, "guess", "")
+				statuses[i] = res.Status
+				if res.Status == 429 && res.Header.Get("Retry-After") == "" {
+					t.Errorf("429 without Retry-After")
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		byStatus := map[int]int{}
+		for _, s := range statuses {
+			byStatus[s]++
+		}
+		if byStatus[401] > beseda.LoginFailuresPerAccount || byStatus[401]+byStatus[429] != 100 {
+			t.Errorf("100 wrong passwords at once: %v, want at most %d × 401 and the rest 429", byStatus, beseda.LoginFailuresPerAccount)
+		}
+		if res := c.SignIn(owner.Email, testkit.TestPassword, ""); res.Status != 429 {
+			t.Errorf("the right password after the limit: %d", res.Status)
+		}
+		testkit.ConsoleLogin(t, srv.URL, manager.Email, testkit.TestPassword)
+		srv.Clock.Advance(beseda.LoginFailureWindow)
+		if res := c.SignIn(owner.Email, testkit.TestPassword, ""); res.Status != 303 {
+			t.Errorf("after the window: %d", res.Status)
+		}
+	})
+}
+
 // TestH5_AccountPageChangesPassword: the account page asks for the current
 // password; a change keeps this session and ends the others.
 func TestH5_AccountPageChangesPassword(t *testing.T) {
@@ -246,4 +296,88 @@ func TestIDs_ConsolePathsTakeCanonicalDecimalsOnly(t *testing.T) {
 	if res := c.Post(testkit.Path("/dialogs/0%d/messages", d.ID), url.Values{"text": {"hi"}}); res.Status != 404 {
 		t.Errorf("POST to a non-canonical id: %d", res.Status)
 	}
+}
+
+// TestH6_ConsoleCannotChangeARicherUsersPermissions: in Settings → Users a
+// manager holding users.manage gets no form for a colleague who holds a
+// permission it lacks, and a form posted anyway is refused and changes
+// nothing; a poorer colleague's permissions it changes.
+func TestH6_ConsoleCannotChangeARicherUsersPermissions(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		user := func(email string, perms ...string) beseda.User {
+			var u beseda.User
+			w.Owner.MustDo("POST", "/api/v1/users", map[string]any{"email": email, "name": email, "password": testkit.TestPassword,
+				"permissions": perms}, 201, &u)
+			return u
+		}
+		var lead beseda.User
+		w.Owner.MustDo("PATCH", testkit.Path("/api/v1/users/%d", w.ManagerID),
+			map[string]any{"permissions": []string{"users.manage", "reports.view"}}, 200, &lead)
+		richer := user("richer@h6.test", "users.manage", "reports.view", "automation.edit")
+		poorer := user("poorer@h6.test")
+		c := testkit.ConsoleLogin(t, srv.URL, lead.Email, testkit.TestPassword)
+
+		page := string(c.Get("/settings/users").Body)
+		if strings.Contains(page, testkit.Path(`action="/settings/users/%d"`, richer.ID)) {
+			t.Errorf("the page offers a form for the richer colleague")
+		}
+		if !strings.Contains(page, testkit.Path(`action="/settings/users/%d"`, poorer.ID)) {
+			t.Errorf("the page offers no form for the poorer colleague")
+		}
+		for _, perms := range [][]string{{"users.manage", "reports.view"}, {"users.manage", "reports.view", "automation.edit"}, nil} {
+			res := c.Post(testkit.Path("/settings/users/%d", richer.ID), url.Values{"permissions": perms})
+			if res.Status != 303 || !strings.Contains(flashOf(res), "holds permissions you do not hold") {
+				t.Errorf("posting %v for the richer colleague: %d %q", perms, res.Status, flashOf(res))
+			}
+		}
+		var after beseda.User
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/users/%d", richer.ID), nil, 200, &after)
+		if len(after.Permissions) != 3 {
+			t.Errorf("a refusal changed the richer colleague: %v", after.Permissions)
+		}
+		if res := c.Post(testkit.Path("/settings/users/%d", poorer.ID), url.Values{"permissions": {"reports.view"}}); res.Status != 303 || flashOf(res) != "" {
+			t.Errorf("the poorer colleague: %d %q", res.Status, flashOf(res))
+		}
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/users/%d", poorer.ID), nil, 200, &after)
+		if len(after.Permissions) != 1 || after.Permissions[0] != beseda.PermReportsView {
+			t.Errorf("the poorer colleague's permissions: %v", after.Permissions)
+		}
+	})
+}
+
+// TestP2_ConsoleShowsPlainManagersNoColleagueAccounts: the pages a manager
+// without users.manage opens — the chats, a chat with the form to add
+// colleagues to a dialog, a dialog — name colleagues but show none of their
+// e-mails; Settings → Users and Channels are refused.
+func TestP2_ConsoleShowsPlainManagersNoColleagueAccounts(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		var owner, manager beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)
+		w.Manager.MustDo("GET", "/api/v1/me", nil, 200, &manager)
+		v := w.NewVisitor("Anna")
+		v.Say("hello")
+		d := w.CreateDialog(v.SubscriberID, "Case", manager.ID)
+		c := testkit.ConsoleLogin(t, srv.URL, manager.Email, testkit.TestPassword)
+		for _, path := range []string{"/chats", testkit.Path("/chats/%d", v.SubscriberID), testkit.Path("/dialogs/%d", d.ID), "/dialogs"} {
+			res := c.Get(path)
+			if res.Status != 200 {
+				t.Fatalf("%s: %d", path, res.Status)
+			}
+			if strings.Contains(string(res.Body), owner.Email) {
+				t.Errorf("%s shows the owner's e-mail", path)
+			}
+		}
+		if page := string(c.Get(testkit.Path("/dialogs/%d", d.ID)).Body); !strings.Contains(page, owner.Name) {
+			t.Errorf("the dialog does not name its creator")
+		}
+		for _, path := range []string{"/settings/users", "/settings/channels"} {
+			if res := c.Get(path); res.Status != 403 {
+				t.Errorf("%s: %d", path, res.Status)
+			}
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -70,7 +71,7 @@ func (t *Type) Fields() []beseda.ConfigField {
 				return v, nil
 			}},
 		{Name: "api_base_url", Label: beseda.Texts{EN: "Bot API address (for tests)", RU: "Адрес Bot API (для тестов)"},
-			Check: beseda.CheckAPIBaseURL},
+			Check: beseda.CheckAPIBaseURL, Address: true},
 	}
 }
 
@@ -91,6 +92,9 @@ func (t *Type) Sender() beseda.Sender { return Sender{t.client} }
 func (t *Type) Webhook() beseda.ChannelWebhook { return webhook{t.client} }
 
 func (t *Type) Path(key string) string { return beseda.WebhookPath(Kind, key) }
+
+// SetTransport implements channel.Networked: every Bot API call goes through rt.
+func (t *Type) SetTransport(rt http.RoundTripper) { t.client.api.SetTransport(rt) }
 
 var _ beseda.MediaChannel = (*Type)(nil)
 
@@ -114,16 +118,22 @@ func (t *Type) FetchMedia(ctx context.Context, ch *beseda.Channel, m beseda.Medi
 
 // Connect checks the bot token (getMe) and points the bot's webhook at
 // Beseda with the channel's secret token (setWebhook), so that the owner
-// pastes nothing but the token. Returns EINVALID with Telegram's reason.
+// pastes nothing but the token. Returns EINVALID saying which went wrong in
+// words of ours — Telegram could not be reached, refused the token, or
+// refused the webhook address — never repeating the answer, which an
+// api_base_url may have chosen.
 func (t *Type) Connect(ctx context.Context, ch *beseda.Channel, webhookURL string) error {
-	var me User
-	if err := t.client.call(ctx, ch, "getMe", struct{}{}, &me); err != nil {
-		return beseda.Errorf(beseda.EINVALID, "Telegram did not accept the bot token (%s)", channel.Reason(err))
+	if refused, err := t.client.refuses(ctx, ch, "getMe", struct{}{}); err != nil {
+		return channel.Unreachable("Telegram")
+	} else if refused {
+		return beseda.Errorf(beseda.EINVALID, "Telegram refused the bot token")
 	}
 	req := SetWebhookRequest{URL: webhookURL, SecretToken: ch.Config.Get("webhook_secret"),
 		AllowedUpdates: []string{"message", "callback_query"}}
-	if err := t.client.call(ctx, ch, "setWebhook", req, nil); err != nil {
-		return beseda.Errorf(beseda.EINVALID, "Telegram did not take the webhook %s (%s)", webhookURL, channel.Reason(err))
+	if refused, err := t.client.refuses(ctx, ch, "setWebhook", req); err != nil {
+		return channel.Unreachable("Telegram")
+	} else if refused {
+		return beseda.Errorf(beseda.EINVALID, "Telegram did not take the webhook %s: it must be an https address Telegram can reach (--public-url)", webhookURL)
 	}
 	return nil
 }
@@ -246,6 +256,24 @@ func NewClient() *Client { return &Client{api: channel.NewAPI("telegram")} }
 func (c *Client) call(ctx context.Context, ch *beseda.Channel, method string, body, result any) error {
 	status, raw, err := c.api.PostJSON(ctx, c.url(ch, method), nil, body)
 	return c.result(method, status, raw, err, result)
+}
+
+// refuses calls a Bot API method whose result does not matter and tells
+// whether Telegram answered with a refusal ("ok": false); err is any other
+// failure: no answer, or one that is not the Bot API's.
+func (c *Client) refuses(ctx context.Context, ch *beseda.Channel, method string, body any) (bool, error) {
+	_, raw, err := c.api.PostJSON(ctx, c.url(ch, method), nil, body)
+	if err != nil {
+		return false, err
+	}
+	var r response
+	if err := json.Unmarshal(raw, &r); err != nil || (!r.OK && r.ErrorCode == 0) {
+		return false, fmt.Errorf("telegram: %s: not a Bot API answer", method)
+	}
+	if !r.OK && (r.ErrorCode == 429 || r.ErrorCode >= 500) {
+		return false, fmt.Errorf("telegram: %s: try again later", method)
+	}
+	return !r.OK, nil
 }
 
 // base is the Bot API's address for the channel: the real one, or a fake.

@@ -407,7 +407,7 @@ func TestTelegramConnectsItself(t *testing.T) {
 
 		res := w.Owner.WantError("POST", "/api/v1/channels", map[string]any{"kind": "telegram", "name": "Wrong bot",
 			"config": map[string]string{"bot_token": "654321:WRONG-token_abcdefghijklmnop", "api_base_url": api.URL}}, 400, beseda.EINVALID)
-		if !strings.Contains(string(res.Body), "Telegram did not accept the bot token") || strings.Contains(string(res.Body), "WRONG-token") {
+		if !strings.Contains(string(res.Body), "Telegram refused the bot token") || strings.Contains(string(res.Body), "WRONG-token") {
 			t.Errorf("refusal %s", res.Body)
 		}
 		var channels []testkit.ChannelInfo

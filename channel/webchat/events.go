@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/httpx"
@@ -25,7 +26,9 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, sub *beseda.Sub
 		return
 	}
 	// User 0 is nobody: events meant for one manager never reach a visitor.
-	s, err := h.hub.Subscribe(r.Context(), sub.WorkspaceID, 0)
+	// A visitor token names one client: its streams are counted together.
+	s, err := h.hub.Subscribe(r.Context(), sub.WorkspaceID, 0,
+		live.Holder{Key: "visitor:" + strconv.FormatInt(sub.ID, 10), Max: beseda.LiveStreamsPerVisitor})
 	if r.Context().Err() != nil {
 		return // the client left while the hub was starting
 	} else if err != nil {

@@ -51,6 +51,8 @@ var _ = openapi.Add(
 	openapi.Op{Route: "POST /widget/{key}/postback", Tag: "Web chat", Summary: "Tap a button (a rating: R3)",
 		Auth: openapi.Visitor, Body: postbackInput{}, Response: okAnswer{}, Errors: []int{404}},
 	openapi.Op{Route: "GET /widget/{key}/events", Tag: "Web chat", Summary: "Server-Sent Events: bare \"changed\" signals, resumable with Last-Event-ID",
+		Description: "A client keeps at most 5 streams open at once (per server process); one more ends the oldest, whose last event " +
+			"is event: evicted (do not reconnect it on your own).",
 		Auth: openapi.Visitor, Response: "", ResponseType: "text/event-stream", Errors: []int{404}},
 )
 

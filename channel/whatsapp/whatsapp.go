@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -67,7 +68,7 @@ func (t *Type) Fields() []beseda.ConfigField {
 			Label: beseda.Texts{EN: "Verify token", RU: "Маркер подтверждения"},
 			Help:  beseda.Texts{EN: "Paste it into the app's webhook settings with the callback URL", RU: "Вставьте его в настройки вебхука приложения вместе с адресом обратного вызова"}},
 		{Name: "api_base_url", Label: beseda.Texts{EN: "Graph API address (for tests)", RU: "Адрес Graph API (для тестов)"},
-			Check: beseda.CheckAPIBaseURL},
+			Check: beseda.CheckAPIBaseURL, Address: true},
 	}
 }
 
@@ -102,6 +103,9 @@ func (t *Type) Sender() beseda.Sender { return sender{t.api} }
 func (t *Type) Webhook() beseda.ChannelWebhook { return webhook{} }
 
 func (t *Type) Path(key string) string { return beseda.WebhookPath(Kind, key) }
+
+// SetTransport implements channel.Networked: every Cloud API call goes through rt.
+func (t *Type) SetTransport(rt http.RoundTripper) { t.api.SetTransport(rt) }
 
 // SendRequest is the body of POST /{phone_number_id}/messages.
 type SendRequest struct {

@@ -79,6 +79,9 @@ func stream(out eventWriter, sub *live.Subscription, first []byte, frame func(li
 		case <-done:
 			return
 		case <-sub.Done:
+			if sub.Evicted() {
+				_ = out.send(live.EvictedFrame)
+			}
 			return
 		case <-beat.C:
 			p = ping

@@ -216,13 +216,15 @@ func (s *schemas) name(t reflect.Type, input bool) string {
 
 // build makes a struct's schema as encoding/json encodes it: exported
 // fields by their JSON names, "-" left out, embedded structs flattened,
-// omitempty fields optional.
+// omitempty and omitzero fields optional, and so are the fields of an
+// embedded struct pointer (encoding/json leaves them out when it is nil:
+// the way an answer shows some fields to some callers only).
 func (s *schemas) build(t reflect.Type, input bool) Schema {
 	props := Schema{}
 	var required []any
 	d := docOf(t)
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
+	var walk func(t reflect.Type, optional bool)
+	walk = func(t reflect.Type, optional bool) {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			tag := f.Tag.Get("json")
@@ -232,11 +234,12 @@ func (s *schemas) build(t reflect.Type, input bool) Schema {
 			name, opts, _ := strings.Cut(tag, ",")
 			ft := f.Type
 			if f.Anonymous && name == "" {
+				pointer := false
 				for ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
+					ft, pointer = ft.Elem(), true
 				}
 				if ft.Kind() == reflect.Struct {
-					walk(ft)
+					walk(ft, optional || pointer)
 					continue
 				}
 			}
@@ -256,12 +259,12 @@ func (s *schemas) build(t reflect.Type, input bool) Schema {
 				}
 			}
 			props[name] = p
-			if !input && !strings.Contains(opts, "omitempty") {
+			if !input && !optional && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
 				required = append(required, name)
 			}
 		}
 	}
-	walk(t)
+	walk(t, false)
 	out := Schema{"type": "object", "properties": props, "additionalProperties": false}
 	if len(required) > 0 {
 		out["required"] = required

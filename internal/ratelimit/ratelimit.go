@@ -17,7 +17,11 @@ import (
 const maxKeys = 100_000
 
 // Window counts events per key in a window that starts with the key's first
-// event; a key with Max events is blocked until its window ends.
+// event; a key with Max events is blocked until its window ends. An event
+// is counted before the work it limits is done (Reserve), and handed back
+// when that work turns out not to count (Refund): checking first and
+// counting after would let any number of requests in flight at once pass
+// the check together.
 type Window struct {
 	Max    int
 	Length time.Duration
@@ -31,19 +35,16 @@ type window struct {
 	start time.Time
 }
 
-// Blocked reports whether key is blocked at now, and for how long.
-func (w *Window) Blocked(key string, now time.Time) (time.Duration, bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s, ok := w.keys[key]
-	if !ok || !now.Before(s.start.Add(w.Length)) || s.count < w.Max {
-		return 0, false
-	}
-	return s.start.Add(w.Length).Sub(now), true
+// Reservation is one event counted by Reserve, to hand back with Refund.
+type Reservation struct {
+	key   string
+	start time.Time // of the window it was counted in
 }
 
-// Add counts one event of key at now.
-func (w *Window) Add(key string, now time.Time) {
+// Reserve counts one event of key at now, unless key is blocked: then it
+// counts nothing and says for how long it is blocked. Of any number of
+// callers at once, at most Max get a reservation in a window.
+func (w *Window) Reserve(key string, now time.Time) (Reservation, time.Duration, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.keys == nil {
@@ -56,8 +57,24 @@ func (w *Window) Add(key string, now time.Time) {
 		}
 		s = window{start: now}
 	}
+	if s.count >= w.Max {
+		return Reservation{}, s.start.Add(w.Length).Sub(now), false
+	}
 	s.count++
 	w.keys[key] = s
+	return Reservation{key: key, start: s.start}, 0, true
+}
+
+// Refund hands back an event Reserve counted (a sign-in that succeeded, or
+// one refused for another reason before it was tried). An event of a window
+// that has ended since is gone with it.
+func (w *Window) Refund(r Reservation) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s, ok := w.keys[r.key]; ok && s.start.Equal(r.start) && s.count > 0 {
+		s.count--
+		w.keys[r.key] = s
+	}
 }
 
 func (w *Window) prune(now time.Time) {

@@ -2,6 +2,7 @@ package ratelimit_test
 
 import (
 	"net/netip"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +14,66 @@ var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 func TestH4_WindowBlocksUntilItEnds(t *testing.T) {
 	w := &ratelimit.Window{Max: 3, Length: 15 * time.Minute}
 	for i := range 3 {
-		if _, blocked := w.Blocked("a", t0.Add(time.Duration(i)*time.Minute)); blocked {
+		if _, _, ok := w.Reserve("a", t0.Add(time.Duration(i)*time.Minute)); !ok {
 			t.Fatalf("blocked after %d", i)
 		}
-		w.Add("a", t0.Add(time.Duration(i)*time.Minute))
 	}
-	wait, blocked := w.Blocked("a", t0.Add(5*time.Minute))
-	if !blocked || wait != 10*time.Minute {
-		t.Errorf("after 3: blocked=%v wait=%v", blocked, wait)
+	_, wait, ok := w.Reserve("a", t0.Add(5*time.Minute))
+	if ok || wait != 10*time.Minute {
+		t.Errorf("after 3: ok=%v wait=%v", ok, wait)
 	}
-	if _, blocked := w.Blocked("b", t0.Add(5*time.Minute)); blocked {
+	if _, _, ok := w.Reserve("b", t0.Add(5*time.Minute)); !ok {
 		t.Errorf("another key is blocked")
 	}
-	if _, blocked := w.Blocked("a", t0.Add(15*time.Minute)); blocked {
+	if _, _, ok := w.Reserve("a", t0.Add(15*time.Minute)); !ok { // a new window
 		t.Errorf("blocked after the window")
 	}
-	w.Add("a", t0.Add(15*time.Minute)) // a new window
-	if _, blocked := w.Blocked("a", t0.Add(16*time.Minute)); blocked {
+	if _, _, ok := w.Reserve("a", t0.Add(16*time.Minute)); !ok {
 		t.Errorf("the new window counts the old failures")
+	}
+}
+
+// TestH4_WindowReservesAtomically: of many callers at once, exactly Max get
+// a reservation; a refund lets one more in; a refund from an ended window
+// does not lower the new one's count.
+func TestH4_WindowReservesAtomically(t *testing.T) {
+	w := &ratelimit.Window{Max: 10, Length: 15 * time.Minute}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var got []ratelimit.Reservation
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r, _, ok := w.Reserve("a", t0); ok {
+				mu.Lock()
+				got = append(got, r)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(got) != 10 {
+		t.Fatalf("%d reservations of 100 at once, want 10", len(got))
+	}
+	w.Refund(got[0])
+	if _, _, ok := w.Reserve("a", t0.Add(time.Minute)); !ok {
+		t.Errorf("a refund did not make room")
+	}
+	if _, _, ok := w.Reserve("a", t0.Add(time.Minute)); ok {
+		t.Errorf("a refund made room twice")
+	}
+	r, _, _ := w.Reserve("a", t0.Add(15*time.Minute)) // a new window, 1 counted
+	for range 9 {
+		w.Reserve("a", t0.Add(16*time.Minute))
+	}
+	w.Refund(got[1]) // of the old window: changes nothing
+	if _, _, ok := w.Reserve("a", t0.Add(17*time.Minute)); ok {
+		t.Errorf("a refund of an ended window made room in the new one")
+	}
+	w.Refund(r)
+	if _, _, ok := w.Reserve("a", t0.Add(17*time.Minute)); !ok {
+		t.Errorf("a refund of this window made no room")
 	}
 }
 

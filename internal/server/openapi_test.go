@@ -300,7 +300,13 @@ func walk(t *testing.T, w *testkit.World) {
 	manager.WantError("POST", "/api/v1/users", map[string]any{"email": "x@example.com", "password": "long enough"}, 403, beseda.EFORBIDDEN)
 	owner.WantError("GET", "/api/v1/users/999999", nil, 404, beseda.ENOTFOUND)
 
+	// A manager without users.manage sees colleagues' ids and names only,
+	// and no channel's setup: the document says those fields are optional.
+	manager.MustDo("GET", "/api/v1/users", nil, 200, nil)
+	manager.MustDo("GET", testkit.Path("/api/v1/users/%d", u.ID), nil, 200, nil)
+
 	owner.MustDo("GET", "/api/v1/channels", nil, 200, nil)
+	manager.MustDo("GET", "/api/v1/channels", nil, 200, nil)
 	tg := w.AddChannel("telegram", "Bot", map[string]string{"bot_token": "123456:TEST-token_abcdefghijklmnop", "webhook_secret": "s3cret-token", "api_base_url": "http://127.0.0.1:1"})
 	owner.MustDo("PATCH", testkit.Path("/api/v1/channels/%d", tg.ID), map[string]any{"name": "Bot of the shop"}, 200, nil)
 	manager.WantError("PATCH", testkit.Path("/api/v1/channels/%d", tg.ID), map[string]any{"enabled": false}, 403, beseda.EFORBIDDEN)

@@ -31,6 +31,7 @@ import (
 	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/netguard"
 	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/jobs"
 	"github.com/beseda/beseda/live"
@@ -78,9 +79,13 @@ type Config struct {
 	// attachments); default DefaultDataDir(DB). It is made (0700) when
 	// missing.
 	DataDir string
-	// AllowPrivateWebhooks lets outgoing webhooks reach loopback and
-	// private addresses (BESEDA_ALLOW_PRIVATE_WEBHOOKS=1).
+	// AllowPrivateWebhooks lets outgoing webhooks, and the calls to a
+	// channel's api_base_url, reach loopback and private addresses
+	// (BESEDA_ALLOW_PRIVATE_WEBHOOKS=1).
 	AllowPrivateWebhooks bool
+	// Resolver resolves the host names of webhook receivers and platform
+	// APIs; default the system's (tests give a fake DNS).
+	Resolver *net.Resolver
 	// MaxUploadBytes is the largest file uploaded (attachments);
 	// beseda.DefaultMaxUploadBytes (20 MiB) when 0.
 	MaxUploadBytes int64
@@ -229,11 +234,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
+	// One address rule for every request the server makes: outgoing
+	// webhooks and the platforms' APIs (a channel's api_base_url).
+	guard := &netguard.Guard{AllowPrivate: cfg.AllowPrivateWebhooks, Resolver: cfg.Resolver}
 	channels := Channels()
+	channel.UseTransport(channels, guard.Transport(channel.APITimeout))
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
 		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
-		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks}), Channels: channels,
-		Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
+		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks, Resolver: cfg.Resolver}), Channels: channels,
+		Addresses: guard, Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
 	deliveries := delivery.New(db, a, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
 		Channels: channels, Files: a})
 	a.SetDelivery(deliveries)

@@ -96,9 +96,10 @@ func StartProcess(tb testing.TB, dir, addr string, env []string, args ...string)
 	// The test key, so that the binary and in-process test servers on one
 	// database open each other's sealed secrets; a PostgreSQL database's
 	// data directory (XDG_DATA_HOME/beseda/…) in dir, not the user's home;
-	// env may override both.
+	// the address rule lifted, for the fakes on 127.0.0.1 (as StartServer
+	// does); env may override them all.
 	cmd.Env = append(append(os.Environ(), "BESEDA_SECRET_KEY="+TestSecretKey,
-		"XDG_DATA_HOME="+filepath.Join(dir, ".local", "share")), env...)
+		"XDG_DATA_HOME="+filepath.Join(dir, ".local", "share"), "BESEDA_ALLOW_PRIVATE_WEBHOOKS=1"), env...)
 	out := &strings.Builder{}
 	p := &Process{tb: tb, Cmd: cmd, URL: "http://" + addr, Stdout: out, mu: &sync.Mutex{}, done: make(chan error, 1)}
 	stdout, err := cmd.StdoutPipe()

@@ -78,21 +78,43 @@
     }
   }
 
-  var source = new EventSource("/api/v1/events");
-  var offline = null;
-  source.addEventListener("open", function () { if (offline) { offline.remove(); offline = null; } });
-  source.addEventListener("error", function () {
-    if (!offline) offline = toast(strings.reconnecting, null, "offline");
+  // The stream's handlers, by event name; connect opens the stream with them,
+  // resuming after the last event seen.
+  var source = null, offline = null, lastId = "", handlers = {};
+  function on(name, fn) { handlers[name] = fn; }
+  function connect() {
+    source = new EventSource("/api/v1/events" + (lastId ? "?last_event_id=" + encodeURIComponent(lastId) : ""));
+    source.addEventListener("open", function () { if (offline) { offline.remove(); offline = null; } });
+    source.addEventListener("error", function () {
+      if (!offline) offline = toast(strings.reconnecting, null, "offline");
+    });
+    Object.keys(handlers).forEach(function (name) {
+      source.addEventListener(name, function (e) {
+        if (e.lastEventId) lastId = e.lastEventId;
+        handlers[name](e);
+      });
+    });
+  }
+  // Over the cap of live streams of one manager, the server ends the oldest
+  // and says so: this tab stops (rather than reconnect and end another tab's
+  // in turn) until it is shown again, when it resumes where it was.
+  on("evicted", function () {
+    source.close();
+    if (offline) { offline.remove(); offline = null; }
+    toast(strings.paused, null, "offline");
   });
-  source.addEventListener("reset", function () { location.reload(); });
-  source.addEventListener("message.created", function (e) {
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && source.readyState === EventSource.CLOSED) connect();
+  });
+  on("reset", function () { location.reload(); });
+  on("message.created", function (e) {
     var m = data(e).data || {};
     onChat([m.subscriber_id]);
   });
-  source.addEventListener("messages.updated", function (e) {
+  on("messages.updated", function (e) {
     onChat((data(e).data || {}).subscriber_ids);
   });
-  source.addEventListener("dialog.changed", function (e) {
+  on("dialog.changed", function (e) {
     var d = data(e).data || {};
     onChat([d.subscriber_id]);
     if (document.getElementById("dialogs-list")) refresh("dialogs-list", "dialogs-list");
@@ -103,15 +125,16 @@
       if (status && status.className.indexOf(d.status) === -1) refresh("dialog-panel", "dialog-panel");
     }
   });
-  source.addEventListener("notification.created", function (e) {
+  on("notification.created", function (e) {
     var n = data(e).data || {};
     bump(1);
     toast(n.text, n.dialog_id ? "/dialogs/" + n.dialog_id : "/notifications");
     if (document.getElementById("notifications-page")) location.reload();
   });
-  source.addEventListener("task.changed", function () {
+  on("task.changed", function () {
     if (document.getElementById("notifications-page")) location.reload();
   });
+  connect();
 
   // Keep a chat scrolled to its newest message.
   ["chat-messages", "dialog-messages"].forEach(function (id) {

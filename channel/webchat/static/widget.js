@@ -213,7 +213,9 @@
 
   // The stream: read with fetch (EventSource cannot send the token header),
   // resumed from the last event id after a drop.
-  var lastEventID = "", streamAbort = null, retryTimer = null, backoff = 1000;
+  // Evicted: the server ended this stream for a newer one of this client
+  // (too many tabs open); it is opened again when this tab is shown.
+  var lastEventID = "", streamAbort = null, retryTimer = null, backoff = 1000, evicted = false;
   function stopStream() {
     if (streamAbort) streamAbort.abort();
     streamAbort = null;
@@ -221,6 +223,7 @@
   }
   function openStream() {
     stopStream();
+    evicted = false;
     if (!token || !window.fetch || !window.AbortController) return;
     var ctrl = new AbortController();
     streamAbort = ctrl;
@@ -258,7 +261,11 @@
     });
     // "ready" opens (or re-opens) the stream: anything may have been missed.
     if (name === "changed" || name === "ready") refresh();
+    if (name === "evicted") { stopStream(); evicted = true; }
   }
+  document.addEventListener("visibilitychange", function () {
+    if (evicted && document.visibilityState === "visible" && token) openStream();
+  });
 
   // show puts the page in one of two states: not started (the name form
   // only) or chatting (messages and composer only).
