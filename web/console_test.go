@@ -95,7 +95,7 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 				chromedp.WaitVisible("body"),
 			)
 			if sc.name == "chat-create-dialog" {
-				do(t, ctx, "open the form", chromedp.Click(`details.create-dialog summary`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
+				do(t, ctx, "open the form", chromedp.Click(`#dialogs-toggle`), chromedp.Click(`#create-toggle`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
 			}
 			o, err := chromedp.Run(ctx, testkit.MeasureOverflow())
 			if err != nil {
@@ -225,6 +225,7 @@ func TestConsoleStatusIsChosenAndConfirmed(t *testing.T) {
 	do(t, ctx, "create dialog is off in the client's chat",
 		chromedp.EmulateViewport(1280, 860),
 		chromedp.Navigate(srv.URL+testkit.Path("/chats/%d", v.SubscriberID)),
+		chromedp.Click(`#dialogs-toggle`),
 		chromedp.WaitVisible(chromedp.ID("create-blocked-why")),
 	)
 	if !eval[bool](t, ctx, `document.getElementById("create-dialog-blocked").disabled`) {
@@ -308,7 +309,8 @@ func TestConsoleRefusedFormsComeBackByGET(t *testing.T) {
 	signIn(t, ctx, srv.URL, me.Email, testkit.TestPassword)
 	do(t, ctx, "send a create-dialog form with a blank title",
 		chromedp.Navigate(srv.URL+chat),
-		chromedp.Click(`details.create-dialog summary`),
+		chromedp.Click(`#dialogs-toggle`),
+		chromedp.Click(`#create-toggle`),
 		chromedp.WaitVisible(chromedp.ID("dialog-title")),
 		chromedp.SetValue(chromedp.ID("dialog-title"), "   "),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("dialog-title").removeAttribute("required")`),
@@ -319,7 +321,7 @@ func TestConsoleRefusedFormsComeBackByGET(t *testing.T) {
 	if got := eval[string](t, ctx, `location.pathname`); got != chat {
 		t.Errorf("the refusal is shown at %s", got)
 	}
-	if !eval[bool](t, ctx, `document.querySelector("details.create-dialog").open && document.querySelector('#create-dialog input[name=participant_ids][value="`+fmt.Sprint(w.ManagerID)+`"]').checked`) {
+	if !eval[bool](t, ctx, `document.getElementById("dialogs-menu").open && document.getElementById("create-details").open && document.querySelector('#create-dialog input[name=participant_ids][value="`+fmt.Sprint(w.ManagerID)+`"]').checked`) {
 		t.Errorf("the refused form is not shown again as it was sent")
 	}
 	if nav := eval[string](t, ctx, `performance.getEntriesByType("navigation")[0].type`); nav != "navigate" {

@@ -58,7 +58,7 @@ func TestScreenshots(t *testing.T) {
 			}
 			switch s.name {
 			case "chat-create-dialog":
-				steps = append(steps, chromedp.Click(`details.create-dialog summary`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
+				steps = append(steps, chromedp.Click(`#dialogs-toggle`), chromedp.Click(`#create-toggle`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
 			case "saved-reply-menu":
 				steps = append(steps, chromedp.SendKeys(`#composer textarea`, "/"), chromedp.WaitVisible(`#reply-menu`))
 			case "widget":

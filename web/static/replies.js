@@ -45,8 +45,11 @@
     box.value = v.slice(0, token.start) + r.text + v.slice(token.end);
     var caret = token.start + r.text.length;
     box.setSelectionRange(caret, caret);
+    var ta = box;
     close();
-    box.focus();
+    ta.focus();
+    // As typing would: the draft is kept (app.js).
+    ta.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   function mark(i) {
@@ -74,6 +77,7 @@
       menu = document.createElement("ul");
       menu.className = "reply-menu";
       menu.id = "reply-menu";
+      menu.setAttribute("data-keep", ""); // the script's: live updates leave it (app.js)
       menu.setAttribute("role", "listbox");
       menu.setAttribute("aria-label", label);
       found.forEach(function (r, n) {
