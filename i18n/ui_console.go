@@ -10,6 +10,8 @@ var consoleTexts = map[string]entry{
 	"composer.not_sent": {en: "Not sent. Your text is kept: try again.",
 		ru: "Не отправлено. Текст сохранён: попробуйте ещё раз."},
 	"nav.account": {en: "Account: %s", ru: "Профиль: %s"},
+	"composer.kept_as_note": {en: "The dialog is active again: your text stays an internal note until you switch Note off.",
+		ru: "Диалог снова активен: ваш текст останется внутренней заметкой, пока вы не выключите «Заметку»."},
 }
 
 var _ = addCatalog(consoleTexts)

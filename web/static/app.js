@@ -84,11 +84,26 @@
       if (again) { again = false; refresh(); }
     });
   }
+  // mode says what the dialog's composer sends now: messages, or notes only.
+  function mode() {
+    var form = document.querySelector("form.composer");
+    return form && (form.classList.contains("note-only") ? "notes" : "messages");
+  }
   function apply(html) {
-    var stick = stuck;
+    var stick = stuck, was = mode();
     morph(document.getElementById("live"), html);
     var live = document.getElementById("live");
     if (live.dataset.title) document.title = live.dataset.title;
+    // A colleague paused or resumed the dialog under a typed text: its
+    // meaning stays (a note stays a note, never goes to the client
+    // unasked), and the person is told.
+    var now = mode(), form = document.querySelector("form.composer");
+    if (was && now && was !== now && form.querySelector("textarea").value.trim()) {
+      var sw = form.querySelector(".note-switch");
+      if (now === "messages" && sw) { sw.checked = true; touched.add(sw); }
+      var why = document.getElementById("locked-why");
+      say(form, now === "notes" ? why && why.textContent.trim() : strings.keptAsNote);
+    }
     restoreDrafts();
     watchList();
     if (stick) toNewest();

@@ -31,7 +31,6 @@
   function close() {
     if (menu) menu.remove();
     if (box) {
-      box.setAttribute("aria-expanded", "false");
       box.removeAttribute("aria-activedescendant");
       box.removeAttribute("aria-controls");
     }
@@ -99,7 +98,6 @@
       });
       ta.closest(".composer").appendChild(menu);
       ta.setAttribute("aria-controls", menu.id);
-      ta.setAttribute("aria-expanded", "true");
       mark(0);
     });
   }
