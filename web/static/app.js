@@ -90,7 +90,8 @@
     return form && (form.classList.contains("note-only") ? "notes" : "messages");
   }
   function apply(html) {
-    var stick = stuck, was = mode();
+    var stick = atBottom() || sentOwn, was = mode(); // where the person is now, not at the last scroll event
+    sentOwn = false;
     morph(document.getElementById("live"), html);
     var live = document.getElementById("live");
     if (live.dataset.title) document.title = live.dataset.title;
@@ -155,7 +156,7 @@
   // The script sends the composer itself and asks for the outcome (204, or
   // the status and the error in the manager's words): the page stays, and a
   // refused message (a colleague paused the dialog meanwhile…) keeps its text.
-  var sending = new WeakSet();
+  var sending = new WeakSet(), sentOwn = false;
   function say(form, text) {
     var box = form.querySelector(".composer-error");
     if (!box) return;
@@ -178,7 +179,7 @@
         if (text) { text.value = ""; touched.delete(text); }
         say(form, null);
         document.dispatchEvent(new CustomEvent("beseda:sent", { detail: form }));
-        stuck = true; // one's own message: show it
+        sentOwn = true; // one's own message: show it
         return;
       }
       return res.json().catch(function () { return {}; }).then(function (b) {
@@ -217,6 +218,7 @@
   function toNewest() {
     var box = messagesBox();
     if (!box) return;
+    stuck = true;
     box.scrollTop = box.scrollHeight;
     var end = document.getElementById("composer") || box;
     var r = end.getBoundingClientRect();
