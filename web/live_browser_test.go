@@ -113,11 +113,14 @@ func TestLiveColleagueSavesSettings(t *testing.T) {
 	signIn(t, manager, srv.URL, emailOf(t, w.Manager), testkit.TestPassword)
 	signIn(t, colleague, srv.URL, emailOf(t, w.Owner), testkit.TestPassword)
 	tick := fmt.Sprintf(`#settings-form input[name=reason_ids][value="%d"]`, reason.ID)
-	do(t, manager, "write a draft and tick a reason, unsaved",
+	other := fmt.Sprint(w.Types[1].ID)
+	do(t, manager, "write a draft, tick a reason and choose another type, unsaved",
 		chromedp.Navigate(page),
 		chromedp.WaitVisible(`#composer textarea`),
 		chromedp.SendKeys(`#text`, "We found the cause"),
 		chromedp.Click(tick),
+		// As a person's choice in the list does: the value, and its change event.
+		chromedp.Evaluate[chromedp.Void](`(function(){var s=document.getElementById("type");s.value="`+other+`";s.dispatchEvent(new Event("change",{bubbles:true}))})()`),
 	)
 	do(t, colleague, "the colleague renames the dialog",
 		chromedp.Navigate(page),
@@ -130,9 +133,9 @@ func TestLiveColleagueSavesSettings(t *testing.T) {
 	check := func(when string) {
 		t.Helper()
 		state := eval[[]any](t, manager, `[document.getElementById("text").value, document.querySelector('`+tick+`').checked,
-			document.getElementById("title").value, document.title.indexOf("Card payment failed") === 0]`)
-		if fmt.Sprint(state) != "[We found the cause true Card payment failed true]" {
-			t.Errorf("%s, the manager's page has draft, tick, title field, tab title: %v", when, state)
+			document.getElementById("type").value, document.getElementById("title").value, document.title.indexOf("Card payment failed") === 0]`)
+		if fmt.Sprint(state) != "[We found the cause true "+other+" Card payment failed true]" {
+			t.Errorf("%s, the manager's page has draft, tick, type, title field, tab title: %v", when, state)
 		}
 	}
 	check("after the rename")
@@ -483,5 +486,30 @@ func TestTabReachesDialogs(t *testing.T) {
 	t.Logf("%d key presses from the page load to the Dialogs menu", presses)
 	if presses > 4 {
 		t.Errorf("%d key presses to reach the Dialogs menu, want a few", presses)
+	}
+}
+
+// TestConfirmationFromTheKeyboard: the confirmation of a status change takes
+// the focus when it opens, and Escape cancels it (the dialog stays as it was).
+func TestConfirmationFromTheKeyboard(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	v := w.NewVisitor("Anna")
+	d := w.CreateDialog(v.SubscriberID, "Refund")
+	ctx := testkit.Browser(t)
+	signIn(t, ctx, srv.URL, emailOf(t, w.Owner), testkit.TestPassword)
+	do(t, ctx, "choose Paused and save",
+		chromedp.Navigate(srv.URL+testkit.Path("/dialogs/%d", d.ID)),
+		chromedp.SetValue(`#status`, "paused"),
+		chromedp.Click(`#save-settings`),
+		chromedp.WaitVisible(`#confirm-paused`),
+		testkit.WaitTrue(`document.activeElement.id === "confirm"`),
+		testkit.Press("Escape"),
+		chromedp.WaitNotPresent(`#confirm`),
+	)
+	var got beseda.Dialog
+	w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d", d.ID), nil, 200, &got)
+	if got.Status != beseda.DialogActive {
+		t.Errorf("Escape on the confirmation changed the status to %s", got.Status)
 	}
 }

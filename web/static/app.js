@@ -249,10 +249,22 @@
       var open = document.querySelectorAll("details.dropdown[open]");
       panel = open[open.length - 1];
     }
-    if (!panel) return;
-    e.preventDefault();
-    close(panel);
+    if (panel) {
+      e.preventDefault();
+      close(panel);
+      return;
+    }
+    // The confirmation of a status change: Escape is its Cancel.
+    var cancel = document.getElementById("confirm-cancel");
+    if (cancel && cancel.closest("#confirm").contains(document.activeElement)) {
+      e.preventDefault();
+      location.href = cancel.href;
+    }
   });
+  // A confirmation asks at once: the focus goes to it (read out with its
+  // question), and Tab continues to its choices; nothing is pressed for you.
+  var confirmBox = document.getElementById("confirm");
+  if (confirmBox) confirmBox.focus({ preventScroll: true });
   document.addEventListener("click", function (e) {
     Array.prototype.forEach.call(document.querySelectorAll("details.dropdown[open]"), function (d) {
       if (!d.contains(e.target)) d.open = false;
