@@ -220,6 +220,8 @@
     if (!box) return;
     stuck = true;
     box.scrollTop = box.scrollHeight;
+    // A confirmation waiting for an answer keeps the page where it is.
+    if (document.getElementById("confirm")) return;
     var end = document.getElementById("composer") || box;
     var r = end.getBoundingClientRect();
     if (r.bottom > window.innerHeight || r.top < 0) end.scrollIntoView({ block: "end" });
