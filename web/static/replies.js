@@ -44,11 +44,10 @@
     box.value = v.slice(0, token.start) + r.text + v.slice(token.end);
     var caret = token.start + r.text.length;
     box.setSelectionRange(caret, caret);
-    var ta = box;
     close();
-    ta.focus();
+    box.focus();
     // As typing would: the draft is kept (app.js).
-    ta.dispatchEvent(new Event("input", { bubbles: true }));
+    box.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   function mark(i) {

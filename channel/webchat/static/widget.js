@@ -35,8 +35,9 @@
   // pictures that load after them (and grow them), keep it in view; a
   // client reading older messages is left where they are.
   var stuck = true;
-  function toBottom() { list.scrollTop = list.scrollHeight; }
-  list.addEventListener("scroll", function () { stuck = list.scrollHeight - list.scrollTop - list.clientHeight < 60; });
+  function atEnd() { return list.scrollHeight - list.scrollTop - list.clientHeight < 60; }
+  function toBottom() { stuck = true; list.scrollTop = list.scrollHeight; }
+  list.addEventListener("scroll", function () { stuck = atEnd(); });
 
   // Failure carries an error code for the visitor's words, never the server's.
   function Failure(code, status) { this.code = code; this.status = status; }
@@ -109,7 +110,7 @@
     // Keep the chat in id order: held automation released after a dialog
     // arrives later than newer messages but was produced before them.
     var next = Array.prototype.find.call(list.children, function (x) { return Number(x.dataset.id) > m.id; });
-    var stick = stuck || m.direction === "in"; // one's own message: show it
+    var stick = atEnd() || m.direction === "in"; // where the client is now; one's own message always shows
     list.insertBefore(li, next || null);
     if (stick) toBottom();
   }
