@@ -171,10 +171,10 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *pag
 		_, err = h.app.PostChatMessage(r.Context(), p.User, id, in)
 	}
 	if err != nil {
-		h.refuse(w, r, p, err, p.Path("/chats/", id, "#composer"), false)
+		h.refuse(w, r, p, err, p.Path("/chats/", id, "#composer"), true)
 		return
 	}
-	http.Redirect(w, r, p.Path("/chats/", id, "#composer"), http.StatusSeeOther)
+	sent(w, r, p.Path("/chats/", id, "#composer"))
 }
 
 func (h *Handler) createDialog(w http.ResponseWriter, r *http.Request, p *page) {

@@ -95,7 +95,7 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 				chromedp.WaitVisible("body"),
 			)
 			if sc.name == "chat-create-dialog" {
-				do(t, ctx, "open the form", chromedp.Click(`details.create-dialog summary`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
+				do(t, ctx, "open the form", chromedp.Click(`#dialogs-toggle`), chromedp.Click(`#create-toggle`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
 			}
 			o, err := chromedp.Run(ctx, testkit.MeasureOverflow())
 			if err != nil {
@@ -103,6 +103,12 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 			}
 			if o.ScrollWidth > o.Viewport {
 				t.Errorf("%s at %d px scrolls sideways: %d px wide; sticking out: %v", sc.name, width, o.ScrollWidth, o.Offenders)
+			}
+			if width == 1280 {
+				// Table columns are as wide as their words: none is cut in two.
+				if broken, _ := chromedp.Run(ctx, testkit.BrokenWords(`.table td, .table th`)); len(broken) > 0 {
+					t.Errorf("%s at 1280 px breaks words in its table: %v", sc.name, broken)
+				}
 			}
 		}
 	}
@@ -123,6 +129,25 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 		if len(cut) > 0 {
 			t.Errorf("%s cuts labels in Russian: %v", path, cut)
 		}
+		if broken, _ := chromedp.Run(ctx, testkit.BrokenWords(`.table td, .table th`)); len(broken) > 0 {
+			t.Errorf("%s breaks words in its table in Russian: %v", path, broken)
+		}
+	}
+
+	// Russian on a phone: the report's filter buttons stay inside its card,
+	// the web chat's box shows all it holds.
+	do(t, ctx, "the report on a phone, in Russian", chromedp.EmulateViewport(390, 860), chromedp.Navigate(srv.URL+"/report"), chromedp.WaitVisible(`#totals`))
+	if out, _ := chromedp.Run(ctx, testkit.Spilling(`.filter-actions > *, .filters > *`)); len(out) > 0 {
+		t.Errorf("the report's filters stick out of their box: %v", out)
+	}
+	do(t, ctx, "the web chat on a phone, in Russian", testkit.Language("ru"), chromedp.Navigate(srv.URL+"/widget/"+v.Key),
+		chromedp.WaitVisible(`#visitor-name`), chromedp.SendKeys(`#visitor-name`, "Эрик"), chromedp.Click(`#start button`), chromedp.WaitVisible(`#text`),
+		chromedp.SendKeys(`#text`, "Здравствуйте, у меня не проходит оплата картой уже третий день подряд, что делать?"))
+	if got := eval[[]int](t, ctx, `(function(){var x=document.getElementById("text");return [x.scrollHeight, x.clientHeight]})()`); got[0] > got[1]+1 {
+		t.Errorf("the web chat's message box hides what is typed: %d px of text in %d px", got[0], got[1])
+	}
+	if out, _ := chromedp.Run(ctx, testkit.Spilling(`#composer > *`)); len(out) > 0 {
+		t.Errorf("the web chat's composer sticks out: %v", out)
 	}
 }
 
@@ -225,6 +250,7 @@ func TestConsoleStatusIsChosenAndConfirmed(t *testing.T) {
 	do(t, ctx, "create dialog is off in the client's chat",
 		chromedp.EmulateViewport(1280, 860),
 		chromedp.Navigate(srv.URL+testkit.Path("/chats/%d", v.SubscriberID)),
+		chromedp.Click(`#dialogs-toggle`),
 		chromedp.WaitVisible(chromedp.ID("create-blocked-why")),
 	)
 	if !eval[bool](t, ctx, `document.getElementById("create-dialog-blocked").disabled`) {
@@ -308,7 +334,8 @@ func TestConsoleRefusedFormsComeBackByGET(t *testing.T) {
 	signIn(t, ctx, srv.URL, me.Email, testkit.TestPassword)
 	do(t, ctx, "send a create-dialog form with a blank title",
 		chromedp.Navigate(srv.URL+chat),
-		chromedp.Click(`details.create-dialog summary`),
+		chromedp.Click(`#dialogs-toggle`),
+		chromedp.Click(`#create-toggle`),
 		chromedp.WaitVisible(chromedp.ID("dialog-title")),
 		chromedp.SetValue(chromedp.ID("dialog-title"), "   "),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("dialog-title").removeAttribute("required")`),
@@ -319,7 +346,7 @@ func TestConsoleRefusedFormsComeBackByGET(t *testing.T) {
 	if got := eval[string](t, ctx, `location.pathname`); got != chat {
 		t.Errorf("the refusal is shown at %s", got)
 	}
-	if !eval[bool](t, ctx, `document.querySelector("details.create-dialog").open && document.querySelector('#create-dialog input[name=participant_ids][value="`+fmt.Sprint(w.ManagerID)+`"]').checked`) {
+	if !eval[bool](t, ctx, `document.getElementById("dialogs-menu").open && document.getElementById("create-details").open && document.querySelector('#create-dialog input[name=participant_ids][value="`+fmt.Sprint(w.ManagerID)+`"]').checked`) {
 		t.Errorf("the refused form is not shown again as it was sent")
 	}
 	if nav := eval[string](t, ctx, `performance.getEntriesByType("navigation")[0].type`); nav != "navigate" {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/httpapi"
 )
 
 type dialogsTabData struct {
@@ -174,8 +175,7 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 func (h *Handler) dialogFailed(w http.ResponseWriter, r *http.Request, p *page, id int64, err error, to string, keepForm bool) {
 	if beseda.ErrorCode(err) == beseda.EDIALOGNOTACTIVE {
 		if d, gerr := h.app.GetDialog(r.Context(), p.User, id); gerr == nil {
-			setFlash(w, flash{Error: p.T("dialog.locked_" + string(d.Status))})
-			http.Redirect(w, r, to, http.StatusSeeOther)
+			h.refuseWith(w, r, &viewError{Message: p.T("dialog.locked_" + string(d.Status))}, httpapi.StatusOf(err), beseda.ErrorCode(err), to, keepForm)
 			return
 		}
 	}
@@ -255,8 +255,9 @@ func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, p *p
 		_, err = h.app.PostDialogMessage(r.Context(), p.User, id, in)
 	}
 	if err != nil {
-		h.dialogFailed(w, r, p, id, err, p.Path("/dialogs/", id, "#composer"), false)
+		// Refused (a colleague paused the dialog meanwhile…): the text comes back.
+		h.dialogFailed(w, r, p, id, err, p.Path("/dialogs/", id, "#composer"), true)
 		return
 	}
-	http.Redirect(w, r, p.Path("/dialogs/", id, "#composer"), http.StatusSeeOther)
+	sent(w, r, p.Path("/dialogs/", id, "#composer"))
 }

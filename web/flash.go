@@ -5,6 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 // flashCookie carries what a refused or saved form has to say to the page the
@@ -53,9 +58,18 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 }
 
 // refuse sends the browser back to a page (to) with the error in the
-// manager's words and, if keepForm, the form as it was sent.
+// manager's words and, if keepForm, the form as it was sent. The script
+// that sends composers itself gets the status and the words instead.
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, p *page, err error, to string, keepForm bool) {
-	ve := h.viewError(r, p, err)
+	h.refuseWith(w, r, h.viewError(r, p, err), httpapi.StatusOf(err), beseda.ErrorCode(err), to, keepForm)
+}
+
+// refuseWith is refuse with the error already in the manager's words.
+func (h *Handler) refuseWith(w http.ResponseWriter, r *http.Request, ve *viewError, status int, code, to string, keepForm bool) {
+	if wantsJSON(r) {
+		answerError(w, status, code, ve)
+		return
+	}
 	f := flash{Error: ve.Message, DialogID: ve.DialogID}
 	if keepForm && r.ParseForm() == nil {
 		f.Form = url.Values{}
@@ -93,4 +107,34 @@ func refusedIDs(form url.Values, name string) []int64 {
 		}
 	}
 	return out
+}
+
+// wantsJSON reports whether a form was sent by the console's script (app.js
+// sends the composers itself, so that a refusal never takes the text away),
+// which asks for the outcome as a status, not as a redirect to follow.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// answerError answers the script with the status and the error in the
+// manager's words, in the API's shape ({"error":{"code","message"}}).
+func answerError(w http.ResponseWriter, status int, code string, ve *viewError) {
+	type detail struct {
+		Code     string `json:"code"`
+		Message  string `json:"message"`
+		DialogID int64  `json:"dialog_id,omitempty"`
+	}
+	httpx.WriteJSON(w, status, struct {
+		Error detail `json:"error"`
+	}{detail{code, ve.Message, ve.DialogID}})
+}
+
+// sent ends a form that worked: back to the page (PRG), or, for the script,
+// 204 and nothing more (it refreshes the page itself).
+func sent(w http.ResponseWriter, r *http.Request, to string) {
+	if wantsJSON(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }

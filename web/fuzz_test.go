@@ -21,10 +21,10 @@ type consoleRoute struct {
 }
 
 var consolePages = []consoleRoute{
-	{"GET", "/chats", "owner", []string{"q=anna", "fragment=chat-list", "q=%25_%5C&limit=-1"}},
-	{"GET", "/chats/{subscriber}", "owner", []string{"fragment=chat-messages", "before=1&after=x"}},
-	{"GET", "/dialogs", "owner", []string{"mine=1", "filter=paused", "fragment=dialogs-list"}},
-	{"GET", "/dialogs/{dialog}", "owner", []string{"confirm=completed", "saved=1", "fragment=dialog-panel"}},
+	{"GET", "/chats", "owner", []string{"q=anna", "fragment=live", "q=%25_%5C&limit=-1"}},
+	{"GET", "/chats/{subscriber}", "owner", []string{"fragment=live", "before=1&after=x"}},
+	{"GET", "/dialogs", "owner", []string{"mine=1", "filter=paused", "fragment=live"}},
+	{"GET", "/dialogs/{dialog}", "owner", []string{"confirm=completed", "saved=1", "fragment=live"}},
 	{"GET", "/notifications", "owner", []string{"limit=5"}},
 	{"GET", "/report", "owner", []string{"from=2026-01-01&to=2026-12-31&status=active&type_id={type}&tz=Europe%2FMoscow",
 		"format=csv&manager_id={manager}&reason_id=1&component_id=1", "from=2026-13-45&tz=Mars%2FBase"}},

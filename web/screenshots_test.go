@@ -47,6 +47,7 @@ func TestScreenshots(t *testing.T) {
 		struct{ name, path string }{"dialog-confirm-paused", testkit.Path("/dialogs/%d?confirm=paused", ids.active)},
 		struct{ name, path string }{"dialog-paused", testkit.Path("/dialogs/%d", ids.paused)},
 		struct{ name, path string }{"saved-reply-menu", testkit.Path("/dialogs/%d", ids.active)},
+		struct{ name, path string }{"chat-dialogs-menu", testkit.Path("/chats/%d", ids.chen)},
 		struct{ name, path string }{"widget-chat", "/widget/" + channels[0].Key},
 	)
 	for _, width := range []int64{1280, 390} {
@@ -58,7 +59,9 @@ func TestScreenshots(t *testing.T) {
 			}
 			switch s.name {
 			case "chat-create-dialog":
-				steps = append(steps, chromedp.Click(`details.create-dialog summary`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
+				steps = append(steps, chromedp.Click(`#dialogs-toggle`), chromedp.Click(`#create-toggle`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
+			case "chat-dialogs-menu":
+				steps = append(steps, chromedp.Click(`#dialogs-toggle`), chromedp.WaitVisible(chromedp.ID("client-dialogs")))
 			case "saved-reply-menu":
 				steps = append(steps, chromedp.SendKeys(`#composer textarea`, "/"), chromedp.WaitVisible(`#reply-menu`))
 			case "widget":

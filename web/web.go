@@ -362,11 +362,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 // fragments are the parts of pages that the console's script refreshes
 // (?fragment=NAME). Only these take the page as their data; any other
 // template (a partial, a chart) would fail on it, so other names get the
-// whole page.
-var fragments = map[string]bool{
-	"chat-list": true, "chat-messages": true, "chat-composer": true, "chat-dialogs": true,
-	"dialogs-list": true, "dialog-messages": true, "dialog-composer": true, "dialog-panel": true,
-}
+// whole page. There is one: "live", everything under the page's alerts,
+// which the script morphs into the page (app.js). One request per change,
+// and the header of a dialog can never disagree with its panel.
+var fragments = map[string]bool{"live": true}
 
 func headers(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -392,6 +391,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *page, err erro
 		p.Title = p.T("error.title")
 	}
 	p.Error = h.viewError(r, p, err)
+	if wantsJSON(r) {
+		answerError(w, status, beseda.ErrorCode(err), p.Error)
+		return
+	}
 	p.Data = status
 	h.render(w, r, status, "error", p)
 }

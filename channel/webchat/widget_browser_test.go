@@ -88,6 +88,50 @@ func TestWidgetStartsOnce(t *testing.T) {
 	}
 }
 
+// TestWidgetDraftSurvivesReload: what the client typed stays through a
+// reload and through a refused send, and is gone once sent.
+func TestWidgetDraftSurvivesReload(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	ctx := testkit.Browser(t)
+	value := `document.getElementById("text").value`
+	run(t, ctx, "start, type, reload",
+		chromedp.Navigate(srv.URL+"/widget/"+w.WebKey),
+		chromedp.WaitVisible(chromedp.ID("visitor-name")),
+		chromedp.SendKeys(chromedp.ID("visitor-name"), "Hugo"),
+		chromedp.Click(`#start button`),
+		chromedp.WaitVisible(chromedp.ID("text")),
+		chromedp.SendKeys(chromedp.ID("text"), "My order never came"),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("text")),
+	)
+	if got := js[string](t, ctx, value); got != "My order never came" {
+		t.Fatalf("after a reload the message box has %q", got)
+	}
+	// Refused (longer than any channel takes): the text stays, reload or not.
+	long := strings.Repeat("x", 5000)
+	run(t, ctx, "send too much",
+		chromedp.Evaluate[chromedp.Void](`(function(){var x=document.getElementById("text");x.value="`+long+`";x.dispatchEvent(new Event("input"))})()`),
+		chromedp.Click(`#composer button`),
+		chromedp.WaitVisible(chromedp.ID("error")),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("text")),
+	)
+	if got := js[string](t, ctx, value); got != long {
+		t.Errorf("after a refusal and a reload the box has %d characters", len(got))
+	}
+	run(t, ctx, "send one that fits",
+		chromedp.SetValue(chromedp.ID("text"), "My order never came"),
+		chromedp.Click(`#composer button`),
+		chromedp.WaitVisible(`//li[contains(@class,"in") and contains(., "My order never came")]`),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`//li[contains(@class,"in") and contains(., "My order never came")]`),
+	)
+	if got := js[string](t, ctx, value); got != "" {
+		t.Errorf("a sent message came back as a draft: %q", got)
+	}
+}
+
 // TestWidgetErrorsAreFriendly: what the server refuses reaches the client in
 // their words, never as the API's message; a lost session leads back to the
 // name form.

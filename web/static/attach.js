@@ -54,6 +54,15 @@
   function upload(form, file) {
     var list = form.querySelector(".attach-list");
     var c = chip(list, file);
+    var xhr = null;
+    // Every chip can be removed, a refused one ("too large") too.
+    c.remove.addEventListener("click", function () {
+      if (xhr) xhr.abort();
+      c.li.remove();
+      update(form);
+      var text = form.querySelector("textarea");
+      if (text) text.focus();
+    });
     function failed(word) {
       c.li.className = "failed";
       c.note.textContent = word;
@@ -65,14 +74,7 @@
     progress.max = 100;
     progress.setAttribute("aria-label", list.dataset.uploading + " " + file.name);
     c.li.insertBefore(progress, c.remove);
-    var xhr = new XMLHttpRequest();
-    c.remove.addEventListener("click", function () {
-      xhr.abort();
-      c.li.remove();
-      update(form);
-      var text = form.querySelector("textarea");
-      if (text) text.focus();
-    });
+    xhr = new XMLHttpRequest();
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) progress.value = Math.round(e.loaded * 100 / e.total);
     });
@@ -106,15 +108,35 @@
     for (var i = 0; i < files.length; i++) upload(form, files[i]);
   }
 
+  // The note switch's placeholder, which a live update (app.js) puts back
+  // to the server's.
+  function notePlaceholder(sw) {
+    var text = sw.form.querySelector("textarea");
+    if (!text.dataset.placeholder) text.dataset.placeholder = text.placeholder;
+    text.placeholder = sw.checked ? sw.dataset.placeholder : text.dataset.placeholder;
+  }
+
+  // After a live update or a send (app.js), the composers' state again;
+  // after a send, its files are gone with the message.
+  document.addEventListener("beseda:sent", function (e) {
+    var list = e.detail.querySelector(".attach-list");
+    if (list) list.textContent = "";
+  });
+  document.addEventListener("beseda:morphed", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form.composer[data-max-upload]"), function (form) {
+      update(form);
+      var sw = form.querySelector(".note-switch");
+      if (sw) notePlaceholder(sw);
+    });
+  });
+
   document.addEventListener("change", function (e) {
     var t = e.target;
     if (t.matches("form.composer .file-input")) {
       uploadAll(t.form, t.files);
       t.value = ""; // sent already: the form must not carry them again
     } else if (t.matches("form.composer .note-switch")) {
-      var text = t.form.querySelector("textarea");
-      if (!text.dataset.placeholder) text.dataset.placeholder = text.placeholder;
-      text.placeholder = t.checked ? t.dataset.placeholder : text.dataset.placeholder;
+      notePlaceholder(t);
     }
   });
 

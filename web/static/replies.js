@@ -31,7 +31,6 @@
   function close() {
     if (menu) menu.remove();
     if (box) {
-      box.setAttribute("aria-expanded", "false");
       box.removeAttribute("aria-activedescendant");
       box.removeAttribute("aria-controls");
     }
@@ -47,6 +46,8 @@
     box.setSelectionRange(caret, caret);
     close();
     box.focus();
+    // As typing would: the draft is kept (app.js).
+    box.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   function mark(i) {
@@ -74,6 +75,7 @@
       menu = document.createElement("ul");
       menu.className = "reply-menu";
       menu.id = "reply-menu";
+      menu.setAttribute("data-keep", ""); // the script's: live updates leave it (app.js)
       menu.setAttribute("role", "listbox");
       menu.setAttribute("aria-label", label);
       found.forEach(function (r, n) {
@@ -95,7 +97,6 @@
       });
       ta.closest(".composer").appendChild(menu);
       ta.setAttribute("aria-controls", menu.id);
-      ta.setAttribute("aria-expanded", "true");
       mark(0);
     });
   }

@@ -23,6 +23,22 @@
   var maxUpload = Number(chat.dataset.maxUpload);
   var shown = {};
 
+  // The draft: what the client typed stays in this browser until it is
+  // sent, through a reload or a refused send.
+  var draftKey = "beseda-draft-" + key;
+  function keep(fn) { try { return fn(localStorage); } catch (e) { return null; } }
+  function saveDraft() {
+    keep(function (s) { if (text.value.trim()) s.setItem(draftKey, text.value); else s.removeItem(draftKey); });
+  }
+
+  // stuck: the client is at the newest message. Then new messages, and
+  // pictures that load after them (and grow them), keep it in view; a
+  // client reading older messages is left where they are.
+  var stuck = true;
+  function atEnd() { return list.scrollHeight - list.scrollTop - list.clientHeight < 60; }
+  function toBottom() { stuck = true; list.scrollTop = list.scrollHeight; }
+  list.addEventListener("scroll", function () { stuck = atEnd(); });
+
   // Failure carries an error code for the visitor's words, never the server's.
   function Failure(code, status) { this.code = code; this.status = status; }
 
@@ -94,8 +110,9 @@
     // Keep the chat in id order: held automation released after a dialog
     // arrives later than newer messages but was produced before them.
     var next = Array.prototype.find.call(list.children, function (x) { return Number(x.dataset.id) > m.id; });
+    var stick = atEnd() || m.direction === "in"; // where the client is now; one's own message always shows
     list.insertBefore(li, next || null);
-    list.scrollTop = list.scrollHeight;
+    if (stick) toBottom();
   }
 
   // files shows a message's files: pictures inline (opened whole by a
@@ -112,6 +129,7 @@
         link.target = "_blank";
         link.rel = "noopener";
         var img = document.createElement("img");
+        img.addEventListener("load", function () { if (stuck) toBottom(); });
         img.src = a.url;
         img.alt = a.name;
         link.appendChild(img);
@@ -288,7 +306,11 @@
 
   function begin() {
     show();
-    if (token) { refresh(); openStream(); }
+    if (token) {
+      if (!text.value) text.value = keep(function (s) { return s.getItem(draftKey); }) || "";
+      refresh();
+      openStream();
+    }
   }
 
   // One session however often "Start chat" is pressed: the button is off
@@ -323,6 +345,7 @@
     sending = true;
     api("POST", "/messages", { text: value, attachment_ids: ids }).then(function (m) {
       text.value = "";
+      saveDraft();
       pending.textContent = "";
       pending.hidden = true;
       say(null);
@@ -330,6 +353,7 @@
       empty.hidden = true;
     }).catch(fail("send")).then(function () { sending = false; updateSend(); });
   });
+  text.addEventListener("input", saveDraft);
   text.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();

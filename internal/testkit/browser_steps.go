@@ -1,0 +1,78 @@
+package testkit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// StepWait is how long one browser step waits for the page to reach a
+// state: generous, since a busy machine can be slow, and per step, so that
+// a slow step never eats the time of the next.
+const StepWait = 30 * time.Second
+
+// WaitTrue waits until the JavaScript expression cond is true in the page
+// (polled, never a sleep), for at most StepWait.
+func WaitTrue(cond string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(StepWait))(ctx, t); err != nil {
+			return fmt.Errorf("waiting for %s: %w", cond, err)
+		}
+		return nil
+	})
+}
+
+// WithoutLiveUpdates makes the pages the tab opens next lack EventSource, as
+// if the news of a change had not reached them yet: what a person does
+// there meets the server's state unannounced.
+func WithoutLiveUpdates() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: `window.EventSource = undefined;`})
+		return err
+	})
+}
+
+// BrokenWords lists the words inside elements matching selector that a line
+// break cuts in two (a hyphen is a fair place to break, so its parts count
+// as words), as "word (in element)".
+func BrokenWords(selector string) chromedp.Action[[]string] {
+	return chromedp.Evaluate[[]string](`(function () {
+		var out = [];
+		document.querySelectorAll(` + "`" + selector + "`" + `).forEach(function (cell) {
+			if (cell.offsetParent === null) return;
+			var walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), node, m;
+			while ((node = walk.nextNode())) {
+				var re = /[^\s\-‐–—]+/g;
+				while ((m = re.exec(node.data))) {
+					var r = document.createRange();
+					r.setStart(node, m.index);
+					r.setEnd(node, m.index + m[0].length);
+					var tops = {};
+					Array.prototype.forEach.call(r.getClientRects(), function (rect) { if (rect.width > 0) tops[Math.round(rect.top)] = true; });
+					if (Object.keys(tops).length > 1 && out.length < 10) out.push(m[0] + " (" + cell.tagName.toLowerCase() + ")");
+				}
+			}
+		});
+		return out;
+	})()`)
+}
+
+// FocusedIs reports whether the element with the id has the focus.
+func FocusedIs(id string) chromedp.Action[bool] {
+	return chromedp.Evaluate[bool](fmt.Sprintf(`document.activeElement === document.getElementById(%q)`, id))
+}
+
+// Spilling lists the elements matching selector that stick out of their
+// parent's box sideways (a link pushed past the edge of its card), as
+// "tag.class text".
+func Spilling(selector string) chromedp.Action[[]string] {
+	return chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(` + "`" + selector + "`" + `)).filter(function (e) {
+		var r = e.getBoundingClientRect(), p = e.parentElement.getBoundingClientRect();
+		return r.width > 0 && (r.right > p.right + 0.5 || r.left < p.left - 0.5);
+	}).map(function (e) { return e.tagName.toLowerCase() + "." + e.className + " " + e.textContent.trim().slice(0, 40); })`)
+}
