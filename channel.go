@@ -10,13 +10,13 @@ import (
 )
 
 // ChannelKind names a type of channel (a messenger) in URLs, the API and the
-// database: "web", "telegram"… Which kinds exist is the registry's business
-// (see Registry): this package names none of them.
+// database: "web" and one per platform. Which kinds exist is the registry's
+// business (see Registry): this package names none of them.
 type ChannelKind string
 
 // Channel is one connection of a workspace to a messenger: a web-chat widget,
-// a Telegram bot, a Facebook page. Key is public and unguessable: it names the
-// channel in widget and webhook URLs.
+// a platform's bot, page or business number. Key is public and unguessable:
+// it names the channel in widget and webhook URLs.
 type Channel struct {
 	ID          int64       `json:"id"`
 	WorkspaceID int64       `json:"-"`
@@ -183,7 +183,7 @@ func MissingSettings(t ChannelType, cfg ChannelConfig) []string {
 }
 
 // ChannelType is everything the program asks of one type of channel. Each
-// channel package (channel/telegram, channel/messenger…) implements it once,
+// channel package (channel/<kind>) implements it once,
 // and the server registers it (see Registry); nothing outside the registry and
 // the channel packages asks which kind a channel is.
 type ChannelType interface {
@@ -214,8 +214,9 @@ type ChannelType interface {
 }
 
 // Connector is a channel type that sets a new channel up on its platform
-// itself, when Beseda made the secret the platform must know (Telegram checks
-// the bot token and registers the webhook with its secret token).
+// itself, when Beseda made the secret the platform must know (it checks the
+// channel's token with the platform and registers the webhook with a secret
+// it made).
 type Connector interface {
 	Connect(ctx context.Context, ch *Channel, webhookURL string) error
 }

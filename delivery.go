@@ -22,7 +22,7 @@ type Delivery struct {
 	Subscriber *Subscriber
 	Message    *Message
 	// HumanAgent asks the platform to let a manager's message through after
-	// its window, where it allows that (Messenger's HUMAN_AGENT tag); see
+	// its window, where it allows that (a human agent's message tag); see
 	// SendWindow.
 	HumanAgent bool
 	// Files opens the message's attachments, for senders that upload them.

@@ -1,6 +1,7 @@
 // Package beseda is the domain of Beseda: support dialogs inside the chats a
-// business has with its clients (subscribers) in Telegram, Facebook Messenger
-// and a web chat.
+// business has with its clients (subscribers) on chat platforms and in a web
+// chat. Each platform is a channel package (channel/<kind>) that the server
+// registers; this package names none of them.
 //
 // Reading this package tells the whole business: workspaces (tenants) and their
 // managers with roles and permissions, subscribers and channels, messages in the

@@ -7,7 +7,8 @@ import (
 )
 
 // Error codes. Each is part of the public API (the "code" of an error body) and
-// maps to one HTTP status in httpapi.
+// maps to one HTTP status in internal/httpx, the one table every HTTP surface
+// uses.
 const (
 	EINVALID      = "invalid_input"
 	EUNAUTHORIZED = "unauthorized"

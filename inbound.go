@@ -8,12 +8,12 @@ import (
 // InboundEvent is one thing a platform reported about a client: a message,
 // or a tap on a button (a postback). A webhook body may carry several.
 type InboundEvent struct {
-	// Key is the platform's id of the event (Telegram's update_id, a
-	// messenger's message id), so that an event delivered again is
+	// Key is the platform's id of the event (an update's or a message's
+	// id), so that an event delivered again is
 	// acted on once. Two different events never share a key.
 	Key string `json:"key"`
-	// ExternalUserID is the platform's id of the client (a Telegram chat, a
-	// Messenger PSID, a phone number).
+	// ExternalUserID is the platform's id of the client (a chat id, a
+	// page-scoped id, a phone number).
 	ExternalUserID string `json:"external_user_id"`
 	// Name is how to call a client seen for the first time.
 	Name string `json:"name"`
@@ -23,8 +23,9 @@ type InboundEvent struct {
 	Media    []Media `json:"media,omitempty"`
 	Postback bool    `json:"postback,omitempty"`
 	Payload  string  `json:"payload,omitempty"`
-	// AckID is what the platform needs to hear back about the event (a
-	// Telegram callback query), if anything; see ChannelWebhook.Acknowledge.
+	// AckID is what the platform needs to hear back about the event (the
+	// id of a button tap it waits on), if anything; see
+	// ChannelWebhook.Acknowledge.
 	AckID string `json:"ack_id,omitempty"`
 	// Raw is the event as the platform sent it, kept when it cannot be
 	// stored (SPEC H7).
@@ -55,6 +56,6 @@ type ChannelWebhook interface {
 	// token, ENOTFOUND when the platform makes no such check.
 	Challenge(ch *Channel, query map[string][]string) (string, error)
 	// Acknowledge tells the platform an event was handled, when it waits for
-	// that (a tap on a Telegram button spins until answered).
+	// that (on some platforms a tapped button spins until answered).
 	Acknowledge(ctx context.Context, ch *Channel, ev InboundEvent) error
 }

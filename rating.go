@@ -19,12 +19,12 @@ const (
 
 // A rating button's payload is "r1.<dialog>.<value>.<mac>": the MAC binds the
 // dialog, the value and the client the form was sent to, so a click cannot be
-// forged for another dialog or replayed by another client. It fits Telegram's
-// 64-byte callback_data.
+// forged for another dialog or replayed by another client. It fits in
+// MaxPayloadBytes.
 const ratingPrefix = "r1."
 
-// MaxPayloadBytes is Telegram's limit on callback_data, the strictest of the
-// channels.
+// MaxPayloadBytes is the most a button's payload may hold: the strictest
+// limit of the platforms' (their channel packages say theirs).
 const MaxPayloadBytes = 64
 
 // RatingPayload returns the signed payload of a rating button.
@@ -100,8 +100,8 @@ func DefaultStandardMessages(l Locale) StandardMessages {
 	}
 }
 
-// Limits of the rating form that every channel takes: Messenger's button
-// template is the strictest.
+// Limits of the rating form that every channel takes: the strictest of the
+// platforms' button templates.
 const (
 	MaxButtonTitle    = 20
 	MaxButtonTemplate = 640

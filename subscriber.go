@@ -2,8 +2,8 @@ package beseda
 
 import "time"
 
-// Subscriber is a client of the business in one channel: a Telegram chat, a
-// Messenger user (PSID) or a web-chat visitor.
+// Subscriber is a client of the business in one channel: a platform's user
+// (by the platform's id for them) or a web-chat visitor.
 type Subscriber struct {
 	ID          int64       `json:"id"`
 	WorkspaceID int64       `json:"-"`
@@ -18,8 +18,8 @@ type Subscriber struct {
 	// Broadcasts leave it alone, so that a mailing to everyone does not
 	// reorder the chat list.
 	LastMessageAt *time.Time `json:"last_message_at"`
-	// LastInboundAt is when the client last wrote: Messenger's 24-hour window
-	// is counted from it.
+	// LastInboundAt is when the client last wrote: a platform's send window
+	// (SendWindow) is counted from it.
 	LastInboundAt *time.Time `json:"last_inbound_at"`
 
 	// ActiveDialogID is the subscriber's active dialog, if any (C3).

@@ -14,7 +14,7 @@ type TextCounting int
 const (
 	// CountCharacters counts Unicode characters (code points).
 	CountCharacters TextCounting = iota
-	// CountUTF16 counts UTF-16 code units, as Telegram does: a character
+	// CountUTF16 counts UTF-16 code units, as some platforms do: a character
 	// outside the Basic Multilingual Plane, such as most emoji, counts 2.
 	CountUTF16
 )

@@ -6,8 +6,9 @@ import "time"
 // from the client's last message: anyone may within Standard; after that a
 // human agent only (a manager's message, tagged as such) within Human; then
 // nobody until the client writes again. The zero window is always open.
-// Each channel type says its own (ChannelType.Window): Messenger's is 24
-// hours, and 7 days for human agents; Telegram and the web chat have none.
+// Each channel type says its own (ChannelType.Window), such as 24 hours, and
+// 7 days for human agents; the web chat's, and some platforms', is the zero
+// window.
 type SendWindow struct {
 	Standard time.Duration
 	Human    time.Duration

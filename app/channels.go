@@ -36,7 +36,7 @@ func (a *App) Channel(ctx context.Context, actor *beseda.User, id int64) (*besed
 // CreateChannel connects the actor's workspace to a messenger. Owners and
 // admins only. Settings the channel's type makes itself (a webhook secret, a
 // verify token) are made here when not given; when the platform must learn
-// one of them (Telegram's secret token), the channel sets itself up there
+// one of them (a webhook's secret token), the channel sets itself up there
 // first (Connector: the token is checked and the webhook registered at
 // baseURL) and is created only if that works. Returns EINVALID.
 func (a *App) CreateChannel(ctx context.Context, actor *beseda.User, in beseda.ChannelCreate, baseURL string) (*beseda.Channel, error) {
@@ -178,7 +178,8 @@ func (a *App) generate(t beseda.ChannelType, given, kept beseda.ChannelConfig) (
 }
 
 // newSecret makes a setting no one may guess, of the characters every
-// platform takes in one (Telegram's secret token: A-Z, a-z, 0-9, _ and -).
+// platform takes in one (the strictest, a webhook secret token: A-Z, a-z,
+// 0-9, _ and -).
 func (a *App) newSecret() string {
 	b := make([]byte, 24)
 	if _, err := io.ReadFull(a.random, b); err != nil {

@@ -53,7 +53,7 @@ func (a *App) UpdateStandardMessages(ctx context.Context, actor *beseda.User, up
 
 // sendRatingForm sends the client the rating form when a dialog is completed
 // (R1, R2): the standard message with three signed buttons. Outside the
-// channel's send window (Messenger's 24 hours, say) the product may not write
+// channel's send window (24 hours, say) the product may not write
 // to the client, so then the form is not sent and the dialog says why.
 func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, actor *beseda.User) error {
 	window := a.cfg.Channels.Of(sub.ChannelKind).Window()

@@ -15,9 +15,9 @@ import (
 // what goes wrong for the delivery engine's retry policy: no answer (a
 // timeout, a refused connection) and 5xx are tried again, 429 waits, other
 // 4xx are permanent. The platform's package reads the answers' bodies for
-// what only it knows (Telegram's retry_after, Graph API error codes).
+// what only it knows (a retry_after, the platform's error codes).
 type API struct {
-	// Name names the platform in failure reasons ("telegram").
+	// Name names the platform in failure reasons (its kind).
 	Name string
 	HTTP *http.Client
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/beseda/beseda"
 )
 
-// Meta's platforms (Messenger and its siblings) share how their webhooks are
-// checked and how the Graph API reports errors.
+// Meta's platforms share how their webhooks are checked and how the Graph API
+// reports errors; their channel packages use these.
 
 // VerifyHubSignature checks X-Hub-Signature-256: "sha256=" and the hex
 // HMAC-SHA256 of the raw body with the app secret, compared in constant

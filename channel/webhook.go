@@ -177,7 +177,7 @@ func (h *Webhooks) acknowledge(ch *beseda.Channel, wh beseda.ChannelWebhook, ev 
 }
 
 // RawKey makes an event's key from its bytes, for events the platform gives
-// no id (a Messenger postback without mid): the same event sent again has
+// no id (a postback without a message id): the same event sent again has
 // the same bytes, two different events do not.
 func RawKey(prefix string, raw []byte) string {
 	sum := sha256.Sum256(raw)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
@@ -16,7 +17,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	token, user, err := h.app.Login(r.Context(), in.Email, in.Password, app.TokenAPI, ClientAddr(r))
+	token, user, err := h.app.Login(r.Context(), in.Email, in.Password, app.TokenAPI, httpx.ClientAddr(r))
 	if err != nil {
 		Error(w, r, err)
 		return

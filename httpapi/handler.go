@@ -1,12 +1,12 @@
 package httpapi
 
 import (
-	"crypto/subtle"
 	"net/http"
 	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/live"
 )
@@ -110,10 +110,6 @@ func (h *Handler) Register(mux openapi.Mux) {
 	})
 }
 
-// SessionCookie is the console's session cookie; the API accepts it too, so
-// that the console's pages can use the API (the event stream, downloads).
-const SessionCookie = "beseda_session"
-
 // authed admits requests that carry a valid bearer token, or the console's
 // session cookie; with the cookie, a request that changes state must also
 // carry the session's CSRF token in X-CSRF-Token.
@@ -123,10 +119,10 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 		var err error
 		if token, ok := bearerToken(r); ok {
 			user, _, err = h.app.Authenticate(r.Context(), token, app.TokenAPI)
-		} else if c, cerr := r.Cookie(SessionCookie); cerr == nil {
+		} else if c, cerr := r.Cookie(httpx.SessionCookie); cerr == nil {
 			var csrf string
 			user, csrf, err = h.app.Authenticate(r.Context(), c.Value, app.TokenSession)
-			if err == nil && !SafeMethod(r.Method) && !ValidCSRF(r.Header.Get("X-CSRF-Token"), csrf) {
+			if err == nil && !httpx.SafeMethod(r.Method) && !httpx.ValidCSRF(r.Header.Get("X-CSRF-Token"), csrf) {
 				err = beseda.Errorf(beseda.EFORBIDDEN, "missing or wrong X-CSRF-Token")
 			}
 		} else {
@@ -140,23 +136,13 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 	}
 }
 
-// SafeMethod reports whether an HTTP method only reads.
-func SafeMethod(m string) bool {
-	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
-}
-
-// ValidCSRF compares a sent CSRF token with the session's in constant time.
-func ValidCSRF(sent, want string) bool {
-	return want != "" && subtle.ConstantTimeCompare([]byte(sent), []byte(want)) == 1
-}
-
 // requestToken is the token a request authenticated with: its bearer token,
 // else its session cookie.
 func requestToken(r *http.Request) string {
 	if token, ok := bearerToken(r); ok {
 		return token
 	}
-	if c, err := r.Cookie(SessionCookie); err == nil {
+	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
 		return c.Value
 	}
 	return ""

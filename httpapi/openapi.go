@@ -5,6 +5,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/internal/openapi"
 )
 
@@ -121,7 +122,7 @@ var _ = openapi.Add(
 		Description: "multipart/form-data with the file in the field file. The type is told from the bytes, never from the name " +
 			"or the client's Content-Type; the name is kept without any path or control characters. An upload is its uploader's " +
 			"to attach, once; one never attached is removed after 24 hours.",
-		Auth: openapi.Manager, Body: uploadForm{}, BodyType: "multipart/form-data", Status: 201, Response: uploadJSON{}, Errors: []int{413}},
+		Auth: openapi.Manager, Body: uploadForm{}, BodyType: "multipart/form-data", Status: 201, Response: httpx.UploadAnswer(&beseda.Upload{}), Errors: []int{413}},
 	openapi.Op{Route: "GET /api/v1/attachments/{id}", Tag: "Messages", Summary: "An attachment's bytes",
 		Description: "For the workspace's managers (bearer token or console session) and for the client of the message's chat " +
 			"(X-Visitor-Token, or the signed address with exp and sig that the web chat's messages carry), when the message is " +
@@ -298,7 +299,7 @@ var _ = []bool{
 	openapi.Describe(beseda.Outbound{}, openapi.TypeDoc{Fields: map[string]string{
 		"attachment_ids": "uploads of the caller's, not attached yet (POST /api/v1/uploads); then text may be empty",
 	}}),
-	openapi.Describe(uploadJSON{}, openapi.TypeDoc{Name: "Upload", Doc: "A stored file, to name in a message's attachment_ids.",
+	openapi.Describe(httpx.UploadAnswer(&beseda.Upload{}), openapi.TypeDoc{Name: "Upload", Doc: "A stored file, to name in a message's attachment_ids.",
 		Fields: map[string]string{"content_type": "told from the bytes"}}),
 	openapi.Describe(uploadForm{}, openapi.TypeDoc{Name: "UploadForm", Fields: map[string]string{"file": "the file"}}),
 	openapi.Describe(beseda.Webhook{}, openapi.TypeDoc{Doc: "An outgoing webhook subscription; its secret is never shown."}),

@@ -1,63 +1,17 @@
 package httpapi
 
 import (
-	"errors"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
-// uploadJSON is what an upload answers: the file as stored, to name in a
-// message's attachment_ids.
-type uploadJSON struct {
-	ID          int64  `json:"id"`
-	Name        string `json:"name"`
-	Size        int64  `json:"size"`
-	ContentType string `json:"content_type"`
-}
-
-// UploadAnswer is the answer to an upload, here and in the web chat.
-func UploadAnswer(u *beseda.Upload) any {
-	return uploadJSON{ID: u.ID, Name: u.Name, Size: u.Size, ContentType: u.ContentType}
-}
-
-// formOverhead is what a multipart body may hold besides the file: the
-// boundaries, part headers and small fields.
-const formOverhead = 1 << 20
-
-// FilePart reads a multipart/form-data body up to its field "file" and
-// returns that part, streaming: the file is not read yet. The body is
-// limited to limit bytes of file and a little more; larger bodies are
-// too_large.
-func FilePart(w http.ResponseWriter, r *http.Request, limit int64) (*multipart.Part, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, limit+formOverhead)
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
-		return nil, beseda.Errorf(beseda.EINVALID, "send multipart/form-data with the file in a field named file")
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, beseda.Errorf(beseda.EINVALID, "send multipart/form-data with the file in a field named file")
-	}
-	for {
-		p, err := mr.NextPart()
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			return nil, beseda.Errorf(beseda.ETOOLARGE, "the body is larger than the largest file allowed")
-		case err != nil:
-			return nil, beseda.Errorf(beseda.EINVALID, "the form has no field named file, or cannot be read")
-		case p.FormName() == "file":
-			return p, nil
-		}
-	}
-}
-
 func (h *Handler) upload(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	part, err := FilePart(w, r, h.app.MaxUploadBytes())
+	part, err := httpx.FilePart(w, r, h.app.MaxUploadBytes())
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -67,7 +21,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, actor *beseda.U
 		Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusCreated, UploadAnswer(u))
+	WriteJSON(w, http.StatusCreated, httpx.UploadAnswer(u))
 }
 
 // attachment serves an attachment's bytes (SPEC §3) to the workspace's
@@ -134,7 +88,7 @@ func (h *Handler) viewer(r *http.Request, id int64) (beseda.Viewer, error) {
 		}
 		return h.app.SignedViewer(ctx, id, exp, sig)
 	}
-	if c, err := r.Cookie(SessionCookie); err == nil {
+	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
 		u, _, err := h.app.Authenticate(ctx, c.Value, app.TokenSession)
 		if err != nil {
 			return beseda.Viewer{}, err

@@ -6,6 +6,10 @@
 // hubs of all processes through LISTEN/NOTIFY; a poll every second covers
 // anything missed. The log is the truth, so a reconnecting client resumes
 // from its Last-Event-ID without gaps.
+//
+// The hub reads the log through Log, which the store implements; live
+// imports no store or driver, so that the adapters streaming its
+// subscriptions (httpapi, channel/webchat) link no database through it.
 package live
 
 import (
@@ -18,10 +22,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/store"
 )
 
 // Delivery is an event on its way to a subscriber, with the hub's watermark:
@@ -42,23 +43,29 @@ func Frame(id int64, name string, data any) []byte {
 }
 
 // Subscription receives the events of one workspace meant for its manager.
+// It is what the HTTP kit streams (httpx.Subscription).
 type Subscription struct {
 	WorkspaceID int64
 	UserID      int64
-	C           chan Delivery
-	// Done is closed when the hub ends the subscription: the subscriber fell
-	// behind, or the server is stopping. The client reconnects and resumes
-	// from the log.
-	Done    chan struct{}
-	hub     *Hub
-	holder  string // Holder.Key, counted in Hub.held
-	evicted bool   // set before Done closes
-	once    sync.Once
+	c           chan Delivery
+	done        chan struct{}
+	hub         *Hub
+	holder      string // Holder.Key, counted in Hub.held
+	evicted     bool   // set before done closes
+	once        sync.Once
 }
+
+// Deliveries are the subscription's events, in the order of the log.
+func (s *Subscription) Deliveries() <-chan Delivery { return s.c }
+
+// Done is closed when the hub ends the subscription: the subscriber fell
+// behind, or the server is stopping. The client reconnects and resumes from
+// the log.
+func (s *Subscription) Done() <-chan struct{} { return s.done }
 
 // Evicted reports, once Done is closed, whether the subscription was ended
 // for a newer one of its holder (Holder.Max): its client should not
-// reconnect on its own (EvictedFrame).
+// reconnect on its own (its stream says so last).
 func (s *Subscription) Evicted() bool { return s.evicted }
 
 // Holder names who holds a subscription, for the cap on the streams one
@@ -70,17 +77,28 @@ type Holder struct {
 	Max int
 }
 
-// EvictedFrame is the last thing an evicted subscription's stream sends:
-// the console and the web chat then stop reconnecting until their tab is
-// shown again, so that tabs over the cap do not evict each other in turn.
-var EvictedFrame = []byte("event: evicted\ndata: {}\n\n")
-
 // Close ends the subscription.
 func (s *Subscription) Close() { s.hub.unsubscribe(s) }
 
+// Log is the live_events log a hub tails (store.DB is it). The hub
+// declares what it needs of the store, so that the adapters streaming its
+// subscriptions link no database.
+type Log interface {
+	// LastLiveEventID is the id of the newest event, 0 if none.
+	LastLiveEventID(ctx context.Context) (int64, error)
+	// OldestLiveEventID is the id of the oldest event kept, 0 if none.
+	OldestLiveEventID(ctx context.Context) (int64, error)
+	// LiveEventsAfter returns events with ids above after, in id order.
+	LiveEventsAfter(ctx context.Context, after int64, limit int) ([]*beseda.LiveEvent, error)
+	// ListenLiveEvents calls wake whenever other processes may have
+	// committed events, until ctx is done, telling lost of each lost
+	// connection; it returns at once where no other process writes.
+	ListenLiveEvents(ctx context.Context, wake func(), lost func(error))
+}
+
 // Hub tails the live log of one process.
 type Hub struct {
-	db   *store.DB
+	db   Log
 	log  *slog.Logger
 	kick chan struct{}
 
@@ -107,7 +125,7 @@ var ErrStopped = errors.New("live: the event hub is not running")
 const gapWait = 5 * time.Second
 
 // New returns a hub reading the log in db.
-func New(db *store.DB, log *slog.Logger) *Hub {
+func New(db Log, log *slog.Logger) *Hub {
 	return &Hub{db: db, log: log, kick: make(chan struct{}, 1), subs: map[*Subscription]struct{}{}, held: map[string][]*Subscription{},
 		seen: map[int64]bool{}, gapSince: map[int64]time.Time{}, ready: make(chan struct{})}
 }
@@ -138,9 +156,9 @@ func (h *Hub) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if h.db.Dialect() == store.Postgres {
-		go h.listen(ctx)
-	}
+	go h.db.ListenLiveEvents(ctx, h.Kick, func(err error) {
+		h.log.Warn("live: LISTEN connection lost; reconnecting", "err", err)
+	})
 	poll := time.NewTicker(time.Second)
 	defer poll.Stop()
 	for {
@@ -297,7 +315,7 @@ func (h *Hub) dispatch(e *beseda.LiveEvent, watermark int64) {
 			frame = Frame(watermark, e.Kind, e)
 		}
 		select {
-		case s.C <- Delivery{Event: e, Watermark: watermark, Frame: frame}:
+		case s.c <- Delivery{Event: e, Watermark: watermark, Frame: frame}:
 		default:
 			h.drop(s)
 		}
@@ -325,8 +343,8 @@ func (h *Hub) Subscribe(ctx context.Context, workspaceID, userID int64, holder H
 	}
 	// A small buffer: a subscriber that falls further behind is dropped and
 	// resumes from the log, which costs less than buffering for everyone.
-	s := &Subscription{WorkspaceID: workspaceID, UserID: userID, C: make(chan Delivery, 16),
-		Done: make(chan struct{}), hub: h, holder: holder.Key}
+	s := &Subscription{WorkspaceID: workspaceID, UserID: userID, c: make(chan Delivery, 16),
+		done: make(chan struct{}), hub: h, holder: holder.Key}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.stopped {
@@ -376,39 +394,7 @@ func (h *Hub) unsubscribe(s *Subscription) {
 
 func (h *Hub) drop(s *Subscription) {
 	h.remove(s)
-	s.once.Do(func() { close(s.Done) })
-}
-
-// listen wakes the hub on every NOTIFY from any process, reconnecting as
-// needed; after a reconnect it reads once, as notifications may have been
-// missed meanwhile.
-func (h *Hub) listen(ctx context.Context) {
-	for ctx.Err() == nil {
-		conn, err := pgx.Connect(ctx, h.db.URL())
-		if err == nil {
-			_, err = conn.Exec(ctx, "LISTEN "+store.EventsChannel)
-		}
-		if err == nil {
-			h.Kick()
-			for err == nil {
-				_, err = conn.WaitForNotification(ctx)
-				if err == nil {
-					h.Kick()
-				}
-			}
-		}
-		if conn != nil {
-			conn.Close(context.WithoutCancel(ctx))
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		h.log.Warn("live: LISTEN connection lost; reconnecting", "err", err)
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-	}
+	s.once.Do(func() { close(s.done) })
 }
 
 // Replay returns the events a subscriber missed after the given id (its

@@ -155,7 +155,7 @@ func TestLiveHub_IdleUntilSomeoneListens(t *testing.T) {
 		deadline := time.After(30 * time.Second)
 		for got := ""; got != "after"; {
 			select {
-			case d := <-s.C:
+			case d := <-s.Deliveries():
 				got = d.Event.Kind
 			case <-deadline:
 				t.Fatal("the event after subscribing never came")
@@ -197,7 +197,7 @@ func TestH4_LiveStreamsPerHolderEndTheOldest(t *testing.T) {
 	}
 	for i, s := range mine {
 		select {
-		case <-s.Done:
+		case <-s.Done():
 			if i >= 47 || !s.Evicted() {
 				t.Errorf("subscription %d ended (evicted=%v)", i, s.Evicted())
 			}
@@ -212,7 +212,7 @@ func TestH4_LiveStreamsPerHolderEndTheOldest(t *testing.T) {
 	}
 	for _, s := range []*live.Subscription{other, free} {
 		select {
-		case <-s.Done:
+		case <-s.Done():
 			t.Errorf("another holder's subscription ended")
 		default:
 		}
@@ -221,7 +221,7 @@ func TestH4_LiveStreamsPerHolderEndTheOldest(t *testing.T) {
 	mine[49].Close()
 	last := open("visitor:1")
 	select {
-	case <-mine[47].Done:
+	case <-mine[47].Done():
 		t.Errorf("an eviction with room left")
 	default:
 	}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // The notifier tells the other processes on one PostgreSQL that live events
@@ -29,3 +31,41 @@ func (db *DB) startNotifier() {
 // LiveEventsCommitted has the other processes' hubs told that live events
 // were committed; it never waits. On SQLite (one process) it does nothing.
 func (db *DB) LiveEventsCommitted() { db.notify.call() }
+
+// ListenLiveEvents is how a process hears of the other processes' commits
+// (the live hub's wake-up): on PostgreSQL it LISTENs on EventsChannel and
+// calls wake once listening and on every notice, reconnecting a second after
+// a lost connection (which lost is told of); after a reconnect wake is called
+// once more, as notices may have been missed meanwhile. It returns when ctx
+// is done, and at once on SQLite, which one process serves.
+func (db *DB) ListenLiveEvents(ctx context.Context, wake func(), lost func(error)) {
+	if db.dialect != Postgres {
+		return
+	}
+	for ctx.Err() == nil {
+		conn, err := pgx.Connect(ctx, db.url)
+		if err == nil {
+			_, err = conn.Exec(ctx, "LISTEN "+EventsChannel)
+		}
+		if err == nil {
+			wake()
+			for err == nil {
+				_, err = conn.WaitForNotification(ctx)
+				if err == nil {
+					wake()
+				}
+			}
+		}
+		if conn != nil {
+			conn.Close(context.WithoutCancel(ctx))
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		lost(err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}

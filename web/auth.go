@@ -13,7 +13,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 type loginData struct {
@@ -96,7 +96,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusBadRequest, h.newPage(r, nil, "").T("login.failed"))
 		return
 	}
-	token, user, err := h.app.Login(r.Context(), email, password, app.TokenSession, httpapi.ClientAddr(r))
+	token, user, err := h.app.Login(r.Context(), email, password, app.TokenSession, httpx.ClientAddr(r))
 	if err != nil {
 		p := h.newPage(r, nil, "")
 		switch code := beseda.ErrorCode(err); code {
@@ -105,14 +105,14 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		case beseda.EMANYATTEMPTS:
 			var e *beseda.Error
 			errors.As(err, &e)
-			w.Header().Set("Retry-After", httpapi.RetryAfter(e.RetryAfter))
+			w.Header().Set("Retry-After", httpx.RetryAfter(e.RetryAfter))
 			again(http.StatusTooManyRequests, p.T("login.too_many", int(math.Ceil(e.RetryAfter.Minutes()))))
 		default:
-			again(httpapi.StatusOf(err), h.viewError(r, p, err).Message)
+			again(httpx.StatusOf(err), h.viewError(r, p, err).Message)
 		}
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: httpapi.SessionCookie, Value: token, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), Expires: time.Now().Add(30 * 24 * time.Hour)})
 	http.SetCookie(w, &http.Cookie{Name: loginCookieName(r), Value: "", Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: -1})
@@ -121,10 +121,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, p *page) {
-	if c, err := r.Cookie(httpapi.SessionCookie); err == nil {
+	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
 		_ = h.app.Logout(r.Context(), c.Value)
 	}
-	http.SetCookie(w, &http.Cookie{Name: httpapi.SessionCookie, Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: -1})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
@@ -198,7 +198,7 @@ func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request, p *page) {
 		// session stays, every other one ends.
 		current := r.PostFormValue("current_password")
 		upd.Password, upd.CurrentPassword = &password, &current
-		if c, err := r.Cookie(httpapi.SessionCookie); err == nil {
+		if c, err := r.Cookie(httpx.SessionCookie); err == nil {
 			upd.KeepToken = c.Value
 		}
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/internal/synth"
 	"github.com/beseda/beseda/internal/testkit"
 )
@@ -53,7 +53,7 @@ func BenchmarkConsolePages(b *testing.B) {
 			get := func(path string) func(int) {
 				return func(int) {
 					r := httptest.NewRequest("GET", path, nil)
-					r.AddCookie(&http.Cookie{Name: httpapi.SessionCookie, Value: token})
+					r.AddCookie(&http.Cookie{Name: httpx.SessionCookie, Value: token})
 					rec := httptest.NewRecorder()
 					srv.Handler.ServeHTTP(rec, r)
 					if rec.Code != 200 {

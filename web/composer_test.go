@@ -34,7 +34,9 @@ func TestConsoleComposerAnswersTheScript(t *testing.T) {
 			return len(msgs)
 		}
 		errorOf := func(res *testkit.Response) (code, message string) {
-			var body struct{ Error struct{ Code, Message string } }
+			var body struct {
+				Error struct{ Code, Message string }
+			}
 			if err := json.Unmarshal(res.Body, &body); err != nil {
 				t.Fatalf("not the error shape: %s", res.Body)
 			}

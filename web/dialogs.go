@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 type dialogsTabData struct {
@@ -175,7 +175,7 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 func (h *Handler) dialogFailed(w http.ResponseWriter, r *http.Request, p *page, id int64, err error, to string, keepForm bool) {
 	if beseda.ErrorCode(err) == beseda.EDIALOGNOTACTIVE {
 		if d, gerr := h.app.GetDialog(r.Context(), p.User, id); gerr == nil {
-			h.refuseWith(w, r, &viewError{Message: p.T("dialog.locked_" + string(d.Status))}, httpapi.StatusOf(err), beseda.ErrorCode(err), to, keepForm)
+			h.refuseWith(w, r, &viewError{Message: p.T("dialog.locked_" + string(d.Status))}, httpx.StatusOf(err), beseda.ErrorCode(err), to, keepForm)
 			return
 		}
 	}

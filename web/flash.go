@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/internal/httpx"
 )
 
@@ -61,7 +60,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 // manager's words and, if keepForm, the form as it was sent. The script
 // that sends composers itself gets the status and the words instead.
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, p *page, err error, to string, keepForm bool) {
-	h.refuseWith(w, r, h.viewError(r, p, err), httpapi.StatusOf(err), beseda.ErrorCode(err), to, keepForm)
+	h.refuseWith(w, r, h.viewError(r, p, err), httpx.StatusOf(err), beseda.ErrorCode(err), to, keepForm)
 }
 
 // refuseWith is refuse with the error already in the manager's words.

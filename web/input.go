@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 // checkForm refuses a form holding a NUL byte or invalid UTF-8 in any field
@@ -30,7 +30,7 @@ func checkForm(r *http.Request) error {
 // pathID reads the {id} of a console path: only a canonical positive decimal
 // names an object, anything else is not found.
 func pathID(r *http.Request, noun string) (int64, error) {
-	if id, ok := httpapi.ParseID(r.PathValue("id")); ok {
+	if id, ok := httpx.ParseID(r.PathValue("id")); ok {
 		return id, nil
 	}
 	return 0, beseda.NotFound(noun)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 type reportData struct {
@@ -52,7 +52,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, p *page) {
 		q.Set("limit", "50")
 		r.URL.RawQuery = q.Encode()
 	}
-	f, err := httpapi.ReportFilter(r)
+	f, err := httpx.ReportFilter(r)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return

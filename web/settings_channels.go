@@ -208,7 +208,7 @@ func (h *Handler) changeChannel(w http.ResponseWriter, r *http.Request, p *page)
 }
 
 // EditFields are the settings the owner may change: all but the secrets
-// Beseda made and told the platform itself (Telegram's webhook secret).
+// Beseda made and told the platform itself (a webhook's secret token).
 func (c channelCard) EditFields() []channelField {
 	var out []channelField
 	for _, f := range c.Fields {

@@ -15,8 +15,8 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
-	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/i18n"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/internal/openapi"
 )
 
@@ -260,7 +260,7 @@ var funcs = template.FuncMap{
 // resolves the manager's language and time zone.
 func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(httpapi.SessionCookie)
+		c, err := r.Cookie(httpx.SessionCookie)
 		if err != nil {
 			h.toLogin(w, r)
 			return
@@ -274,7 +274,7 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 			return
 		}
 		p := h.newPage(r, user, csrf)
-		if !httpapi.SafeMethod(r.Method) {
+		if !httpx.SafeMethod(r.Method) {
 			if err := h.readMultipart(w, r); err != nil {
 				h.fail(w, r, p, err)
 				return
@@ -283,7 +283,7 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 			if sent == "" {
 				sent = r.PostFormValue("csrf")
 			}
-			if !httpapi.ValidCSRF(sent, csrf) {
+			if !httpx.ValidCSRF(sent, csrf) {
 				h.fail(w, r, p, beseda.Errorf(beseda.EFORBIDDEN, "missing or wrong CSRF token"))
 				return
 			}
@@ -303,7 +303,7 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 }
 
 func (h *Handler) toLogin(w http.ResponseWriter, r *http.Request) {
-	if !httpapi.SafeMethod(r.Method) {
+	if !httpx.SafeMethod(r.Method) {
 		http.Error(w, "Sign in first.", http.StatusUnauthorized)
 		return
 	}
@@ -376,7 +376,7 @@ func headers(w http.ResponseWriter) {
 
 // fail shows an error page with the status of the error's code.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
-	status := httpapi.StatusOf(err)
+	status := httpx.StatusOf(err)
 	// The page's heading says what happened; the alert says why.
 	switch status {
 	case http.StatusForbidden:
@@ -404,7 +404,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *page, err erro
 // are logged here with their cause (H2).
 func (h *Handler) viewError(r *http.Request, p *page, err error) *viewError {
 	code := beseda.ErrorCode(err)
-	if httpapi.StatusOf(err) >= http.StatusInternalServerError {
+	if httpx.StatusOf(err) >= http.StatusInternalServerError {
 		h.log.ErrorContext(r.Context(), "console request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	ve := &viewError{Message: p.T("error." + code)}

@@ -111,7 +111,9 @@ type Attachment struct {
 	Payload TemplatePayload `json:"payload"`
 }
 
-// TemplatePayload is a button template: text (≤ 640) and 1–3 buttons.
+// TemplatePayload is a button template: text (≤ 640) and 1–3 buttons. These
+// are the strictest limits of a button template among the platforms, so they
+// are every rating form's (beseda.MaxButtonTemplate, beseda.MaxButtonTitle).
 type TemplatePayload struct {
 	TemplateType string   `json:"template_type"`
 	Text         string   `json:"text"`

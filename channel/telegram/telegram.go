@@ -201,7 +201,8 @@ type CallbackQuery struct {
 }
 
 // InlineKeyboardButton is a button under a message; CallbackData (1–64
-// bytes) comes back in a callback query.
+// bytes, the strictest limit of a button's payload among the platforms, so
+// every payload's: beseda.MaxPayloadBytes) comes back in a callback query.
 type InlineKeyboardButton struct {
 	Text         string `json:"text"`
 	CallbackData string `json:"callback_data"`

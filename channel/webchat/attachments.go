@@ -4,22 +4,22 @@ import (
 	"net/http"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 // upload stores a file the client sends, to attach to their next message.
 func (h *Handler) upload(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
-	part, err := httpapi.FilePart(w, r, h.app.MaxUploadBytes())
+	part, err := httpx.FilePart(w, r, h.app.MaxUploadBytes())
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpx.Error(w, r, err)
 		return
 	}
-	u, err := h.app.VisitorUpload(r.Context(), sub, httpapi.ClientAddr(r), part.FileName(), part)
+	u, err := h.app.VisitorUpload(r.Context(), sub, httpx.ClientAddr(r), part.FileName(), part)
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpx.Error(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, httpapi.UploadAnswer(u))
+	httpx.WriteJSON(w, http.StatusCreated, httpx.UploadAnswer(u))
 }
 
 // clientAttachments are a message's files as its client gets them: each

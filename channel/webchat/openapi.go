@@ -2,7 +2,7 @@ package webchat
 
 import (
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/internal/openapi"
 )
 
@@ -46,7 +46,7 @@ var _ = openapi.Add(
 	openapi.Op{Route: "POST /widget/{key}/uploads", Tag: "Web chat", Summary: "Upload a file as the client, to attach to a message",
 		Description: "multipart/form-data with the file in the field file; the type is told from the bytes. " +
 			"The upload is this client's to attach, once. Limited per address (H4).",
-		Auth: openapi.Visitor, Body: uploadForm{}, BodyType: "multipart/form-data", Status: 201, Response: httpapi.UploadAnswer(&beseda.Upload{}),
+		Auth: openapi.Visitor, Body: uploadForm{}, BodyType: "multipart/form-data", Status: 201, Response: httpx.UploadAnswer(&beseda.Upload{}),
 		Errors: []int{404, 413, 429}},
 	openapi.Op{Route: "POST /widget/{key}/postback", Tag: "Web chat", Summary: "Tap a button (a rating: R3)",
 		Auth: openapi.Visitor, Body: postbackInput{}, Response: okAnswer{}, Errors: []int{404}},

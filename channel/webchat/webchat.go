@@ -22,8 +22,8 @@ func (Type) Title(l beseda.Locale) string {
 
 func (Type) Fields() []beseda.ConfigField { return nil }
 
-// TextLimit keeps to Telegram's number, in characters, so that text moves
-// freely between channels.
+// TextLimit keeps to the usual number of the platforms, 4096 characters, so
+// that text moves freely between channels.
 func (Type) TextLimit() beseda.TextLimit { return beseda.TextLimit{Max: 4096} }
 
 // Pacing: there is no remote side; the pace only keeps a release from

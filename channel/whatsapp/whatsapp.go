@@ -3,8 +3,8 @@
 // {api_base_url}/{version}/{phone_number_id}/messages with the access token
 // as a bearer token; the rating form goes as an interactive message with
 // three reply buttons; a tap comes back as interactive.button_reply. The
-// webhook is verified like Messenger's (GET hub.challenge with the verify
-// token, POST signed with X-Hub-Signature-256 by the app secret). WhatsApp
+// webhook is verified as Meta's platforms' are (GET hub.challenge with the
+// verify token, POST signed with X-Hub-Signature-256 by the app secret). WhatsApp
 // lets a business write freely only within 24 hours of the client's last
 // message (the customer service window); after that a free-form message is
 // not sent but failed, with the reason the console explains.

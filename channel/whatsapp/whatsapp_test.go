@@ -1,10 +1,7 @@
 package whatsapp_test
 
 import (
-	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -318,58 +315,6 @@ func TestR2_RatingFormOutsideTheWhatsAppWindow(t *testing.T) {
 			t.Errorf("completed outside the window: sent=%v error=%q", done.RatingFormSent, done.RatingFormError)
 		}
 	})
-}
-
-// TestWhatsAppIsNamedOnlyInItsPackage: adding WhatsApp took its package, its
-// fake, one registration line and a migration. No other Go file names it:
-// the rest of Beseda knows channels only through the registry.
-func TestWhatsAppIsNamedOnlyInItsPackage(t *testing.T) {
-	root, err := testkit.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	allowed := map[string]bool{"channel/whatsapp": true, "internal/testkit/fakewhatsapp": true}
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if allowed[rel] || strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var lines []string
-		for i, line := range strings.Split(string(data), "\n") {
-			if strings.Contains(strings.ToLower(line), "whatsapp") {
-				lines = append(lines, testkit.Path("%d: ", i+1)+strings.TrimSpace(line))
-			}
-		}
-		if rel == "internal/server/server.go" {
-			// The import and the registration line.
-			if len(lines) != 2 || !strings.HasSuffix(lines[0], `"github.com/beseda/beseda/channel/whatsapp"`) ||
-				!strings.HasSuffix(lines[1], "whatsapp.New(),") {
-				t.Errorf("%s names WhatsApp beyond its registration: %q", rel, lines)
-			}
-			return nil
-		}
-		if len(lines) > 0 {
-			t.Errorf("%s names WhatsApp: %q", rel, lines)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestWhatsAppReceivesFiles: a client's image and document are fetched (GET

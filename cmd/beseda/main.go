@@ -385,7 +385,7 @@ func shellWord(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// parsePace reads "web=2000,telegram=30/1s": messages per second per channel
+// parsePace reads "web=2000,KIND=30/1s": messages per second per channel
 // kind, and optionally the least time between two messages to one chat. The
 // kinds are the server's channel types.
 func parsePace(s string) (map[beseda.ChannelKind]beseda.Pacing, error) {

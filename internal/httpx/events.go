@@ -7,11 +7,26 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/live"
 )
 
 // heartbeat keeps idle streams open through proxies and finds dead clients.
 const heartbeat = 15 * time.Second
+
+// A Subscription is what ServeEvents streams: deliveries of type D until Done
+// closes; Evicted then tells whether a newer stream of the same holder took
+// its place. The live hub's subscriptions are such (live.Subscription); the
+// kit declares what it needs of them and imports nothing of the hub.
+type Subscription[D any] interface {
+	Deliveries() <-chan D
+	Done() <-chan struct{}
+	Evicted() bool
+	Close()
+}
+
+// evictedFrame is the last thing an evicted subscription's stream sends:
+// the console and the web chat then stop reconnecting until their tab is
+// shown again, so that tabs over the cap do not evict each other in turn.
+var evictedFrame = []byte("event: evicted\ndata: {}\n\n")
 
 // LastEventID reads where a client resumes an event stream: the
 // Last-Event-ID header (or ?last_event_id=, for clients that cannot set it);
@@ -41,7 +56,7 @@ func LastEventID(r *http.Request) (int64, error) {
 // HTTP/1.1 the connection is taken over from net/http (whose buffers and
 // request goroutine, grown by authentication, then go) and served by a small
 // goroutine of its own.
-func ServeEvents(w http.ResponseWriter, r *http.Request, sub *live.Subscription, first []byte, frame func(live.Delivery) []byte) {
+func ServeEvents[D any](w http.ResponseWriter, r *http.Request, sub Subscription[D], first []byte, frame func(D) []byte) {
 	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 		const header = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n" +
 			"X-Accel-Buffering: no\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n"
@@ -64,7 +79,7 @@ type eventWriter interface {
 
 // stream sends a subscription's events until the client goes away, the hub
 // ends it, or done closes.
-func stream(out eventWriter, sub *live.Subscription, first []byte, frame func(live.Delivery) []byte, done <-chan struct{}) {
+func stream[D any](out eventWriter, sub Subscription[D], first []byte, frame func(D) []byte, done <-chan struct{}) {
 	defer sub.Close()
 	defer out.close()
 	if out.send(first) != nil {
@@ -73,19 +88,20 @@ func stream(out eventWriter, sub *live.Subscription, first []byte, frame func(li
 	beat := time.NewTicker(heartbeat)
 	defer beat.Stop()
 	ping := []byte(": ping\n\n")
+	deliveries, ended := sub.Deliveries(), sub.Done()
 	for {
 		var p []byte
 		select {
 		case <-done:
 			return
-		case <-sub.Done:
+		case <-ended:
 			if sub.Evicted() {
-				_ = out.send(live.EvictedFrame)
+				_ = out.send(evictedFrame)
 			}
 			return
 		case <-beat.C:
 			p = ping
-		case d := <-sub.C:
+		case d := <-deliveries:
 			if p = frame(d); p == nil {
 				continue
 			}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/beseda/beseda"
@@ -154,19 +153,4 @@ func jsonKind(e *json.UnmarshalTypeError) string {
 		return "an object"
 	}
 	return fmt.Sprintf("of type %s", e.Type)
-}
-
-// ParseID reads an id: a positive decimal in its one canonical form, so that
-// "+1", "01", " 1" or "1.0" name nothing rather than object 1.
-func ParseID(s string) (int64, bool) {
-	if s == "" || len(s) > 19 || s[0] < '1' || s[0] > '9' {
-		return 0, false
-	}
-	for i := 1; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
 }

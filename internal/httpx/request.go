@@ -56,3 +56,40 @@ func BaseURL(r *http.Request, publicURL string) string {
 	}
 	return scheme + "://" + r.Host
 }
+
+// ResolveClientAddr is the address a request came from: the peer's, or, when
+// the peer is a trusted proxy, the last address in X-Forwarded-For that is
+// not one of the trusted proxies. Headers from anyone else are ignored, as
+// any client can send them. The server resolves it once per request
+// (WithClientAddr); handlers read it with ClientAddr.
+func ResolveClientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	addr := peer.Addr().Unmap()
+	if !isTrusted(addr, trusted) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return addr // a malformed chain: trust only what we saw
+		}
+		addr = hop.Unmap()
+		if !isTrusted(addr, trusted) {
+			return addr
+		}
+	}
+	return addr
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}

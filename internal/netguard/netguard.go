@@ -1,14 +1,14 @@
 // Package netguard keeps the requests Beseda makes on its own — outgoing
 // webhooks, and every call to a messenger platform's API (sends, media
-// downloads, Telegram's getMe and setWebhook) — off addresses that are not
-// public (beseda.IsPublicAddress): loopback, private, link-local (the cloud
-// metadata service at 169.254.169.254), and the other reserved ranges. An
-// address an owner gives (a webhook URL, a channel's api_base_url) is
-// checked when it is given (CheckURL) and again at every connection, on the
+// downloads, checking a bot's token, registering a webhook) — off addresses
+// that are not public (beseda.IsPublicAddress): loopback, private, link-local
+// (the cloud metadata service at 169.254.169.254), and the other reserved
+// ranges. An address an owner gives (a webhook URL, a channel's api_base_url)
+// is checked when it is given (CheckURL) and again at every connection, on the
 // address actually dialled (Transport), so that a name that resolved to a
 // public address then and to a private one now (DNS rebinding) is still
-// refused. BESEDA_ALLOW_PRIVATE_WEBHOOKS=1 (AllowPrivate) lifts the rule,
-// for receivers and fakes on the server's own network.
+// refused. BESEDA_ALLOW_PRIVATE_WEBHOOKS=1 (AllowPrivate) lifts the rule, for
+// receivers and fakes on the server's own network.
 //
 // Errors never repeat what a resolver or a refused address said: an owner
 // must not learn the inside of the network from them.

@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/store"
 )
 
@@ -114,8 +114,8 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 // Behind a trusted proxy, the client is the one the proxy names.
 func localOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !httpapi.ClientAddr(r).IsLoopback() {
-			httpapi.Error(w, r, beseda.Errorf(beseda.EFORBIDDEN,
+		if !httpx.ClientAddr(r).IsLoopback() {
+			httpx.Error(w, r, beseda.Errorf(beseda.EFORBIDDEN,
 				"/metrics answers local clients only; serve it on a private address with --metrics-addr"))
 			return
 		}

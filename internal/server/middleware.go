@@ -3,12 +3,10 @@ package server
 import (
 	"fmt"
 	"net/http"
-	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 )
 
 // middleware wraps every request: panics become 500s, every request is
@@ -27,21 +25,21 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			// Browsers that saw the site over HTTPS never fall back to plain HTTP.
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		ctx := httpapi.WithLogger(r.Context(), s.log)
-		r = r.WithContext(httpapi.WithClientAddr(ctx, clientAddr(r, s.cfg.TrustedProxies)))
+		ctx := httpx.WithLogger(r.Context(), s.log)
+		r = r.WithContext(httpx.WithClientAddr(ctx, httpx.ResolveClientAddr(r, s.cfg.TrustedProxies)))
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				httpapi.Error(rec, r, fmt.Errorf("panic: %v", p))
+				httpx.Error(rec, r, fmt.Errorf("panic: %v", p))
 			}
 			took := time.Since(start)
 			s.metrics.observe(r.Pattern, r.Method, rec.status, took)
 			s.log.Debug("request", "method", r.Method, "route", r.Pattern, "status", rec.status, "ms", took.Milliseconds())
 		}()
 		if err := checkRequestText(r); err != nil {
-			httpapi.Error(rec, r, err)
+			httpx.Error(rec, r, err)
 			return
 		}
 		next.ServeHTTP(rec, r)
@@ -80,39 +78,3 @@ func (r *statusRecorder) WriteHeader(status int) {
 
 // Unwrap lets http.ResponseController reach the connection (flushing SSE).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-// clientAddr is the address a request came from: the peer's, or, when the
-// peer is a trusted proxy, the last address in X-Forwarded-For that is not
-// one of the trusted proxies. Headers from anyone else are ignored, as any
-// client can send them.
-func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
-	peer, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return netip.Addr{}
-	}
-	addr := peer.Addr().Unmap()
-	if !isTrusted(addr, trusted) {
-		return addr
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			return addr // a malformed chain: trust only what we saw
-		}
-		addr = hop.Unmap()
-		if !isTrusted(addr, trusted) {
-			return addr
-		}
-	}
-	return addr
-}
-
-func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
-	for _, p := range trusted {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}

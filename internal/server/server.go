@@ -31,6 +31,7 @@ import (
 	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/httpapi"
+	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/internal/netguard"
 	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/jobs"
@@ -365,8 +366,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.DB.Ping(ctx); err != nil {
-		httpapi.Error(w, r, fmt.Errorf("database: %w", err))
+		httpx.Error(w, r, fmt.Errorf("database: %w", err))
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "db": string(s.DB.Dialect())})
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "db": string(s.DB.Dialect())})
 }

@@ -177,7 +177,7 @@ type WebhookFuzz struct {
 }
 
 // NewWebhookFuzz starts a server on SQLite with a channel of the kind and
-// config, whose platform API (a tap is acknowledged to Telegram) answers
+// config, whose platform API (where a tap is acknowledged) answers
 // here rather than on the internet; sign gives the headers that make a body
 // the platform's.
 func NewWebhookFuzz(f *testing.F, kind beseda.ChannelKind, config beseda.ChannelConfig, sign func(body []byte) map[string]string) *WebhookFuzz {

@@ -1,5 +1,5 @@
 // Package fakeform reads the multipart/form-data bodies that the fakes of
-// the platforms' APIs take with uploads (Telegram's sendPhoto, the Send
+// the platforms' APIs take with uploads (a Bot API's sendPhoto, the Send
 // API's filedata, the Cloud API's media), so that each fake checks only what its
 // platform requires of the fields.
 package fakeform
