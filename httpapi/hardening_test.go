@@ -145,6 +145,9 @@ func TestH4_SignInIsSlowed(t *testing.T) {
 // second server on the same database sees the lock.
 func TestH4_AccountCountIsShared(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, dbURL string) {
+		if strings.HasPrefix(dbURL, "sqlite:") {
+			t.Skip("one process serves an SQLite database (its serve lock): nothing to share")
+		}
 		w := setup(t, dbURL)
 		var owner beseda.User
 		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)

@@ -14,6 +14,7 @@ import (
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/fakedns"
 	"github.com/beseda/beseda/internal/testkit/faketelegram"
+	"github.com/beseda/beseda/store"
 )
 
 const ssrfBotToken = "123456:SSRF-token_abcdefghijklmnop"
@@ -227,7 +228,13 @@ func TestSSRF_WebhookDeliveryErrorsAreGeneric(t *testing.T) {
 			}
 		}
 
-		strict := strictWorld(t, dbURL, dns)
+		// A second server, with the rule on, on a database of its own: one
+		// process serves an SQLite database.
+		dialect, _, err := store.ParseURL(dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strict := strictWorld(t, testkit.NewDatabase(t, dialect), dns)
 		for _, url := range []string{"http://2130706433/hook", "http://0177.0.0.1/hook", "http://0x7f.1/hook", "http://2852039166/"} {
 			strict.Owner.WantError("POST", "/api/v1/webhooks", map[string]any{"url": url, "events": []string{"dialog.created"}, "secret": "s"},
 				400, beseda.EINVALID)
