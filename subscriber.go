@@ -14,9 +14,9 @@ type Subscriber struct {
 	CreatedAt   time.Time   `json:"created_at"`
 
 	// LastMessageAt is when the last message of the chat, either way, was
-	// stored (or when the subscriber appeared); chats are listed by it.
-	// Broadcasts leave it alone, so that a mailing to everyone does not
-	// reorder the chat list.
+	// stored or released (or when the subscriber appeared); chats are listed
+	// by it. Broadcasts leave it alone, so that a mailing to everyone does
+	// not reorder the chat list, and so do held and dropped automation.
 	LastMessageAt *time.Time `json:"last_message_at"`
 	// LastInboundAt is when the client last wrote: Messenger's 24-hour window
 	// is counted from it.

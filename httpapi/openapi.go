@@ -38,8 +38,8 @@ var (
 	limitParam  = idParam("limit", "at most this many (the default and the most are per list)")
 	offsetParam = idParam("offset", "skip this many")
 	pageParams  = []openapi.Param{
-		idParam("before", "the messages before this id (older)"),
-		idParam("after", "the messages after this id (newer), in order"),
+		idParam("before", "the messages before this message in the chat's order (older)"),
+		idParam("after", "the messages after this message in the chat's order (newer), in order"),
 		limitParam,
 	}
 	reportParams = []openapi.Param{
@@ -85,6 +85,10 @@ var _ = openapi.Add(
 		Query: []openapi.Param{{Name: "q", Schema: "", Doc: "part of the name"}, limitParam, offsetParam}, Response: []beseda.Subscriber{}, Errors: []int{400}},
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}", Tag: "Clients", Summary: "A client", Auth: openapi.Manager, Response: beseda.Subscriber{}, Errors: []int{404}},
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "A client's general chat: the whole history (W5)",
+		Description: "In the chat's order: the order messages were produced, except automation held during a dialog (G1), which " +
+			"stands where it was released (released_at) — after everything said during the dialog — the released ones among " +
+			"themselves in the order produced (G2). before and after name a message and page from its place, so a caller " +
+			"that follows the chat with after sees released messages too, though their ids are older.",
 		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
 	openapi.Op{Route: "POST /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "Write in the general chat (W2, W3)",
 		Description: "A text, files uploaded before (attachment_ids), or both. A client of a messenger channel gets the files " +
@@ -263,6 +267,9 @@ var _ = []bool{
 		"reason":      "why it failed or was dropped",
 		"text":        "may be empty when the message carries files",
 		"attachments": "its files, in the order they were named",
+		"created_at":  "when it was produced (or received)",
+		"released_at": "for automation held during a dialog: when it was released; it then stands in the chat at that point, " +
+			"after what was said during the dialog (absent for messages never held)",
 		"internal": "a note managers left each other in a dialog: never delivered, never shown to the client; " +
 			"its status is sent (stored)",
 	}}),

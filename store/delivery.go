@@ -248,10 +248,15 @@ func (tx *Tx) FailInFlight(ctx context.Context, channelID int64, reason string) 
 }
 
 // ReleaseHeld turns the client's held messages into pending ones, keeping
-// their order (G2), and returns how many.
-func (tx *Tx) ReleaseHeld(ctx context.Context, subscriberID int64) (int64, error) {
-	res, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'pending' WHERE subscriber_id = $1 AND status = 'held'`,
-		subscriberID)
+// their order (G2), and returns how many. They take their place in the chat
+// at the release (see chatOrder): the odd place just after the chat's last
+// message, so that the client and the managers see them after what was said
+// meanwhile; released_at records when.
+func (tx *Tx) ReleaseHeld(ctx context.Context, subscriberID int64, at time.Time) (int64, error) {
+	res, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'pending', released_at = $2,
+		chat_place = (SELECT `+chatOrder+` FROM messages m WHERE m.subscriber_id = $1 AND m.status <> 'held'
+			ORDER BY `+chatOrder+` DESC, m.id DESC LIMIT 1) | 1
+		WHERE subscriber_id = $1 AND status = 'held'`, subscriberID, ms(at))
 	if err != nil {
 		return 0, fmt.Errorf("release held: %w", err)
 	}

@@ -121,11 +121,20 @@ type visibleMessage struct {
 	Buttons     []beseda.Button     `json:"buttons"`
 	Attachments []beseda.Attachment `json:"attachments"`
 	CreatedAt   string              `json:"created_at"`
+	// ReleasedAt is when automation held during a dialog reached the
+	// client: the time to show.
+	ReleasedAt string `json:"released_at,omitempty"`
 }
 
+const jsonTime = "2006-01-02T15:04:05.000Z07:00"
+
 func (h *Handler) visible(sub *beseda.Subscriber, m *beseda.Message) visibleMessage {
-	return visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text, Buttons: m.Buttons,
-		Attachments: h.clientAttachments(sub, m), CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")}
+	v := visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text, Buttons: m.Buttons,
+		Attachments: h.clientAttachments(sub, m), CreatedAt: m.CreatedAt.Format(jsonTime)}
+	if m.ReleasedAt != nil {
+		v.ReleasedAt = m.ReleasedAt.Format(jsonTime)
+	}
+	return v
 }
 
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {

@@ -184,8 +184,8 @@ func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
 
 // TestWidgetReleasedMessagesArriveLive (G2 as the client sees it): a
 // broadcast held during a dialog reaches the open widget when the dialog is
-// paused, without reloading, in the order it was produced — before the
-// manager's later message, although that one shows first.
+// paused, without reloading, at the end of the chat — after the manager's
+// message of the dialog, although it was produced before it.
 func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
 	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -227,7 +227,7 @@ func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
 		t.Errorf("the widget reloaded")
 	}
 	order := js[[]string](t, ctx, `Array.from(document.querySelectorAll("#messages li")).map(function(li){return li.firstChild.textContent})`)
-	if got := strings.Join(order, " | "); got != "Hello | Spring sale | Hi Lena, how can I help?" {
+	if got := strings.Join(order, " | "); got != "Hello | Hi Lena, how can I help? | Spring sale" {
 		t.Errorf("the client sees %s", got)
 	}
 }

@@ -64,9 +64,8 @@
     show();
   }
 
-  function render(m) {
-    if (shown[m.id]) return;
-    shown[m.id] = true;
+  // build makes a message's item; shown keeps it by id.
+  function build(m) {
     var li = document.createElement("li");
     li.className = "msg " + m.direction;
     li.dataset.id = m.id;
@@ -88,14 +87,37 @@
       li.appendChild(row);
     }
     var t = document.createElement("time");
-    t.dateTime = m.created_at;
-    t.textContent = new Date(m.created_at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    var at = m.released_at || m.created_at; // held automation: when it reached the client
+    t.dateTime = at;
+    t.textContent = new Date(at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
     li.appendChild(t);
-    // Keep the chat in id order: held automation released after a dialog
-    // arrives later than newer messages but was produced before them.
-    var next = Array.prototype.find.call(list.children, function (x) { return Number(x.dataset.id) > m.id; });
-    list.insertBefore(li, next || null);
+    shown[m.id] = li;
+    return li;
+  }
+
+  // render adds a message the client just sent at the end of the chat.
+  function render(m) {
+    if (shown[m.id]) return;
+    list.appendChild(build(m));
     list.scrollTop = list.scrollHeight;
+  }
+
+  // place puts the messages of a page where the server says they stand, each
+  // after the one before it: held automation released after a dialog comes
+  // after what was said during the dialog, though produced before it.
+  function place(msgs) {
+    var prev = null, added = false;
+    msgs.forEach(function (m) {
+      var li = shown[m.id];
+      if (!li) { li = build(m); added = true; }
+      if (prev) {
+        if (prev.nextSibling !== li) list.insertBefore(li, prev.nextSibling);
+      } else if (!li.parentNode) {
+        list.appendChild(li);
+      }
+      prev = li;
+    });
+    if (added) list.scrollTop = list.scrollHeight;
   }
 
   // files shows a message's files: pictures inline (opened whole by a
@@ -194,14 +216,15 @@
     text.required = readyIDs().length === 0;
   }
 
-  // refresh asks for the latest messages and adds the ones not shown yet. It
-  // does not ask "after the last id": released messages have older ids.
+  // refresh asks for the latest messages and places them as the server
+  // orders them. It does not ask "after the last one": released messages
+  // move to the end of the chat.
   var refreshing = null, again = false;
   function refresh() {
     if (!token) return Promise.resolve();
     if (refreshing) { again = true; return refreshing; }
     refreshing = api("GET", "/messages").then(function (msgs) {
-      msgs.forEach(render);
+      place(msgs);
       empty.hidden = list.children.length > 0;
       if (shownError === "errOffline") say(null);
     }).catch(fail("list")).then(function () {
