@@ -24,11 +24,13 @@ type Subscriber struct {
 
 	// ActiveDialogID is the subscriber's active dialog, if any (C3).
 	ActiveDialogID *int64 `json:"active_dialog_id"`
-	// ReadAt is when a manager last opened the chat in the console.
+	// ReadAt is when the manager reading (the caller) last opened the chat
+	// in the console: each manager has their own.
 	ReadAt *time.Time `json:"read_at"`
 }
 
-// Unread reports whether the client wrote since a manager last opened the chat.
+// Unread reports whether the client wrote since the manager reading last
+// opened the chat.
 func (s *Subscriber) Unread() bool {
 	return s.LastInboundAt != nil && (s.ReadAt == nil || s.LastInboundAt.After(*s.ReadAt))
 }
@@ -43,6 +45,7 @@ type ChatSummary struct {
 // SubscriberFilter selects subscribers of a workspace.
 type SubscriberFilter struct {
 	WorkspaceID int64
+	ReaderID    int64  // whose read marks ReadAt is
 	Query       string // part of the name, any case
 	Offset      int
 	Limit       int
