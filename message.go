@@ -57,6 +57,9 @@ const (
 type Button struct {
 	Title   string `json:"title"`
 	Payload string `json:"payload"`
+	// Chosen marks, on a rating form the client answered, the button they
+	// chose (R3): the form shows as answered. It is read, never stored.
+	Chosen bool `json:"chosen,omitempty"`
 }
 
 // Message is one message of a client's chat. DialogID is set when it was sent

@@ -64,6 +64,21 @@ func ParseRatingPayload(secret []byte, payload string, subscriberID int64) (dial
 	return dialogID, value, true
 }
 
+// IsRatingForm reports whether a message is a rating form: its buttons are
+// rating buttons.
+func (m *Message) IsRatingForm() bool {
+	return m.DialogID != nil && len(m.Buttons) > 0 && IsRatingPayload(m.Buttons[0].Payload)
+}
+
+// MarkRatingChoice marks on a rating form the button of the client's rating
+// of its dialog (R3), so that the form shows as answered.
+func MarkRatingChoice(secret []byte, m *Message, rating int) {
+	for i, b := range m.Buttons {
+		dialogID, value, ok := ParseRatingPayload(secret, b.Payload, m.SubscriberID)
+		m.Buttons[i].Chosen = ok && m.DialogID != nil && dialogID == *m.DialogID && value == rating
+	}
+}
+
 func ratingMAC(secret []byte, body string, subscriberID int64) string {
 	h := hmac.New(sha256.New, secret)
 	h.Write([]byte(body + "/" + strconv.FormatInt(subscriberID, 10)))

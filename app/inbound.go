@@ -52,7 +52,10 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 			return err
 		}
 		if ev.Postback {
-			return a.receivePostback(ctx, tx, locked, ev.Payload)
+			// A late tap on a rating form answers nothing new: the
+			// platform's buttons cannot be switched off (R3).
+			_, err := a.receivePostback(ctx, tx, locked, ev.Payload)
+			return err
 		}
 		ids, err := a.storeFetched(ctx, tx, locked, files)
 		if err != nil {
@@ -66,34 +69,38 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 	return err
 }
 
-// ReceivePostback handles a client's tap on a button (see receivePostback).
-func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) error {
-	return a.db.Update(ctx, func(tx *store.Tx) error {
+// ReceivePostback handles a client's tap on a button (see receivePostback);
+// late reports a tap on a rating form the client had answered already.
+func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) (late bool, err error) {
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
 		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
 		if err != nil {
 			return err
 		}
-		return a.receivePostback(ctx, tx, locked, payload)
+		late, err = a.receivePostback(ctx, tx, locked, payload)
+		return err
 	})
+	return late, err
 }
 
 // receivePostback handles a tap, in any channel: a rating button records the
-// client's rating (R3); any other button the client was sent becomes a client
+// client's rating (R3), or, on a form answered before, changes nothing and
+// reports late; any other button the client was sent becomes a client
 // message with its caption. Payloads the client was not sent are refused.
-func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
+func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
 	payload = beseda.SanitizeText(payload)
 	if payload == "" || len(payload) > 1000 {
-		return beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
+		return false, beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
 	}
 	if beseda.IsRatingPayload(payload) {
 		return a.rateByClient(ctx, tx, sub, payload)
 	}
 	b, err := tx.FindButton(ctx, sub.ID, payload)
 	if err != nil {
-		return err
+		return false, err
 	}
 	_, err = a.receiveMessage(ctx, tx, sub, b.Title)
-	return err
+	return false, err
 }
 
 // Retrying an event that could not be stored: after 30 s, then twice as long

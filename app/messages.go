@@ -15,7 +15,11 @@ func (a *App) ChatMessages(ctx context.Context, actor *beseda.User, subscriberID
 		return nil, err
 	}
 	page.WorkspaceID, page.SubscriberID, page.DialogID = actor.WorkspaceID, subscriberID, nil
-	return a.db.FindMessages(ctx, page)
+	msgs, err := a.db.FindMessages(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	return a.withAnswers(ctx, actor.WorkspaceID, msgs)
 }
 
 // DialogMessages returns a page of the messages sent or received within a
@@ -26,7 +30,11 @@ func (a *App) DialogMessages(ctx context.Context, actor *beseda.User, dialogID i
 		return nil, err
 	}
 	page.WorkspaceID, page.SubscriberID, page.DialogID = actor.WorkspaceID, d.SubscriberID, &d.ID
-	return a.db.FindMessages(ctx, page)
+	msgs, err := a.db.FindMessages(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	return a.withAnswers(ctx, actor.WorkspaceID, msgs)
 }
 
 // PostChatMessage sends a manager's message in the general chat, outside any

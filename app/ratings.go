@@ -77,24 +77,29 @@ func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subs
 
 // rateByClient records the client's tap on the rating form (R3): the first
 // tap sets the dialog's client rating and sends the thank-you; later taps
-// change nothing and send nothing. A payload that was not signed for this
-// client is refused.
-func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
+// change nothing and send nothing, and late says so. A payload that was not
+// signed for this client is refused.
+func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
 	dialogID, value, ok := beseda.ParseRatingPayload(a.cfg.Secret, payload, sub.ID)
 	if !ok {
-		return beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
 	}
 	d, err := tx.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
 	if beseda.ErrorCode(err) == beseda.ENOTFOUND || err == nil && d.SubscriberID != sub.ID {
-		return beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
 	} else if err != nil {
 		// Not the click's fault: fail, so that the messenger (or the widget)
 		// sends it again rather than the rating being lost.
-		return fmt.Errorf("rate dialog %d: %w", dialogID, err)
+		return false, fmt.Errorf("rate dialog %d: %w", dialogID, err)
 	}
 	if d.ClientRating != nil {
-		return nil // the first tap counts
+		return true, nil // the first tap counts
 	}
+	return false, a.rateDialog(ctx, tx, sub, d, value)
+}
+
+// rateDialog records the client's rating of a dialog and thanks them.
+func (a *App) rateDialog(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, value int) error {
 	d.ClientRating = &value
 	d.UpdatedAt = a.now()
 	if err := tx.SaveDialog(ctx, d); err != nil {
@@ -115,6 +120,38 @@ func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 	return a.produce(ctx, tx, sub, &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
 		ChannelID: sub.ChannelID, DialogID: &d.ID, Direction: beseda.DirectionOut, Source: beseda.SourceSystem,
 		Text: sm.ThankYou, CreatedAt: a.now()})
+}
+
+// withAnswers marks, on the rating forms among msgs, the button each
+// client chose (R3): one read of the dialogs' ratings, only when a page has
+// a form.
+func (a *App) withAnswers(ctx context.Context, workspaceID int64, msgs []*beseda.Message) ([]*beseda.Message, error) {
+	var dialogs []int64
+	for _, m := range msgs {
+		if m.IsRatingForm() {
+			dialogs = append(dialogs, *m.DialogID)
+		}
+	}
+	if len(dialogs) == 0 {
+		return msgs, nil
+	}
+	ratings, err := a.db.FindClientRatings(ctx, workspaceID, dialogs)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if rating, ok := ratings[deref(m.DialogID)]; ok && m.IsRatingForm() {
+			beseda.MarkRatingChoice(a.cfg.Secret, m, rating)
+		}
+	}
+	return msgs, nil
+}
+
+func deref(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }
 
 // ratingFormFailed reports on its dialog that the rating form could not be

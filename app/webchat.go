@@ -76,8 +76,12 @@ func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, erro
 // messages and those delivered to them, in order — the latest ones, or with
 // forward those after afterID.
 func (a *App) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, afterID int64, forward bool, limit int) ([]*beseda.Message, error) {
-	return a.db.FindMessages(ctx, beseda.MessageFilter{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
+	msgs, err := a.db.FindMessages(ctx, beseda.MessageFilter{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
 		VisibleToClient: true, AfterID: afterID, Forward: forward, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	return a.withAnswers(ctx, sub.WorkspaceID, msgs)
 }
 
 // WidgetChannel returns the web-chat channel with the key and its workspace's

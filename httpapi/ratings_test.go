@@ -134,3 +134,69 @@ func TestR3_ClientRatesInTheWebChat(t *testing.T) {
 		}
 	})
 }
+
+// TestR3_AnsweredFormShowsTheChoice: once the client rated, the rating form
+// shows the button they chose — to the client (the widget's messages) and
+// to managers (the API's messages) — and a later tap answers that it was
+// answered already, changing nothing and sending nothing.
+func TestR3_AnsweredFormShowsTheChoice(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w := setup(t, dbURL)
+		v := w.NewVisitor("Anna")
+		d := w.CreateDialog(v.SubscriberID, "Case")
+		w.Owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]any{"status": "completed",
+			"send_rating_form": true}, 200, nil)
+		form := ratingForm(t, v)
+		for _, b := range form.Buttons {
+			if b.Chosen {
+				t.Errorf("an unanswered form shows %q chosen", b.Title)
+			}
+		}
+		var answer map[string]any
+		v.MustDo("POST", "/widget/"+v.Key+"/postback", map[string]string{"payload": form.Buttons[1].Payload}, 200, &answer)
+		if answer["already_answered"] != nil {
+			t.Errorf("the first tap is answered %v", answer)
+		}
+		chosen := func(msgs []beseda.Message) string {
+			for _, m := range msgs {
+				if m.ID != form.ID {
+					continue
+				}
+				var out []string
+				for _, b := range m.Buttons {
+					if b.Chosen {
+						out = append(out, b.Title)
+					}
+				}
+				return strings.Join(out, ",")
+			}
+			return "no form"
+		}
+		if got := chosen(v.Messages()); got != "Normal" {
+			t.Errorf("the client's form shows %q chosen, want Normal", got)
+		}
+		var msgs []beseda.Message
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d/messages", d.ID), nil, 200, &msgs)
+		if got := chosen(msgs); got != "Normal" {
+			t.Errorf("the manager's dialog shows %q chosen, want Normal", got)
+		}
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", v.SubscriberID), nil, 200, &msgs)
+		if got := chosen(msgs); got != "Normal" {
+			t.Errorf("the manager's chat shows %q chosen, want Normal", got)
+		}
+
+		before := len(v.Messages())
+		v.MustDo("POST", "/widget/"+v.Key+"/postback", map[string]string{"payload": form.Buttons[2].Payload}, 200, &answer)
+		if answer["already_answered"] != true {
+			t.Errorf("a late tap is answered %v, want already_answered", answer)
+		}
+		var got beseda.Dialog
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d", d.ID), nil, 200, &got)
+		if got.ClientRating == nil || *got.ClientRating != 2 {
+			t.Errorf("a late tap changed the rating to %v", got.ClientRating)
+		}
+		if after := v.Messages(); len(after) != before || chosen(after) != "Normal" {
+			t.Errorf("a late tap sent something or changed the choice: %d → %d messages, chosen %q", before, len(after), chosen(after))
+		}
+	})
+}

@@ -37,6 +37,31 @@ func (tx *Tx) SaveStandardMessages(ctx context.Context, workspaceID int64, m bes
 	return nil
 }
 
+// FindClientRatings returns the clients' ratings of those of the dialogs
+// that have one, by dialog.
+func (r reader) FindClientRatings(ctx context.Context, workspaceID int64, dialogIDs []int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(dialogIDs) == 0 {
+		return out, nil
+	}
+	in, args := r.inIDs("id", 2, dialogIDs)
+	rows, err := r.q.QueryContext(ctx, `SELECT id, client_rating FROM dialogs
+		WHERE workspace_id = $1 AND client_rating IS NOT NULL AND `+in, append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("find client ratings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var rating int
+		if err := rows.Scan(&id, &rating); err != nil {
+			return nil, fmt.Errorf("find client ratings: %w", err)
+		}
+		out[id] = rating
+	}
+	return out, rows.Err()
+}
+
 // FailRatingForm marks the form of the dialog whose rating form is the
 // message as not sent, with the reason, and returns that dialog (0 if the
 // message is no rating form).

@@ -169,6 +169,11 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *besed
 	httpx.WriteJSON(w, http.StatusCreated, h.visible(sub, m))
 }
 
+type postbackAnswer struct {
+	OK              bool `json:"ok"`
+	AlreadyAnswered bool `json:"already_answered,omitempty"`
+}
+
 func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
 	var in struct {
 		Payload string `json:"payload"`
@@ -177,9 +182,12 @@ func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.S
 		httpx.Error(w, r, err)
 		return
 	}
-	if err := h.app.ReceivePostback(r.Context(), sub, in.Payload); err != nil {
+	late, err := h.app.ReceivePostback(r.Context(), sub, in.Payload)
+	if err != nil {
 		httpx.Error(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	// A tap on a rating form answered before changes nothing (R3); the
+	// widget tells the client so.
+	httpx.WriteJSON(w, http.StatusOK, postbackAnswer{OK: true, AlreadyAnswered: late})
 }

@@ -39,11 +39,14 @@
       });
   }
 
+  // say shows a failure in the visitor's words, or with notice a word that
+  // is no failure (a form answered before).
   var shownError = null;
-  function say(key) {
+  function say(key, notice) {
     shownError = key;
     errorBox.textContent = key ? (words[key] || words.errGeneric) : "";
     errorBox.hidden = !key;
+    errorBox.classList.toggle("notice", !!notice);
   }
 
   // fail shows a failure in the visitor's words; a lost session starts over.
@@ -71,28 +74,52 @@
     li.dataset.id = m.id;
     if (m.text) li.appendChild(document.createTextNode(m.text));
     if (m.attachments && m.attachments.length) li.appendChild(files(m.attachments));
-    if (m.buttons && m.buttons.length) {
-      var row = document.createElement("div");
-      row.className = "buttons";
-      m.buttons.forEach(function (b) {
-        var btn = document.createElement("button");
-        btn.type = "button";
-        btn.textContent = b.title;
-        btn.addEventListener("click", function () {
-          row.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
-          api("POST", "/postback", { payload: b.payload }).then(refresh).catch(fail("postback"));
-        });
-        row.appendChild(btn);
-      });
-      li.appendChild(row);
-    }
     var t = document.createElement("time");
     var at = m.released_at || m.created_at; // held automation: when it reached the client
     t.dateTime = at;
     t.textContent = new Date(at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
     li.appendChild(t);
+    buttons(li, m);
     shown[m.id] = li;
     return li;
+  }
+
+  // buttons shows a message's buttons, again when they change: a rating
+  // form the client answered shows their choice marked and the other
+  // buttons off, and a tap on it says it was answered (R3: the first counts).
+  function buttons(li, m) {
+    var old = li.querySelector(".buttons");
+    var state = JSON.stringify(m.buttons || []);
+    if (old && old.dataset.state === state) return;
+    if (old) old.remove();
+    if (!m.buttons || !m.buttons.length) return;
+    var answered = m.buttons.some(function (b) { return b.chosen; });
+    var row = document.createElement("div");
+    row.className = answered ? "buttons answered" : "buttons";
+    row.dataset.state = state;
+    m.buttons.forEach(function (b) {
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.textContent = b.title;
+      if (b.chosen) {
+        btn.className = "chosen";
+        btn.setAttribute("aria-pressed", "true");
+        btn.title = words.chosen;
+      } else if (answered) {
+        btn.disabled = true;
+      }
+      btn.addEventListener("click", function () {
+        if (answered) { say("answered", true); return; }
+        row.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
+        api("POST", "/postback", { payload: b.payload }).then(function (res) {
+          // Answered meanwhile (another tab): the first tap counted.
+          if (res && res.already_answered) say("answered", true);
+          return refresh();
+        }).catch(fail("postback"));
+      });
+      row.appendChild(btn);
+    });
+    li.insertBefore(row, li.querySelector("time"));
   }
 
   // render adds a message the client just sent at the end of the chat.
@@ -109,7 +136,7 @@
     var prev = null, added = false;
     msgs.forEach(function (m) {
       var li = shown[m.id];
-      if (!li) { li = build(m); added = true; }
+      if (!li) { li = build(m); added = true; } else { buttons(li, m); }
       if (prev) {
         if (prev.nextSibling !== li) list.insertBefore(li, prev.nextSibling);
       } else if (!li.parentNode) {
