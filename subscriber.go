@@ -12,6 +12,10 @@ type Subscriber struct {
 	ExternalID  string      `json:"-"`
 	Name        string      `json:"name"`
 	CreatedAt   time.Time   `json:"created_at"`
+	// Locale is the client's language as their app or browser last reported
+	// it (ClientLanguage: "ru", "en", "de"…), empty while unknown. Standard
+	// messages speak it when the product does, else the workspace's.
+	Locale string `json:"locale,omitempty"`
 
 	// LastMessageAt is when the last message of the chat, either way, was
 	// stored or released (or when the subscriber appeared); chats are listed

@@ -114,7 +114,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	var subs []*beseda.Subscriber
 	for _, c := range clients {
 		at(clock.t.Add(2 * time.Hour))
-		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, netip.Addr{})
+		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, "", netip.Addr{})
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
@@ -156,7 +156,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	}
 	for _, m := range msgs {
 		if len(m.Buttons) == 3 {
-			if _, err := a.ReceivePostback(ctx, subs[2], m.Buttons[2].Payload); err != nil {
+			if _, err := a.ReceivePostback(ctx, subs[2], m.Buttons[2].Payload, ""); err != nil {
 				return fmt.Errorf("seed demo: %w", err)
 			}
 		}
@@ -238,7 +238,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		topic := demoTopics[rnd.IntN(len(demoTopics))]
 		name := demoFirstNames[i%len(demoFirstNames)] + " " + demoLastNames[(i/len(demoFirstNames)+i)%len(demoLastNames)]
 		at(start)
-		_, sub, err := a.StartVisitor(ctx, web.Key, name, netip.Addr{})
+		_, sub, err := a.StartVisitor(ctx, web.Key, name, "", netip.Addr{})
 		if err != nil {
 			return err
 		}
@@ -319,7 +319,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		pick := []int{2, 2, 2, 1, 1, 0}[rnd.IntN(6)]
 		for _, m := range msgs {
 			if len(m.Buttons) == 3 {
-				if _, err := a.ReceivePostback(ctx, sub, m.Buttons[pick].Payload); err != nil {
+				if _, err := a.ReceivePostback(ctx, sub, m.Buttons[pick].Payload, ""); err != nil {
 					return err
 				}
 			}

@@ -43,12 +43,15 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 			}
 		}
 		sub := &beseda.Subscriber{WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID, ExternalID: ev.ExternalUserID,
-			Name: ev.Name, CreatedAt: a.now()}
+			Name: ev.Name, Locale: beseda.ClientLanguage(ev.Locale), CreatedAt: a.now()}
 		if err := tx.CreateSubscriber(ctx, sub); err != nil {
 			return err
 		}
 		locked, err := tx.LockSubscriber(ctx, ch.WorkspaceID, sub.ID)
 		if err != nil {
+			return err
+		}
+		if err := a.noteLanguage(ctx, tx, locked, ev.Locale); err != nil {
 			return err
 		}
 		if ev.Postback {
@@ -71,10 +74,14 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 
 // ReceivePostback handles a client's tap on a button (see receivePostback);
 // late reports a tap on a rating form the client had answered already.
-func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) (late bool, err error) {
+// language is the client's as their browser reports it, if it says.
+func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload, language string) (late bool, err error) {
 	err = a.db.Update(ctx, func(tx *store.Tx) error {
 		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
 		if err != nil {
+			return err
+		}
+		if err := a.noteLanguage(ctx, tx, locked, language); err != nil {
 			return err
 		}
 		late, err = a.receivePostback(ctx, tx, locked, payload)
@@ -101,6 +108,18 @@ func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Sub
 	}
 	_, err = a.receiveMessage(ctx, tx, sub, b.Title)
 	return false, err
+}
+
+// noteLanguage keeps the language the client's app or browser reports (a
+// BCP 47 tag; nothing when it says nothing), for the standard messages they
+// get: a write only when it changed.
+func (a *App) noteLanguage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, reported string) error {
+	lang := beseda.ClientLanguage(reported)
+	if lang == "" || lang == sub.Locale {
+		return nil
+	}
+	sub.Locale = lang
+	return tx.SetSubscriberLanguage(ctx, sub.ID, lang)
 }
 
 // Retrying an event that could not be stored: after 30 s, then twice as long

@@ -134,9 +134,14 @@ var _ = openapi.Add(
 	openapi.Op{Route: "DELETE /api/v1/saved-replies/{id}", Tag: "Settings", Summary: "Remove a saved reply (saved_replies.edit)",
 		Auth: openapi.Manager, Status: 204, Errors: []int{404}},
 	openapi.Op{Route: "GET /api/v1/settings/standard-messages", Tag: "Settings", Summary: "The rating form's texts and the thank-you (R2)",
-		Auth: openapi.Manager, Response: beseda.StandardMessages{}},
+		Description: "The top-level fields are the texts in the workspace's language (locale), as they always were; languages has " +
+			"the texts in every language the standard messages speak (en, ru): the workspace's own, or that language's defaults. " +
+			"A client gets them in their language (subscriber.locale) when it is one of these, else in the workspace's.",
+		Auth: openapi.Manager, Response: beseda.StandardTexts{}},
 	openapi.Op{Route: "PUT /api/v1/settings/standard-messages", Tag: "Settings", Summary: "Change the standard messages (standard_messages.edit)",
-		Auth: openapi.Manager, Body: beseda.StandardMessagesUpdate{}, Response: beseda.StandardMessages{}},
+		Description: "Top-level fields change the workspace language's texts, as before; languages.{en,ru} change that language's " +
+			"(any subset of the five fields each). The workspace language's texts both ways, or another language, is 400.",
+		Auth: openapi.Manager, Body: beseda.StandardTextsUpdate{}, Response: beseda.StandardTexts{}, Errors: []int{400, 403}},
 
 	openapi.Op{Route: "GET /api/v1/reports/dialogs", Tag: "Report", Summary: "The dialogs report: totals and rows (L2, reports.view)",
 		Description: "With format=csv, the rows as a CSV file, streamed.", Auth: openapi.Manager, Query: reportParams,
@@ -261,6 +266,21 @@ var _ = []bool{
 		"account_rating":    "the manager's rating of the client, 1–3, given when completing",
 		"client_rating":     "the client's rating, 1–3, from the rating form",
 		"rating_form_error": "why a requested rating form could not be sent",
+	}}),
+	openapi.Describe(beseda.StandardTexts{}, openapi.TypeDoc{Doc: "Standard messages: the rating form and the thank-you.", Fields: map[string]string{
+		"locale":    "the workspace's language, whose texts the top-level fields are",
+		"languages": "the texts in each language, by language (en, ru)",
+	}}),
+	openapi.Describe(beseda.StandardTextsUpdate{}, openapi.TypeDoc{Fields: map[string]string{
+		"languages": "changes by language (en, ru); the top-level fields change the workspace's language",
+	}}),
+	openapi.Describe(beseda.Subscriber{}, openapi.TypeDoc{Doc: "A client in one channel.", Fields: map[string]string{
+		"locale": "the client's language as their app or browser reports it (ru, en, de…): the web chat's browser, Telegram's " +
+			"language_code; absent while unknown (Messenger and WhatsApp do not say). Standard messages speak it when they can.",
+		"read_at": "when the caller last opened the chat in the console: each manager has their own",
+	}}),
+	openapi.Describe(beseda.Button{}, openapi.TypeDoc{Fields: map[string]string{
+		"chosen": "on a rating form the client answered: the button they chose (the first tap counts, R3)",
 	}}),
 	openapi.Describe(beseda.Message{}, openapi.TypeDoc{Doc: "A message of a client's chat.", Fields: map[string]string{
 		"dialog_id":   "the dialog it was sent or received in; null in the general chat",

@@ -10,6 +10,12 @@ var behaviourTexts = map[string]entry{
 	"widget.answered": {en: "You have rated this conversation already. Thank you!", ru: "Вы уже оценили этот разговор. Спасибо!"},
 	"widget.chosen":   {en: "Your answer", ru: "Ваш ответ"},
 	"msg.chosen":      {en: "the client's answer", ru: "ответ клиента"},
+
+	"language.en":                 {en: "English", ru: "Английский"},
+	"language.ru":                 {en: "Russian", ru: "Русский"},
+	"settings.workspace_language": {en: "the workspace's language", ru: "язык пространства"},
+	"settings.messages_languages": {en: "A client gets them in their language — the web chat's browser, Telegram's app — when it is one of these, else in the workspace's.",
+		ru: "Клиент получает их на своём языке — браузера в веб-чате, приложения в Telegram, — если это один из этих языков, иначе на языке пространства."},
 }
 
 var _ = addCatalog(behaviourTexts)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -157,7 +158,9 @@ func (r reader) FindMessages(ctx context.Context, f beseda.MessageFilter) ([]*be
 		key = chatOrder
 		sub := len(args)
 		cursor = func(op string, id int64) {
-			args = append(args, id)
+			// No id comes near this; beyond it, twice the id would not fit
+			// a BIGINT.
+			args = append(args, min(id, math.MaxInt64/2))
 			n := len(args)
 			place := fmt.Sprintf(`coalesce((SELECT coalesce(c.chat_place, 2 * c.id) FROM messages c
 				WHERE c.id = $%d AND c.subscriber_id = $%d), 2 * $%d)`, n, sub, n)

@@ -13,7 +13,7 @@ import (
 )
 
 const subscriberColumns = `s.id, s.workspace_id, s.channel_id, c.kind, s.external_id, s.name, s.created_at,
-	s.last_message_at, s.last_inbound_at, s.active_dialog_id`
+	s.last_message_at, s.last_inbound_at, s.active_dialog_id, s.locale`
 
 // subscriberSelect reads subscribers without anyone's read mark.
 const subscriberSelect = `
@@ -38,7 +38,7 @@ func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, er
 	var created int64
 	var lastMsg, lastIn, active, read sql.NullInt64
 	if err := row.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &kind, &s.ExternalID, &s.Name, &created,
-		&lastMsg, &lastIn, &active, &read); err != nil {
+		&lastMsg, &lastIn, &active, &s.Locale, &read); err != nil {
 		return nil, err
 	}
 	s.ReadAt = fromNullMS(read)
@@ -52,11 +52,11 @@ func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, er
 // by their own ids; a client writing twice is one subscriber).
 func (tx *Tx) CreateSubscriber(ctx context.Context, s *beseda.Subscriber) error {
 	err := tx.q.QueryRowContext(ctx, `
-		INSERT INTO subscribers (workspace_id, channel_id, external_id, name, name_key, created_at, last_message_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		INSERT INTO subscribers (workspace_id, channel_id, external_id, name, name_key, created_at, last_message_at, locale)
+		VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
 		ON CONFLICT (channel_id, external_id) DO NOTHING
 		RETURNING id`,
-		s.WorkspaceID, s.ChannelID, s.ExternalID, s.Name, strings.ToLower(s.Name), ms(s.CreatedAt)).Scan(&s.ID)
+		s.WorkspaceID, s.ChannelID, s.ExternalID, s.Name, strings.ToLower(s.Name), ms(s.CreatedAt), s.Locale).Scan(&s.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		existing, err := scanSubscriber(tx.q.QueryRowContext(ctx,
 			subscriberSelect+` WHERE s.channel_id = $1 AND s.external_id = $2`, s.ChannelID, s.ExternalID))
@@ -197,6 +197,15 @@ func (tx *Tx) TouchSubscriber(ctx context.Context, id int64, at time.Time, inbou
 		q = `UPDATE subscribers SET last_message_at = $1, last_inbound_at = $1 WHERE id = $2`
 	}
 	tx.Defer(ctx, q, ms(at), id)
+	return nil
+}
+
+// SetSubscriberLanguage records the language the client's app or browser
+// reported (beseda.ClientLanguage).
+func (tx *Tx) SetSubscriberLanguage(ctx context.Context, id int64, lang string) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE subscribers SET locale = $1 WHERE id = $2`, lang, id); err != nil {
+		return fmt.Errorf("set subscriber language: %w", err)
+	}
 	return nil
 }
 

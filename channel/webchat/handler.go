@@ -85,15 +85,23 @@ func pickLocale(acceptLanguage string, fallback beseda.Locale) beseda.Locale {
 	return fallback
 }
 
-func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Name string `json:"name"`
+// language is the client's language as the widget sends it (the
+// browser's, navigator.language), else as the browser's Accept-Language
+// header says.
+func language(r *http.Request, sent string) string {
+	if sent != "" {
+		return sent
 	}
+	return r.Header.Get("Accept-Language")
+}
+
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
+	var in sessionInput
 	if err := httpx.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpx.Error(w, r, err)
 		return
 	}
-	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, httpx.ClientAddr(r))
+	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, language(r, in.Locale), httpx.ClientAddr(r))
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
@@ -161,7 +169,8 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *besed
 		httpx.Error(w, r, err)
 		return
 	}
-	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
+	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text, AttachmentIDs: in.AttachmentIDs,
+		Language: language(r, in.Locale)})
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
@@ -175,14 +184,12 @@ type postbackAnswer struct {
 }
 
 func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
-	var in struct {
-		Payload string `json:"payload"`
-	}
+	var in postbackInput
 	if err := httpx.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpx.Error(w, r, err)
 		return
 	}
-	late, err := h.app.ReceivePostback(r.Context(), sub, in.Payload)
+	late, err := h.app.ReceivePostback(r.Context(), sub, in.Payload, language(r, in.Locale))
 	if err != nil {
 		httpx.Error(w, r, err)
 		return

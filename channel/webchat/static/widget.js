@@ -22,6 +22,8 @@
   var pending = document.getElementById("pending");
   var maxUpload = Number(chat.dataset.maxUpload);
   var shown = {};
+  // The browser's language: the client's standard messages speak it.
+  var lang = (navigator.languages && navigator.languages[0]) || navigator.language || "";
 
   // Failure carries an error code for the visitor's words, never the server's.
   function Failure(code, status) { this.code = code; this.status = status; }
@@ -111,7 +113,7 @@
       btn.addEventListener("click", function () {
         if (answered) { say("answered", true); return; }
         row.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
-        api("POST", "/postback", { payload: b.payload }).then(function (res) {
+        api("POST", "/postback", { payload: b.payload, locale: lang }).then(function (res) {
           // Answered meanwhile (another tab): the first tap counted.
           if (res && res.already_answered) say("answered", true);
           return refresh();
@@ -344,7 +346,7 @@
     var btn = start.querySelector("button");
     btn.disabled = true;
     btn.textContent = words.starting;
-    api("POST", "/sessions", { name: document.getElementById("visitor-name").value }).then(function (s) {
+    api("POST", "/sessions", { name: document.getElementById("visitor-name").value, locale: lang }).then(function (s) {
       token = s.visitor_token;
       try { localStorage.setItem(storeKey, token); } catch (x) { /* a session per page */ }
       say(null);
@@ -364,7 +366,7 @@
     var ids = readyIDs();
     if ((!value && !ids.length) || !token || sending || pending.querySelector("li.uploading")) return;
     sending = true;
-    api("POST", "/messages", { text: value, attachment_ids: ids }).then(function (m) {
+    api("POST", "/messages", { text: value, attachment_ids: ids, locale: lang }).then(function (m) {
       text.value = "";
       pending.textContent = "";
       pending.hidden = true;
