@@ -228,7 +228,7 @@ var ui = map[string]entry{
 	"error.internal":               {en: "An internal error occurred; try again.", ru: "Внутренняя ошибка; попробуйте ещё раз."},
 	"error.active_dialog_exists":   {en: "This client already has an active dialog.", ru: "У этого клиента уже есть активный диалог."},
 	"error.invalid_transition":     {en: "The dialog cannot move to that status.", ru: "Диалог нельзя перевести в этот статус."},
-	"error.dialog_completed":       {en: "The dialog is completed and can no longer change.", ru: "Диалог завершён и больше не меняется."},
+	"error.dialog_completed":       {en: "The dialog is completed: only its reasons and components can still change.", ru: "Диалог завершён: менять можно только причины и компоненты."},
 	"error.dialog_not_active":      {en: "The dialog is not active: resume it to write.", ru: "Диалог не активен: возобновите его, чтобы писать."},
 	"error.general_chat_locked":    {en: "This client has an active dialog: write in it, or pause it first.", ru: "У клиента активный диалог: пишите в нём или сначала приостановите его."},
 	"error.last_dialog_type":       {en: "The last request type cannot be removed; add another first.", ru: "Последний тип запроса удалить нельзя; сначала добавьте другой."},

@@ -11,6 +11,9 @@ var behaviourTexts = map[string]entry{
 	"widget.chosen":   {en: "Your answer", ru: "Ваш ответ"},
 	"msg.chosen":      {en: "the client's answer", ru: "ответ клиента"},
 
+	"dialog.completed_edit_hint": {en: "The dialog is completed: only its reasons and components can still change.",
+		ru: "Диалог завершён: менять можно только причины и компоненты."},
+
 	"language.en":                 {en: "English", ru: "Английский"},
 	"language.ru":                 {en: "Russian", ru: "Русский"},
 	"settings.workspace_language": {en: "the workspace's language", ru: "язык пространства"},
