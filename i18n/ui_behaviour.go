@@ -14,6 +14,8 @@ var behaviourTexts = map[string]entry{
 	"dialog.completed_edit_hint": {en: "The dialog is completed: only its reasons and components can still change.",
 		ru: "Диалог завершён: менять можно только причины и компоненты."},
 
+	"report.removed": {en: "%s (removed)", ru: "%s (удалено)"},
+
 	"language.en":                 {en: "English", ru: "Английский"},
 	"language.ru":                 {en: "Russian", ru: "Русский"},
 	"settings.workspace_language": {en: "the workspace's language", ru: "язык пространства"},
