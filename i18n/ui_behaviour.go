@@ -14,6 +14,11 @@ var behaviourTexts = map[string]entry{
 	"dialog.completed_edit_hint": {en: "The dialog is completed: only its reasons and components can still change.",
 		ru: "Диалог завершён: менять можно только причины и компоненты."},
 
+	"confirm.remove_title":   {en: "Remove “%s”?", ru: "Удалить «%s»?"},
+	"confirm.remove_catalog": {en: "Dialogs that have it keep it; it can no longer be chosen.", ru: "Диалоги, где это уже выбрано, сохранят выбор; выбрать это снова будет нельзя."},
+	"confirm.remove_reply":   {en: "Managers can no longer insert it with /.", ru: "Менеджеры больше не смогут вставить его через /."},
+	"confirm.remove_webhook": {en: "Events are no longer sent to this address, and its deliveries are removed.", ru: "События перестанут отправляться на этот адрес, а журнал доставок будет удалён."},
+
 	"report.removed": {en: "%s (removed)", ru: "%s (удалено)"},
 
 	"language.en":                 {en: "English", ru: "Английский"},

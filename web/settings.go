@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
@@ -38,6 +40,17 @@ func (h *Handler) renderDialogSettings(w http.ResponseWriter, r *http.Request, p
 			return
 		}
 		sections = append(sections, catalogSection{Path: c.Path, Key: "settings." + c.Path, Items: items})
+	}
+	// ?remove=reasons:5 asks before removing.
+	if path, id, ok := strings.Cut(r.URL.Query().Get("remove"), ":"); ok {
+		for _, sec := range sections {
+			for _, it := range sec.Items {
+				if sec.Path == path && strconv.FormatInt(it.ID, 10) == id {
+					p.Removal = &removal{Action: "/settings/dialogs/" + path + "/" + id, Name: it.Name,
+						Lead: p.T("confirm.remove_catalog"), Back: "/settings/dialogs#" + path}
+				}
+			}
+		}
 	}
 	p.Title, p.Nav = p.T("settings.dialogs"), "settings"
 	p.Data = sections
@@ -79,6 +92,9 @@ func (h *Handler) changeCatalogItem(w http.ResponseWriter, r *http.Request, p *p
 		return
 	}
 	if r.PostFormValue("action") == "remove" {
+		if !confirmed(w, r, "/settings/dialogs", r.PathValue("catalog")+":"+strconv.FormatInt(id, 10)) {
+			return
+		}
 		err = h.app.RemoveCatalogItem(r.Context(), p.User, c, id)
 	} else {
 		_, err = h.app.RenameCatalogItem(r.Context(), p.User, c, id, r.PostFormValue("name"))

@@ -134,6 +134,7 @@ type page struct {
 	Error     *viewError
 	Notice    string
 	Saved     bool             // a settings block was just saved
+	Removal   *removal         // a removal asking for confirmation
 	Live      map[string]int64 // what the page shows, for live updates (data-* on <body>)
 	Data      any
 	p         *i18n.Printer
