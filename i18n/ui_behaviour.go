@@ -19,6 +19,10 @@ var behaviourTexts = map[string]entry{
 	"confirm.remove_reply":   {en: "Managers can no longer insert it with /.", ru: "Менеджеры больше не смогут вставить его через /."},
 	"confirm.remove_webhook": {en: "Events are no longer sent to this address, and its deliveries are removed.", ru: "События перестанут отправляться на этот адрес, а журнал доставок будет удалён."},
 
+	"saved.none_yet":        {en: "No saved replies yet.", ru: "Шаблонов ответов пока нет."},
+	"saved.no_match":        {en: "No saved reply has that name.", ru: "Нет шаблона с таким названием."},
+	"saved.add_in_settings": {en: "Add them in Settings", ru: "Добавить в настройках"},
+
 	"report.removed": {en: "%s (removed)", ru: "%s (удалено)"},
 
 	"language.en":                 {en: "English", ru: "Английский"},
