@@ -134,10 +134,10 @@ type MessageFilter struct {
 // what names the field in the error.
 func CheckText(what, s string) error {
 	if strings.IndexByte(s, 0) >= 0 {
-		return Errorf(EINVALID, "%s must not contain a NUL byte", what)
+		return Errorf(EINVALID, "%s must not contain a NUL byte", Field(what))
 	}
 	if !utf8.ValidString(s) {
-		return Errorf(EINVALID, "%s must be valid UTF-8", what)
+		return Errorf(EINVALID, "%s must be valid UTF-8", Field(what))
 	}
 	return nil
 }

@@ -154,7 +154,7 @@ func (u StandardMessagesUpdate) Apply(m StandardMessages) (StandardMessages, err
 		}
 		v := strings.TrimSpace(*f.in)
 		if n := utf8.RuneCountInString(v); n == 0 || n > f.max {
-			return m, Errorf(EINVALID, "%s must be 1 to %d characters", f.name, f.max)
+			return m, Errorf(EINVALID, "%s must be 1 to %d characters", Field(f.name), f.max)
 		}
 		*f.out = v
 	}

@@ -29,7 +29,7 @@ var behaviourTexts = map[string]entry{
 	"language.ru":                 {en: "Russian", ru: "Русский"},
 	"settings.workspace_language": {en: "the workspace's language", ru: "язык пространства"},
 	"settings.messages_languages": {en: "A client gets them in their language — the web chat's browser, Telegram's app — when it is one of these, else in the workspace's.",
-		ru: "Клиент получает их на своём языке — браузера в веб-чате, приложения в Telegram, — если это один из этих языков, иначе на языке пространства."},
+		ru: "Клиент получает их на своём языке — языке браузера в веб-чате, приложения в мессенджере, — если это один из этих языков, иначе на языке пространства."},
 }
 
 var _ = addCatalog(behaviourTexts)

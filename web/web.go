@@ -410,8 +410,15 @@ func (h *Handler) viewError(r *http.Request, p *page, err error) *viewError {
 	if errors.As(err, &e) {
 		ve.DialogID = e.DialogID
 		if code == beseda.EINVALID || code == beseda.ENOTFOUND || code == beseda.EFORBIDDEN {
-			// The domain's own words say which field; shown as they are.
-			ve.Message = p.T("error."+code) + " " + e.Message
+			// The domain's words say which field, written again in the
+			// manager's language with the names the manager knows; words
+			// the catalog lacks are shown only to English readers, never
+			// mixed into another language.
+			if detail, ok := p.p.Error(e); ok {
+				ve.Message += " " + detail
+			} else if p.Locale == beseda.LocaleEN {
+				ve.Message += " " + e.Message
+			}
 		}
 	}
 	return ve
