@@ -103,6 +103,9 @@ var _ = openapi.Add(
 		Response: []beseda.Dialog{}, Errors: []int{400}},
 	openapi.Op{Route: "GET /api/v1/dialogs/{id}", Tag: "Dialogs", Summary: "A dialog", Auth: openapi.Manager, Response: beseda.Dialog{}, Errors: []int{404}},
 	openapi.Op{Route: "PATCH /api/v1/dialogs/{id}", Tag: "Dialogs", Summary: "Change a dialog's settings or status (S1–S3, R1)",
+		Description: "Completing (status completed) may settle reason_ids and component_ids in the same change. A completed dialog " +
+			"takes only reason_ids and component_ids (what a case was about is often clear only at its end); any other field is " +
+			"409 dialog_completed. Every change is in the dialog's history (L3).",
 		Auth: openapi.Manager, Body: beseda.DialogUpdate{}, Response: beseda.Dialog{}, Errors: []int{404, 409}},
 	openapi.Op{Route: "GET /api/v1/dialogs/{id}/messages", Tag: "Messages", Summary: "The messages of a dialog, and only those (W5)",
 		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
@@ -144,7 +147,8 @@ var _ = openapi.Add(
 		Auth: openapi.Manager, Body: beseda.StandardTextsUpdate{}, Response: beseda.StandardTexts{}, Errors: []int{400, 403}},
 
 	openapi.Op{Route: "GET /api/v1/reports/dialogs", Tag: "Report", Summary: "The dialogs report: totals and rows (L2, reports.view)",
-		Description: "With format=csv, the rows as a CSV file, streamed.", Auth: openapi.Manager, Query: reportParams,
+		Description: "Rows are the newest dialogs first, by creation time (ties by id). With format=csv, the rows in that order as a " +
+			"CSV file (UTF-8 with a byte-order mark, for spreadsheet programs), streamed.", Auth: openapi.Manager, Query: reportParams,
 		Response: beseda.Report{}, OtherTypes: []string{"text/csv"}, Errors: []int{400, 403}},
 
 	openapi.Op{Route: "GET /api/v1/tasks", Tag: "Tasks", Summary: "The caller's tasks (C2, S3)", Auth: openapi.Manager, Response: []beseda.Task{}},
