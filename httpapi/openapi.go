@@ -281,7 +281,7 @@ var _ = []bool{
 	}}),
 	openapi.Describe(beseda.Subscriber{}, openapi.TypeDoc{Doc: "A client in one channel.", Fields: map[string]string{
 		"locale": "the client's language as their app or browser reports it (ru, en, de…): the web chat's browser, Telegram's " +
-			"language_code; absent while unknown (Messenger and WhatsApp do not say). Standard messages speak it when they can.",
+			"language_code; absent while unknown (not every platform says). Standard messages speak it when they can.",
 		"read_at": "when the caller last opened the chat in the console: each manager has their own",
 	}}),
 	openapi.Describe(beseda.Button{}, openapi.TypeDoc{Fields: map[string]string{
