@@ -112,19 +112,20 @@ func CheckConfig(t ChannelType, cfg ChannelConfig) (ChannelConfig, error) {
 	}
 	for _, f := range fields {
 		v := cfg[f.Name]
+		field := Labeled{Name: f.Name, Label: f.Label}
 		if v == "" {
 			if f.Required {
-				return nil, Errorf(EINVALID, "config.%s is required", f.Name)
+				return nil, Errorf(EINVALID, "config.%s is required", field)
 			}
 			continue
 		}
 		if f.Check != nil {
 			var err error
 			if v, err = f.Check(v); err != nil {
-				return nil, Errorf(EINVALID, "config.%s %s", f.Name, ErrorMessage(err))
+				return nil, Errorf(EINVALID, "config.%s %s", field, Cause{err})
 			}
 		} else if strings.TrimSpace(v) == "" || len(v) > 1024 {
-			return nil, Errorf(EINVALID, "config.%s must be 1 to 1024 characters", f.Name)
+			return nil, Errorf(EINVALID, "config.%s must be 1 to 1024 characters", field)
 		}
 		out[f.Name] = v
 	}

@@ -149,7 +149,8 @@ func (c *DialogCreate) Validate(creatorID int64) error {
 
 // DialogUpdate is a change of a dialog's settings; nil fields stay as they are.
 // With Status completed it may carry the manager's rating of the client and the
-// request to send the rating form (R1).
+// request to send the rating form (R1). A completed dialog takes only
+// ReasonIDs and ComponentIDs.
 type DialogUpdate struct {
 	Title          *string       `json:"title"`
 	TypeID         *int64        `json:"type_id"`
@@ -162,11 +163,14 @@ type DialogUpdate struct {
 }
 
 // Validate normalises the update and checks it against the dialog as it is
-// now: a completed dialog changes no more, a status change must be allowed
-// (S1), ratings only come with completion (R1), the creator stays (C2).
+// now: a completed dialog changes no more but for its reasons and
+// components (what the case turned out to be about is often clear only at
+// the end), a status change must be allowed (S1), ratings only come with
+// completion (R1), the creator stays (C2).
 func (u *DialogUpdate) Validate(d *Dialog) error {
-	if d.Status == DialogCompleted {
-		return Errorf(EDIALOGCOMPLETED, "the dialog is completed and can no longer change")
+	if d.Status == DialogCompleted && (u.Title != nil || u.TypeID != nil || u.ParticipantIDs != nil || u.Status != nil ||
+		u.AccountRating != nil || u.SendRatingForm != nil) {
+		return Errorf(EDIALOGCOMPLETED, "the dialog is completed: only its reasons and components can still change")
 	}
 	if u.Title != nil {
 		title, err := CleanTitle(*u.Title)

@@ -42,14 +42,47 @@ type Error struct {
 
 	// RetryAfter is how long a caller refused with too_many_attempts waits.
 	RetryAfter time.Duration
+
+	// format and args are what Message was made of, for writing it again in
+	// a manager's language (Parts).
+	format string
+	args   []any
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// Errorf returns an *Error with the given code and a formatted message.
+// Errorf returns an *Error with the given code and a formatted message. The
+// message is the API's, in English with its machine names; the console
+// writes the error again from its parts (Parts) in the manager's language,
+// so an argument that names something a manager knows by another name is
+// given typed: a Field, a Labeled setting, a Noun, a Permission, a Cause.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
+
+// Parts returns the format and arguments the message was made of.
+func (e *Error) Parts() (format string, args []any) { return e.format, e.args }
+
+// Field names an input field in an error: the API's message shows the name
+// ("caption_bad"), the console the field's label in the manager's language.
+type Field string
+
+// Labeled is a setting with its label (a channel's config key): the API's
+// message shows the key, the console the label.
+type Labeled struct {
+	Name  string
+	Label Texts
+}
+
+func (l Labeled) String() string { return l.Name }
+
+// Noun names a kind of object in an error ("dialog" in "dialog not found").
+type Noun string
+
+// Cause is another error quoted in a message: its message.
+type Cause struct{ Err error }
+
+func (c Cause) String() string { return ErrorMessage(c.Err) }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
 // any other error, and "" for nil.
@@ -77,7 +110,7 @@ func ErrorMessage(err error) string {
 // NotFound is the error for a missing object, and also for an object of
 // another workspace (P3): a tenant cannot tell the two apart.
 func NotFound(what string) *Error {
-	return Errorf(ENOTFOUND, "%s not found", what)
+	return Errorf(ENOTFOUND, "%s not found", Noun(what))
 }
 
 // TooManyAttempts is the error for a caller slowed down by a limit (H4); the

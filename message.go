@@ -57,6 +57,9 @@ const (
 type Button struct {
 	Title   string `json:"title"`
 	Payload string `json:"payload"`
+	// Chosen marks, on a rating form the client answered, the button they
+	// chose (R3): the form shows as answered. It is read, never stored.
+	Chosen bool `json:"chosen,omitempty"`
 }
 
 // Message is one message of a client's chat. DialogID is set when it was sent
@@ -77,6 +80,10 @@ type Message struct {
 	Reason       string        `json:"reason,omitempty"` // why failed or dropped
 	CreatedAt    time.Time     `json:"created_at"`
 	SentAt       *time.Time    `json:"sent_at,omitempty"`
+	// ReleasedAt is when automation held during a dialog was released (G2):
+	// from then on the message stands in its chat after everything said
+	// before the release, while CreatedAt stays when it was produced.
+	ReleasedAt *time.Time `json:"released_at,omitempty"`
 
 	// Attachments are the message's files; a channel's sender gets them with
 	// the message (Delivery).
@@ -97,9 +104,19 @@ type Message struct {
 	PartsSent int `json:"-"`
 }
 
-// MessageFilter selects messages of one chat. Pages are in chronological
-// order: by default the newest messages, or those before BeforeID; with
-// Forward, those after AfterID.
+// ShownAt is when the message took its place in the chat: when it was
+// produced, or, for automation held during a dialog, when it was released.
+func (m *Message) ShownAt() time.Time {
+	if m.ReleasedAt != nil {
+		return *m.ReleasedAt
+	}
+	return m.CreatedAt
+}
+
+// MessageFilter selects messages of one chat. Pages are in the chat's order
+// (the order of production, but held automation stands where it was
+// released): by default the newest messages, or those before the message
+// BeforeID; with Forward, those after the message AfterID.
 type MessageFilter struct {
 	WorkspaceID     int64
 	SubscriberID    int64
@@ -117,10 +134,10 @@ type MessageFilter struct {
 // what names the field in the error.
 func CheckText(what, s string) error {
 	if strings.IndexByte(s, 0) >= 0 {
-		return Errorf(EINVALID, "%s must not contain a NUL byte", what)
+		return Errorf(EINVALID, "%s must not contain a NUL byte", Field(what))
 	}
 	if !utf8.ValidString(s) {
-		return Errorf(EINVALID, "%s must be valid UTF-8", what)
+		return Errorf(EINVALID, "%s must be valid UTF-8", Field(what))
 	}
 	return nil
 }

@@ -64,14 +64,30 @@ func ParseRatingPayload(secret []byte, payload string, subscriberID int64) (dial
 	return dialogID, value, true
 }
 
+// IsRatingForm reports whether a message is a rating form: its buttons are
+// rating buttons.
+func (m *Message) IsRatingForm() bool {
+	return m.DialogID != nil && len(m.Buttons) > 0 && IsRatingPayload(m.Buttons[0].Payload)
+}
+
+// MarkRatingChoice marks on a rating form the button of the client's rating
+// of its dialog (R3), so that the form shows as answered.
+func MarkRatingChoice(secret []byte, m *Message, rating int) {
+	for i, b := range m.Buttons {
+		dialogID, value, ok := ParseRatingPayload(secret, b.Payload, m.SubscriberID)
+		m.Buttons[i].Chosen = ok && m.DialogID != nil && dialogID == *m.DialogID && value == rating
+	}
+}
+
 func ratingMAC(secret []byte, body string, subscriberID int64) string {
 	h := hmac.New(sha256.New, secret)
 	h.Write([]byte(body + "/" + strconv.FormatInt(subscriberID, 10)))
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:16])
 }
 
-// StandardMessages are the texts the product sends on its own (R2, R3),
-// editable per workspace (AI Support → Standard messages).
+// StandardMessages are the texts the product sends on its own (R2, R3) in
+// one language, editable per workspace and language (Settings → Standard
+// messages).
 type StandardMessages struct {
 	RatingPrompt     string `json:"rating_prompt"`
 	CaptionBad       string `json:"caption_bad"`
@@ -138,7 +154,7 @@ func (u StandardMessagesUpdate) Apply(m StandardMessages) (StandardMessages, err
 		}
 		v := strings.TrimSpace(*f.in)
 		if n := utf8.RuneCountInString(v); n == 0 || n > f.max {
-			return m, Errorf(EINVALID, "%s must be 1 to %d characters", f.name, f.max)
+			return m, Errorf(EINVALID, "%s must be 1 to %d characters", Field(f.name), f.max)
 		}
 		*f.out = v
 	}
@@ -147,6 +163,58 @@ func (u StandardMessagesUpdate) Apply(m StandardMessages) (StandardMessages, err
 		return m, Errorf(EINVALID, "the three captions must differ from each other")
 	}
 	return m, nil
+}
+
+// StandardTexts are a workspace's standard messages in every language the
+// product speaks: each language's own texts, or that language's defaults.
+// The flat fields are the workspace language's, as the API has always
+// answered them.
+type StandardTexts struct {
+	StandardMessages
+	Locale    Locale                      `json:"locale"`
+	Languages map[Locale]StandardMessages `json:"languages"`
+}
+
+// For picks the texts a client gets: in their language when the product
+// speaks it, else in the workspace's.
+func (t StandardTexts) For(clientLanguage string) StandardMessages {
+	if m, ok := t.Languages[Locale(clientLanguage)]; ok {
+		return m
+	}
+	return t.StandardMessages
+}
+
+// StandardTextsUpdate changes standard messages: the flat fields those of
+// the workspace's language (as the API always took them), Languages those of
+// any language the product speaks.
+type StandardTextsUpdate struct {
+	StandardMessagesUpdate
+	Languages map[Locale]StandardMessagesUpdate `json:"languages"`
+}
+
+// Split returns the update per language, the flat fields as the workspace's
+// language. It refuses a language the product does not speak, and the
+// workspace language's texts given both ways.
+func (u StandardTextsUpdate) Split(workspace Locale) (map[Locale]StandardMessagesUpdate, error) {
+	out := map[Locale]StandardMessagesUpdate{}
+	for l, lu := range u.Languages {
+		if !l.Supported() {
+			return nil, Errorf(EINVALID, "languages: %q is not a language of the standard messages (en, ru)", string(l))
+		}
+		out[l] = lu
+	}
+	if !u.StandardMessagesUpdate.IsEmpty() {
+		if _, both := out[workspace]; both {
+			return nil, Errorf(EINVALID, "give the workspace language's texts at the top level or in languages, not both")
+		}
+		out[workspace] = u.StandardMessagesUpdate
+	}
+	return out, nil
+}
+
+// IsEmpty reports whether the update changes nothing.
+func (u StandardMessagesUpdate) IsEmpty() bool {
+	return u.RatingPrompt == nil && u.CaptionBad == nil && u.CaptionNormal == nil && u.CaptionExcellent == nil && u.ThankYou == nil
 }
 
 // RatingForm is the message that asks the client to rate the service.

@@ -12,11 +12,15 @@ type Subscriber struct {
 	ExternalID  string      `json:"-"`
 	Name        string      `json:"name"`
 	CreatedAt   time.Time   `json:"created_at"`
+	// Locale is the client's language as their app or browser last reported
+	// it (ClientLanguage: "ru", "en", "de"…), empty while unknown. Standard
+	// messages speak it when the product does, else the workspace's.
+	Locale string `json:"locale,omitempty"`
 
 	// LastMessageAt is when the last message of the chat, either way, was
-	// stored (or when the subscriber appeared); chats are listed by it.
-	// Broadcasts leave it alone, so that a mailing to everyone does not
-	// reorder the chat list.
+	// stored or released (or when the subscriber appeared); chats are listed
+	// by it. Broadcasts leave it alone, so that a mailing to everyone does
+	// not reorder the chat list, and so do held and dropped automation.
 	LastMessageAt *time.Time `json:"last_message_at"`
 	// LastInboundAt is when the client last wrote: a platform's send window
 	// (SendWindow) is counted from it.
@@ -24,11 +28,13 @@ type Subscriber struct {
 
 	// ActiveDialogID is the subscriber's active dialog, if any (C3).
 	ActiveDialogID *int64 `json:"active_dialog_id"`
-	// ReadAt is when a manager last opened the chat in the console.
+	// ReadAt is when the manager reading (the caller) last opened the chat
+	// in the console: each manager has their own.
 	ReadAt *time.Time `json:"read_at"`
 }
 
-// Unread reports whether the client wrote since a manager last opened the chat.
+// Unread reports whether the client wrote since the manager reading last
+// opened the chat.
 func (s *Subscriber) Unread() bool {
 	return s.LastInboundAt != nil && (s.ReadAt == nil || s.LastInboundAt.After(*s.ReadAt))
 }
@@ -43,6 +49,7 @@ type ChatSummary struct {
 // SubscriberFilter selects subscribers of a workspace.
 type SubscriberFilter struct {
 	WorkspaceID int64
+	ReaderID    int64  // whose read marks ReadAt is
 	Query       string // part of the name, any case
 	Offset      int
 	Limit       int

@@ -39,6 +39,9 @@ type NotificationKind string
 const (
 	NotifyTaskScheduled NotificationKind = "task_scheduled" // "starts in 5 minutes"
 	NotifyTaskStarted   NotificationKind = "task_started"
+	// NotifyTaskCancelled: the manager was removed from the dialog (S3),
+	// so their task will not start.
+	NotifyTaskCancelled NotificationKind = "task_cancelled"
 )
 
 // Notification is a message to one manager in the console. It is stored as
@@ -59,6 +62,9 @@ type Notification struct {
 	Args *NotificationArgs `json:"-"`
 	// Title is the title of the notification's dialog, read with it.
 	Title string `json:"-"`
+	// TaskStatus is where the notification's task is now, read with it: a
+	// "starts in 5 minutes" of a cancelled task says so.
+	TaskStatus TaskStatus `json:"-"`
 }
 
 // NotificationArgs are the arguments of a notification's text besides the

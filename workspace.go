@@ -15,6 +15,33 @@ const (
 	LocaleRU Locale = "ru"
 )
 
+// Locales are the languages the product speaks, the workspace's first
+// where that matters (Locales.First).
+var Locales = []Locale{LocaleEN, LocaleRU}
+
+// Supported reports whether the product speaks l.
+func (l Locale) Supported() bool { return l == LocaleEN || l == LocaleRU }
+
+// ClientLanguage is the language a client's app or browser reports (a BCP 47
+// tag such as "ru-RU", "pt_BR", or a list such as an Accept-Language
+// header): its primary language subtag in lower case ("ru", "pt"), or "" for
+// anything that is not one.
+func ClientLanguage(tag string) string {
+	tag, _, _ = strings.Cut(tag, ",")
+	tag, _, _ = strings.Cut(tag, ";")
+	lang, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"), "-")
+	lang = strings.ToLower(lang)
+	if len(lang) < 2 || len(lang) > 3 {
+		return ""
+	}
+	for _, r := range lang {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	return lang
+}
+
 // ParseLocale returns the supported locale named by s ("ru", "ru-RU", "en_GB"…),
 // or English.
 func ParseLocale(s string) Locale {

@@ -180,7 +180,7 @@ func (a *App) seedDemo(ctx context.Context) (int64, error) {
 	var subs []*beseda.Subscriber
 	for _, c := range clients {
 		at(clock.t.Add(2 * time.Hour))
-		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, netip.Addr{})
+		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, "", netip.Addr{})
 		if err != nil {
 			return 0, err
 		}
@@ -222,7 +222,7 @@ func (a *App) seedDemo(ctx context.Context) (int64, error) {
 	}
 	for _, m := range msgs {
 		if len(m.Buttons) == 3 {
-			if err := a.ReceivePostback(ctx, subs[2], m.Buttons[2].Payload); err != nil {
+			if _, err := a.ReceivePostback(ctx, subs[2], m.Buttons[2].Payload, ""); err != nil {
 				return 0, err
 			}
 		}
@@ -303,7 +303,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		topic := demoTopics[rnd.IntN(len(demoTopics))]
 		name := demoFirstNames[i%len(demoFirstNames)] + " " + demoLastNames[(i/len(demoFirstNames)+i)%len(demoLastNames)]
 		at(start)
-		_, sub, err := a.StartVisitor(ctx, web.Key, name, netip.Addr{})
+		_, sub, err := a.StartVisitor(ctx, web.Key, name, "", netip.Addr{})
 		if err != nil {
 			return err
 		}
@@ -384,7 +384,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		pick := []int{2, 2, 2, 1, 1, 0}[rnd.IntN(6)]
 		for _, m := range msgs {
 			if len(m.Buttons) == 3 {
-				if err := a.ReceivePostback(ctx, sub, m.Buttons[pick].Payload); err != nil {
+				if _, err := a.ReceivePostback(ctx, sub, m.Buttons[pick].Payload, ""); err != nil {
 					return err
 				}
 			}

@@ -316,10 +316,10 @@ func catalogRefs(refs *store.DialogRefs, c beseda.Catalog, ids []int64, keep []b
 	for _, id := range ids {
 		it := refs.Items[c][id]
 		if it == nil {
-			return nil, beseda.Errorf(beseda.ENOTFOUND, "%s %d not found", c.Noun(), id)
+			return nil, beseda.Errorf(beseda.ENOTFOUND, "%s %d not found", beseda.Noun(c.Noun()), id)
 		}
 		if it.RemovedAt != nil && !hasRef(keep, id) {
-			return nil, beseda.Errorf(beseda.EINVALID, "%s %q was removed from the settings", c.Noun(), it.Name)
+			return nil, beseda.Errorf(beseda.EINVALID, "%s %q was removed from the settings", beseda.Noun(c.Noun()), it.Name)
 		}
 		out = append(out, beseda.Ref{ID: it.ID, Name: it.Name})
 	}

@@ -51,7 +51,7 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 			}
 		}
 		sub := &beseda.Subscriber{WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID, ExternalID: ev.ExternalUserID,
-			Name: ev.Name, CreatedAt: a.now()}
+			Name: ev.Name, Locale: beseda.ClientLanguage(ev.Locale), CreatedAt: a.now()}
 		if err := tx.CreateSubscriber(ctx, sub); err != nil {
 			return err
 		}
@@ -59,8 +59,14 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 		if err != nil {
 			return err
 		}
+		if err := a.noteLanguage(ctx, tx, locked, ev.Locale); err != nil {
+			return err
+		}
 		if ev.Postback {
-			return a.receivePostback(ctx, tx, locked, ev.Payload)
+			// A late tap on a rating form answers nothing new: the
+			// platform's buttons cannot be switched off (R3).
+			_, err := a.receivePostback(ctx, tx, locked, ev.Payload)
+			return err
 		}
 		ids, err := a.storeFetched(ctx, tx, locked, files)
 		if err != nil {
@@ -74,34 +80,54 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 	return err
 }
 
-// ReceivePostback handles a client's tap on a button (see receivePostback).
-func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload string) error {
-	return a.db.Update(ctx, func(tx *store.Tx) error {
+// ReceivePostback handles a client's tap on a button (see receivePostback);
+// late reports a tap on a rating form the client had answered already.
+// language is the client's as their browser reports it, if it says.
+func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload, language string) (late bool, err error) {
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
 		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
 		if err != nil {
 			return err
 		}
-		return a.receivePostback(ctx, tx, locked, payload)
+		if err := a.noteLanguage(ctx, tx, locked, language); err != nil {
+			return err
+		}
+		late, err = a.receivePostback(ctx, tx, locked, payload)
+		return err
 	})
+	return late, err
 }
 
 // receivePostback handles a tap, in any channel: a rating button records the
-// client's rating (R3); any other button the client was sent becomes a client
+// client's rating (R3), or, on a form answered before, changes nothing and
+// reports late; any other button the client was sent becomes a client
 // message with its caption. Payloads the client was not sent are refused.
-func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
+func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
 	payload = beseda.SanitizeText(payload)
 	if payload == "" || len(payload) > 1000 {
-		return beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
+		return false, beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
 	}
 	if beseda.IsRatingPayload(payload) {
 		return a.rateByClient(ctx, tx, sub, payload)
 	}
 	b, err := tx.FindButton(ctx, sub.ID, payload)
 	if err != nil {
-		return err
+		return false, err
 	}
 	_, err = a.receiveMessage(ctx, tx, sub, b.Title)
-	return err
+	return false, err
+}
+
+// noteLanguage keeps the language the client's app or browser reports (a
+// BCP 47 tag; nothing when it says nothing), for the standard messages they
+// get: a write only when it changed.
+func (a *App) noteLanguage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, reported string) error {
+	lang := beseda.ClientLanguage(reported)
+	if lang == "" || lang == sub.Locale {
+		return nil
+	}
+	sub.Locale = lang
+	return tx.SetSubscriberLanguage(ctx, sub.ID, lang)
 }
 
 // Retrying an event that could not be stored: after 30 s, then twice as long

@@ -15,7 +15,11 @@ func (a *App) ChatMessages(ctx context.Context, actor *beseda.User, subscriberID
 		return nil, err
 	}
 	page.WorkspaceID, page.SubscriberID, page.DialogID = actor.WorkspaceID, subscriberID, nil
-	return a.db.FindMessages(ctx, page)
+	msgs, err := a.db.FindMessages(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	return a.withAnswers(ctx, actor.WorkspaceID, msgs)
 }
 
 // DialogMessages returns a page of the messages sent or received within a
@@ -26,7 +30,11 @@ func (a *App) DialogMessages(ctx context.Context, actor *beseda.User, dialogID i
 		return nil, err
 	}
 	page.WorkspaceID, page.SubscriberID, page.DialogID = actor.WorkspaceID, d.SubscriberID, &d.ID
-	return a.db.FindMessages(ctx, page)
+	msgs, err := a.db.FindMessages(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	return a.withAnswers(ctx, actor.WorkspaceID, msgs)
 }
 
 // PostChatMessage sends a manager's message in the general chat, outside any
@@ -149,6 +157,9 @@ type Inbound struct {
 	Text string
 	// AttachmentIDs are files the client uploaded before (the web chat).
 	AttachmentIDs []int64
+	// Language is the client's language as their browser reports it (a BCP
+	// 47 tag), if it says.
+	Language string
 }
 
 // ReceiveMessage stores a client's message: it goes into the active dialog if
@@ -160,6 +171,9 @@ func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inb
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
 		if err != nil {
+			return err
+		}
+		if err := a.noteLanguage(ctx, tx, locked, in.Language); err != nil {
 			return err
 		}
 		m, err = a.receiveFiles(ctx, tx, locked, beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs})

@@ -24,8 +24,12 @@ func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber,
 	} else if err := tx.CreateMessage(ctx, m); err != nil {
 		return err
 	}
-	if err := tx.TouchSubscriber(ctx, sub.ID, m.CreatedAt, false); err != nil {
-		return err
+	// Held and dropped automation is nothing new in the chat (yet): the chat
+	// keeps its place in the list.
+	if m.Status != beseda.MessageHeld && m.Status != beseda.MessageDropped {
+		if err := tx.TouchSubscriber(ctx, sub.ID, m.CreatedAt, false); err != nil {
+			return err
+		}
 	}
 	if err := a.emit(ctx, tx, sub.WorkspaceID, nil, beseda.LiveMessageCreated, m); err != nil {
 		return err
@@ -48,11 +52,17 @@ func (a *App) queueDelivery(ctx context.Context, tx *store.Tx, channelID int64) 
 }
 
 // releaseHeld hands a client's held automation back to delivery, in the order
-// it was produced, when their active dialog ends (G2). It runs in the
+// it was produced, when their active dialog ends (G2): it joins the chat
+// there and then, after everything said during the dialog. It runs in the
 // transaction of the status change.
 func (a *App) releaseHeld(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber) error {
-	n, err := tx.ReleaseHeld(ctx, sub.ID)
+	now := a.now()
+	n, err := tx.ReleaseHeld(ctx, sub.ID, now)
 	if err != nil || n == 0 {
+		return err
+	}
+	// The chat moves up the list: it has something new to show.
+	if err := tx.TouchSubscriber(ctx, sub.ID, now, false); err != nil {
 		return err
 	}
 	a.log.Info("held messages released", "workspace", sub.WorkspaceID, "subscriber", sub.ID, "count", n)

@@ -8,51 +8,79 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
-// StandardMessages returns the workspace's standard messages: its own texts,
-// or the defaults of its language.
-func (a *App) StandardMessages(ctx context.Context, actor *beseda.User) (beseda.StandardMessages, error) {
-	return a.standardMessages(ctx, a.db, actor.WorkspaceID)
+// StandardMessages returns the workspace's standard messages in every
+// language the product speaks: its own texts, or each language's defaults;
+// the flat fields are the workspace language's.
+func (a *App) StandardMessages(ctx context.Context, actor *beseda.User) (beseda.StandardTexts, error) {
+	return a.standardTexts(ctx, a.db, actor.WorkspaceID)
 }
 
-type standardMessagesReader interface {
-	FindStandardMessages(ctx context.Context, workspaceID int64) (beseda.StandardMessages, bool, error)
+type standardTextsReader interface {
+	FindStandardTexts(ctx context.Context, workspaceID int64) (map[beseda.Locale]beseda.StandardMessages, error)
 	FindWorkspaceByID(ctx context.Context, id int64) (*beseda.Workspace, error)
 }
 
-func (a *App) standardMessages(ctx context.Context, r standardMessagesReader, workspaceID int64) (beseda.StandardMessages, error) {
-	m, found, err := r.FindStandardMessages(ctx, workspaceID)
-	if err != nil || found {
-		return m, err
-	}
+func (a *App) standardTexts(ctx context.Context, r standardTextsReader, workspaceID int64) (beseda.StandardTexts, error) {
 	ws, err := r.FindWorkspaceByID(ctx, workspaceID)
 	if err != nil {
-		return m, err
+		return beseda.StandardTexts{}, err
 	}
-	return beseda.DefaultStandardMessages(ws.Locale), nil
+	own, err := r.FindStandardTexts(ctx, workspaceID)
+	if err != nil {
+		return beseda.StandardTexts{}, err
+	}
+	t := beseda.StandardTexts{Locale: ws.Locale, Languages: map[beseda.Locale]beseda.StandardMessages{}}
+	for _, l := range beseda.Locales {
+		m, ok := own[l]
+		if !ok {
+			m = beseda.DefaultStandardMessages(l)
+		}
+		t.Languages[l] = m
+	}
+	t.StandardMessages = t.Languages[ws.Locale]
+	return t, nil
 }
 
 // UpdateStandardMessages changes the rating form's texts and the thank-you
-// (R2). Needs standard_messages.edit.
-func (a *App) UpdateStandardMessages(ctx context.Context, actor *beseda.User, upd beseda.StandardMessagesUpdate) (beseda.StandardMessages, error) {
+// (R2), of the workspace's language (the flat fields) or of any language.
+// Needs standard_messages.edit.
+func (a *App) UpdateStandardMessages(ctx context.Context, actor *beseda.User, upd beseda.StandardTextsUpdate) (beseda.StandardTexts, error) {
 	if err := actor.Require(beseda.PermStandardMessagesEdit); err != nil {
-		return beseda.StandardMessages{}, err
+		return beseda.StandardTexts{}, err
 	}
-	var m beseda.StandardMessages
+	var t beseda.StandardTexts
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		current, err := a.standardMessages(ctx, tx, actor.WorkspaceID)
+		var err error
+		if t, err = a.standardTexts(ctx, tx, actor.WorkspaceID); err != nil {
+			return err
+		}
+		changes, err := upd.Split(t.Locale)
 		if err != nil {
 			return err
 		}
-		if m, err = upd.Apply(current); err != nil {
-			return err
+		for _, l := range beseda.Locales {
+			lu, ok := changes[l]
+			if !ok {
+				continue
+			}
+			m, err := lu.Apply(t.Languages[l])
+			if err != nil {
+				return err
+			}
+			if err := tx.SaveStandardMessages(ctx, actor.WorkspaceID, l, m, a.now()); err != nil {
+				return err
+			}
+			t.Languages[l] = m
 		}
-		return tx.SaveStandardMessages(ctx, actor.WorkspaceID, m, a.now())
+		t.StandardMessages = t.Languages[t.Locale]
+		return nil
 	})
-	return m, err
+	return t, err
 }
 
 // sendRatingForm sends the client the rating form when a dialog is completed
-// (R1, R2): the standard message with three signed buttons. Outside the
+// (R1, R2): the standard message with three signed buttons, in the client's
+// language when the product speaks it, else the workspace's. Outside the
 // channel's send window (24 hours, say) the product may not write
 // to the client, so then the form is not sent and the dialog says why.
 func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, actor *beseda.User) error {
@@ -61,11 +89,11 @@ func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subs
 		d.RatingFormSent, d.RatingFormError = false, beseda.OutsideWindow
 		return a.record(ctx, tx, d.ID, actor, beseda.EventRatingFormFailed, beseda.EventData{Reason: beseda.OutsideWindow})
 	}
-	sm, err := a.standardMessages(ctx, tx, d.WorkspaceID)
+	texts, err := a.standardTexts(ctx, tx, d.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	text, buttons := sm.RatingForm(a.cfg.Secret, d.ID, sub.ID)
+	text, buttons := texts.For(sub.Locale).RatingForm(a.cfg.Secret, d.ID, sub.ID)
 	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID, DialogID: &d.ID,
 		Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: text, Buttons: buttons, CreatedAt: a.now()}
 	if err := a.produce(ctx, tx, sub, m); err != nil {
@@ -77,24 +105,29 @@ func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subs
 
 // rateByClient records the client's tap on the rating form (R3): the first
 // tap sets the dialog's client rating and sends the thank-you; later taps
-// change nothing and send nothing. A payload that was not signed for this
-// client is refused.
-func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) error {
+// change nothing and send nothing, and late says so. A payload that was not
+// signed for this client is refused.
+func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
 	dialogID, value, ok := beseda.ParseRatingPayload(a.cfg.Secret, payload, sub.ID)
 	if !ok {
-		return beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
 	}
 	d, err := tx.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
 	if beseda.ErrorCode(err) == beseda.ENOTFOUND || err == nil && d.SubscriberID != sub.ID {
-		return beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
 	} else if err != nil {
 		// Not the click's fault: fail, so that the messenger (or the widget)
 		// sends it again rather than the rating being lost.
-		return fmt.Errorf("rate dialog %d: %w", dialogID, err)
+		return false, fmt.Errorf("rate dialog %d: %w", dialogID, err)
 	}
 	if d.ClientRating != nil {
-		return nil // the first tap counts
+		return true, nil // the first tap counts
 	}
+	return false, a.rateDialog(ctx, tx, sub, d, value)
+}
+
+// rateDialog records the client's rating of a dialog and thanks them.
+func (a *App) rateDialog(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, value int) error {
 	d.ClientRating = &value
 	d.UpdatedAt = a.now()
 	if err := tx.SaveDialog(ctx, d); err != nil {
@@ -107,14 +140,46 @@ func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 	if err := a.emitDialog(ctx, tx, d); err != nil {
 		return err
 	}
-	sm, err := a.standardMessages(ctx, tx, d.WorkspaceID)
+	texts, err := a.standardTexts(ctx, tx, d.WorkspaceID)
 	if err != nil {
 		return err
 	}
 	a.log.Info("client rated a dialog", "workspace", d.WorkspaceID, "dialog", d.ID, "rating", value)
 	return a.produce(ctx, tx, sub, &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
 		ChannelID: sub.ChannelID, DialogID: &d.ID, Direction: beseda.DirectionOut, Source: beseda.SourceSystem,
-		Text: sm.ThankYou, CreatedAt: a.now()})
+		Text: texts.For(sub.Locale).ThankYou, CreatedAt: a.now()})
+}
+
+// withAnswers marks, on the rating forms among msgs, the button each
+// client chose (R3): one read of the dialogs' ratings, only when a page has
+// a form.
+func (a *App) withAnswers(ctx context.Context, workspaceID int64, msgs []*beseda.Message) ([]*beseda.Message, error) {
+	var dialogs []int64
+	for _, m := range msgs {
+		if m.IsRatingForm() {
+			dialogs = append(dialogs, *m.DialogID)
+		}
+	}
+	if len(dialogs) == 0 {
+		return msgs, nil
+	}
+	ratings, err := a.db.FindClientRatings(ctx, workspaceID, dialogs)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if rating, ok := ratings[deref(m.DialogID)]; ok && m.IsRatingForm() {
+			beseda.MarkRatingChoice(a.cfg.Secret, m, rating)
+		}
+	}
+	return msgs, nil
+}
+
+func deref(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }
 
 // ratingFormFailed reports on its dialog that the rating form could not be

@@ -28,12 +28,31 @@ func (a *App) Report(ctx context.Context, actor *beseda.User, f beseda.ReportFil
 	return &beseda.Report{Totals: *totals, Rows: rows}, nil
 }
 
-// EachReportRow calls fn for every row of the report, oldest first, as they
-// are read (the CSV export streams them). Needs reports.view.
+// EachReportRow calls fn for every row of the report, in the order of the
+// report's rows (newest first), as they are read (the CSV export streams
+// them). Needs reports.view.
 func (a *App) EachReportRow(ctx context.Context, actor *beseda.User, f beseda.ReportFilter, fn func(beseda.ReportRow) error) error {
 	if err := actor.Require(beseda.PermReportsView); err != nil {
 		return err
 	}
 	f.WorkspaceID = actor.WorkspaceID
 	return a.db.EachReportDialog(ctx, f, func(d *beseda.Dialog) error { return fn(beseda.NewReportRow(d)) })
+}
+
+// ReportChoices is what the report's filter offers of a catalog: the live
+// items, and those removed from the settings that dialogs of the period
+// still have (P1), since the totals count them. Needs reports.view.
+func (a *App) ReportChoices(ctx context.Context, actor *beseda.User, c beseda.Catalog, f beseda.ReportFilter) ([]*beseda.CatalogItem, error) {
+	if err := actor.Require(beseda.PermReportsView); err != nil {
+		return nil, err
+	}
+	live, err := a.db.FindCatalog(ctx, actor.WorkspaceID, c, false)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := a.db.FindRemovedInPeriod(ctx, actor.WorkspaceID, c, f.From, f.To)
+	if err != nil {
+		return nil, err
+	}
+	return append(live, removed...), nil
 }

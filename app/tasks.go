@@ -47,7 +47,8 @@ func (a *App) assignTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, u
 
 // finishTasks closes the open tasks of a dialog — of one manager, or all —
 // as done (the dialog was completed) or cancelled (the manager was removed)
-// (S3).
+// (S3). A manager whose task is cancelled is told, so that a "starts in 5
+// minutes" does not stand alone.
 func (a *App) finishTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, userID int64, status beseda.TaskStatus) error {
 	tasks, err := tx.OpenTasks(ctx, d.ID, userID)
 	if err != nil {
@@ -58,6 +59,11 @@ func (a *App) finishTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, u
 		t.Status, t.FinishedAt = status, &now
 		if err := tx.SaveTask(ctx, t); err != nil {
 			return err
+		}
+		if status == beseda.TaskCancelled {
+			if err := a.notify(ctx, tx, d.WorkspaceID, t, beseda.NotifyTaskCancelled, beseda.NotificationArgs{}); err != nil {
+				return err
+			}
 		}
 		if err := a.emitTask(ctx, tx, d.WorkspaceID, t); err != nil {
 			return err

@@ -12,10 +12,11 @@ import (
 )
 
 // StartVisitor opens a web-chat session on the channel with the key: a new
-// subscriber and a token that only the visitor holds (stored hashed). Anyone
-// may call it, and each call adds rows, so calls are limited per client
-// address (from; H4). Returns EMANYATTEMPTS.
-func (a *App) StartVisitor(ctx context.Context, channelKey, name string, from netip.Addr) (string, *beseda.Subscriber, error) {
+// subscriber, speaking the browser's language (a BCP 47 tag, "" if unknown),
+// and a token that only the visitor holds (stored hashed). Anyone may call
+// it, and each call adds rows, so calls are limited per client address
+// (from; H4). Returns EMANYATTEMPTS.
+func (a *App) StartVisitor(ctx context.Context, channelKey, name, language string, from netip.Addr) (string, *beseda.Subscriber, error) {
 	ch, err := a.webChannel(ctx, channelKey)
 	if err != nil {
 		return "", nil, err
@@ -34,7 +35,7 @@ func (a *App) StartVisitor(ctx context.Context, channelKey, name string, from ne
 	}
 	token, hash := a.newToken()
 	sub := &beseda.Subscriber{WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID, ChannelKind: ch.Kind,
-		ExternalID: a.newKey(), Name: name, CreatedAt: a.now()}
+		ExternalID: a.newKey(), Name: name, Locale: beseda.ClientLanguage(language), CreatedAt: a.now()}
 	err = a.db.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateSubscriber(ctx, sub); err != nil {
 			return err
@@ -76,8 +77,12 @@ func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, erro
 // messages and those delivered to them, in order — the latest ones, or with
 // forward those after afterID.
 func (a *App) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, afterID int64, forward bool, limit int) ([]*beseda.Message, error) {
-	return a.db.FindMessages(ctx, beseda.MessageFilter{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
+	msgs, err := a.db.FindMessages(ctx, beseda.MessageFilter{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
 		VisibleToClient: true, AfterID: afterID, Forward: forward, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	return a.withAnswers(ctx, sub.WorkspaceID, msgs)
 }
 
 // WidgetChannel returns the web-chat channel with the key and its workspace's

@@ -313,3 +313,69 @@ func TestL3_HistoryRecordsEveryChange(t *testing.T) {
 		}
 	})
 }
+
+// TestS1_CompletedDialogKeepsOnlyReasonsAndComponentsEditable: completing
+// can settle the reasons and components in the same change; afterwards
+// they — and only they — still change (what a case was about is often clear
+// only at its end), each change in the history (L3); anything else is
+// refused with dialog_completed and changes nothing.
+func TestS1_CompletedDialogKeepsOnlyReasonsAndComponentsEditable(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w := setup(t, dbURL)
+		v := w.NewVisitor("Anna")
+		var billing, bug, payments, widget beseda.CatalogItem
+		w.Owner.MustDo("POST", "/api/v1/settings/dialog-reasons", map[string]string{"name": "Billing"}, 201, &billing)
+		w.Owner.MustDo("POST", "/api/v1/settings/dialog-reasons", map[string]string{"name": "Bug"}, 201, &bug)
+		w.Owner.MustDo("POST", "/api/v1/settings/dialog-components", map[string]string{"name": "Payments"}, 201, &payments)
+		w.Owner.MustDo("POST", "/api/v1/settings/dialog-components", map[string]string{"name": "Widget"}, 201, &widget)
+		var d beseda.Dialog
+		w.Owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": v.SubscriberID, "title": "Case",
+			"type_id": w.Types[0].ID, "reason_ids": []int64{billing.ID}}, 201, &d)
+		path := testkit.Path("/api/v1/dialogs/%d", d.ID)
+		w.Owner.MustDo("PATCH", path, map[string]any{"status": "completed", "account_rating": 3,
+			"reason_ids": []int64{bug.ID}, "component_ids": []int64{payments.ID}}, 200, &d)
+		if d.Status != beseda.DialogCompleted || len(d.Reasons) != 1 || d.Reasons[0].ID != bug.ID || len(d.Components) != 1 {
+			t.Fatalf("completing with reasons and components: %+v", d)
+		}
+
+		w.Manager.MustDo("PATCH", path, map[string]any{"reason_ids": []int64{bug.ID, billing.ID}, "component_ids": []int64{widget.ID}}, 200, &d)
+		if len(d.Reasons) != 2 || len(d.Components) != 1 || d.Components[0].ID != widget.ID || d.Status != beseda.DialogCompleted {
+			t.Errorf("after editing the completed dialog: %+v", d)
+		}
+		for _, body := range []map[string]any{
+			{"title": "Renamed"},
+			{"reason_ids": []int64{bug.ID}, "title": "Renamed"},
+			{"type_id": w.Types[1].ID},
+			{"participant_ids": []int64{w.OwnerID, w.ManagerID}},
+			{"status": "active"},
+			{"component_ids": []int64{}, "account_rating": 1},
+			{"reason_ids": []int64{}, "send_rating_form": true},
+		} {
+			w.Owner.WantError("PATCH", path, body, 409, beseda.EDIALOGCOMPLETED)
+		}
+		var got beseda.Dialog
+		w.Owner.MustDo("GET", path, nil, 200, &got)
+		if got.Title != "Case" || len(got.Reasons) != 2 || len(got.Components) != 1 || *got.AccountRating != 3 || len(got.Participants) != 1 {
+			t.Errorf("a refused change changed the dialog: %+v", got)
+		}
+		// A reason removed from the settings stays where it is but is not newly chosen (P1).
+		w.Owner.MustDo("DELETE", testkit.Path("/api/v1/settings/dialog-components/%d", payments.ID), nil, 204, nil)
+		w.Owner.WantError("PATCH", path, map[string]any{"component_ids": []int64{widget.ID, payments.ID}}, 400, beseda.EINVALID)
+
+		var events []beseda.DialogEvent
+		w.Owner.MustDo("GET", path+"/events", nil, 200, &events)
+		var kinds []string
+		for _, e := range events {
+			kinds = append(kinds, string(e.Kind))
+		}
+		want := "created reasons_changed components_changed status_changed account_rated reasons_changed components_changed"
+		if strings.Join(kinds, " ") != want {
+			t.Errorf("history\n got %s\nwant %s", strings.Join(kinds, " "), want)
+		}
+		last := events[len(events)-1]
+		if last.Actor == nil || last.Actor.ID != w.ManagerID || len(last.Data.Added) != 1 || last.Data.Added[0].Name != "Widget" ||
+			len(last.Data.Removed) != 1 || last.Data.Removed[0].Name != "Payments" {
+			t.Errorf("the last change: %+v by %+v", last.Data, last.Actor)
+		}
+	})
+}

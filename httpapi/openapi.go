@@ -39,8 +39,8 @@ var (
 	limitParam  = idParam("limit", "at most this many (the default and the most are per list)")
 	offsetParam = idParam("offset", "skip this many")
 	pageParams  = []openapi.Param{
-		idParam("before", "the messages before this id (older)"),
-		idParam("after", "the messages after this id (newer), in order"),
+		idParam("before", "the messages before this message in the chat's order (older)"),
+		idParam("after", "the messages after this message in the chat's order (newer), in order"),
 		limitParam,
 	}
 	reportParams = []openapi.Param{
@@ -97,6 +97,10 @@ var _ = openapi.Add(
 		Query: []openapi.Param{{Name: "q", Schema: "", Doc: "part of the name"}, limitParam, offsetParam}, Response: []beseda.Subscriber{}, Errors: []int{400}},
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}", Tag: "Clients", Summary: "A client", Auth: openapi.Manager, Response: beseda.Subscriber{}, Errors: []int{404}},
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "A client's general chat: the whole history (W5)",
+		Description: "In the chat's order: the order messages were produced, except automation held during a dialog (G1), which " +
+			"stands where it was released (released_at) — after everything said during the dialog — the released ones among " +
+			"themselves in the order produced (G2). before and after name a message and page from its place, so a caller " +
+			"that follows the chat with after sees released messages too, though their ids are older.",
 		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
 	openapi.Op{Route: "POST /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "Write in the general chat (W2, W3)",
 		Description: "A text, files uploaded before (attachment_ids), or both. A client of a messenger channel gets the files " +
@@ -111,6 +115,9 @@ var _ = openapi.Add(
 		Response: []beseda.Dialog{}, Errors: []int{400}},
 	openapi.Op{Route: "GET /api/v1/dialogs/{id}", Tag: "Dialogs", Summary: "A dialog", Auth: openapi.Manager, Response: beseda.Dialog{}, Errors: []int{404}},
 	openapi.Op{Route: "PATCH /api/v1/dialogs/{id}", Tag: "Dialogs", Summary: "Change a dialog's settings or status (S1–S3, R1)",
+		Description: "Completing (status completed) may settle reason_ids and component_ids in the same change. A completed dialog " +
+			"takes only reason_ids and component_ids (what a case was about is often clear only at its end); any other field is " +
+			"409 dialog_completed. Every change is in the dialog's history (L3).",
 		Auth: openapi.Manager, Body: beseda.DialogUpdate{}, Response: beseda.Dialog{}, Errors: []int{404, 409}},
 	openapi.Op{Route: "GET /api/v1/dialogs/{id}/messages", Tag: "Messages", Summary: "The messages of a dialog, and only those (W5)",
 		Auth: openapi.Manager, Query: pageParams, Response: []beseda.Message{}, Errors: []int{400, 404}},
@@ -142,12 +149,18 @@ var _ = openapi.Add(
 	openapi.Op{Route: "DELETE /api/v1/saved-replies/{id}", Tag: "Settings", Summary: "Remove a saved reply (saved_replies.edit)",
 		Auth: openapi.Manager, Status: 204, Errors: []int{404}},
 	openapi.Op{Route: "GET /api/v1/settings/standard-messages", Tag: "Settings", Summary: "The rating form's texts and the thank-you (R2)",
-		Auth: openapi.Manager, Response: beseda.StandardMessages{}},
+		Description: "The top-level fields are the texts in the workspace's language (locale), as they always were; languages has " +
+			"the texts in every language the standard messages speak (en, ru): the workspace's own, or that language's defaults. " +
+			"A client gets them in their language (subscriber.locale) when it is one of these, else in the workspace's.",
+		Auth: openapi.Manager, Response: beseda.StandardTexts{}},
 	openapi.Op{Route: "PUT /api/v1/settings/standard-messages", Tag: "Settings", Summary: "Change the standard messages (standard_messages.edit)",
-		Auth: openapi.Manager, Body: beseda.StandardMessagesUpdate{}, Response: beseda.StandardMessages{}},
+		Description: "Top-level fields change the workspace language's texts, as before; languages.{en,ru} change that language's " +
+			"(any subset of the five fields each). The workspace language's texts both ways, or another language, is 400.",
+		Auth: openapi.Manager, Body: beseda.StandardTextsUpdate{}, Response: beseda.StandardTexts{}, Errors: []int{400, 403}},
 
 	openapi.Op{Route: "GET /api/v1/reports/dialogs", Tag: "Report", Summary: "The dialogs report: totals and rows (L2, reports.view)",
-		Description: "With format=csv, the rows as a CSV file, streamed.", Auth: openapi.Manager, Query: reportParams,
+		Description: "Rows are the newest dialogs first, by creation time (ties by id). With format=csv, the rows in that order as a " +
+			"CSV file (UTF-8 with a byte-order mark, for spreadsheet programs), streamed.", Auth: openapi.Manager, Query: reportParams,
 		Response: beseda.Report{}, OtherTypes: []string{"text/csv"}, Errors: []int{400, 403}},
 
 	openapi.Op{Route: "GET /api/v1/tasks", Tag: "Tasks", Summary: "The caller's tasks (C2, S3)", Auth: openapi.Manager, Response: []beseda.Task{}},
@@ -261,7 +274,8 @@ var _ = []bool{
 	openapi.Describe(beseda.Permission(""), openapi.TypeDoc{Enum: permissionNames()}),
 	openapi.Describe(beseda.Locale(""), openapi.TypeDoc{Enum: []string{"en", "ru"}}),
 	openapi.Describe(beseda.TaskStatus(""), openapi.TypeDoc{Enum: []string{"scheduled", "started", "done", "cancelled"}}),
-	openapi.Describe(beseda.NotificationKind(""), openapi.TypeDoc{Enum: []string{"task_scheduled", "task_started"}}),
+	openapi.Describe(beseda.NotificationKind(""), openapi.TypeDoc{Enum: []string{"task_scheduled", "task_started", "task_cancelled"},
+		Doc: "task_cancelled: the manager was removed from the dialog; the task's task_scheduled then says it is cancelled"}),
 	openapi.Describe(beseda.WebhookEventType(""), openapi.TypeDoc{Enum: webhookTypeNames()}),
 	openapi.Describe(beseda.WebhookDeliveryStatus(""), openapi.TypeDoc{Enum: []string{"pending", "delivered", "failed"},
 		Doc: "pending: retried at next_attempt_at; delivered: a 2xx came; failed: given up after 24 hours"}),
@@ -273,11 +287,29 @@ var _ = []bool{
 		"client_rating":     "the client's rating, 1–3, from the rating form",
 		"rating_form_error": "why a requested rating form could not be sent",
 	}}),
+	openapi.Describe(beseda.StandardTexts{}, openapi.TypeDoc{Doc: "Standard messages: the rating form and the thank-you.", Fields: map[string]string{
+		"locale":    "the workspace's language, whose texts the top-level fields are",
+		"languages": "the texts in each language, by language (en, ru)",
+	}}),
+	openapi.Describe(beseda.StandardTextsUpdate{}, openapi.TypeDoc{Fields: map[string]string{
+		"languages": "changes by language (en, ru); the top-level fields change the workspace's language",
+	}}),
+	openapi.Describe(beseda.Subscriber{}, openapi.TypeDoc{Doc: "A client in one channel.", Fields: map[string]string{
+		"locale": "the client's language as their app or browser reports it (ru, en, de…): the web chat's browser, Telegram's " +
+			"language_code; absent while unknown (not every platform says). Standard messages speak it when they can.",
+		"read_at": "when the caller last opened the chat in the console: each manager has their own",
+	}}),
+	openapi.Describe(beseda.Button{}, openapi.TypeDoc{Fields: map[string]string{
+		"chosen": "on a rating form the client answered: the button they chose (the first tap counts, R3)",
+	}}),
 	openapi.Describe(beseda.Message{}, openapi.TypeDoc{Doc: "A message of a client's chat.", Fields: map[string]string{
 		"dialog_id":   "the dialog it was sent or received in; null in the general chat",
 		"reason":      "why it failed or was dropped",
 		"text":        "may be empty when the message carries files",
 		"attachments": "its files, in the order they were named",
+		"created_at":  "when it was produced (or received)",
+		"released_at": "for automation held during a dialog: when it was released; it then stands in the chat at that point, " +
+			"after what was said during the dialog (absent for messages never held)",
 		"internal": "a note managers left each other in a dialog: never delivered, never shown to the client; " +
 			"its status is sent (stored)",
 	}}),

@@ -16,7 +16,7 @@ func (h *Handler) getStandardMessages(w http.ResponseWriter, r *http.Request, ac
 }
 
 func (h *Handler) putStandardMessages(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	var upd beseda.StandardMessagesUpdate
+	var upd beseda.StandardTextsUpdate
 	if err := Decode(w, r, &upd); err != nil {
 		Error(w, r, err)
 		return

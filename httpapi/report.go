@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/csv"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,8 +37,9 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, actor *beseda.U
 var ReportCSVHeader = []string{"id", "title", "client_id", "client", "type", "reasons", "components", "participants",
 	"status", "created_at", "completed_at", "duration_seconds", "account_rating", "client_rating"}
 
-// reportCSV streams the report as CSV, row by row as the database yields
-// them, flushing as it goes: memory stays flat for a million rows.
+// reportCSV streams the report as CSV (UTF-8 with a byte-order mark), row by
+// row as the database yields them, in the order of the report's rows,
+// flushing as it goes: memory stays flat for a million rows.
 func (h *Handler) reportCSV(w http.ResponseWriter, r *http.Request, actor *beseda.User, f beseda.ReportFilter) {
 	if err := actor.Require(beseda.PermReportsView); err != nil {
 		Error(w, r, err)
@@ -46,6 +48,9 @@ func (h *Handler) reportCSV(w http.ResponseWriter, r *http.Request, actor *besed
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="dialogs-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
+	// A byte-order mark first: Excel on Windows reads a CSV without one in
+	// the system's code page, and garbles every Cyrillic name.
+	_, _ = io.WriteString(w, "\uFEFF")
 	cw := csv.NewWriter(w)
 	_ = cw.Write(ReportCSVHeader)
 	rc := http.NewResponseController(w)

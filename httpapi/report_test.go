@@ -127,16 +127,69 @@ func TestL2_ReportCSVAndPermission(t *testing.T) {
 		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 			t.Errorf("content type %q", ct)
 		}
-		records, err := csv.NewReader(strings.NewReader(string(res.Body))).ReadAll()
+		body, bom := strings.CutPrefix(string(res.Body), "\uFEFF")
+		if !bom {
+			t.Errorf("the CSV has no UTF-8 byte-order mark: Excel would garble Cyrillic")
+		}
+		records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(records) != 3 || records[0][0] != "id" || records[1][1] != "Export me, please" {
+		// Newest first, as in the report's rows: both were created at one
+		// moment, so the later id first.
+		if len(records) != 3 || records[0][0] != "id" || records[1][1] != "Second" || records[2][1] != "Export me, please" {
 			t.Fatalf("csv %v", records)
 		}
-		row := records[1]
+		row := records[2]
 		if row[3] != "'=cmd|calc" || row[8] != "completed" || row[12] != "2" || row[13] != "" || !strings.HasSuffix(row[9], "+03:00") {
 			t.Errorf("csv row %v", row)
+		}
+	})
+}
+
+// TestL2_ReportRowsNewestFirstInPageAndCSV: the report's rows and its CSV
+// list the dialogs in one order — by creation time, newest first, ties by
+// id — whatever order their ids are in, and across the CSV's pages.
+func TestL2_ReportRowsNewestFirstInPageAndCSV(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w := setup(t, dbURL)
+		clock := w.Srv.Clock
+		start := clock.Now()
+		var want []string
+		at := func(offset time.Duration, title string) {
+			clock.Set(start.Add(offset))
+			w.CreateDialog(w.NewVisitor("Client "+title).SubscriberID, title)
+		}
+		at(0, "noon")
+		at(-time.Hour, "an hour before") // a later id, an earlier time
+		at(time.Hour, "an hour after")
+		at(time.Hour, "an hour after, second") // the same moment: the later id first
+		want = []string{"an hour after, second", "an hour after", "noon", "an hour before"}
+
+		var rep beseda.Report
+		w.Owner.MustDo("GET", "/api/v1/reports/dialogs", nil, 200, &rep)
+		var rows []string
+		for _, r := range rep.Rows {
+			rows = append(rows, r.Title)
+		}
+		if strings.Join(rows, " | ") != strings.Join(want, " | ") {
+			t.Errorf("the rows:\n got %s\nwant %s", strings.Join(rows, " | "), strings.Join(want, " | "))
+		}
+		w.Owner.MustDo("GET", "/api/v1/reports/dialogs?limit=2&offset=2", nil, 200, &rep)
+		if len(rep.Rows) != 2 || rep.Rows[0].Title != "noon" {
+			t.Errorf("the second page starts with %v", rep.Rows)
+		}
+		res := w.Owner.MustDo("GET", "/api/v1/reports/dialogs?format=csv", nil, 200, nil)
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(res.Body), "\uFEFF"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var csvRows []string
+		for _, r := range records[1:] {
+			csvRows = append(csvRows, r[1])
+		}
+		if strings.Join(csvRows, " | ") != strings.Join(want, " | ") {
+			t.Errorf("the CSV:\n got %s\nwant %s", strings.Join(csvRows, " | "), strings.Join(want, " | "))
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -118,6 +119,41 @@ func TestS3_CompletingAndRemovingCloseTasks(t *testing.T) {
 		}
 		if got := tasksOf(w, w.Manager)[0]; got.Status != beseda.TaskDone {
 			t.Errorf("a done task changed to %s", got.Status)
+		}
+	})
+}
+
+// TestS3_RemovedManagerIsToldTheTaskIsCancelled: a manager removed from a
+// dialog gets a "task cancelled" notification, and their "starts in 5
+// minutes" says the task is cancelled — in the API and in the console — in
+// their language.
+func TestS3_RemovedManagerIsToldTheTaskIsCancelled(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w := setup(t, dbURL)
+		v := w.NewVisitor("Anna")
+		d := w.CreateDialog(v.SubscriberID, "Refund", w.ManagerID)
+		w.Owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]any{"participant_ids": []int64{w.OwnerID}}, 200, nil)
+		list, unread := notificationsOf(w.Manager)
+		var texts []string
+		for _, n := range list {
+			texts = append(texts, string(n.Kind)+": "+n.Text)
+		}
+		want := "task_cancelled: Task “Refund” is cancelled: you were removed from the dialog | " +
+			"task_scheduled: Task “Refund” was to start soon — cancelled"
+		if got := strings.Join(texts, " | "); got != want {
+			t.Errorf("the removed manager's notifications:\n got %s\nwant %s", got, want)
+		}
+		if unread != "2" {
+			t.Errorf("%s unread, want the cancellation and the original", unread)
+		}
+		w.Manager.MustDo("PATCH", "/api/v1/me", map[string]string{"locale": "ru"}, 200, nil)
+		list, _ = notificationsOf(w.Manager)
+		if list[0].Text != "Задача «Refund» отменена: вас убрали из диалога" || !strings.Contains(list[1].Text, "отменена") {
+			t.Errorf("in Russian: %q, %q", list[0].Text, list[1].Text)
+		}
+		// The owner, still in the dialog, is told nothing.
+		if mine, _ := notificationsOf(w.Owner); len(mine) != 0 {
+			t.Errorf("the creator got %d notifications", len(mine))
 		}
 	})
 }

@@ -76,14 +76,17 @@ func addCatalog(m map[string]entry) bool {
 	return true
 }
 
+// known are the keys of the catalog, for texts written only when there are
+// words for them (see Printer.Error).
+var known = map[string]bool{}
+
 func init() {
-	seen := map[string]bool{}
 	for _, m := range catalogs {
 		for key := range m {
-			if seen[key] {
+			if known[key] {
 				panic("i18n: key " + key + " is defined twice")
 			}
-			seen[key] = true
+			known[key] = true
 		}
 	}
 	for _, m := range catalogs {

@@ -32,6 +32,14 @@ var notifications = map[string]entry{
 		en: "Task “%s” has started",
 		ru: "Задача «%s» началась",
 	},
+	"task.cancelled": {
+		en: "Task “%s” is cancelled: you were removed from the dialog",
+		ru: "Задача «%s» отменена: вас убрали из диалога",
+	},
+	"task.was_scheduled_cancelled": {
+		en: "Task “%s” was to start soon — cancelled",
+		ru: "Задача «%s» должна была скоро начаться — отменена",
+	},
 }
 
 // Notification writes a notification's text in the printer's language. One
@@ -42,12 +50,17 @@ func (p *Printer) Notification(n *beseda.Notification) string {
 	}
 	switch n.Kind {
 	case beseda.NotifyTaskScheduled:
+		if n.TaskStatus == beseda.TaskCancelled {
+			return p.T("task.was_scheduled_cancelled", n.Title)
+		}
 		if n.Args.Seconds > 0 && n.Args.Minutes == 0 {
 			return p.T("task.starts_in_seconds", n.Title, n.Args.Seconds)
 		}
 		return p.T("task.starts_in_minutes", n.Title, n.Args.Minutes)
 	case beseda.NotifyTaskStarted:
 		return p.T("task.started", n.Title)
+	case beseda.NotifyTaskCancelled:
+		return p.T("task.cancelled", n.Title)
 	}
 	return n.Text
 }

@@ -49,8 +49,8 @@ var webTexts = map[string]entry{
 		ru: "Общий чат клиента снова откроется, а автоматические сообщения, ждавшие конца диалога, уйдут клиенту."},
 	"dialog.confirm_active_lead": {en: "The client's general chat locks again, and automation waits until the dialog ends.",
 		ru: "Общий чат клиента снова закроется, а автоматические сообщения будут ждать конца диалога."},
-	"dialog.confirm_completed_lead": {en: "A completed dialog can no longer change. Rate the client and send them the rating form if you like.",
-		ru: "Завершённый диалог больше не меняется. Оцените клиента и, если хотите, отправьте ему форму оценки."},
+	"dialog.confirm_completed_lead": {en: "Afterwards only its reasons and components can change. Check them, rate the client and send them the rating form if you like.",
+		ru: "После этого менять можно будет только причины и компоненты. Проверьте их, оцените клиента и, если хотите, отправьте ему форму оценки."},
 
 	"settings.saved_replies":      {en: "Saved replies", ru: "Шаблоны ответов"},
 	"settings.saved_replies_lead": {en: "Ready answers for every composer: type / and part of the name to insert one.", ru: "Готовые ответы для любого поля сообщения: наберите / и часть названия, чтобы вставить."},

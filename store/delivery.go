@@ -248,10 +248,23 @@ func (tx *Tx) FailInFlight(ctx context.Context, channelID int64, reason string) 
 }
 
 // ReleaseHeld turns the client's held messages into pending ones, keeping
-// their order (G2), and returns how many.
-func (tx *Tx) ReleaseHeld(ctx context.Context, subscriberID int64) (int64, error) {
-	res, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'pending' WHERE subscriber_id = $1 AND status = 'held'`,
-		subscriberID)
+// their order (G2), and returns how many. They take their place in the chat
+// at the release (see chatOrder): the odd place just after the chat's last
+// message, so that the client and the managers see them after what was said
+// meanwhile; released_at records when. Automation an earlier release left
+// still on its way (pending, held again by delivery during a dialog or not
+// reached yet) moves with them, so that what one release set out keeps its
+// production order however delivery cut it.
+func (tx *Tx) ReleaseHeld(ctx context.Context, subscriberID int64, at time.Time) (int64, error) {
+	// Both read one chat at most: messages_chat from its end for the place;
+	// for what moves, messages_chat or the partial indexes messages_held
+	// and messages_pending_subscriber, as the planner prefers.
+	res, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'pending', released_at = $2,
+		chat_place = (SELECT `+chatOrder+` FROM messages m WHERE m.subscriber_id = $1
+			AND NOT (m.status = 'held' OR (m.status = 'pending' AND m.released_at IS NOT NULL))
+			ORDER BY `+chatOrder+` DESC, m.id DESC LIMIT 1) | 1
+		WHERE subscriber_id = $1 AND (status = 'held' OR (status = 'pending' AND released_at IS NOT NULL))`,
+		subscriberID, ms(at))
 	if err != nil {
 		return 0, fmt.Errorf("release held: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -15,25 +16,31 @@ import (
 const messageColumns = `m.id, m.workspace_id, m.subscriber_id, m.channel_id, m.dialog_id, m.direction, m.source,
 	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at,
 	m.idempotency_key, m.broadcast_id, m.attempts, m.next_attempt_at, m.sending_at, m.external_id,
-	m.attachments, m.internal, m.parts_sent`
+	m.attachments, m.internal, m.parts_sent, m.released_at`
+
+// chatOrder is a message's place in its client's chat (index messages_chat):
+// twice its id, or, for held automation released after a dialog, the odd
+// place it took at the release (ReleaseHeld). Ties (messages released
+// together) go by id, their production order (G2).
+const chatOrder = `coalesce(m.chat_place, 2 * m.id)`
 
 func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	var m beseda.Message
-	var dialogID, authorID, sent, broadcastID, nextAttempt, sending sql.NullInt64
+	var dialogID, authorID, sent, broadcastID, nextAttempt, sending, released sql.NullInt64
 	var direction, source, buttons, status, attachments string
 	var idemKey, externalID sql.NullString
 	var created int64
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID, &m.ChannelID, &dialogID, &direction, &source,
 		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent,
 		&idemKey, &broadcastID, &m.Attempts, &nextAttempt, &sending, &externalID,
-		&attachments, &m.Internal, &m.PartsSent); err != nil {
+		&attachments, &m.Internal, &m.PartsSent, &released); err != nil {
 		return nil, err
 	}
 	m.IdempotencyKey, m.ExternalID, m.BroadcastID = idemKey.String, externalID.String, fromNullID(broadcastID)
 	m.NextAttemptAt, m.SendingAt = fromNullMS(nextAttempt), fromNullMS(sending)
 	m.DialogID, m.AuthorID = fromNullID(dialogID), fromNullID(authorID)
 	m.Direction, m.Source, m.Status = beseda.Direction(direction), beseda.Source(source), beseda.MessageStatus(status)
-	m.CreatedAt, m.SentAt = fromMS(created), fromNullMS(sent)
+	m.CreatedAt, m.SentAt, m.ReleasedAt = fromMS(created), fromNullMS(sent), fromNullMS(released)
 	m.Buttons = []beseda.Button{}
 	if buttons != "" {
 		if err := json.Unmarshal([]byte(buttons), &m.Buttons); err != nil {
@@ -128,33 +135,57 @@ func (r reader) FindMessageByID(ctx context.Context, workspaceID, id int64) (*be
 	return m, nil
 }
 
-// FindMessages returns one page of a chat in chronological order: the newest
-// messages, or those before BeforeID, or those after AfterID. Index
-// messages_subscriber (or messages_dialog) serves it.
+// FindMessages returns one page of a chat in the chat's order: the newest
+// messages, or those before the message BeforeID, or those after the message
+// AfterID. A client's chat is in chat order (chatOrder), served by index
+// messages_chat; a cursor is the place of the message it names (an id the
+// chat does not have stands at the place it would have had). A dialog's
+// messages are in id order, served by index messages_dialog: automation,
+// the only thing ever released, is never in a dialog.
 func (r reader) FindMessages(ctx context.Context, f beseda.MessageFilter) ([]*beseda.Message, error) {
 	where, args := []string{"m.workspace_id = $1"}, []any{f.WorkspaceID}
+	key := "m.id"
+	cursor := func(op string, id int64) {
+		args = append(args, id)
+		where = append(where, fmt.Sprintf("m.id %s $%d", op, len(args)))
+	}
 	if f.DialogID != nil {
 		args = append(args, *f.DialogID)
 		where = append(where, fmt.Sprintf("m.dialog_id = $%d", len(args)))
 	} else {
 		args = append(args, f.SubscriberID)
 		where = append(where, fmt.Sprintf("m.subscriber_id = $%d", len(args)))
+		key = chatOrder
+		sub := len(args)
+		cursor = func(op string, id int64) {
+			// No id comes near this; beyond it, twice the id would not fit
+			// a BIGINT.
+			args = append(args, min(id, math.MaxInt64/2))
+			n := len(args)
+			place := fmt.Sprintf(`coalesce((SELECT coalesce(c.chat_place, 2 * c.id) FROM messages c
+				WHERE c.id = $%d AND c.subscriber_id = $%d), 2 * $%d)`, n, sub, n)
+			// The plain bound lets SQLite range over the index; the row
+			// value decides between messages of one place.
+			where = append(where, fmt.Sprintf(`%s %s= %s AND (%s, m.id) %s (%s, $%d)`, key, op, place, key, op, place, n))
+		}
 	}
 	if f.VisibleToClient {
 		where = append(where, "(m.direction = 'in' OR (m.status = 'sent' AND NOT m.internal))")
 	}
 	order := "DESC"
 	if f.Forward || f.AfterID > 0 {
-		args = append(args, f.AfterID)
-		where = append(where, fmt.Sprintf("m.id > $%d", len(args)))
+		cursor(">", f.AfterID)
 		order = "ASC"
 	} else if f.BeforeID > 0 {
-		args = append(args, f.BeforeID)
-		where = append(where, fmt.Sprintf("m.id < $%d", len(args)))
+		cursor("<", f.BeforeID)
 	}
 	args = append(args, limit(f.Limit, 50, 500))
-	rows, err := r.q.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages m WHERE `+
-		strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY m.id %s LIMIT $%d", order, len(args)), args...)
+	orderBy := key + " " + order
+	if key != "m.id" {
+		orderBy += ", m.id " + order
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages m WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY %s LIMIT $%d", orderBy, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("find messages: %w", err)
 	}
@@ -182,7 +213,7 @@ func (r reader) FindMessages(ctx context.Context, f beseda.MessageFilter) ([]*be
 func (r reader) FindButton(ctx context.Context, subscriberID int64, payload string) (*beseda.Button, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT m.buttons FROM messages m
 		WHERE m.subscriber_id = $1 AND m.buttons <> '' AND m.status = 'sent'
-		ORDER BY m.id DESC LIMIT 100`, subscriberID)
+		ORDER BY `+chatOrder+` DESC, m.id DESC LIMIT 100`, subscriberID)
 	if err != nil {
 		return nil, fmt.Errorf("find button: %w", err)
 	}

@@ -10,31 +10,63 @@ import (
 	"github.com/beseda/beseda"
 )
 
-// FindStandardMessages returns the workspace's own texts, or found=false when
-// it keeps the defaults.
-func (r reader) FindStandardMessages(ctx context.Context, workspaceID int64) (m beseda.StandardMessages, found bool, err error) {
-	err = r.q.QueryRowContext(ctx, `SELECT rating_prompt, caption_bad, caption_normal, caption_excellent, thank_you
-		FROM standard_messages WHERE workspace_id = $1`, workspaceID).
-		Scan(&m.RatingPrompt, &m.CaptionBad, &m.CaptionNormal, &m.CaptionExcellent, &m.ThankYou)
-	if errors.Is(err, sql.ErrNoRows) {
-		return m, false, nil
-	} else if err != nil {
-		return m, false, fmt.Errorf("find standard messages: %w", err)
+// FindStandardTexts returns the texts the workspace changed, by language;
+// the languages it did not change are not in the map.
+func (r reader) FindStandardTexts(ctx context.Context, workspaceID int64) (map[beseda.Locale]beseda.StandardMessages, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT locale, rating_prompt, caption_bad, caption_normal, caption_excellent, thank_you
+		FROM standard_message_texts WHERE workspace_id = $1`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("find standard messages: %w", err)
 	}
-	return m, true, nil
+	defer rows.Close()
+	out := map[beseda.Locale]beseda.StandardMessages{}
+	for rows.Next() {
+		var l string
+		var m beseda.StandardMessages
+		if err := rows.Scan(&l, &m.RatingPrompt, &m.CaptionBad, &m.CaptionNormal, &m.CaptionExcellent, &m.ThankYou); err != nil {
+			return nil, fmt.Errorf("find standard messages: %w", err)
+		}
+		out[beseda.Locale(l)] = m
+	}
+	return out, rows.Err()
 }
 
-// SaveStandardMessages stores the workspace's texts.
-func (tx *Tx) SaveStandardMessages(ctx context.Context, workspaceID int64, m beseda.StandardMessages, at time.Time) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO standard_messages (workspace_id, rating_prompt, caption_bad, caption_normal,
-			caption_excellent, thank_you, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (workspace_id) DO UPDATE SET rating_prompt = $2, caption_bad = $3, caption_normal = $4,
-			caption_excellent = $5, thank_you = $6, updated_at = $7`,
-		workspaceID, m.RatingPrompt, m.CaptionBad, m.CaptionNormal, m.CaptionExcellent, m.ThankYou, ms(at))
+// SaveStandardMessages stores the workspace's texts in one language.
+func (tx *Tx) SaveStandardMessages(ctx context.Context, workspaceID int64, l beseda.Locale, m beseda.StandardMessages, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO standard_message_texts (workspace_id, locale, rating_prompt, caption_bad,
+			caption_normal, caption_excellent, thank_you, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (workspace_id, locale) DO UPDATE SET rating_prompt = $3, caption_bad = $4, caption_normal = $5,
+			caption_excellent = $6, thank_you = $7, updated_at = $8`,
+		workspaceID, string(l), m.RatingPrompt, m.CaptionBad, m.CaptionNormal, m.CaptionExcellent, m.ThankYou, ms(at))
 	if err != nil {
 		return fmt.Errorf("save standard messages: %w", err)
 	}
 	return nil
+}
+
+// FindClientRatings returns the clients' ratings of those of the dialogs
+// that have one, by dialog.
+func (r reader) FindClientRatings(ctx context.Context, workspaceID int64, dialogIDs []int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(dialogIDs) == 0 {
+		return out, nil
+	}
+	in, args := r.inIDs("id", 2, dialogIDs)
+	rows, err := r.q.QueryContext(ctx, `SELECT id, client_rating FROM dialogs
+		WHERE workspace_id = $1 AND client_rating IS NOT NULL AND `+in, append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("find client ratings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var rating int
+		if err := rows.Scan(&id, &rating); err != nil {
+			return nil, fmt.Errorf("find client ratings: %w", err)
+		}
+		out[id] = rating
+	}
+	return out, rows.Err()
 }
 
 // FailRatingForm marks the form of the dialog whose rating form is the

@@ -183,24 +183,35 @@ func average(sum, n int64) *float64 {
 	return &v
 }
 
-// ReportRows returns a page of the report's dialogs, newest first, with their
-// references.
+// ReportRows returns a page of the report's dialogs, newest first by
+// creation time (ties by id), with their references. Index dialogs_created
+// serves the order.
 func (r reader) ReportRows(ctx context.Context, f beseda.ReportFilter) ([]*beseda.Dialog, error) {
 	where, args := reportWhere(f)
 	args = append(args, limit(f.Limit, 100, 1000), max(f.Offset, 0))
-	return r.reportDialogs(ctx, `WHERE `+where+fmt.Sprintf(` ORDER BY d.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args)
+	return r.reportDialogs(ctx, `WHERE `+where+fmt.Sprintf(` ORDER BY d.created_at DESC, d.id DESC LIMIT $%d OFFSET $%d`,
+		len(args)-1, len(args)), args)
 }
 
-// EachReportDialog calls fn for every dialog of the report, oldest first, in
-// pages of a thousand read as the caller consumes them: memory stays flat
-// however many dialogs there are.
+// EachReportDialog calls fn for every dialog of the report in the order of
+// ReportRows, in pages of a thousand read as the caller consumes them (each
+// after the last one's creation time and id): memory stays flat however
+// many dialogs there are.
 func (r reader) EachReportDialog(ctx context.Context, f beseda.ReportFilter, fn func(*beseda.Dialog) error) error {
 	where, args := reportWhere(f)
-	after := int64(0)
+	var last *beseda.Dialog
 	for {
-		pageArgs := append(append([]any{}, args...), after, 1000)
-		page, err := r.reportDialogs(ctx, `WHERE `+where+fmt.Sprintf(` AND d.id > $%d ORDER BY d.id LIMIT $%d`,
-			len(pageArgs)-1, len(pageArgs)), pageArgs)
+		pageArgs := append([]any{}, args...)
+		tail := `WHERE ` + where
+		if last != nil {
+			pageArgs = append(pageArgs, ms(last.CreatedAt), last.ID)
+			n := len(pageArgs)
+			// The plain bound lets SQLite range over the index; the row
+			// value decides between dialogs of one millisecond.
+			tail += fmt.Sprintf(` AND d.created_at <= $%d AND (d.created_at, d.id) < ($%d, $%d)`, n-1, n-1, n)
+		}
+		pageArgs = append(pageArgs, 1000)
+		page, err := r.reportDialogs(ctx, tail+fmt.Sprintf(` ORDER BY d.created_at DESC, d.id DESC LIMIT $%d`, len(pageArgs)), pageArgs)
 		if err != nil {
 			return err
 		}
@@ -212,8 +223,47 @@ func (r reader) EachReportDialog(ctx context.Context, f beseda.ReportFilter, fn 
 		if len(page) < 1000 {
 			return nil
 		}
-		after = page[len(page)-1].ID
+		last = page[len(page)-1]
 	}
+}
+
+// FindRemovedInPeriod returns the items of a catalog removed from the
+// settings that dialogs created in the period (from, to; nil: open) still
+// have: the report's filter offers them with the live ones (P1, L2).
+func (r reader) FindRemovedInPeriod(ctx context.Context, workspaceID int64, c beseda.Catalog, from, to *time.Time) ([]*beseda.CatalogItem, error) {
+	period, args := "", []any{workspaceID}
+	if from != nil {
+		args = append(args, ms(*from))
+		period += fmt.Sprintf(" AND d.created_at >= $%d", len(args))
+	}
+	if to != nil {
+		args = append(args, ms(*to))
+		period += fmt.Sprintf(" AND d.created_at < $%d", len(args))
+	}
+	used := `SELECT 1 FROM dialogs d WHERE d.workspace_id = $1 AND d.type_id = t.id` + period
+	switch c {
+	case beseda.CatalogReasons:
+		used = `SELECT 1 FROM dialog_reason_links l JOIN dialogs d ON d.id = l.dialog_id
+			WHERE l.reason_id = t.id AND d.workspace_id = $1` + period
+	case beseda.CatalogComponents:
+		used = `SELECT 1 FROM dialog_component_links l JOIN dialogs d ON d.id = l.dialog_id
+			WHERE l.component_id = t.id AND d.workspace_id = $1` + period
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT t.id, t.name, t.created_at, t.removed_at FROM `+catalogTable(c)+` t
+		WHERE t.workspace_id = $1 AND t.removed_at IS NOT NULL AND EXISTS (`+used+`) ORDER BY t.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find removed %s: %w", c, err)
+	}
+	defer rows.Close()
+	out := []*beseda.CatalogItem{}
+	for rows.Next() {
+		it, err := scanCatalogItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find removed %s: %w", c, err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
 }
 
 func (r reader) reportDialogs(ctx context.Context, tail string, args []any) ([]*beseda.Dialog, error) {

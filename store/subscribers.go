@@ -5,17 +5,32 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/beseda/beseda"
 )
 
+const subscriberColumns = `s.id, s.workspace_id, s.channel_id, c.kind, s.external_id, s.name, s.created_at,
+	s.last_message_at, s.last_inbound_at, s.active_dialog_id, s.locale`
+
+// subscriberSelect reads subscribers without anyone's read mark.
 const subscriberSelect = `
-	SELECT s.id, s.workspace_id, s.channel_id, c.kind, s.external_id, s.name, s.created_at,
-		s.last_message_at, s.last_inbound_at, s.active_dialog_id, s.read_at
+	SELECT ` + subscriberColumns + `, CAST(NULL AS BIGINT)
 	FROM subscribers s
 	JOIN channels c ON c.id = s.channel_id`
+
+// subscriberSelectFor reads subscribers with the read mark of the manager in
+// parameter n: their own (chat_reads, by its key), else the one all
+// managers shared before marks were per manager.
+func subscriberSelectFor(n int) string {
+	return `
+	SELECT ` + subscriberColumns + `, coalesce(r.read_at, s.read_at)
+	FROM subscribers s
+	JOIN channels c ON c.id = s.channel_id
+	LEFT JOIN chat_reads r ON r.user_id = $` + strconv.Itoa(n) + ` AND r.subscriber_id = s.id`
+}
 
 func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, error) {
 	var s beseda.Subscriber
@@ -23,7 +38,7 @@ func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, er
 	var created int64
 	var lastMsg, lastIn, active, read sql.NullInt64
 	if err := row.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &kind, &s.ExternalID, &s.Name, &created,
-		&lastMsg, &lastIn, &active, &read); err != nil {
+		&lastMsg, &lastIn, &active, &s.Locale, &read); err != nil {
 		return nil, err
 	}
 	s.ReadAt = fromNullMS(read)
@@ -37,11 +52,11 @@ func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, er
 // by their own ids; a client writing twice is one subscriber).
 func (tx *Tx) CreateSubscriber(ctx context.Context, s *beseda.Subscriber) error {
 	err := tx.q.QueryRowContext(ctx, `
-		INSERT INTO subscribers (workspace_id, channel_id, external_id, name, name_key, created_at, last_message_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		INSERT INTO subscribers (workspace_id, channel_id, external_id, name, name_key, created_at, last_message_at, locale)
+		VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
 		ON CONFLICT (channel_id, external_id) DO NOTHING
 		RETURNING id`,
-		s.WorkspaceID, s.ChannelID, s.ExternalID, s.Name, strings.ToLower(s.Name), ms(s.CreatedAt)).Scan(&s.ID)
+		s.WorkspaceID, s.ChannelID, s.ExternalID, s.Name, strings.ToLower(s.Name), ms(s.CreatedAt), s.Locale).Scan(&s.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		existing, err := scanSubscriber(tx.q.QueryRowContext(ctx,
 			subscriberSelect+` WHERE s.channel_id = $1 AND s.external_id = $2`, s.ChannelID, s.ExternalID))
@@ -60,6 +75,19 @@ func (tx *Tx) CreateSubscriber(ctx context.Context, s *beseda.Subscriber) error 
 func (r reader) FindSubscriberByID(ctx context.Context, workspaceID, id int64) (*beseda.Subscriber, error) {
 	s, err := scanSubscriber(r.q.QueryRowContext(ctx,
 		subscriberSelect+` WHERE s.id = $1 AND s.workspace_id = $2`, id, workspaceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beseda.NotFound("subscriber")
+	} else if err != nil {
+		return nil, fmt.Errorf("find subscriber: %w", err)
+	}
+	return s, nil
+}
+
+// FindSubscriberFor returns a subscriber with the reader's read mark of the
+// chat (ReadAt). Returns ENOTFOUND if the subscriber is not in the workspace.
+func (r reader) FindSubscriberFor(ctx context.Context, workspaceID, id, readerID int64) (*beseda.Subscriber, error) {
+	s, err := scanSubscriber(r.q.QueryRowContext(ctx,
+		subscriberSelectFor(3)+` WHERE s.id = $1 AND s.workspace_id = $2`, id, workspaceID, readerID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, beseda.NotFound("subscriber")
 	} else if err != nil {
@@ -135,16 +163,16 @@ func (tx *Tx) lockSubscribers(ctx context.Context, where string, args ...any) ([
 }
 
 // FindSubscribers returns subscribers of a workspace, most recently active
-// first.
+// first, with the read marks of f.ReaderID: one statement for the chat list.
 func (r reader) FindSubscribers(ctx context.Context, f beseda.SubscriberFilter) ([]*beseda.Subscriber, error) {
-	where, args := []string{"s.workspace_id = $1"}, []any{f.WorkspaceID}
+	where, args := []string{"s.workspace_id = $1"}, []any{f.WorkspaceID, f.ReaderID}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		args = append(args, "%"+escapeLike(strings.ToLower(q))+"%")
 		where = append(where, fmt.Sprintf(`s.name_key LIKE $%d ESCAPE '\'`, len(args)))
 	}
 	args = append(args, limit(f.Limit, 50, 500), max(f.Offset, 0))
 	// Index subscribers_recent serves the order.
-	rows, err := r.q.QueryContext(ctx, subscriberSelect+` WHERE `+strings.Join(where, " AND ")+
+	rows, err := r.q.QueryContext(ctx, subscriberSelectFor(2)+` WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY s.last_message_at DESC, s.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("find subscribers: %w", err)
@@ -169,6 +197,15 @@ func (tx *Tx) TouchSubscriber(ctx context.Context, id int64, at time.Time, inbou
 		q = `UPDATE subscribers SET last_message_at = $1, last_inbound_at = $1 WHERE id = $2`
 	}
 	tx.Defer(ctx, q, ms(at), id)
+	return nil
+}
+
+// SetSubscriberLanguage records the language the client's app or browser
+// reported (beseda.ClientLanguage).
+func (tx *Tx) SetSubscriberLanguage(ctx context.Context, id int64, lang string) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE subscribers SET locale = $1 WHERE id = $2`, lang, id); err != nil {
+		return fmt.Errorf("set subscriber language: %w", err)
+	}
 	return nil
 }
 
@@ -209,25 +246,33 @@ func limit(n, def, max int) int {
 	return min(n, max)
 }
 
-// MarkChatRead records that a manager opened the client's chat.
-func (tx *Tx) MarkChatRead(ctx context.Context, workspaceID, id int64, at time.Time) error {
-	_, err := tx.q.ExecContext(ctx, `UPDATE subscribers SET read_at = $1 WHERE id = $2 AND workspace_id = $3`, ms(at), id, workspaceID)
+// MarkChatRead records that a manager opened the client's chat: their own
+// read mark, one row upserted (chat_reads' key); the other managers' marks
+// stay.
+func (tx *Tx) MarkChatRead(ctx context.Context, workspaceID, userID, subscriberID int64, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO chat_reads (user_id, subscriber_id, read_at)
+		SELECT $1, s.id, $3 FROM subscribers s WHERE s.id = $2 AND s.workspace_id = $4
+		ON CONFLICT (user_id, subscriber_id) DO UPDATE SET read_at = excluded.read_at`, userID, subscriberID, ms(at), workspaceID)
 	if err != nil {
 		return fmt.Errorf("mark chat read: %w", err)
 	}
 	return nil
 }
 
-// LastMessages returns the last message of each of the clients' chats.
-// Index messages_subscriber finds each maximum.
+// LastMessages returns, for the chat list, the last message of each of the
+// clients' chats that the client could see: not dropped, held or failed
+// automation, not an internal note. One statement; index messages_chat finds
+// each, from the end of its chat.
 func (r reader) LastMessages(ctx context.Context, workspaceID int64, subscriberIDs []int64) (map[int64]*beseda.Message, error) {
 	out := map[int64]*beseda.Message{}
 	if len(subscriberIDs) == 0 {
 		return out, nil
 	}
-	in, args := r.inIDs("subscriber_id", 2, subscriberIDs)
+	in, args := r.inIDs("s.id", 2, subscriberIDs)
 	msgs, err := r.findMessages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE m.workspace_id = $1 AND m.id IN (
-		SELECT max(id) FROM messages WHERE `+in+` GROUP BY subscriber_id)`, append([]any{workspaceID}, args...)...)
+		SELECT (SELECT l.id FROM messages l WHERE l.subscriber_id = s.id AND l.status IN ('sent', 'pending') AND NOT l.internal
+			ORDER BY coalesce(l.chat_place, 2 * l.id) DESC, l.id DESC LIMIT 1)
+		FROM subscribers s WHERE `+in+`)`, append([]any{workspaceID}, args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -118,10 +118,12 @@ func (tx *Tx) CreateNotification(ctx context.Context, workspaceID int64, n *bese
 }
 
 // FindNotifications returns a manager's notifications, newest first; only
-// unread ones if asked. Each comes with its dialog's title of the moment.
+// unread ones if asked. Each comes with its dialog's title and its task's
+// status of the moment.
 func (r reader) FindNotifications(ctx context.Context, workspaceID, userID int64, unread bool, limit int) ([]*beseda.Notification, error) {
-	q := `SELECT n.id, n.user_id, n.kind, n.text, n.args, n.dialog_id, n.task_id, n.created_at, n.read_at, COALESCE(d.title, '')
-		FROM notifications n LEFT JOIN dialogs d ON d.id = n.dialog_id
+	q := `SELECT n.id, n.user_id, n.kind, n.text, n.args, n.dialog_id, n.task_id, n.created_at, n.read_at, COALESCE(d.title, ''),
+			COALESCE(t.status, '')
+		FROM notifications n LEFT JOIN dialogs d ON d.id = n.dialog_id LEFT JOIN tasks t ON t.id = n.task_id
 		WHERE n.workspace_id = $1 AND n.user_id = $2`
 	if unread {
 		q += ` AND n.read_at IS NULL`
@@ -138,7 +140,8 @@ func (r reader) FindNotifications(ctx context.Context, workspaceID, userID int64
 		var dialogID, taskID, read sql.NullInt64
 		var created int64
 		var args sql.NullString
-		if err := rows.Scan(&n.ID, &n.UserID, &kind, &n.Text, &args, &dialogID, &taskID, &created, &read, &n.Title); err != nil {
+		var taskStatus string
+		if err := rows.Scan(&n.ID, &n.UserID, &kind, &n.Text, &args, &dialogID, &taskID, &created, &read, &n.Title, &taskStatus); err != nil {
 			return nil, fmt.Errorf("find notifications: %w", err)
 		}
 		if args.Valid {
@@ -148,6 +151,7 @@ func (r reader) FindNotifications(ctx context.Context, workspaceID, userID int64
 			}
 		}
 		n.Kind, n.DialogID, n.TaskID = beseda.NotificationKind(kind), fromNullID(dialogID), fromNullID(taskID)
+		n.TaskStatus = beseda.TaskStatus(taskStatus)
 		n.CreatedAt, n.ReadAt = fromMS(created), fromNullMS(read)
 		out = append(out, &n)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/beseda/beseda"
@@ -183,8 +184,11 @@ func (h *Handler) dialogFailed(w http.ResponseWriter, r *http.Request, p *page, 
 }
 
 // updateDialog saves the dialog's settings. A new status is not applied
-// here: the manager confirms it on the next page (?confirm=), where
-// completing also takes the rating (R1).
+// here, and nor is anything else of the form: the manager confirms the
+// status on the next page (?confirm=), which carries the form's settings and
+// saves them with it — completing also takes the rating (R1) and settles
+// the reasons and components. Of a completed dialog only the reasons and
+// components change.
 func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) {
 	id, err := pathID(r, "dialog")
 	if err != nil {
@@ -192,27 +196,26 @@ func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) 
 		return
 	}
 	back := p.Path("/dialogs/", id)
-	title, typeID := r.PostFormValue("title"), formID(r, "type_id")
-	participants, reasons, components := formIDs(r, "participant_ids"), formIDs(r, "reason_ids"), formIDs(r, "component_ids")
 	d, err := h.app.GetDialog(r.Context(), p.User, id)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	// The creator's box is shown checked and fixed; disabled boxes are not sent.
-	participants = append(participants, d.CreatedBy.ID)
-	upd := beseda.DialogUpdate{Title: &title, TypeID: &typeID, ParticipantIDs: &participants, ReasonIDs: &reasons, ComponentIDs: &components}
-	if _, err := h.app.UpdateDialog(r.Context(), p.User, id, upd); err != nil {
-		h.dialogFailed(w, r, p, id, err, back+"#settings", true)
-		return
-	}
+	upd := settingsUpdate(r, d)
 	status := beseda.DialogStatus(r.PostFormValue("status"))
-	if status != "" && status != d.Status {
+	if d.Status != beseda.DialogCompleted && status != "" && status != d.Status {
 		if err := d.Status.CheckTransition(status); err != nil {
 			h.dialogFailed(w, r, p, id, err, back, false)
 			return
 		}
-		http.Redirect(w, r, p.Path(back, "?saved=1&confirm=", status, "#confirm"), http.StatusSeeOther)
+		// Nothing is saved yet: the confirmation page fills the settings
+		// in as the manager left them, and saves them with the status.
+		carry(w, r)
+		http.Redirect(w, r, p.Path(back, "?confirm=", status, "#confirm"), http.StatusSeeOther)
+		return
+	}
+	if _, err := h.app.UpdateDialog(r.Context(), p.User, id, upd); err != nil {
+		h.dialogFailed(w, r, p, id, err, back+"#settings", true)
 		return
 	}
 	// In the address rather than a flash: the live script fetches the panel
@@ -220,16 +223,53 @@ func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) 
 	http.Redirect(w, r, back+"?saved=1#settings", http.StatusSeeOther)
 }
 
-// changeStatus applies a confirmed status change; completing takes the
-// manager's rating of the client and the rating form (R1).
+// settingsUpdate reads the dialog's settings form: all of them, or of a
+// completed dialog only its reasons and components.
+func settingsUpdate(r *http.Request, d *beseda.Dialog) beseda.DialogUpdate {
+	reasons, components := formIDs(r, "reason_ids"), formIDs(r, "component_ids")
+	if d.Status == beseda.DialogCompleted {
+		return beseda.DialogUpdate{ReasonIDs: &reasons, ComponentIDs: &components}
+	}
+	title, typeID := r.PostFormValue("title"), formID(r, "type_id")
+	// The creator's box is shown checked and fixed; disabled boxes are not sent.
+	participants := append(formIDs(r, "participant_ids"), d.CreatedBy.ID)
+	return beseda.DialogUpdate{Title: &title, TypeID: &typeID, ParticipantIDs: &participants, ReasonIDs: &reasons, ComponentIDs: &components}
+}
+
+// carry hands the form to the next page (as a refused form is), for it to
+// be filled in again.
+func carry(w http.ResponseWriter, r *http.Request) {
+	f := flash{Form: url.Values{}}
+	for k, v := range r.PostForm {
+		if k != "csrf" {
+			f.Form[k] = v
+		}
+	}
+	setFlash(w, f)
+}
+
+// changeStatus applies a confirmed status change, with the settings the
+// confirmation carries (settings=1) in the same change; completing takes
+// the manager's rating of the client and the rating form (R1).
 func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) {
 	id, err := pathID(r, "dialog")
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
+	var upd beseda.DialogUpdate
+	if r.PostFormValue("settings") == "1" {
+		d, err := h.app.GetDialog(r.Context(), p.User, id)
+		if err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		if d.Status != beseda.DialogCompleted {
+			upd = settingsUpdate(r, d)
+		}
+	}
 	status := beseda.DialogStatus(r.PostFormValue("status"))
-	upd := beseda.DialogUpdate{Status: &status}
+	upd.Status = &status
 	if status == beseda.DialogCompleted {
 		if rating, err := strconv.Atoi(r.PostFormValue("account_rating")); err == nil && rating > 0 {
 			upd.AccountRating = &rating
@@ -241,7 +281,7 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) 
 		h.dialogFailed(w, r, p, id, err, p.Path("/dialogs/", id), false)
 		return
 	}
-	http.Redirect(w, r, p.Path("/dialogs/", id), http.StatusSeeOther)
+	http.Redirect(w, r, p.Path("/dialogs/", id, "?saved=1#settings"), http.StatusSeeOther)
 }
 
 func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, p *page) {

@@ -252,9 +252,9 @@ func TestH5_AccountPageChangesPassword(t *testing.T) {
 			}
 		}
 		form := url.Values{"name": {me.Name}, "locale": {""}, "time_zone": {""}, "password": {"a new secret"}}
-		refused(form, "current_password is required")
+		refused(form, "Type your current password to change it.")
 		form.Set("current_password", "wrong")
-		refused(form, "current_password is wrong")
+		refused(form, "The current password is wrong.")
 		form.Set("current_password", testkit.TestPassword)
 		if res := c.Post("/account", form); res.Status != 303 || res.Header.Get("Location") != "/account?saved=1" {
 			t.Fatalf("change: %d %s", res.Status, res.Header.Get("Location"))

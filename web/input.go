@@ -19,7 +19,7 @@ func checkForm(r *http.Request) error {
 			return err
 		}
 		for _, v := range vs {
-			if err := beseda.CheckText("field "+k, v); err != nil {
+			if err := beseda.CheckText(k, v); err != nil {
 				return err
 			}
 		}

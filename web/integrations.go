@@ -72,6 +72,12 @@ func (h *Handler) integrations(w http.ResponseWriter, r *http.Request, p *page) 
 			d.New.Events[string(e)] = true
 		}
 	}
+	for _, hook := range hooks {
+		if hook.ID == removeKey(r) {
+			p.Removal = &removal{Action: p.Path("/settings/integrations/", hook.ID), Name: hook.URL,
+				Lead: p.T("confirm.remove_webhook"), Back: p.Path("/settings/integrations#webhook-", hook.ID)}
+		}
+	}
 	p.Title, p.Nav = p.T("settings.integrations"), "settings"
 	p.Data = d
 	h.render(w, r, http.StatusOK, "settings_integrations", p)
@@ -107,6 +113,9 @@ func (h *Handler) changeIntegration(w http.ResponseWriter, r *http.Request, p *p
 		setFlash(w, flash{Notice: p.T("hooks.test_sent")})
 		http.Redirect(w, r, back, http.StatusSeeOther)
 	case "remove":
+		if !confirmed(w, r, "/settings/integrations", strconv.FormatInt(id, 10)) {
+			return
+		}
 		if err := h.app.DeleteWebhook(r.Context(), p.User, id); err != nil {
 			h.refuse(w, r, p, err, back, false)
 			return

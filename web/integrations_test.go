@@ -110,8 +110,9 @@ func TestConsoleIntegrations(t *testing.T) {
 	}
 	testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword).MustDo("PATCH", "/api/v1/me", map[string]string{"locale": "en"}, 200, nil)
 
-	do(t, ctx, "remove it", chromedp.Reload(), chromedp.WaitVisible(`section.hook`),
-		chromedp.Click(`button[name=action][value=remove]`), chromedp.WaitVisible(`div.notice`))
+	do(t, ctx, "remove it, asked first", chromedp.Reload(), chromedp.WaitVisible(`section.hook`),
+		chromedp.Click(`section.hook button[name=action][value=remove]`), chromedp.WaitVisible(chromedp.ID("confirm-remove")),
+		chromedp.Click(chromedp.ID("confirm-remove-yes")), chromedp.WaitVisible(`div.notice`))
 	if n := eval[int](t, ctx, `document.querySelectorAll("section.hook").length`); n != 0 {
 		t.Errorf("%d webhooks after removal", n)
 	}

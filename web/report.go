@@ -71,9 +71,10 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	csv.Set("format", "csv")
 	d.CSV = "/api/v1/reports/dialogs?" + csv.Encode()
-	if d.Types, err = h.app.ListCatalog(ctx, p.User, beseda.CatalogTypes); err == nil {
-		if d.Reasons, err = h.app.ListCatalog(ctx, p.User, beseda.CatalogReasons); err == nil {
-			if d.Components, err = h.app.ListCatalog(ctx, p.User, beseda.CatalogComponents); err == nil {
+	// Removed items that dialogs of the period have stay choosable (marked).
+	if d.Types, err = h.app.ReportChoices(ctx, p.User, beseda.CatalogTypes, f); err == nil {
+		if d.Reasons, err = h.app.ReportChoices(ctx, p.User, beseda.CatalogReasons, f); err == nil {
+			if d.Components, err = h.app.ReportChoices(ctx, p.User, beseda.CatalogComponents, f); err == nil {
 				d.Users, err = h.app.ListUsers(ctx, p.User)
 			}
 		}

@@ -30,6 +30,12 @@ func (h *Handler) savedReplies(w http.ResponseWriter, r *http.Request, p *page) 
 	if f := p.Refused(); f != nil && f.Get("action") == "" {
 		d.New = beseda.SavedReplyCreate{Name: f.Get("name"), Text: f.Get("text")}
 	}
+	for _, sr := range list {
+		if sr.ID == removeKey(r) {
+			p.Removal = &removal{Action: p.Path("/settings/saved-replies/", sr.ID), Name: "/" + sr.Name,
+				Lead: p.T("confirm.remove_reply"), Back: p.Path("/settings/saved-replies#reply-", sr.ID)}
+		}
+	}
 	p.Title, p.Nav = p.T("settings.saved_replies"), "settings"
 	p.Data = d
 	h.render(w, r, http.StatusOK, "settings_saved_replies", p)
@@ -51,6 +57,9 @@ func (h *Handler) changeSavedReply(w http.ResponseWriter, r *http.Request, p *pa
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	back := p.Path("/settings/saved-replies#reply-", id)
 	if r.PostFormValue("action") == "remove" {
+		if !confirmed(w, r, "/settings/saved-replies", strconv.FormatInt(id, 10)) {
+			return
+		}
 		if err := h.app.DeleteSavedReply(r.Context(), p.User, id); err != nil {
 			h.refuse(w, r, p, err, back, false)
 			return

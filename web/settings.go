@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
@@ -38,6 +40,17 @@ func (h *Handler) renderDialogSettings(w http.ResponseWriter, r *http.Request, p
 			return
 		}
 		sections = append(sections, catalogSection{Path: c.Path, Key: "settings." + c.Path, Items: items})
+	}
+	// ?remove=reasons:5 asks before removing.
+	if path, id, ok := strings.Cut(r.URL.Query().Get("remove"), ":"); ok {
+		for _, sec := range sections {
+			for _, it := range sec.Items {
+				if sec.Path == path && strconv.FormatInt(it.ID, 10) == id {
+					p.Removal = &removal{Action: "/settings/dialogs/" + path + "/" + id, Name: it.Name,
+						Lead: p.T("confirm.remove_catalog"), Back: "/settings/dialogs#" + path}
+				}
+			}
+		}
 	}
 	p.Title, p.Nav = p.T("settings.dialogs"), "settings"
 	p.Data = sections
@@ -79,6 +92,9 @@ func (h *Handler) changeCatalogItem(w http.ResponseWriter, r *http.Request, p *p
 		return
 	}
 	if r.PostFormValue("action") == "remove" {
+		if !confirmed(w, r, "/settings/dialogs", r.PathValue("catalog")+":"+strconv.FormatInt(id, 10)) {
+			return
+		}
 		err = h.app.RemoveCatalogItem(r.Context(), p.User, c, id)
 	} else {
 		_, err = h.app.RenameCatalogItem(r.Context(), p.User, c, id, r.PostFormValue("name"))
@@ -90,13 +106,26 @@ func (h *Handler) changeCatalogItem(w http.ResponseWriter, r *http.Request, p *p
 	http.Redirect(w, r, "/settings/dialogs#"+r.PathValue("catalog"), http.StatusSeeOther)
 }
 
-// standardMessages is AI Support → Standard messages (R2).
+// standardLanguage is one language's standard messages on the settings page.
+type standardLanguage struct {
+	Locale    beseda.Locale
+	Workspace bool // the workspace's own language, whose texts the API's flat fields are
+	Texts     beseda.StandardMessages
+}
+
+// standardFields are the five texts of a language, as the form names them
+// after the language ("ru.thank_you").
+var standardFields = []string{"rating_prompt", "caption_bad", "caption_normal", "caption_excellent", "thank_you"}
+
+// standardMessages is Settings → Standard messages (R2): the texts in each
+// language the product speaks, the workspace's first, each with a preview of
+// what the client sees that follows the typing.
 func (h *Handler) standardMessages(w http.ResponseWriter, r *http.Request, p *page) {
 	if err := p.User.Require(beseda.PermStandardMessagesEdit); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	m, err := h.app.StandardMessages(r.Context(), p.User)
+	t, err := h.app.StandardMessages(r.Context(), p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -105,18 +134,52 @@ func (h *Handler) standardMessages(w http.ResponseWriter, r *http.Request, p *pa
 	if r.URL.Query().Get("saved") == "1" && p.Error == nil {
 		p.Notice = p.T("settings.saved")
 	}
-	if f := p.Refused(); f != nil {
-		m = beseda.StandardMessages{RatingPrompt: f.Get("rating_prompt"), CaptionBad: f.Get("caption_bad"),
-			CaptionNormal: f.Get("caption_normal"), CaptionExcellent: f.Get("caption_excellent"), ThankYou: f.Get("thank_you")}
+	langs := []standardLanguage{{Locale: t.Locale, Workspace: true, Texts: t.Languages[t.Locale]}}
+	for _, l := range beseda.Locales {
+		if l != t.Locale {
+			langs = append(langs, standardLanguage{Locale: l, Texts: t.Languages[l]})
+		}
 	}
-	p.Data = m
+	if f := p.Refused(); f != nil {
+		for i, l := range langs {
+			if v, ok := f[string(l.Locale)+".thank_you"]; ok && len(v) > 0 {
+				get := func(name string) string { return f.Get(string(l.Locale) + "." + name) }
+				langs[i].Texts = beseda.StandardMessages{RatingPrompt: get("rating_prompt"), CaptionBad: get("caption_bad"),
+					CaptionNormal: get("caption_normal"), CaptionExcellent: get("caption_excellent"), ThankYou: get("thank_you")}
+			}
+		}
+	}
+	p.Data = langs
 	h.render(w, r, http.StatusOK, "settings_messages", p)
 }
 
+// saveStandardMessages saves the texts of every language the form has
+// ("ru.thank_you"); plain names ("thank_you") are the workspace's language,
+// as the form had them before it had languages.
 func (h *Handler) saveStandardMessages(w http.ResponseWriter, r *http.Request, p *page) {
-	field := func(name string) *string { v := r.PostFormValue(name); return &v }
-	upd := beseda.StandardMessagesUpdate{RatingPrompt: field("rating_prompt"), CaptionBad: field("caption_bad"),
-		CaptionNormal: field("caption_normal"), CaptionExcellent: field("caption_excellent"), ThankYou: field("thank_you")}
+	_ = r.ParseForm()
+	update := func(prefix string) (beseda.StandardMessagesUpdate, bool) {
+		var u beseda.StandardMessagesUpdate
+		dest := []**string{&u.RatingPrompt, &u.CaptionBad, &u.CaptionNormal, &u.CaptionExcellent, &u.ThankYou}
+		given := false
+		for i, name := range standardFields {
+			if vs, ok := r.PostForm[prefix+name]; ok && len(vs) > 0 {
+				v := vs[0]
+				*dest[i], given = &v, true
+			}
+		}
+		return u, given
+	}
+	var upd beseda.StandardTextsUpdate
+	upd.StandardMessagesUpdate, _ = update("")
+	for _, l := range beseda.Locales {
+		if u, ok := update(string(l) + "."); ok {
+			if upd.Languages == nil {
+				upd.Languages = map[beseda.Locale]beseda.StandardMessagesUpdate{}
+			}
+			upd.Languages[l] = u
+		}
+	}
 	if _, err := h.app.UpdateStandardMessages(r.Context(), p.User, upd); err != nil {
 		h.refuse(w, r, p, err, "/settings/standard-messages", true)
 		return

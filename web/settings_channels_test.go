@@ -122,11 +122,11 @@ func TestSettingsChannels(t *testing.T) {
 		if res.Status != 303 || !strings.Contains(res.Header.Get("Location"), "#add-messenger") {
 			t.Fatalf("refused messenger: %d %s", res.Status, res.Header.Get("Location"))
 		}
-		if f := flashOf(res); !strings.Contains(f, "app_secret") || !strings.Contains(f, metaPageID) || strings.Contains(f, pageToken) {
+		if f := flashOf(res); !strings.Contains(f, "App secret") || !strings.Contains(f, metaPageID) || strings.Contains(f, pageToken) {
 			t.Errorf("the refusal's cookie: %s", f)
 		}
 		page = c.Get("/settings/channels")
-		if !strings.Contains(string(page.Body), "config.app_secret is required") || strings.Contains(string(page.Body), pageToken) {
+		if !strings.Contains(string(page.Body), "App secret is required.") || strings.Contains(string(page.Body), pageToken) {
 			t.Errorf("the refused form does not say why, or shows the secret")
 		}
 

@@ -134,6 +134,7 @@ type page struct {
 	Error     *viewError
 	Notice    string
 	Saved     bool             // a settings block was just saved
+	Removal   *removal         // a removal asking for confirmation
 	Live      map[string]int64 // what the page shows, for live updates (data-* on <body>)
 	Data      any
 	p         *i18n.Printer
@@ -412,8 +413,15 @@ func (h *Handler) viewError(r *http.Request, p *page, err error) *viewError {
 	if errors.As(err, &e) {
 		ve.DialogID = e.DialogID
 		if code == beseda.EINVALID || code == beseda.ENOTFOUND || code == beseda.EFORBIDDEN {
-			// The domain's own words say which field; shown as they are.
-			ve.Message = p.T("error."+code) + " " + e.Message
+			// The domain's words say which field, written again in the
+			// manager's language with the names the manager knows; words
+			// the catalog lacks are shown only to English readers, never
+			// mixed into another language.
+			if detail, ok := p.p.Error(e); ok {
+				ve.Message += " " + detail
+			} else if p.Locale == beseda.LocaleEN {
+				ve.Message += " " + e.Message
+			}
 		}
 	}
 	return ve

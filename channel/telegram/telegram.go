@@ -181,6 +181,9 @@ type User struct {
 	FirstName string `json:"first_name"`
 	LastName  string `json:"last_name,omitempty"`
 	Username  string `json:"username,omitempty"`
+	// LanguageCode is the IETF tag of the user's app language, when Telegram
+	// sends it: the client's standard messages speak it.
+	LanguageCode string `json:"language_code,omitempty"`
 }
 
 // Chat is a Bot API chat.

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -537,6 +538,66 @@ func TestTelegramSendsFiles(t *testing.T) {
 		got = sent(6)
 		if got[4].Method != "sendPhoto" || got[4].File.Name != "a.png" || got[5].Method != "sendDocument" || got[5].File.Name != "b.pdf" {
 			t.Errorf("after the retry: %+v", got[4:])
+		}
+	})
+}
+
+// withLanguage sets the language_code of the sender of a Telegram update, as
+// Telegram sends it from the client's app.
+func withLanguage(t *testing.T, update []byte, code string) []byte {
+	t.Helper()
+	var u map[string]any
+	if err := json.Unmarshal(update, &u); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"message", "callback_query"} {
+		if part, ok := u[key].(map[string]any); ok {
+			part["from"].(map[string]any)["language_code"] = code
+		}
+	}
+	out, _ := json.Marshal(u)
+	return out
+}
+
+// TestR2_TelegramClientGetsTheirLanguage: a client whose Telegram app speaks
+// Russian gets the rating form and the thank-you in Russian from an English
+// workspace; the language follows the app's (updates carry it).
+func TestR2_TelegramClientGetsTheirLanguage(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		hook := func(body []byte) {
+			if res := b.w.Webhook(b.ch.WebhookURL, body, b.hook); res.Status != 200 {
+				t.Fatalf("webhook: %d %s", res.Status, res.Body)
+			}
+		}
+		hook(withLanguage(t, faketelegram.TextUpdate(1, 901, "Ivan", "Не проходит оплата"), "ru"))
+		sub := b.subscriber(t)
+		if sub.Locale != "ru" {
+			t.Errorf("the client's language is %q, want ru", sub.Locale)
+		}
+		d := b.w.CreateDialog(sub.ID, "Оплата")
+		b.w.Owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]any{"status": "completed",
+			"send_rating_form": true}, 200, nil)
+		testkit.Eventually(t, 10*time.Second, "the rating form", func() bool { return len(b.api.Sent()) == 1 })
+		ru := beseda.DefaultStandardMessages(beseda.LocaleRU)
+		form := b.api.Sent()[0]
+		if form.Text != ru.RatingPrompt || form.Buttons[0][0].Text != "Плохо" {
+			t.Fatalf("the form is %q [%s]", form.Text, form.Buttons[0][0].Text)
+		}
+		hook(withLanguage(t, faketelegram.CallbackUpdate(2, 901, "cb-1", form.Buttons[0][2].CallbackData), "ru"))
+		testkit.Eventually(t, 10*time.Second, "the thank-you", func() bool { return len(b.api.Sent()) == 2 })
+		if got := b.api.Sent()[1].Text; got != ru.ThankYou {
+			t.Errorf("the thank-you is %q", got)
+		}
+
+		// The app switched to English: so does the next form.
+		hook(withLanguage(t, faketelegram.TextUpdate(3, 901, "Ivan", "One more thing"), "en-US"))
+		d = b.w.CreateDialog(sub.ID, "More")
+		b.w.Owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]any{"status": "completed",
+			"send_rating_form": true}, 200, nil)
+		testkit.Eventually(t, 10*time.Second, "the second form", func() bool { return len(b.api.Sent()) == 3 })
+		if got := b.api.Sent()[2].Text; got != "How would you rate our support?" {
+			t.Errorf("after the app switched to English the form is %q", got)
 		}
 	})
 }

@@ -54,6 +54,9 @@ func event(u *Update) *beseda.InboundEvent {
 		m := u.Message
 		ev := &beseda.InboundEvent{ExternalUserID: strconv.FormatInt(m.Chat.ID, 10), Name: chatName(m.Chat, m.From),
 			Key: key, Text: messageText(m)}
+		if m.From != nil {
+			ev.Locale = m.From.LanguageCode
+		}
 		if f := media(m); f != nil {
 			ev.Media, ev.Text = []beseda.Media{*f}, m.Caption
 		}
@@ -65,7 +68,7 @@ func event(u *Update) *beseda.InboundEvent {
 			chatID = q.Message.Chat.ID
 		}
 		return &beseda.InboundEvent{ExternalUserID: strconv.FormatInt(chatID, 10), Name: userName(&q.From),
-			Key: key, Postback: true, Payload: q.Data, AckID: q.ID}
+			Locale: q.From.LanguageCode, Key: key, Postback: true, Payload: q.Data, AckID: q.ID}
 	}
 	return nil
 }

@@ -85,15 +85,23 @@ func pickLocale(acceptLanguage string, fallback beseda.Locale) beseda.Locale {
 	return fallback
 }
 
-func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Name string `json:"name"`
+// language is the client's language as the widget sends it (the
+// browser's, navigator.language), else as the browser's Accept-Language
+// header says.
+func language(r *http.Request, sent string) string {
+	if sent != "" {
+		return sent
 	}
+	return r.Header.Get("Accept-Language")
+}
+
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
+	var in sessionInput
 	if err := httpx.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpx.Error(w, r, err)
 		return
 	}
-	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, httpx.ClientAddr(r))
+	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, language(r, in.Locale), httpx.ClientAddr(r))
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
@@ -121,11 +129,20 @@ type visibleMessage struct {
 	Buttons     []beseda.Button     `json:"buttons"`
 	Attachments []beseda.Attachment `json:"attachments"`
 	CreatedAt   string              `json:"created_at"`
+	// ReleasedAt is when automation held during a dialog reached the
+	// client: the time to show.
+	ReleasedAt string `json:"released_at,omitempty"`
 }
 
+const jsonTime = "2006-01-02T15:04:05.000Z07:00"
+
 func (h *Handler) visible(sub *beseda.Subscriber, m *beseda.Message) visibleMessage {
-	return visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text, Buttons: m.Buttons,
-		Attachments: h.clientAttachments(sub, m), CreatedAt: m.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00")}
+	v := visibleMessage{ID: m.ID, Direction: m.Direction, Text: m.Text, Buttons: m.Buttons,
+		Attachments: h.clientAttachments(sub, m), CreatedAt: m.CreatedAt.Format(jsonTime)}
+	if m.ReleasedAt != nil {
+		v.ReleasedAt = m.ReleasedAt.Format(jsonTime)
+	}
+	return v
 }
 
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
@@ -152,7 +169,8 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *besed
 		httpx.Error(w, r, err)
 		return
 	}
-	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
+	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text, AttachmentIDs: in.AttachmentIDs,
+		Language: language(r, in.Locale)})
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
@@ -160,17 +178,23 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *besed
 	httpx.WriteJSON(w, http.StatusCreated, h.visible(sub, m))
 }
 
+type postbackAnswer struct {
+	OK              bool `json:"ok"`
+	AlreadyAnswered bool `json:"already_answered,omitempty"`
+}
+
 func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
-	var in struct {
-		Payload string `json:"payload"`
-	}
+	var in postbackInput
 	if err := httpx.DecodeAnyText(w, r, &in); err != nil { // a client's text is cleaned, not refused (H1)
 		httpx.Error(w, r, err)
 		return
 	}
-	if err := h.app.ReceivePostback(r.Context(), sub, in.Payload); err != nil {
+	late, err := h.app.ReceivePostback(r.Context(), sub, in.Payload, language(r, in.Locale))
+	if err != nil {
 		httpx.Error(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	// A tap on a rating form answered before changes nothing (R3); the
+	// widget tells the client so.
+	httpx.WriteJSON(w, http.StatusOK, postbackAnswer{OK: true, AlreadyAnswered: late})
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/beseda/beseda"
@@ -228,8 +230,8 @@ func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
 
 // TestWidgetReleasedMessagesArriveLive (G2 as the client sees it): a
 // broadcast held during a dialog reaches the open widget when the dialog is
-// paused, without reloading, in the order it was produced — before the
-// manager's later message, although that one shows first.
+// paused, without reloading, at the end of the chat — after the manager's
+// message of the dialog, although it was produced before it.
 func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
 	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -271,7 +273,7 @@ func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
 		t.Errorf("the widget reloaded")
 	}
 	order := js[[]string](t, ctx, `Array.from(document.querySelectorAll("#messages li")).map(function(li){return li.firstChild.textContent})`)
-	if got := strings.Join(order, " | "); got != "Hello | Spring sale | Hi Lena, how can I help?" {
+	if got := strings.Join(order, " | "); got != "Hello | Hi Lena, how can I help? | Spring sale" {
 		t.Errorf("the client sees %s", got)
 	}
 }
@@ -327,4 +329,94 @@ func first(t *testing.T, s *testkit.Stream) testkit.Event {
 		t.Fatal("no event within a minute")
 	}
 	return testkit.Event{}
+}
+
+// TestWidgetRatingFormShowsTheAnswer (R3 as the client sees it): a rating
+// form answered elsewhere tells the client so on a tap, and after a reload
+// the form shows the choice marked, the other buttons off, and a tap on it
+// says it was answered — it never looks clickable and silently does nothing.
+func TestWidgetRatingFormShowsTheAnswer(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	en := i18n.For(beseda.LocaleEN)
+	ctx := testkit.Browser(t)
+	run(t, ctx, "start",
+		testkit.Language("en-US,en"),
+		chromedp.Navigate(srv.URL+"/widget/"+w.WebKey),
+		chromedp.WaitVisible(chromedp.ID("visitor-name")),
+		chromedp.SendKeys(chromedp.ID("visitor-name"), "Rita"),
+		chromedp.Click(`#start button`),
+		chromedp.WaitVisible(chromedp.ID("text")),
+		chromedp.SendKeys(chromedp.ID("text"), "Help"),
+		chromedp.Click(`#composer button`),
+		chromedp.WaitVisible(`//li[contains(@class,"in") and contains(., "Help")]`),
+	)
+	sub := subscribers(t, w)[0]
+	d := w.CreateDialog(sub.ID, "Help Rita")
+	w.Owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]any{"status": "completed", "send_rating_form": true}, 200, nil)
+	run(t, ctx, "the form arrives", chromedp.WaitVisible(`//button[text()="Excellent"]`))
+
+	// Answered in another tab while this one hears no news (its stream
+	// blocked): it still offers the buttons.
+	run(t, ctx, "block the stream and reload",
+		blockURLs(srv.URL+"/widget/*/events"),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`//button[text()="Excellent"]`),
+	)
+	visitor := testkit.NewClient(t, srv.URL)
+	visitor.Header.Set("X-Visitor-Token", js[string](t, ctx, `localStorage.getItem("beseda-visitor-`+w.WebKey+`")`))
+	var msgs []beseda.Message
+	visitor.MustDo("GET", "/widget/"+w.WebKey+"/messages", nil, http.StatusOK, &msgs)
+	for _, m := range msgs {
+		if len(m.Buttons) == 3 {
+			visitor.MustDo("POST", "/widget/"+w.WebKey+"/postback", map[string]string{"payload": m.Buttons[1].Payload}, http.StatusOK, nil)
+		}
+	}
+	run(t, ctx, "a late tap is told it was answered",
+		chromedp.Click(`//button[text()="Excellent"]`),
+		chromedp.WaitVisible(`#error.notice`),
+		chromedp.WaitVisible(`//button[contains(@class,"chosen") and contains(., "Normal")]`),
+	)
+	if got := js[string](t, ctx, `document.getElementById("error").textContent`); got != en.T("widget.answered") {
+		t.Errorf("a late tap says %q", got)
+	}
+
+	run(t, ctx, "reload",
+		blockURLs(),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`//button[contains(@class,"chosen") and contains(., "Normal")]`),
+	)
+	state := js[[]string](t, ctx, `Array.from(document.querySelectorAll(".buttons button")).map(function(b){
+		return b.textContent + ":" + (b.disabled ? "off" : "on") + ":" + (b.getAttribute("aria-pressed") || "")})`)
+	if got := strings.Join(state, " "); got != "Bad:off: Normal:on:true Excellent:off:" {
+		t.Errorf("after a reload the form shows %s", got)
+	}
+	if shown(t, ctx, "error") {
+		t.Errorf("the notice outlived the reload")
+	}
+	run(t, ctx, "a tap on the answer says it was answered",
+		chromedp.Click(`//button[contains(@class,"chosen")]`),
+		chromedp.WaitVisible(`#error.notice`),
+	)
+	var got beseda.Dialog
+	w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d", d.ID), nil, http.StatusOK, &got)
+	if got.ClientRating == nil || *got.ClientRating != 2 {
+		t.Errorf("the rating is %v, want the first tap's 2", got.ClientRating)
+	}
+}
+
+// blockURLs makes the tab fail requests to the addresses (URL patterns), or
+// none.
+func blockURLs(patterns ...string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		var blocked []*network.BlockPattern
+		for _, p := range patterns {
+			blocked = append(blocked, &network.BlockPattern{URLPattern: p, Block: true})
+		}
+		_, err := cdp.Call(ctx, t, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: blocked})
+		return err
+	})
 }

@@ -64,6 +64,8 @@ func TestREADME_WalkThrough(t *testing.T) {
 		`"kind":"participant_added"`,
 		`"client_rating":3`,
 		`"rating_form_sent":true`,
+		`"already_answered":true`,                    // the second tap
+		`"released_at":`,                             // the broadcast, released when the dialog was paused
 		`"average_client_rating":`,                   // the demo's months of ratings, and Erik's
 		`"content_type":"text/plain; charset=utf-8"`, // the checklist, attached
 		"Tried: password reset, another browser.",    // and fetched by the client

@@ -5,7 +5,8 @@
 (function () {
   "use strict";
   if (!document.body.dataset.user) return;
-  var label = (document.getElementById("live-strings") || { dataset: {} }).dataset.replies || "";
+  var strings = (document.getElementById("live-strings") || { dataset: {} }).dataset;
+  var label = strings.replies || "";
   var replies = null, loading = null;
   var menu = null, box = null, items = [], active = 0, token = null;
 
@@ -68,7 +69,7 @@
       var starts = list.filter(function (r) { return r.name.indexOf(q) === 0; });
       var inside = list.filter(function (r) { return r.name.indexOf(q) > 0; });
       var found = starts.concat(inside).slice(0, 8);
-      if (!found.length) { var keep = token; close(); token = keep; return; }
+      if (!found.length) { var keep = token; close(); token = keep; hint(ta, list.length > 0); return; }
       if (menu) menu.remove();
       box = ta;
       items = found;
@@ -101,6 +102,31 @@
     });
   }
 
+  // hint says why "/" offers nothing: no saved reply matches, or there are
+  // none yet — then, for those who may add them, where. It takes no keys:
+  // Enter still sends, Escape closes it.
+  function hint(ta, some) {
+    var text = some ? strings.repliesNoMatch : strings.repliesNone;
+    if (!text) return;
+    box = ta;
+    menu = document.createElement("ul");
+    menu.className = "reply-menu reply-hint";
+    menu.id = "reply-menu";
+    menu.setAttribute("role", "status");
+    var li = document.createElement("li");
+    li.appendChild(document.createTextNode(text));
+    if (!some && strings.repliesAdd) {
+      var a = document.createElement("a");
+      a.href = "/settings/saved-replies";
+      a.textContent = strings.repliesAdd;
+      // mousedown, not click: the box would close the hint on losing focus.
+      a.addEventListener("mousedown", function (e) { e.preventDefault(); location.href = a.href; });
+      li.appendChild(a);
+    }
+    menu.appendChild(li);
+    ta.closest(".composer").appendChild(menu);
+  }
+
   function isComposer(el) { return el && el.matches && el.matches(".composer textarea") && !el.disabled; }
 
   document.addEventListener("input", function (e) { if (isComposer(e.target)) show(e.target); });
@@ -111,6 +137,10 @@
   // Capture: the menu's keys must not reach the "Enter sends" handler.
   document.addEventListener("keydown", function (e) {
     if (!menu || e.target !== box) return;
+    if (!items.length) { // a hint: only Escape is its
+      if (e.key === "Escape") { close(); e.preventDefault(); e.stopPropagation(); }
+      return;
+    }
     switch (e.key) {
       case "ArrowDown": mark(active + 1); break;
       case "ArrowUp": mark(active - 1); break;

@@ -22,6 +22,8 @@
   var pending = document.getElementById("pending");
   var maxUpload = Number(chat.dataset.maxUpload);
   var shown = {};
+  // The browser's language: the client's standard messages speak it.
+  var lang = (navigator.languages && navigator.languages[0]) || navigator.language || "";
 
   // The draft: what the client typed stays in this browser until it is
   // sent, through a reload or a refused send.
@@ -55,11 +57,14 @@
       });
   }
 
+  // say shows a failure in the visitor's words, or with notice a word that
+  // is no failure (a form answered before).
   var shownError = null;
-  function say(key) {
+  function say(key, notice) {
     shownError = key;
     errorBox.textContent = key ? (words[key] || words.errGeneric) : "";
     errorBox.hidden = !key;
+    errorBox.classList.toggle("notice", !!notice);
   }
 
   // fail shows a failure in the visitor's words; a lost session starts over.
@@ -80,39 +85,90 @@
     show();
   }
 
-  function render(m) {
-    if (shown[m.id]) return;
-    shown[m.id] = true;
+  // build makes a message's item; shown keeps it by id.
+  function build(m) {
     var li = document.createElement("li");
     li.className = "msg " + m.direction;
     li.dataset.id = m.id;
     if (m.text) li.appendChild(document.createTextNode(m.text));
     if (m.attachments && m.attachments.length) li.appendChild(files(m.attachments));
-    if (m.buttons && m.buttons.length) {
-      var row = document.createElement("div");
-      row.className = "buttons";
-      m.buttons.forEach(function (b) {
-        var btn = document.createElement("button");
-        btn.type = "button";
-        btn.textContent = b.title;
-        btn.addEventListener("click", function () {
-          row.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
-          api("POST", "/postback", { payload: b.payload }).then(refresh).catch(fail("postback"));
-        });
-        row.appendChild(btn);
-      });
-      li.appendChild(row);
-    }
     var t = document.createElement("time");
-    t.dateTime = m.created_at;
-    t.textContent = new Date(m.created_at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    var at = m.released_at || m.created_at; // held automation: when it reached the client
+    t.dateTime = at;
+    t.textContent = new Date(at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
     li.appendChild(t);
-    // Keep the chat in id order: held automation released after a dialog
-    // arrives later than newer messages but was produced before them.
-    var next = Array.prototype.find.call(list.children, function (x) { return Number(x.dataset.id) > m.id; });
-    var stick = atEnd() || m.direction === "in"; // where the client is now; one's own message always shows
-    list.insertBefore(li, next || null);
-    if (stick) toBottom();
+    buttons(li, m);
+    shown[m.id] = li;
+    return li;
+  }
+
+  // buttons shows a message's buttons, again when they change: a rating
+  // form the client answered shows their choice marked and the other
+  // buttons off, and a tap on it says it was answered (R3: the first counts).
+  function buttons(li, m) {
+    var old = li.querySelector(".buttons");
+    var state = JSON.stringify(m.buttons || []);
+    if (old && old.dataset.state === state) return;
+    if (old) old.remove();
+    if (!m.buttons || !m.buttons.length) return;
+    var answered = m.buttons.some(function (b) { return b.chosen; });
+    var row = document.createElement("div");
+    row.className = answered ? "buttons answered" : "buttons";
+    row.dataset.state = state;
+    m.buttons.forEach(function (b) {
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.textContent = b.title;
+      if (b.chosen) {
+        btn.className = "chosen";
+        btn.setAttribute("aria-pressed", "true");
+        btn.title = words.chosen;
+      } else if (answered) {
+        btn.disabled = true;
+      }
+      btn.addEventListener("click", function () {
+        if (answered) { say("answered", true); return; }
+        row.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
+        api("POST", "/postback", { payload: b.payload, locale: lang }).then(function (res) {
+          // Answered meanwhile (another tab): the first tap counted.
+          if (res && res.already_answered) say("answered", true);
+          return refresh();
+        }).catch(fail("postback"));
+      });
+      row.appendChild(btn);
+    });
+    li.insertBefore(row, li.querySelector("time"));
+  }
+
+  // render adds a message the client just sent at the end of the chat.
+  function render(m) {
+    if (shown[m.id]) return;
+    list.appendChild(build(m));
+    toBottom(); // one's own message always shows
+  }
+
+  // place puts the messages of a page where the server says they stand, each
+  // after the one before it: held automation released after a dialog comes
+  // after what was said during the dialog, though produced before it.
+  function place(msgs) {
+    var prev = null, added = false, stick = atEnd(); // where the client is now
+    msgs.forEach(function (m) {
+      var li = shown[m.id];
+      if (!li) {
+        li = build(m);
+        added = true;
+        if (m.direction === "in") stick = true; // one's own message always shows
+      } else {
+        buttons(li, m);
+      }
+      if (prev) {
+        if (prev.nextSibling !== li) list.insertBefore(li, prev.nextSibling);
+      } else if (!li.parentNode) {
+        list.appendChild(li);
+      }
+      prev = li;
+    });
+    if (added && stick) toBottom();
   }
 
   // files shows a message's files: pictures inline (opened whole by a
@@ -212,14 +268,15 @@
     text.required = readyIDs().length === 0;
   }
 
-  // refresh asks for the latest messages and adds the ones not shown yet. It
-  // does not ask "after the last id": released messages have older ids.
+  // refresh asks for the latest messages and places them as the server
+  // orders them. It does not ask "after the last one": released messages
+  // move to the end of the chat.
   var refreshing = null, again = false;
   function refresh() {
     if (!token) return Promise.resolve();
     if (refreshing) { again = true; return refreshing; }
     refreshing = api("GET", "/messages").then(function (msgs) {
-      msgs.forEach(render);
+      place(msgs);
       empty.hidden = list.children.length > 0;
       if (shownError === "errOffline") say(null);
     }).catch(fail("list")).then(function () {
@@ -323,7 +380,7 @@
     var btn = start.querySelector("button");
     btn.disabled = true;
     btn.textContent = words.starting;
-    api("POST", "/sessions", { name: document.getElementById("visitor-name").value }).then(function (s) {
+    api("POST", "/sessions", { name: document.getElementById("visitor-name").value, locale: lang }).then(function (s) {
       token = s.visitor_token;
       try { localStorage.setItem(storeKey, token); } catch (x) { /* a session per page */ }
       say(null);
@@ -343,7 +400,7 @@
     var ids = readyIDs();
     if ((!value && !ids.length) || !token || sending || pending.querySelector("li.uploading")) return;
     sending = true;
-    api("POST", "/messages", { text: value, attachment_ids: ids }).then(function (m) {
+    api("POST", "/messages", { text: value, attachment_ids: ids, locale: lang }).then(function (m) {
       text.value = "";
       saveDraft();
       pending.textContent = "";
