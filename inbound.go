@@ -17,8 +17,8 @@ type InboundEvent struct {
 	ExternalUserID string `json:"external_user_id"`
 	// Name is how to call a client seen for the first time.
 	Name string `json:"name"`
-	// Locale is the client's language if the platform says (Telegram's
-	// language_code), for the standard messages they get.
+	// Locale is the client's language if the platform says (a language
+	// code on its updates), for the standard messages they get.
 	Locale string `json:"locale,omitempty"`
 	Text   string `json:"text,omitempty"`
 	// Media are the files of a message, fetched and stored with it; Text

@@ -27,10 +27,13 @@ var errorTexts = map[string]entry{
 	"only an owner can create another owner":             {en: "Only an owner can create another owner.", ru: "Создать владельца может только владелец."},
 	"only an owner can create or change owners":          {en: "Only an owner can create or change owners.", ru: "Создавать и менять владельцев может только владелец."},
 	"only an owner or admin can create or change admins": {en: "Only an owner or admin can create or change admins.", ru: "Создавать и менять администраторов может только владелец или администратор."},
-	"only an owner or admin can add channels":            {en: "Only an owner or admin can add channels.", ru: "Добавлять каналы может только владелец или администратор."},
-	"only an owner or admin can manage channels":         {en: "Only an owner or admin can manage channels.", ru: "Управлять каналами может только владелец или администратор."},
-	"current_password is wrong":                          {en: "The current password is wrong.", ru: "Текущий пароль неверен."},
-	"missing or wrong CSRF token":                        {en: "The form has expired: reload the page and try again.", ru: "Форма устарела: обновите страницу и попробуйте снова."},
+	"this user holds permissions you do not hold; only someone who holds all of them can change their account": {
+		en: "This colleague holds permissions you do not hold: only someone who holds all of them can change their account.",
+		ru: "У этого коллеги есть разрешения, которых нет у вас: менять его учётную запись может только тот, у кого они все есть."},
+	"only an owner or admin can add channels":    {en: "Only an owner or admin can add channels.", ru: "Добавлять каналы может только владелец или администратор."},
+	"only an owner or admin can manage channels": {en: "Only an owner or admin can manage channels.", ru: "Управлять каналами может только владелец или администратор."},
+	"current_password is wrong":                  {en: "The current password is wrong.", ru: "Текущий пароль неверен."},
+	"missing or wrong CSRF token":                {en: "The form has expired: reload the page and try again.", ru: "Форма устарела: обновите страницу и попробуйте снова."},
 
 	// Invalid input: after "Check the form:".
 	"%s must be 1 to %d characters":                              {en: "%s: 1 to %d characters.", ru: "%s: от 1 до %d символов."},
@@ -134,11 +137,13 @@ var errorTexts = map[string]entry{
 		en: "The address must not carry a user name or password: the signature authenticates deliveries.",
 		ru: "В адресе не должно быть имени и пароля: доставки подтверждает подпись."},
 	"workspace name must be 1 to 200 characters": {en: "The workspace's name: 1 to 200 characters.", ru: "Название пространства: от 1 до 200 символов."},
-	"you cannot change your own role":            {en: "You cannot change your own role.", ru: "Свою роль менять нельзя."},
+	"the channel needs its settings before it is switched on: %s": {
+		en: "The channel needs its settings before it is switched on: %s.", ru: "Прежде чем включить канал, заполните его настройки: %s."},
+	"you cannot change your own role": {en: "You cannot change your own role.", ru: "Свою роль менять нельзя."},
 
 	// Channel settings checked by their channels (inside "config.%s %s").
-	"must be a Telegram bot token (123456:ABC…)": {en: "must be a Telegram bot token (123456:ABC…)", ru: "нужен токен бота Telegram (123456:ABC…)"},
-	"must be the number's ID, in digits":         {en: "must be the number's ID, in digits", ru: "нужен ID номера, цифрами"},
+	"must be a bot token (123456:ABC…)":  {en: "must be a bot token (123456:ABC…)", ru: "нужен токен бота (123456:ABC…)"},
+	"must be the number's ID, in digits": {en: "must be the number's ID, in digits", ru: "нужен ID номера, цифрами"},
 	"must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -": {
 		en: "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -", ru: "от 1 до 256 символов: A-Z, a-z, 0-9, _ и -"},
 }

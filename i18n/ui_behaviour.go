@@ -28,7 +28,7 @@ var behaviourTexts = map[string]entry{
 	"language.en":                 {en: "English", ru: "Английский"},
 	"language.ru":                 {en: "Russian", ru: "Русский"},
 	"settings.workspace_language": {en: "the workspace's language", ru: "язык пространства"},
-	"settings.messages_languages": {en: "A client gets them in their language — the web chat's browser, Telegram's app — when it is one of these, else in the workspace's.",
+	"settings.messages_languages": {en: "A client gets them in their language — the web chat's browser, a messenger's app — when it is one of these, else in the workspace's.",
 		ru: "Клиент получает их на своём языке — языке браузера в веб-чате, приложения в мессенджере, — если это один из этих языков, иначе на языке пространства."},
 }
 

@@ -29,7 +29,7 @@ func TestL3_HistoryIsToldInThePastTense(t *testing.T) {
 		history := func(c *testkit.Console) []string {
 			page := string(c.Get(testkit.Path("/dialogs/%d", d.ID)).Body)
 			var out []string
-			for _, m := range regexp.MustCompile(`(?s)<li><time>[^<]*</time> <span>(.*?)</span></li>`).FindAllStringSubmatch(page, -1) {
+			for _, m := range regexp.MustCompile(`(?s)<li[^>]*><time>[^<]*</time> <span>(.*?)</span></li>`).FindAllStringSubmatch(page, -1) {
 				out = append(out, html.UnescapeString(m[1]))
 			}
 			return out

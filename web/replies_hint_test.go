@@ -56,6 +56,8 @@ func TestConsoleSlashWithoutSavedRepliesHints(t *testing.T) {
 	}
 
 	w.Owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "greeting", "text": "Hello!"}, http.StatusCreated, nil)
+	// The "/" typed above is kept as the chat's draft; start from an empty composer.
+	eval[any](t, owner, `localStorage.clear()`)
 	do(t, owner, "a name nothing matches",
 		chromedp.Navigate(chat),
 		chromedp.WaitVisible(`#composer textarea`),

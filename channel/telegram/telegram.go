@@ -56,7 +56,7 @@ func (t *Type) Fields() []beseda.ConfigField {
 			Help:  beseda.Texts{EN: "From @BotFather: 123456:ABC…", RU: "Его выдаёт @BotFather: 123456:ABC…"},
 			Check: func(v string) (string, error) {
 				if !tokenPattern.MatchString(v) {
-					return "", beseda.Errorf(beseda.EINVALID, "must be a Telegram bot token (123456:ABC…)")
+					return "", beseda.Errorf(beseda.EINVALID, "must be a bot token (123456:ABC…)")
 				}
 				return v, nil
 			}},
