@@ -125,7 +125,7 @@ func StartProcess(tb testing.TB, dir, addr string, env []string, args ...string)
 			<-p.done
 		}
 	})
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(Timeout(time.Minute))
 	for {
 		res, err := http.Get(p.URL + "/healthz")
 		if err == nil {
@@ -161,8 +161,8 @@ func (p *Process) Signal(sig syscall.Signal) error {
 	select {
 	case err := <-p.done:
 		return err
-	case <-time.After(30 * time.Second):
-		return fmt.Errorf("no exit 30 s after %v", sig)
+	case <-time.After(Timeout(30 * time.Second)):
+		return fmt.Errorf("no exit %v after %v", Timeout(30*time.Second), sig)
 	}
 }
 
