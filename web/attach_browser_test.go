@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -36,16 +34,6 @@ func writePNG(t *testing.T, dir, name string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// loaded is true once every <img> matching selector has loaded a picture.
-func loaded(selector string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](`(function(){var l=document.querySelectorAll(`+"`"+selector+"`"+`);
-			return l.length>0&&Array.prototype.every.call(l,function(i){return i.complete&&i.naturalWidth>0})})()`,
-			chromedp.WithPollingTimeout(30*time.Second))(ctx, t)
-		return err
-	})
 }
 
 // TestConsoleAttachesFiles: in a composer a manager picks files (a picture
@@ -81,7 +69,7 @@ func TestConsoleAttachesFiles(t *testing.T) {
 	do(t, ctx, "send",
 		chromedp.Click(`#composer button[type=submit]`),
 		chromedp.WaitVisible(`.msg .files img[alt="screen.png"]`),
-		loaded(`.msg .files img`),
+		testkit.ImagesLoaded(`.msg .files img`),
 	)
 	if href := eval[string](t, ctx, `document.querySelector('.msg .files img[alt="screen.png"]').closest("a").target`); href != "_blank" {
 		t.Errorf("the thumbnail opens in %q", href)

@@ -97,10 +97,7 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 			if sc.name == "chat-create-dialog" {
 				do(t, ctx, "open the form", chromedp.Click(`details.create-dialog summary`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
 			}
-			o, err := chromedp.Run(ctx, testkit.MeasureOverflow())
-			if err != nil {
-				t.Fatal(err)
-			}
+			o := testkit.Run(t, ctx, fmt.Sprintf("measure %s at %d", sc.name, width), testkit.MeasureOverflow())
 			if o.ScrollWidth > o.Viewport {
 				t.Errorf("%s at %d px scrolls sideways: %d px wide; sticking out: %v", sc.name, width, o.ScrollWidth, o.Offenders)
 			}
@@ -116,10 +113,7 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 			chromedp.Navigate(srv.URL+path),
 			chromedp.WaitVisible(`header.top`),
 		)
-		cut, err := chromedp.Run(ctx, testkit.TruncatedLabels(`header.top nav a, .tabs a, .items input, .items button, .card-head button, label, legend, button, .button, th`))
-		if err != nil {
-			t.Fatal(err)
-		}
+		cut := testkit.Run(t, ctx, "find cut labels on "+path, testkit.TruncatedLabels(`header.top nav a, .tabs a, .items input, .items button, .card-head button, label, legend, button, .button, th`))
 		if len(cut) > 0 {
 			t.Errorf("%s cuts labels in Russian: %v", path, cut)
 		}

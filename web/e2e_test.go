@@ -15,21 +15,16 @@ import (
 	"github.com/beseda/beseda/internal/testkit"
 )
 
-// do runs browser steps and fails the test with what was being done.
+// do runs browser steps, each within its own deadline, and fails the test
+// with what was being done and the step that failed (testkit.Do).
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
+	testkit.Do(t, ctx, what, steps...)
 }
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return v
+	return testkit.Eval[T](t, ctx, js)
 }
 
 // TestConsoleEndToEnd walks the product page's flow in real browsers against
@@ -197,10 +192,7 @@ func TestConsolePermissions(t *testing.T) {
 	if n := eval[int](t, manager, `document.querySelectorAll('a[href^="/settings"]').length`); n != 0 {
 		t.Errorf("the manager sees %d settings links", n)
 	}
-	res, err := chromedp.Run(manager, chromedp.NavigateResponse(p.URL+"/settings/dialogs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := testkit.Run(t, manager, "open the settings", chromedp.NavigateResponse(p.URL+"/settings/dialogs"))
 	if res.Status != 403 {
 		t.Errorf("settings page: status %d, want 403", res.Status)
 	}

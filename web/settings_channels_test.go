@@ -243,8 +243,8 @@ func TestSettingsChannelsInABrowser(t *testing.T) {
 			chromedp.Click(`li.channel-card:last-child details.channel-edit summary`),
 			chromedp.WaitVisible(`li.channel-card:last-child .badge.set`),
 		)
-		if o, err := chromedp.Run(ctx, testkit.MeasureOverflow()); err != nil || o.ScrollWidth > o.Viewport {
-			t.Errorf("%d px: the page scrolls sideways: %+v %v", width, o, err)
+		if o := testkit.Run(t, ctx, "measure", testkit.MeasureOverflow()); o.ScrollWidth > o.Viewport {
+			t.Errorf("%d px: the page scrolls sideways: %+v", width, o)
 		}
 	}
 
@@ -259,7 +259,7 @@ func TestSettingsChannelsInABrowser(t *testing.T) {
 		chromedp.WaitVisible(`//h2[contains(., "Подключить канал")]`),
 		chromedp.WaitVisible(`//label[contains(., "Страница чата для клиентов")]`),
 	)
-	if o, err := chromedp.Run(ctxRU, testkit.MeasureOverflow()); err != nil || o.ScrollWidth > o.Viewport {
-		t.Errorf("Russian, 390 px: the page scrolls sideways: %+v %v", o, err)
+	if o := testkit.Run(t, ctxRU, "measure", testkit.MeasureOverflow()); o.ScrollWidth > o.Viewport {
+		t.Errorf("Russian, 390 px: the page scrolls sideways: %+v", o)
 	}
 }

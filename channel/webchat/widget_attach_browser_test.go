@@ -2,14 +2,12 @@ package webchat_test
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -29,16 +27,6 @@ func widgetPNG(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-// imagesLoaded waits until every <img> matching selector shows a picture.
-func imagesLoaded(selector string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](`(function(){var l=document.querySelectorAll(`+"`"+selector+"`"+`);
-			return l.length>0&&Array.prototype.every.call(l,function(i){return i.complete&&i.naturalWidth>0})})()`,
-			chromedp.WithPollingTimeout(30*time.Second))(ctx, t)
-		return err
-	})
 }
 
 // TestWidgetAttachesFiles: the client picks a picture in the web chat,
@@ -64,7 +52,7 @@ func TestWidgetAttachesFiles(t *testing.T) {
 		chromedp.WaitVisible(`#pending li.ready`),
 		chromedp.Click(`#composer button`),
 		chromedp.WaitVisible(`li.msg.in .files img[alt="receipt.png"]`),
-		imagesLoaded(`li.msg.in .files img`),
+		testkit.ImagesLoaded(`li.msg.in .files img`),
 	)
 	if !js[bool](t, ctx, `document.getElementById("pending").hidden`) {
 		t.Errorf("the sent file still shows as waiting")
@@ -92,7 +80,7 @@ func TestWidgetAttachesFiles(t *testing.T) {
 		map[string]any{"text": "Here is how", "attachment_ids": []int64{up1.ID, up2.ID}}, 201, nil)
 	run(t, ctx, "the answer arrives with its files",
 		chromedp.WaitVisible(`li.msg.out .files img[alt="how-to.png"]`),
-		imagesLoaded(`li.msg.out .files img`),
+		testkit.ImagesLoaded(`li.msg.out .files img`),
 	)
 	if got := js[string](t, ctx, `document.querySelector("li.msg.out .files a.file").textContent`); !strings.Contains(got, "guide.pdf") {
 		t.Errorf("the PDF's link says %q", got)

@@ -16,20 +16,15 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
+// run runs browser steps, each within its own deadline (testkit.Do).
 func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
+	testkit.Do(t, ctx, what, steps...)
 }
 
 func js[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
+	return testkit.Eval[T](t, ctx, expr)
 }
 
 // shown reports whether an element takes space on the page.
@@ -279,8 +274,8 @@ func first(t *testing.T, s *testkit.Stream) testkit.Event {
 			t.Fatal("the stream ended at once")
 		}
 		return e
-	case <-time.After(time.Minute):
-		t.Fatal("no event within a minute")
+	case <-time.After(testkit.Timeout(time.Minute)):
+		t.Fatalf("no event within %v", testkit.Timeout(time.Minute))
 	}
 	return testkit.Event{}
 }
