@@ -92,7 +92,7 @@ func TestD1_ProducersShareNoRowOfTheChannel(t *testing.T) {
 		}()
 		select {
 		case <-done:
-		case <-time.After(30 * time.Second):
+		case <-time.After(testkit.Timeout(30 * time.Second)):
 			t.Fatalf("%s waited for another client's transaction", what)
 		}
 	}

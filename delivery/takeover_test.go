@@ -261,7 +261,7 @@ func TestD3_AProcessThatOutlivesAnotherTakesOver(t *testing.T) {
 	delivered := func() bool { return count(api.Requested())["waiting"] == 1 }
 	// B's own sweep comes every 2 s of its clock; the clock moves on until
 	// it has found the channel (A's session may take a moment to end).
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testkit.Timeout(10 * time.Second))
 	for !delivered() {
 		if time.Now().After(deadline) {
 			t.Fatal("the surviving process did not take the channel over")

@@ -152,7 +152,7 @@ func TestLiveHub_IdleUntilSomeoneListens(t *testing.T) {
 		add("after")
 		// Events of just before subscribing may come too, if the hub had
 		// not seen them yet when nobody listened; "after" must come.
-		deadline := time.After(30 * time.Second)
+		deadline := time.After(testkit.Timeout(30 * time.Second))
 		for got := ""; got != "after"; {
 			select {
 			case d := <-s.C:
