@@ -22,7 +22,7 @@ func TestD1_ProducersShareNoRowOfTheChannel(t *testing.T) {
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}
-	dbURL := testkit.NewDatabase(t, store.Postgres)
+	dbURL := testkit.NewMigratedDatabase(t, store.Postgres)
 	b := newBot(t, dbURL, beseda.Pacing{})
 	ivan, petr, olga := b.client(t, 1001, "Ivan"), b.client(t, 1002, "Petr"), b.client(t, 1003, "Olga")
 	d := b.w.CreateDialog(olga, "Case")

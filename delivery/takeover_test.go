@@ -227,7 +227,7 @@ func TestD3_AProcessThatOutlivesAnotherTakesOver(t *testing.T) {
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}
-	dbURL := testkit.NewDatabase(t, store.Postgres)
+	dbURL := testkit.NewMigratedDatabase(t, store.Postgres)
 	testkit.CreateWorkspace(t, dbURL, "Two", "owner@two.test", "a long secret")
 	api := faketelegram.New(t, botToken)
 	a := testkit.StartProcess(t, t.TempDir(), testkit.FreePort(t), []string{"BESEDA_SECRET_KEY=" + testkit.TestSecretKey}, "--db", dbURL)

@@ -169,7 +169,7 @@ func TestH4_AccountCountIsShared(t *testing.T) {
 func TestH4_ClientAddressBehindTrustedProxies(t *testing.T) {
 	for _, trusted := range []bool{false, true} {
 		t.Run(fmt.Sprintf("trusted=%v", trusted), func(t *testing.T) {
-			srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+			srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
 				if trusted {
 					c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 				}

@@ -526,7 +526,7 @@ func TestWebhooks_EventsCostTheRequestNoStatement(t *testing.T) {
 	}
 	var mu sync.Mutex
 	counted := map[string]int{}
-	w := webhookWorld(t, testkit.NewDatabase(t, store.Postgres), testkit.Options{
+	w := webhookWorld(t, testkit.NewMigratedDatabase(t, store.Postgres), testkit.Options{
 		Configure: func(c *server.Config) {
 			c.DBOptions = append(c.DBOptions, store.WithConnector(testkit.CountingConnector))
 		},

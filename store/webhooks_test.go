@@ -17,7 +17,7 @@ func TestWebhookSecretsAreSealedAndRotate(t *testing.T) {
 	for _, d := range testkit.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			url := testkit.NewDatabase(t, d)
+			url := testkit.NewMigratedDatabase(t, d)
 			open := func(keys ...[]byte) *store.DB {
 				t.Helper()
 				ring, _ := store.NewKeyring(keys...)

@@ -42,7 +42,7 @@ func writePNG(t *testing.T, dir, name string) string {
 // opens it whole, the PDF as a link with its name and size; the client
 // gets both in the web chat.
 func TestConsoleAttachesFiles(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
@@ -113,7 +113,7 @@ func TestConsoleAttachesFiles(t *testing.T) {
 // that looks apart ("Internal note") in the dialog and the general chat; the
 // client never gets it; a paused dialog's composer takes notes only.
 func TestConsoleInternalNotes(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)

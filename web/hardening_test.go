@@ -115,7 +115,7 @@ func onSite(loc string) bool {
 // TestCSRF_SignInFormNeedsItsToken: the sign-in form carries a token bound to
 // a cookie; a post without both (a third-party page's) signs nobody in.
 func TestCSRF_SignInFormNeedsItsToken(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
@@ -223,7 +223,7 @@ func TestH5_AccountPageChangesPassword(t *testing.T) {
 // TestIDs_ConsolePathsTakeCanonicalDecimalsOnly: /dialogs/01 or /chats/+1
 // name nothing (404), as in the API.
 func TestIDs_ConsolePathsTakeCanonicalDecimalsOnly(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)

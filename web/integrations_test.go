@@ -21,7 +21,7 @@ import (
 
 // integrationsServer is a demo whose webhooks may reach a local receiver.
 func integrationsServer(t *testing.T, clock beseda.Clock) *testkit.Server {
-	return testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: clock,
+	return testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: clock,
 		Configure: func(c *server.Config) { c.AllowPrivateWebhooks = true }})
 }
 

@@ -26,7 +26,7 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: beseda.SystemClock{}})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: beseda.SystemClock{}})
 	ctx := testkit.Browser(t)
 	signIn(t, ctx, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	var channels []struct{ Key string }

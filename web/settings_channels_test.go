@@ -205,7 +205,7 @@ func TestSettingsChannels(t *testing.T) {
 // Chromium, at 1280 and 390 px, in English and Russian: the form, the
 // notice, the channel with its webhook URL, nothing wider than the screen.
 func TestSettingsChannelsInABrowser(t *testing.T) {
-	srv := channelServer(t, testkit.NewDatabase(t, store.SQLite))
+	srv := channelServer(t, testkit.NewMigratedDatabase(t, store.SQLite))
 	en := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ru := testkit.NewWorld(t, srv, beseda.LocaleRU)
 	api := faketelegram.New(t, tgToken)

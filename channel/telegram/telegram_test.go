@@ -260,7 +260,7 @@ func TestTelegramFailuresAreVisible(t *testing.T) {
 
 func TestTelegramPacesEachChat(t *testing.T) {
 	clock := testkit.NewClock()
-	b := newBot(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Clock: clock, Configure: func(c *server.Config) {
+	b := newBot(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Clock: clock, Configure: func(c *server.Config) {
 		c.Pacing = map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: telegram.New().Pacing()}
 	}})
 	b.say(t, 1, 1001, "A")

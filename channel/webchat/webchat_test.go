@@ -122,7 +122,7 @@ func storeMessage(t *testing.T, srv *testkit.Server, v *testkit.Visitor, text st
 }
 
 func TestWidgetPageInBrowser(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)
 

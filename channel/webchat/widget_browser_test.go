@@ -43,7 +43,7 @@ func subscribers(t *testing.T, w *testkit.World) []beseda.Subscriber {
 // composer is hidden and disabled); pressing "Start chat" twice, and
 // reloading, make one client: the session is kept in the browser.
 func TestWidgetStartsOnce(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)
 	run(t, ctx, "open the widget",
@@ -87,7 +87,7 @@ func TestWidgetStartsOnce(t *testing.T) {
 // their words, never as the API's message; a lost session leads back to the
 // name form.
 func TestWidgetErrorsAreFriendly(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	en := i18n.For(beseda.LocaleEN)
 	ctx := testkit.Browser(t)
@@ -128,7 +128,7 @@ func TestWidgetErrorsAreFriendly(t *testing.T) {
 // TestWidgetSpeaksTheClientsLanguage: the browser's language, else the
 // workspace's; every word of the page from the catalog.
 func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	ru := testkit.NewWorld(t, srv, beseda.LocaleRU)
 	en := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	for _, c := range []struct {
@@ -182,7 +182,7 @@ func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
 // paused, without reloading, in the order it was produced — before the
 // manager's later message, although that one shows first.
 func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)
 	run(t, ctx, "start",

@@ -419,7 +419,7 @@ func TestH2_ServerErrorsAreLogged(t *testing.T) {
 // --metrics-addr it is served there, with the profiler if asked, and the main
 // address has none.
 func TestMetrics_PrivateByDefault(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	}})
 	get := func(base, path, forwardedFor string) int {
@@ -444,7 +444,7 @@ func TestMetrics_PrivateByDefault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+		srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
 			c.MetricsListener, c.Pprof = ml, withPprof
 		}})
 		private := "http://" + ml.Addr().String()
@@ -470,11 +470,11 @@ func TestMetrics_PrivateByDefault(t *testing.T) {
 // TestHSTS_BehindTLS: Strict-Transport-Security is sent over TLS and when the
 // public URL is https, never on plain HTTP otherwise.
 func TestHSTS_BehindTLS(t *testing.T) {
-	plain := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	plain := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	if h := testkit.NewClient(t, plain.URL).Do("GET", "/login", nil).Header.Get("Strict-Transport-Security"); h != "" {
 		t.Errorf("HSTS over plain HTTP: %q", h)
 	}
-	public := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+	public := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
 		c.PublicURL = "https://support.example.com"
 	}})
 	for _, path := range []string{"/login", "/api/v1/me", "/healthz"} {

@@ -35,7 +35,7 @@ func inScope(pattern string) bool {
 // /api/v1, /widget and /webhooks (and /healthz, /metrics) is in the
 // document, and every route in the document is served.
 func TestOpenAPI_DocumentsEveryRouteBothWays(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	var served []string
 	for _, p := range srv.Routes() {
 		if inScope(p) {
@@ -165,7 +165,7 @@ func (c *capture) wrap(next http.Handler) http.Handler {
 // and the JSON has exactly the documented shape.
 func TestOpenAPI_AnswersMatchTheSchemas(t *testing.T) {
 	var c capture
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{
 		WrapHandler: c.wrap,
 		Configure:   func(cfg *server.Config) { cfg.AllowPrivateWebhooks = true },
 	})
