@@ -11,6 +11,7 @@ import (
 )
 
 func TestLiveEventsReachTheRightManagers(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		other := testkit.NewWorld(t, w.Srv, beseda.LocaleEN)
@@ -60,6 +61,7 @@ func TestLiveEventsReachTheRightManagers(t *testing.T) {
 }
 
 func TestLiveEventsResumeAfterAReconnect(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")

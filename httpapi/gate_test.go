@@ -39,6 +39,7 @@ func visibleTexts(v *testkit.Visitor) []string {
 }
 
 func TestG1_GateDuringActiveDialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -77,6 +78,7 @@ func TestG1_GateDuringActiveDialog(t *testing.T) {
 }
 
 func TestG2_ReleaseInOrderWhenDialogEnds(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -121,6 +123,7 @@ func TestG2_ReleaseInOrderWhenDialogEnds(t *testing.T) {
 // dialog is being completed: each is delivered exactly once, and none while
 // the dialog was active.
 func TestG3_BroadcastsRacingCompletion(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Clock: beseda.SystemClock{}})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -175,6 +178,7 @@ func TestG3_BroadcastsRacingCompletion(t *testing.T) {
 // test moves it: the dialog resumes in the middle of the release however
 // slow the machine.
 func TestG3_QueuedAutomationWaitsForANewDialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		clock := testkit.NewClock()
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Clock: clock,
@@ -221,6 +225,7 @@ func TestG3_QueuedAutomationWaitsForANewDialog(t *testing.T) {
 }
 
 func TestOutboundIsIdempotent(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -261,6 +266,7 @@ func TestOutboundIsIdempotent(t *testing.T) {
 }
 
 func TestOutboundRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		other := testkit.NewWorld(t, w.Srv, beseda.LocaleEN)
@@ -289,6 +295,7 @@ func TestOutboundRejectsBadInput(t *testing.T) {
 }
 
 func TestBroadcastsThroughTheGate(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		var visitors []*testkit.Visitor
@@ -336,6 +343,7 @@ func TestBroadcastsThroughTheGate(t *testing.T) {
 }
 
 func TestFunnelStepsMeetTheGateWhenDue(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -379,6 +387,7 @@ func TestFunnelStepsMeetTheGateWhenDue(t *testing.T) {
 }
 
 func TestSmartAnswersAreDroppedDuringADialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")

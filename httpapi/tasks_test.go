@@ -21,6 +21,7 @@ func notificationsOf(c *testkit.Client) ([]beseda.Notification, string) {
 }
 
 func TestC2_AddedManagerGetsATaskAndNotifications(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -72,6 +73,7 @@ func TestC2_AddedManagerGetsATaskAndNotifications(t *testing.T) {
 }
 
 func TestC2_AManagerAddedLaterAndInRussian(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		w.Manager.MustDo("PATCH", "/api/v1/me", map[string]string{"locale": "ru"}, 200, nil)
@@ -86,6 +88,7 @@ func TestC2_AManagerAddedLaterAndInRussian(t *testing.T) {
 }
 
 func TestS3_CompletingAndRemovingCloseTasks(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		var third beseda.User
