@@ -126,8 +126,11 @@ func StartProcess(tb testing.TB, dir, addr string, env []string, args ...string)
 		}
 	})
 	deadline := time.Now().Add(Timeout(time.Minute))
+	// Each try is bounded too (a server that accepts and never answers);
+	// the loop tries again until the deadline.
+	probe := &http.Client{Timeout: 10 * time.Second}
 	for {
-		res, err := http.Get(p.URL + "/healthz")
+		res, err := probe.Get(p.URL + "/healthz")
 		if err == nil {
 			io.Copy(io.Discard, res.Body)
 			res.Body.Close()
