@@ -65,6 +65,7 @@ func (b *bot) messages(t *testing.T, subscriberID int64) []beseda.Message {
 }
 
 func TestTelegramWebhookIsVerified(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		update := faketelegram.TextUpdate(1, 777, "Ivan", "hello")
@@ -88,6 +89,7 @@ func TestTelegramWebhookIsVerified(t *testing.T) {
 }
 
 func TestTelegramInboundIsIdempotent(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 10, 777, "Hello there")
@@ -115,6 +117,7 @@ func TestTelegramInboundIsIdempotent(t *testing.T) {
 }
 
 func TestTelegramSendsThroughTheBotAPI(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 555, "Hi")
@@ -136,6 +139,7 @@ func TestTelegramSendsThroughTheBotAPI(t *testing.T) {
 }
 
 func TestR3_RatingFlowThroughTelegram(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 900, "My payment failed")
@@ -196,6 +200,7 @@ func TestR3_RatingFlowThroughTelegram(t *testing.T) {
 }
 
 func TestTelegramRateLimitIsHonoured(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 321, "Hi")
@@ -225,6 +230,7 @@ func TestTelegramRateLimitIsHonoured(t *testing.T) {
 }
 
 func TestTelegramFailuresAreVisible(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 321, "Hi")
@@ -259,6 +265,7 @@ func TestTelegramFailuresAreVisible(t *testing.T) {
 }
 
 func TestTelegramPacesEachChat(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock()
 	b := newBot(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Clock: clock, Configure: func(c *server.Config) {
 		c.Pacing = map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: telegram.New().Pacing()}
@@ -306,6 +313,7 @@ func TestTelegramPacesEachChat(t *testing.T) {
 // TestTelegramNoSecondSendAfterACrash: a send that was in flight when its
 // deliverer died may have reached the client; it is failed, not sent again.
 func TestTelegramNoSecondSendAfterACrash(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 4242, "Hi")
@@ -351,6 +359,7 @@ func TestTelegramNoSecondSendAfterACrash(t *testing.T) {
 // code units, so an emoji counts 2: 2,048 emoji go, 2,049 are refused with a
 // clear error, and 4,096 Cyrillic letters go.
 func TestTelegramCountsTextAsTelegramDoes(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 555, "Hi")
@@ -368,6 +377,7 @@ func TestTelegramCountsTextAsTelegramDoes(t *testing.T) {
 // TestTelegramLongNamesAreCut: a client name longer than Beseda keeps is cut
 // to 100 characters, not refused and not stored whole.
 func TestTelegramLongNamesAreCut(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		long := strings.Repeat("Ё", 150) + " " + strings.Repeat("ж", 150)
@@ -385,6 +395,7 @@ func TestTelegramLongNamesAreCut(t *testing.T) {
 // (setWebhook) at its public URL; updates signed with that secret are taken.
 // A token Telegram refuses adds no channel and says why.
 func TestTelegramConnectsItself(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) {
 			c.PublicURL = "https://beseda.example"
@@ -425,6 +436,7 @@ func TestTelegramConnectsItself(t *testing.T) {
 // retried (SPEC H7); a file over the server's limit, or one Telegram does
 // not give, leaves a note instead of the message being lost.
 func TestTelegramReceivesFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{Configure: func(c *server.Config) { c.MaxUploadBytes = 4096 }})
 		photo, big := testkit.PNG(4, 3), append([]byte(string(testkit.PDF)), strings.Repeat("0", 5000)...)
@@ -487,6 +499,7 @@ func TestTelegramReceivesFiles(t *testing.T) {
 // A failure half-way is retried from the part that failed: what went out is
 // not sent again.
 func TestTelegramSendsFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 555, "Hi")
