@@ -76,6 +76,7 @@ func (n *number) last(t *testing.T, subscriberID int64) beseda.Message {
 }
 
 func TestWhatsAppWebhookIsVerified(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		c := testkit.NewClient(t, "")
@@ -110,6 +111,7 @@ func TestWhatsAppWebhookIsVerified(t *testing.T) {
 }
 
 func TestWhatsAppInbound(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Where is my order?")
@@ -151,6 +153,7 @@ func TestWhatsAppInbound(t *testing.T) {
 
 // TestWhatsAppNamesAreCut: a profile name longer than Beseda keeps is cut.
 func TestWhatsAppNamesAreCut(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		if res := n.post(t, fakewhatsapp.TextMessage(phoneID, waID, strings.Repeat("Ä", 300), "wamid.1", "hi")); res.Status != 200 {
@@ -163,6 +166,7 @@ func TestWhatsAppNamesAreCut(t *testing.T) {
 }
 
 func TestWhatsAppSendsThroughTheCloudAPI(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
@@ -188,6 +192,7 @@ func TestWhatsAppSendsThroughTheCloudAPI(t *testing.T) {
 // failed with the reason, whoever wrote it; when the client writes again it
 // opens again. The API's own refusal (131047) is the same failure.
 func TestWhatsAppWindow(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
@@ -227,6 +232,7 @@ func TestWhatsAppWindow(t *testing.T) {
 }
 
 func TestWhatsAppFailuresAreSorted(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
@@ -261,6 +267,7 @@ func TestWhatsAppFailuresAreSorted(t *testing.T) {
 // comes back as interactive.button_reply and counts once; a forged one is
 // refused.
 func TestR3_RatingFlowThroughWhatsApp(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Refund please")
@@ -305,6 +312,7 @@ func TestR3_RatingFlowThroughWhatsApp(t *testing.T) {
 // TestR2_RatingFormOutsideTheWhatsAppWindow: completing a day after the
 // client last wrote, the form is not sent, and the dialog says why.
 func TestR2_RatingFormOutsideTheWhatsAppWindow(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
@@ -324,6 +332,7 @@ func TestR2_RatingFormOutsideTheWhatsAppWindow(t *testing.T) {
 // fake, one registration line and a migration. No other Go file names it:
 // the rest of Beseda knows channels only through the registry.
 func TestWhatsAppIsNamedOnlyInItsPackage(t *testing.T) {
+	t.Parallel()
 	root, err := testkit.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -378,6 +387,7 @@ func TestWhatsAppIsNamedOnlyInItsPackage(t *testing.T) {
 // from the bytes (not the mime_type the client's app gave). A media id the
 // API does not know leaves a note.
 func TestWhatsAppReceivesFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		photo := testkit.PNG(5, 5)
@@ -410,6 +420,7 @@ func TestWhatsAppReceivesFiles(t *testing.T) {
 // picture as an image with the text as caption, a PDF as a document with its
 // file name.
 func TestWhatsAppSendsFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
