@@ -19,6 +19,7 @@ import (
 // waits (the platform's retry_after, else a second), other 4xx are
 // permanent; reasons never hold the URL, which may hold a token.
 func TestAPISortsFailures(t *testing.T) {
+	t.Parallel()
 	blocked := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/stall" {
