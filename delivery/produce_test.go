@@ -19,6 +19,7 @@ import (
 // PostgreSQL only: it has row locks (SQLite writes one transaction at a time
 // anyway).
 func TestD1_ProducersShareNoRowOfTheChannel(t *testing.T) {
+	t.Parallel()
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}

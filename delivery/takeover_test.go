@@ -20,6 +20,7 @@ import (
 // over, and the first one, back, sends nothing: every message is handed to
 // Telegram once.
 func TestD2_ALostLeaseNeverSends(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		// arm readies the platform's answer to m1 before A starts (armed
@@ -115,6 +116,7 @@ func TestD2_ALostLeaseNeverSends(t *testing.T) {
 // message in flight is failed as unconfirmed, never sent twice; the others
 // go, in order.
 func TestD3_DeliveryResumesAfterAKill(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		testkit.CreateWorkspace(t, dbURL, "Kill", "owner@kill.test", "a long secret")
 		api := faketelegram.New(t, botToken)
@@ -224,6 +226,7 @@ func driver(dbURL string) string {
 // periodic sweep comes only from its leader, after the dead leader's term of
 // some 15 seconds (unless a sweep job the dead one queued is still there).
 func TestD3_AProcessThatOutlivesAnotherTakesOver(t *testing.T) {
+	t.Parallel()
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}
