@@ -42,6 +42,7 @@ func writePNG(t *testing.T, dir, name string) string {
 // opens it whole, the PDF as a link with its name and size; the client
 // gets both in the web chat.
 func TestConsoleAttachesFiles(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
@@ -113,6 +114,7 @@ func TestConsoleAttachesFiles(t *testing.T) {
 // that looks apart ("Internal note") in the dialog and the general chat; the
 // client never gets it; a paused dialog's composer takes notes only.
 func TestConsoleInternalNotes(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User

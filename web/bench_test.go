@@ -73,6 +73,7 @@ func BenchmarkConsolePages(b *testing.B) {
 // TestStaticBudget keeps the JavaScript and CSS the console sends (the
 // console's and the web chat widget's) under 100 KB, uncompressed.
 func TestStaticBudget(t *testing.T) {
+	t.Parallel()
 	root, err := testkit.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)

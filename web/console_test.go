@@ -77,6 +77,7 @@ func consoleScreens(ids demoIDs, widgetKey string) []struct{ name, path string }
 // or at 1280 px — long chat previews are cut, tables scroll inside their
 // box — and in Russian no navigation or settings label is cut at 1280 px.
 func TestConsoleFitsEveryScreen(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true})
 	owner := testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	ids := findDemo(t, owner)
@@ -124,6 +125,7 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 // offer the matching saved replies; Enter or Tab inserts the text (and does
 // not send), arrows move, Escape closes, a click inserts.
 func TestConsoleSavedReplyInsertion(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true})
 	owner := testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	ids := findDemo(t, owner)
@@ -194,6 +196,7 @@ func TestConsoleSavedReplyInsertion(t *testing.T) {
 // has an active dialog, "Create dialog" is off and says why. The added
 // manager's notification is in their language and follows a rename (C2).
 func TestConsoleStatusIsChosenAndConfirmed(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
@@ -292,6 +295,7 @@ func TestConsoleStatusIsChosenAndConfirmed(t *testing.T) {
 // page reached by GET, filled in as it was sent, so reloading never posts
 // again; writing into a paused or completed dialog says what to do.
 func TestConsoleRefusedFormsComeBackByGET(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
@@ -353,6 +357,7 @@ func TestConsoleRefusedFormsComeBackByGET(t *testing.T) {
 // the chat list says "You:" only for one's own message, another manager's
 // name for theirs, and "Bot:" or "System:" for automation.
 func TestConsoleShowsWhoWrote(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User

@@ -35,6 +35,7 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 // two stars and the rating form; the client taps "Excellent"; both ratings
 // show in the dialog and in the report.
 func TestConsoleEndToEnd(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := testkit.StartProcess(t, dir, testkit.FreePort(t), nil, "--demo", "--db", "sqlite:"+filepath.Join(dir, "beseda.db"))
 	base := p.URL
@@ -185,6 +186,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 // TestConsolePermissions: a manager without dialog_settings.edit has no link
 // to the settings page and is refused on its URL.
 func TestConsolePermissions(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := testkit.StartProcess(t, dir, testkit.FreePort(t), nil, "--demo", "--db", "sqlite:"+filepath.Join(dir, "beseda.db"))
 	manager := testkit.Browser(t)
@@ -204,6 +206,7 @@ func TestConsolePermissions(t *testing.T) {
 // TestConsoleRussianHasNoEnglish walks the screens of a Russian workspace
 // (Russian data too) and finds no Latin letters in what they show.
 func TestConsoleRussianHasNoEnglish(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(dir, "beseda.db")
 	testkit.CreateWorkspace(t, dbURL, "Магазин", "olga@shop.test", "длинный пароль", "--owner-name", "Ольга", "--locale", "ru")

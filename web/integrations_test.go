@@ -30,6 +30,7 @@ func integrationsServer(t *testing.T, clock beseda.Clock) *testkit.Server {
 // code; a refused form comes back without the secret; removing works; a
 // manager without integrations.manage is refused; the page fits a phone.
 func TestConsoleIntegrations(t *testing.T) {
+	t.Parallel()
 	srv := integrationsServer(t, nil)
 	rc := testkit.NewReceiver(t, 503) // the test event's first attempt fails
 	ctx := testkit.Browser(t)
@@ -125,6 +126,7 @@ func TestConsoleIntegrations(t *testing.T) {
 // 390 px to BESEDA_SCREENSHOTS (see TestScreenshots), in both languages'
 // default: the owner's, English.
 func TestScreenshotsIntegrations(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("BESEDA_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set BESEDA_SCREENSHOTS=DIR (or run make screenshots)")

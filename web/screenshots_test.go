@@ -19,6 +19,7 @@ import (
 // wide, to the directory in BESEDA_SCREENSHOTS (`make screenshots` sets it
 // to docs/screenshots). It runs the demo and signs in as its owner.
 func TestScreenshots(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("BESEDA_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set BESEDA_SCREENSHOTS=DIR (or run make screenshots)")

@@ -50,6 +50,7 @@ func flashOf(res *testkit.Response) string {
 // in the console; secrets typed there are never shown again nor carried in
 // a cookie; managers may not see the page.
 func TestSettingsChannels(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := channelServer(t, dbURL)
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -205,6 +206,7 @@ func TestSettingsChannels(t *testing.T) {
 // Chromium, at 1280 and 390 px, in English and Russian: the form, the
 // notice, the channel with its webhook URL, nothing wider than the screen.
 func TestSettingsChannelsInABrowser(t *testing.T) {
+	t.Parallel()
 	srv := channelServer(t, testkit.NewMigratedDatabase(t, store.SQLite))
 	en := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ru := testkit.NewWorld(t, srv, beseda.LocaleRU)

@@ -62,6 +62,7 @@ func csrfOf(t *testing.T, c *http.Client, base string) string {
 }
 
 func TestConsoleSessionsAndCSRF(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
