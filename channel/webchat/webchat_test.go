@@ -17,6 +17,7 @@ import (
 )
 
 func TestWidgetSessionsAndTokens(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -48,6 +49,7 @@ func TestWidgetSessionsAndTokens(t *testing.T) {
 }
 
 func TestWidgetShowsTheClientWhatWasDelivered(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -74,6 +76,7 @@ func TestWidgetShowsTheClientWhatWasDelivered(t *testing.T) {
 }
 
 func TestWidgetPostbackOfAButton(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -122,6 +125,7 @@ func storeMessage(t *testing.T, srv *testkit.Server, v *testkit.Visitor, text st
 }
 
 func TestWidgetPageInBrowser(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)

@@ -34,6 +34,7 @@ func widgetPNG(t *testing.T) []byte {
 // signed address: an <img> sends no token); a picture and a PDF a manager
 // sends arrive live, the picture inline and the PDF as a link.
 func TestWidgetAttachesFiles(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	dir := t.TempDir()

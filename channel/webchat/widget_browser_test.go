@@ -43,6 +43,7 @@ func subscribers(t *testing.T, w *testkit.World) []beseda.Subscriber {
 // composer is hidden and disabled); pressing "Start chat" twice, and
 // reloading, make one client: the session is kept in the browser.
 func TestWidgetStartsOnce(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)
@@ -87,6 +88,7 @@ func TestWidgetStartsOnce(t *testing.T) {
 // their words, never as the API's message; a lost session leads back to the
 // name form.
 func TestWidgetErrorsAreFriendly(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	en := i18n.For(beseda.LocaleEN)
@@ -128,6 +130,7 @@ func TestWidgetErrorsAreFriendly(t *testing.T) {
 // TestWidgetSpeaksTheClientsLanguage: the browser's language, else the
 // workspace's; every word of the page from the catalog.
 func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	ru := testkit.NewWorld(t, srv, beseda.LocaleRU)
 	en := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -182,6 +185,7 @@ func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
 // paused, without reloading, in the order it was produced — before the
 // manager's later message, although that one shows first.
 func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
+	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)
@@ -230,6 +234,7 @@ func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
 // TestWidgetEventStream: the stream needs the visitor's token, says only
 // that something changed, and resumes from Last-Event-ID.
 func TestWidgetEventStream(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
