@@ -18,6 +18,7 @@ import (
 // by one reaches live clients of the other, that the scheduled task start
 // runs once, and that every notification is created once.
 func TestC2_TwoProcessesShareOnePostgreSQL(t *testing.T) {
+	t.Parallel()
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}
