@@ -11,6 +11,7 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/channel"
+	"github.com/beseda/beseda/internal/testkit"
 )
 
 // TestAPISortsFailures: what goes wrong calling a platform is sorted once for
@@ -18,6 +19,7 @@ import (
 // waits (the platform's retry_after, else a second), other 4xx are
 // permanent; reasons never hold the URL, which may hold a token.
 func TestAPISortsFailures(t *testing.T) {
+	t.Parallel()
 	blocked := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/stall" {
@@ -43,6 +45,8 @@ func TestAPISortsFailures(t *testing.T) {
 			t.Errorf("%s: %#v, want a retryable failure that hides the URL", url, err)
 		}
 	}
+	// An answer gets the time a busy machine may need to give it.
+	api.HTTP.Timeout = testkit.Timeout(0)
 	status, raw, err := api.PostJSON(ctx, srv.URL+"/ok", map[string]string{"Authorization": "Bearer x"}, map[string]int{"a": 1})
 	if err != nil || status != 200 || string(raw) != `{"ok":true}` {
 		t.Errorf("an answer: %d %s %v", status, raw, err)

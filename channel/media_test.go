@@ -15,6 +15,7 @@ import (
 // hosts and their subdomains. Internal addresses, look-alike hosts, plain
 // http and credentials in the URL are refused.
 func TestMediaURL(t *testing.T) {
+	t.Parallel()
 	hosts := []string{"fbcdn.net", "fbsbx.com"}
 	for _, tc := range []struct {
 		url, base string
@@ -46,6 +47,7 @@ func TestMediaURL(t *testing.T) {
 // TestParts: a message's text is its first file's caption when it fits
 // and there are no buttons, else it goes first; the files follow in order.
 func TestParts(t *testing.T) {
+	t.Parallel()
 	files := []beseda.Attachment{{ID: 1, Name: "a.png"}, {ID: 2, Name: "b.pdf"}}
 	fits := func(s string) bool { return len(s) <= 5 }
 	show := func(parts []channel.Part) string {
@@ -80,6 +82,7 @@ func TestParts(t *testing.T) {
 // TestSendPartsResumes: a send that fails half-way reports the parts that
 // went out; the retry starts after them.
 func TestSendPartsResumes(t *testing.T) {
+	t.Parallel()
 	m := &beseda.Message{Text: "long text", Attachments: []beseda.Attachment{{ID: 1}, {ID: 2}}}
 	parts := channel.Parts(m, nil)
 	var calls []int

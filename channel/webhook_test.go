@@ -64,6 +64,7 @@ func texts(t *testing.T, w *testkit.World) []string {
 // recorded with its channel, its raw bytes and the error, logged at ERROR
 // without its text, and a job stores it once the database takes it again.
 func TestH7_AnEventThatCannotBeStoredIsSkippedAndRetried(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		logs, logger := testkit.NewLogs()
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Logger: logger})
@@ -132,6 +133,7 @@ func TestH7_AnEventThatCannotBeStoredIsSkippedAndRetried(t *testing.T) {
 // recorded once the database recovers — once, though the retry fails again
 // first.
 func TestH7_ARatingTapDuringADatabaseFailureIsNotLost(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -188,6 +190,7 @@ func TestH7_ARatingTapDuringADatabaseFailureIsNotLost(t *testing.T) {
 // way: an unknown kind or key is 404, a body over 1 MiB is 413, a platform
 // without a subscription check has no GET, and nothing of these is stored.
 func TestWebhookSkeleton(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

@@ -46,6 +46,7 @@ func (t recordingType) Sender() beseda.Sender { return t.sender }
 // that speaks a messenger's media API has what to send; an internal note
 // never reaches a sender.
 func TestDeliveryCarriesAttachments(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		db, err := store.Open(ctx, dbURL)

@@ -235,8 +235,8 @@ func wait(t *testing.T, c <-chan result, what string) result {
 	select {
 	case r := <-c:
 		return r
-	case <-time.After(20 * time.Second):
-		t.Fatalf("after 20s: %s", what)
+	case <-time.After(testkit.Timeout(20 * time.Second)):
+		t.Fatalf("after %v: %s", testkit.Timeout(20*time.Second), what)
 		return result{}
 	}
 }

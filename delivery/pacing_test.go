@@ -16,6 +16,7 @@ import (
 // another back, and every chat keeps its order. Times are the fake clock's,
 // exactly.
 func TestPacingPerChannelAndPerChat(t *testing.T) {
+	t.Parallel()
 	type send struct {
 		text string
 		at   time.Duration // after the first send

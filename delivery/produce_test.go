@@ -19,10 +19,11 @@ import (
 // PostgreSQL only: it has row locks (SQLite writes one transaction at a time
 // anyway).
 func TestD1_ProducersShareNoRowOfTheChannel(t *testing.T) {
+	t.Parallel()
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}
-	dbURL := testkit.NewDatabase(t, store.Postgres)
+	dbURL := testkit.NewMigratedDatabase(t, store.Postgres)
 	b := newBot(t, dbURL, beseda.Pacing{})
 	ivan, petr, olga := b.client(t, 1001, "Ivan"), b.client(t, 1002, "Petr"), b.client(t, 1003, "Olga")
 	d := b.w.CreateDialog(olga, "Case")
@@ -92,7 +93,7 @@ func TestD1_ProducersShareNoRowOfTheChannel(t *testing.T) {
 		}()
 		select {
 		case <-done:
-		case <-time.After(30 * time.Second):
+		case <-time.After(testkit.Timeout(30 * time.Second)):
 			t.Fatalf("%s waited for another client's transaction", what)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 // jitter, up to 8 attempts; a rate limit waits exactly retry_after and is not
 // counted as an attempt. The reason of a failure is on the message.
 func TestRetriesBackOffAndGiveUp(t *testing.T) {
+	t.Parallel()
 	type answer struct {
 		status     int
 		desc       string

@@ -20,6 +20,7 @@ import (
 // over, and the first one, back, sends nothing: every message is handed to
 // Telegram once.
 func TestD2_ALostLeaseNeverSends(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		// arm readies the platform's answer to m1 before A starts (armed
@@ -115,6 +116,7 @@ func TestD2_ALostLeaseNeverSends(t *testing.T) {
 // message in flight is failed as unconfirmed, never sent twice; the others
 // go, in order.
 func TestD3_DeliveryResumesAfterAKill(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		testkit.CreateWorkspace(t, dbURL, "Kill", "owner@kill.test", "a long secret")
 		api := faketelegram.New(t, botToken)
@@ -224,10 +226,11 @@ func driver(dbURL string) string {
 // periodic sweep comes only from its leader, after the dead leader's term of
 // some 15 seconds (unless a sweep job the dead one queued is still there).
 func TestD3_AProcessThatOutlivesAnotherTakesOver(t *testing.T) {
+	t.Parallel()
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}
-	dbURL := testkit.NewDatabase(t, store.Postgres)
+	dbURL := testkit.NewMigratedDatabase(t, store.Postgres)
 	testkit.CreateWorkspace(t, dbURL, "Two", "owner@two.test", "a long secret")
 	api := faketelegram.New(t, botToken)
 	a := testkit.StartProcess(t, t.TempDir(), testkit.FreePort(t), []string{"BESEDA_SECRET_KEY=" + testkit.TestSecretKey}, "--db", dbURL)
@@ -261,7 +264,7 @@ func TestD3_AProcessThatOutlivesAnotherTakesOver(t *testing.T) {
 	delivered := func() bool { return count(api.Requested())["waiting"] == 1 }
 	// B's own sweep comes every 2 s of its clock; the clock moves on until
 	// it has found the channel (A's session may take a moment to end).
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testkit.Timeout(10 * time.Second))
 	for !delivered() {
 		if time.Now().After(deadline) {
 			t.Fatal("the surviving process did not take the channel over")

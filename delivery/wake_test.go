@@ -15,6 +15,7 @@ import (
 // channel, producing for it only signals the deliverer; River gets a job
 // when delivery starts, not one per message.
 func TestWakeStartsOneJobNotOnePerMessage(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		// One message a second to the chat, on a clock that stands still:
 		// the deliverer stays at work after the first message.

@@ -10,6 +10,7 @@ import (
 )
 
 func TestP2_ManagingUsersNeedsPermission(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		newUser := map[string]any{"email": "new@example.com", "name": "New", "password": "long enough"}
@@ -52,6 +53,7 @@ func TestP2_ManagingUsersNeedsPermission(t *testing.T) {
 }
 
 func TestP2_ChannelsAreManagedByOwnersAndAdmins(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		body := map[string]any{"kind": "telegram", "name": "Bot", "config": map[string]string{
@@ -81,6 +83,7 @@ func TestP2_ChannelsAreManagedByOwnersAndAdmins(t *testing.T) {
 }
 
 func TestP3_WorkspacesAreIsolated(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		other := testkit.NewWorld(t, w.Srv, beseda.LocaleEN)
@@ -133,6 +136,7 @@ func TestP3_WorkspacesAreIsolated(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		anon := testkit.NewClient(t, w.Srv.URL)
@@ -152,6 +156,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestBadRequestsGetClearErrors(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")

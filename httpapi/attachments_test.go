@@ -89,6 +89,7 @@ func storedFiles(t *testing.T, root string) []string {
 // web chat gives) fetch it; nobody else does — not another client, not
 // another workspace, not an anonymous caller (404).
 func TestAttachments_UploadAttachDownload(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		v := w.NewVisitor("Anna")
@@ -184,6 +185,7 @@ func TestAttachments_UploadAttachDownload(t *testing.T) {
 // made it, once, to a message of their workspace; a refused message
 // attaches nothing.
 func TestAttachments_AttachedOnceByTheirOwner(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		v := w.NewVisitor("Anna")
@@ -239,6 +241,7 @@ func TestAttachments_AttachedOnceByTheirOwner(t *testing.T) {
 // over 20 MiB (exactly 20 MiB is taken) and at the server's setting; a
 // refused upload leaves no file and no row.
 func TestAttachments_SizeLimit(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, root := attachmentServer(t, dbURL, nil)
 		big := make([]byte, beseda.DefaultMaxUploadBytes+1)
@@ -288,6 +291,7 @@ func TestAttachments_SizeLimit(t *testing.T) {
 // the name or the client's Content-Type; only raster images are shown
 // inline, and an HTML or SVG file is always a download that runs nothing.
 func TestAttachments_TypeIsSniffed(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		v := w.NewVisitor("Anna")
@@ -331,6 +335,7 @@ func TestAttachments_TypeIsSniffed(t *testing.T) {
 // sends it alone; managers see and fetch it, the client sees it with a
 // signed address, and the message.received webhook carries it.
 func TestAttachments_WidgetUpload(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, func(c *server.Config) { c.AllowPrivateWebhooks = true })
 		rc := testkit.NewReceiver(t)
@@ -379,6 +384,7 @@ func TestAttachments_WidgetUpload(t *testing.T) {
 // to a client of a messenger channel: it reaches the platform through its
 // media API (here Telegram's sendPhoto), with no text.
 func TestAttachments_MessengerClientsGetFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		const token, secret = "123456:TEST-token_abcdefghijklmnop", "hook-secret_42"
@@ -412,6 +418,7 @@ func TestAttachments_MessengerClientsGetFiles(t *testing.T) {
 // TestAttachments_Outbound: automation sends files too; a repeated
 // idempotency key returns the first message, files and all.
 func TestAttachments_Outbound(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		v := w.NewVisitor("Anna")
@@ -432,6 +439,7 @@ func TestAttachments_Outbound(t *testing.T) {
 // it did (TestWritePathStatementBudget); files add one statement on
 // PostgreSQL (the claim; attaching joins the deferred writes), however many.
 func TestAttachments_CostTheirOwnStatement(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		var mu sync.Mutex
 		counted := map[string]testkit.StatementLog{}
@@ -481,6 +489,7 @@ func TestAttachments_CostTheirOwnStatement(t *testing.T) {
 // work), and so are temporary files an interrupted upload left; attached
 // ones stay.
 func TestAttachments_UnattachedUploadsAreRemoved(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, root := attachmentServer(t, dbURL, nil)
 		v := w.NewVisitor("Anna")
@@ -526,6 +535,7 @@ func TestAttachments_UnattachedUploadsAreRemoved(t *testing.T) {
 // most beseda.WidgetUploadsPerMinute files a minute; then 429 with
 // Retry-After, until the minute has passed.
 func TestH4_WidgetUploadsAreLimited(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		path := "/widget/" + w.WebKey + "/uploads"
@@ -550,6 +560,7 @@ func TestH4_WidgetUploadsAreLimited(t *testing.T) {
 // TestAttachments_AttachedOnceUnderConcurrency: messages racing for one
 // upload attach it once; the others are refused and store nothing.
 func TestAttachments_AttachedOnceUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		const n = 8

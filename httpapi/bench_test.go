@@ -31,7 +31,7 @@ type bench struct {
 
 func newBench(b *testing.B, d store.Dialect) *bench {
 	b.Helper()
-	srv := testkit.StartServer(b, testkit.NewDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
+	srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
 	w := testkit.NewWorld(b, srv, beseda.LocaleEN)
 	ctx := context.Background()
 	channels, err := srv.DB.FindChannels(ctx, w.WorkspaceID)

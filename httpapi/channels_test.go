@@ -29,6 +29,7 @@ type channelView struct {
 // never shown; settings that are not secret are. Managers may not; another
 // workspace's channel does not exist (P3); bad settings change nothing.
 func TestP2_ChannelsAreChangedByOwnersAndAdmins(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		api := fakegraph.New(t, "page-token-2")
@@ -79,6 +80,7 @@ func TestP2_ChannelsAreChangedByOwnersAndAdmins(t *testing.T) {
 // messages are not sent but fail, with a reason; enabled again, it works
 // again. A disabled web chat's widget answers 404 too.
 func TestChannelSwitchedOff(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		const token, secret = "123456:TEST-token_abcdefghijklmnop", "hook-secret"

@@ -17,6 +17,7 @@ func setup(t *testing.T, dbURL string) *testkit.World {
 }
 
 func TestC1_CreateDialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -54,6 +55,7 @@ func TestC1_CreateDialog(t *testing.T) {
 }
 
 func TestC1_CreateDialogRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		other := testkit.NewWorld(t, w.Srv, beseda.LocaleEN)
@@ -94,6 +96,7 @@ func TestC1_CreateDialogRejectsBadInput(t *testing.T) {
 }
 
 func TestC3_SecondActiveDialogIsRefused(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -116,6 +119,7 @@ func TestC3_SecondActiveDialogIsRefused(t *testing.T) {
 }
 
 func TestC3_ConcurrentCreatesYieldOneDialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -159,6 +163,7 @@ func TestC3_ConcurrentCreatesYieldOneDialog(t *testing.T) {
 }
 
 func TestS1_StatusTransitionsThroughAPI(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -195,6 +200,7 @@ func TestS1_StatusTransitionsThroughAPI(t *testing.T) {
 }
 
 func TestS2_ReactivateWhileAnotherActive(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -214,6 +220,7 @@ func TestS2_ReactivateWhileAnotherActive(t *testing.T) {
 }
 
 func TestL1_DialogLists(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		anna, boris := w.NewVisitor("Anna"), w.NewVisitor("Boris")
@@ -260,6 +267,7 @@ func TestL1_DialogLists(t *testing.T) {
 }
 
 func TestL3_HistoryRecordsEveryChange(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 )
 
 func TestLiveEventsReachTheRightManagers(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		other := testkit.NewWorld(t, w.Srv, beseda.LocaleEN)
@@ -25,8 +27,8 @@ func TestLiveEventsReachTheRightManagers(t *testing.T) {
 
 		// C2: the added manager hears of their task within a second.
 		n := manager.Next("notification.created", 5*time.Second)
-		if took := time.Since(start); took > time.Second {
-			t.Errorf("the notification arrived after %v", took)
+		if took := time.Since(start); took > testkit.Bar(time.Second) {
+			t.Errorf("the notification arrived after %v (the bar on this machine now: %v)", took, testkit.Bar(time.Second))
 		}
 		var note beseda.Notification
 		json.Unmarshal(n.Data, &struct{ Data *beseda.Notification }{&note})
@@ -59,6 +61,7 @@ func TestLiveEventsReachTheRightManagers(t *testing.T) {
 }
 
 func TestLiveEventsResumeAfterAReconnect(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -76,7 +79,7 @@ func TestLiveEventsResumeAfterAReconnect(t *testing.T) {
 		resumed := testkit.OpenStream(t, w.Srv.URL, w.Owner.Token, last.ID)
 		var texts []string
 		sawDialog := false
-		for _, e := range resumed.Collect(time.Second) {
+		take := func(e testkit.Event) {
 			switch e.Name {
 			case "message.created":
 				var m struct{ Data beseda.Message }
@@ -85,6 +88,24 @@ func TestLiveEventsResumeAfterAReconnect(t *testing.T) {
 			case "dialog.changed":
 				sawDialog = true
 			}
+		}
+		// What was missed, however long a busy machine takes to send it;
+		// then whatever else comes at once.
+		deadline := time.After(testkit.Timeout(5 * time.Second))
+	missed:
+		for !sawDialog || !slices.Contains(texts, "missed two") {
+			select {
+			case e, ok := <-resumed.Events:
+				if !ok {
+					break missed
+				}
+				take(e)
+			case <-deadline:
+				break missed
+			}
+		}
+		for _, e := range resumed.Collect(300 * time.Millisecond) {
+			take(e)
 		}
 		want := []string{"missed one", "missed two"}
 		if len(texts) < 2 || texts[len(texts)-2] != want[0] || texts[len(texts)-1] != want[1] || !sawDialog {

@@ -76,7 +76,7 @@ func FuzzAPIBody(f *testing.F) {
 			f.Add(uint8(i*3+j*11), []byte(s))
 		}
 	}
-	srv := testkit.StartServer(f, testkit.NewDatabase(f, "sqlite"), testkit.Options{})
+	srv := testkit.StartServer(f, testkit.NewMigratedDatabase(f, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(f, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	v.Say("hello")

@@ -39,6 +39,7 @@ func visibleTexts(v *testkit.Visitor) []string {
 }
 
 func TestG1_GateDuringActiveDialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -77,6 +78,7 @@ func TestG1_GateDuringActiveDialog(t *testing.T) {
 }
 
 func TestG2_ReleaseInOrderWhenDialogEnds(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -121,6 +123,7 @@ func TestG2_ReleaseInOrderWhenDialogEnds(t *testing.T) {
 // dialog is being completed: each is delivered exactly once, and none while
 // the dialog was active.
 func TestG3_BroadcastsRacingCompletion(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Clock: beseda.SystemClock{}})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -171,9 +174,14 @@ func TestG3_BroadcastsRacingCompletion(t *testing.T) {
 
 // TestG3_QueuedAutomationWaitsForANewDialog: automation already queued for
 // delivery when a dialog becomes active is held, not delivered during it.
+// The release is paced on the test's clock, which stands still until the
+// test moves it: the dialog resumes in the middle of the release however
+// slow the machine.
 func TestG3_QueuedAutomationWaitsForANewDialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
-		srv := testkit.StartServer(t, dbURL, testkit.Options{Clock: beseda.SystemClock{},
+		clock := testkit.NewClock()
+		srv := testkit.StartServer(t, dbURL, testkit.Options{Clock: clock,
 			Configure: func(c *server.Config) {
 				c.Pacing = map[beseda.ChannelKind]beseda.Pacing{webchat.Kind: {PerSecond: 40}}
 			}})
@@ -184,13 +192,16 @@ func TestG3_QueuedAutomationWaitsForANewDialog(t *testing.T) {
 		for i := range n {
 			outbound(w, v.SubscriberID, beseda.SourceFunnel, fmt.Sprintf("step %03d", i))
 		}
-		w.SetStatus(d.ID, beseda.DialogPaused) // releases 100 at 40/s: 2.5 s
+		// Releases 100 at 40/s: a first burst now, the rest as the clock moves.
+		w.SetStatus(d.ID, beseda.DialogPaused)
 		testkit.Eventually(t, 5*time.Second, "the release started", func() bool { return len(visibleTexts(v)) > 0 })
 		resumed := w.SetStatus(d.ID, beseda.DialogActive)
 		delivered := len(visibleTexts(v))
 		if delivered == n {
-			t.Fatalf("the release finished before the dialog resumed; slow it down")
+			t.Fatalf("the release finished before the dialog resumed: not paced")
 		}
+		// Time enough for the whole release at its pace: nothing more goes.
+		clock.Advance(5 * time.Second)
 		time.Sleep(300 * time.Millisecond)
 		if got := len(visibleTexts(v)); got != delivered {
 			t.Errorf("%d messages delivered while the dialog was active", got-delivered)
@@ -202,6 +213,7 @@ func TestG3_QueuedAutomationWaitsForANewDialog(t *testing.T) {
 		}
 		w.SetStatus(d.ID, beseda.DialogCompleted)
 		testkit.Eventually(t, 10*time.Second, "everything delivered once the dialog ended", func() bool {
+			clock.Advance(100 * time.Millisecond)
 			return len(visibleTexts(v)) == n
 		})
 		for i, text := range visibleTexts(v) {
@@ -213,6 +225,7 @@ func TestG3_QueuedAutomationWaitsForANewDialog(t *testing.T) {
 }
 
 func TestOutboundIsIdempotent(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -253,6 +266,7 @@ func TestOutboundIsIdempotent(t *testing.T) {
 }
 
 func TestOutboundRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		other := testkit.NewWorld(t, w.Srv, beseda.LocaleEN)
@@ -281,6 +295,7 @@ func TestOutboundRejectsBadInput(t *testing.T) {
 }
 
 func TestBroadcastsThroughTheGate(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		var visitors []*testkit.Visitor
@@ -328,6 +343,7 @@ func TestBroadcastsThroughTheGate(t *testing.T) {
 }
 
 func TestFunnelStepsMeetTheGateWhenDue(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -371,6 +387,7 @@ func TestFunnelStepsMeetTheGateWhenDue(t *testing.T) {
 }
 
 func TestSmartAnswersAreDroppedDuringADialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")

@@ -19,6 +19,7 @@ import (
 // body, in a query and in a path: each is 400 invalid_input on both
 // databases, and nothing is stored.
 func TestH1_APIRefusesNUL(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -74,6 +75,7 @@ func login(c *testkit.Client, email, password string) *testkit.Response {
 // other accounts keep signing in, the window's end or a success resets the
 // count, and an address with 50 failures is refused for every account.
 func TestH4_SignInIsSlowed(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		var owner, manager beseda.User
@@ -144,6 +146,7 @@ func TestH4_SignInIsSlowed(t *testing.T) {
 // TestH4_AccountCountIsShared: the per-account count is in the database, so a
 // second server on the same database sees the lock.
 func TestH4_AccountCountIsShared(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		if strings.HasPrefix(dbURL, "sqlite:") {
 			t.Skip("one process serves an SQLite database (its serve lock): nothing to share")
@@ -170,9 +173,10 @@ func TestH4_AccountCountIsShared(t *testing.T) {
 // TestH4_ClientAddressBehindTrustedProxies: X-Forwarded-For counts only from
 // a trusted proxy; then each forwarded client has its own limit.
 func TestH4_ClientAddressBehindTrustedProxies(t *testing.T) {
+	t.Parallel()
 	for _, trusted := range []bool{false, true} {
 		t.Run(fmt.Sprintf("trusted=%v", trusted), func(t *testing.T) {
-			srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+			srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
 				if trusted {
 					c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 				}
@@ -203,6 +207,7 @@ func TestH4_ClientAddressBehindTrustedProxies(t *testing.T) {
 // TestH4_WidgetSessionsAreLimited: anonymous web-chat sessions (each a new
 // subscriber) are limited per address with a token bucket.
 func TestH4_WidgetSessionsAreLimited(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) {
 			c.WidgetSessionsPerMinute = 20
@@ -248,6 +253,7 @@ func TestH4_WidgetSessionsAreLimited(t *testing.T) {
 // with the current one; the change keeps the token that made it and ends the
 // user's other tokens and console sessions; an admin's reset ends them all.
 func TestH5_PasswordChangeEndsOtherSessions(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		var manager beseda.User
@@ -299,6 +305,7 @@ func TestH5_PasswordChangeEndsOtherSessions(t *testing.T) {
 // manager with users.manage manages managers with the grants it holds; an
 // admin manages admins but not owners; refusals change nothing.
 func TestH6_ManagersGrantOnlyWhatTheyHold(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		var owner beseda.User
@@ -374,6 +381,7 @@ func TestH6_ManagersGrantOnlyWhatTheyHold(t *testing.T) {
 // TestIDs_OnlyCanonicalDecimals: an id in a path is found only in its one
 // decimal form (else 404), and an id in a query must be one (else 400).
 func TestIDs_OnlyCanonicalDecimals(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -399,6 +407,7 @@ func TestIDs_OnlyCanonicalDecimals(t *testing.T) {
 // stored for a reason of ours fails with 500 (logged), so that it is sent
 // again, rather than being refused as invalid and lost; sent again, it counts.
 func TestR3_ClickMeetingADatabaseErrorIsNotLost(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		logs, logger := testkit.NewLogs()
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Logger: logger})

@@ -9,6 +9,7 @@ import (
 )
 
 func TestW1_WriteInsideDialogOnlyWhileActive(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -35,6 +36,7 @@ func TestW1_WriteInsideDialogOnlyWhileActive(t *testing.T) {
 }
 
 func TestW2_GeneralChatLockedWhileDialogActive(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -54,6 +56,7 @@ func TestW2_GeneralChatLockedWhileDialogActive(t *testing.T) {
 }
 
 func TestW3_PausedOrCompletedDialogDoesNotLock(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -71,6 +74,7 @@ func TestW3_PausedOrCompletedDialogDoesNotLock(t *testing.T) {
 }
 
 func TestW4_ClientMessageGoesToActiveDialog(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -99,6 +103,7 @@ func TestW4_ClientMessageGoesToActiveDialog(t *testing.T) {
 }
 
 func TestW5_DialogViewAndGeneralChat(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -152,6 +157,7 @@ func TestW5_DialogViewAndGeneralChat(t *testing.T) {
 }
 
 func TestMessageTextIsValidated(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")

@@ -18,6 +18,7 @@ import (
 // never sees it (nor a file on it), and it does not count as the chat's
 // last message. Notes are taken in active, paused and completed dialogs.
 func TestNotes_ManagersOnly(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		v := w.NewVisitor("Anna")
@@ -109,6 +110,7 @@ func TestNotes_ManagersOnly(t *testing.T) {
 // Messenger client is sent to no messenger; the message written after it
 // is, so delivery ran past the note.
 func TestNotes_NoChannelGetsThem(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w, _ := attachmentServer(t, dbURL, nil)
 		const token, secret = "123456:TEST-token_abcdefghijklmnop", "hook-secret_42"

@@ -15,6 +15,7 @@ import (
 // a task's title follows the dialog's too. A notification stored as text
 // only (before arguments were kept) shows that text.
 func TestC2_NotificationsSpeakTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")

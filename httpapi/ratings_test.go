@@ -26,6 +26,7 @@ func ratingForm(t *testing.T, v *testkit.Visitor) beseda.Message {
 }
 
 func TestR1_ManagerRatesTheClientOnCompletion(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -49,6 +50,7 @@ func TestR1_ManagerRatesTheClientOnCompletion(t *testing.T) {
 }
 
 func TestR2_RatingFormIsAStandardMessageWithThreeButtons(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		ru := testkit.NewWorld(t, srv, beseda.LocaleRU)
@@ -101,6 +103,7 @@ func TestR2_RatingFormIsAStandardMessageWithThreeButtons(t *testing.T) {
 }
 
 func TestR3_ClientRatesInTheWebChat(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")

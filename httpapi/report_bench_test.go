@@ -24,7 +24,7 @@ import (
 func BenchmarkReport1M(b *testing.B) {
 	for _, d := range testkit.Dialects() {
 		b.Run(string(d), func(b *testing.B) {
-			srv := testkit.StartServer(b, testkit.NewDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
+			srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
 			w := testkit.NewWorld(b, srv, beseda.LocaleEN)
 			ctx := context.Background()
 			owner, _, err := srv.App.Authenticate(ctx, w.Owner.Token, "api")

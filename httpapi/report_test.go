@@ -11,6 +11,7 @@ import (
 )
 
 func TestL2_DialogsReport(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		clock := w.Srv.Clock
@@ -113,6 +114,7 @@ func TestL2_DialogsReport(t *testing.T) {
 }
 
 func TestL2_ReportCSVAndPermission(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("=cmd|calc")

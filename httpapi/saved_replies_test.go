@@ -13,6 +13,7 @@ import (
 // handles unique per workspace; texts fit every channel; another workspace's
 // reply is not found (P3); refused input changes nothing.
 func TestSavedReplies(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		var sr beseda.SavedReply

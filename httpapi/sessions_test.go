@@ -15,6 +15,7 @@ import (
 // process's back — as another process on the same PostgreSQL would — stops
 // working once that moment (2 s) has passed.
 func TestSessionsAreCheckedAgainWithinSeconds(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestP1_DefaultTypes(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		for locale, want := range map[beseda.Locale][2]string{
@@ -30,6 +31,7 @@ func TestP1_DefaultTypes(t *testing.T) {
 }
 
 func TestP1_EditingSettingsNeedsPermission(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		for _, path := range []string{"/api/v1/settings/dialog-types", "/api/v1/settings/dialog-reasons", "/api/v1/settings/dialog-components"} {
@@ -54,6 +56,7 @@ func TestP1_EditingSettingsNeedsPermission(t *testing.T) {
 }
 
 func TestP1_RemovedItemsStayOnDialogs(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -90,6 +93,7 @@ func TestP1_RemovedItemsStayOnDialogs(t *testing.T) {
 }
 
 func TestP1_LastTypeCannotBeRemoved(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		w.Owner.MustDo("DELETE", testkit.Path("/api/v1/settings/dialog-types/%d", w.Types[0].ID), nil, 204, nil)
@@ -103,6 +107,7 @@ func TestP1_LastTypeCannotBeRemoved(t *testing.T) {
 }
 
 func TestP1_NamesAreValidatedAndUnique(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		path := "/api/v1/settings/dialog-components"

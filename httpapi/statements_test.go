@@ -31,6 +31,7 @@ var statementBudget = []struct {
 // the write path through a counting database driver, so that a change that
 // adds round trips fails here rather than in a load test.
 func TestWritePathStatementBudget(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		var mu sync.Mutex
 		counted := map[string]testkit.StatementLog{} // by "METHOD pattern"

@@ -22,6 +22,7 @@ func notificationsOf(c *testkit.Client) ([]beseda.Notification, string) {
 }
 
 func TestC2_AddedManagerGetsATaskAndNotifications(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		v := w.NewVisitor("Anna")
@@ -73,6 +74,7 @@ func TestC2_AddedManagerGetsATaskAndNotifications(t *testing.T) {
 }
 
 func TestC2_AManagerAddedLaterAndInRussian(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		w.Manager.MustDo("PATCH", "/api/v1/me", map[string]string{"locale": "ru"}, 200, nil)
@@ -87,6 +89,7 @@ func TestC2_AManagerAddedLaterAndInRussian(t *testing.T) {
 }
 
 func TestS3_CompletingAndRemovingCloseTasks(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := setup(t, dbURL)
 		var third beseda.User

@@ -102,6 +102,7 @@ func sameJSON(t *testing.T, what string, a, b []byte) {
 }
 
 func TestWebhooks_EveryEventTypeSignedWithItsHeaders(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := webhookWorld(t, dbURL, testkit.Options{})
 		rc := testkit.NewReceiver(t)
@@ -170,6 +171,7 @@ func TestWebhooks_EveryEventTypeSignedWithItsHeaders(t *testing.T) {
 }
 
 func TestWebhooks_OnlySubscribedTypesAndWorkspace(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := webhookWorld(t, dbURL, testkit.Options{})
 		other := testkit.NewWorld(t, w.Srv, beseda.LocaleEN)
@@ -235,6 +237,7 @@ func waitAttempts(t *testing.T, c *testkit.Client, hookID int64, n int) delivery
 }
 
 func TestWebhooks_RetriedWithBackoffUntilDelivered(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := webhookWorld(t, dbURL, testkit.Options{})
 		clock := w.Srv.Clock
@@ -303,6 +306,7 @@ func TestWebhooks_RetriedWithBackoffUntilDelivered(t *testing.T) {
 }
 
 func TestWebhooks_GivenUpAfterADay(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := webhookWorld(t, dbURL, testkit.Options{})
 		clock := w.Srv.Clock
@@ -339,6 +343,7 @@ func TestWebhooks_GivenUpAfterADay(t *testing.T) {
 }
 
 func TestWebhooks_PrivateAddressesRefused(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) { c.AllowPrivateWebhooks = false }})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN) // without BESEDA_ALLOW_PRIVATE_WEBHOOKS
@@ -367,6 +372,7 @@ func TestWebhooks_PrivateAddressesRefused(t *testing.T) {
 }
 
 func TestWebhooks_Permissions(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := webhookWorld(t, dbURL, testkit.Options{})
 		rc := testkit.NewReceiver(t)
@@ -430,6 +436,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestWebhooks_SecretIsWriteOnlyAndSealed(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		var logs syncBuffer
 		w := webhookWorld(t, dbURL, testkit.Options{
@@ -469,6 +476,7 @@ func TestWebhooks_SecretIsWriteOnlyAndSealed(t *testing.T) {
 }
 
 func TestWebhooks_BadInputIsRefused(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		w := webhookWorld(t, dbURL, testkit.Options{})
 		rc := testkit.NewReceiver(t)
@@ -523,12 +531,13 @@ func TestWebhooks_BadInputIsRefused(t *testing.T) {
 // dialog in a workspace with a subscription to every event runs as many
 // statements as without one — and the events are delivered.
 func TestWebhooks_EventsCostTheRequestNoStatement(t *testing.T) {
+	t.Parallel()
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}
 	var mu sync.Mutex
 	counted := map[string]int{}
-	w := webhookWorld(t, testkit.NewDatabase(t, store.Postgres), testkit.Options{
+	w := webhookWorld(t, testkit.NewMigratedDatabase(t, store.Postgres), testkit.Options{
 		Configure: func(c *server.Config) {
 			c.DBOptions = append(c.DBOptions, store.WithConnector(testkit.CountingConnector))
 		},

@@ -25,7 +25,7 @@ func BenchmarkBroadcast100k(b *testing.B) {
 	for _, d := range testkit.Dialects() {
 		b.Run(string(d), func(b *testing.B) {
 			const n = 100_000
-			srv := testkit.StartServer(b, testkit.NewDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
+			srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
 			w := testkit.NewWorld(b, srv, beseda.LocaleEN)
 			ctx := context.Background()
 			channels, err := srv.DB.FindChannels(ctx, w.WorkspaceID)
@@ -74,7 +74,7 @@ func BenchmarkBroadcast100k(b *testing.B) {
 func BenchmarkRelease1000(b *testing.B) {
 	for _, d := range testkit.Dialects() {
 		b.Run(string(d), func(b *testing.B) {
-			srv := testkit.StartServer(b, testkit.NewDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
+			srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
 			w := testkit.NewWorld(b, srv, beseda.LocaleEN)
 			var total time.Duration
 			for b.Loop() {

@@ -32,6 +32,7 @@ func subscribe(ctx context.Context, hub *live.Hub) chan subscribed {
 // subscription once it can; if the hub stops first they get an error; a
 // subscriber that gives up is let go at once. None waits forever.
 func TestLiveHub_StartFailureNeverBlocksSubscribers(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		db, err := store.Open(context.Background(), dbURL)
 		if err != nil {
@@ -113,6 +114,7 @@ func waitFor(t *testing.T, c chan subscribed) subscribed {
 // events are left unread; the first subscriber starts no later than the end
 // of the log at the time, and gets what comes after it.
 func TestLiveHub_IdleUntilSomeoneListens(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
@@ -152,7 +154,7 @@ func TestLiveHub_IdleUntilSomeoneListens(t *testing.T) {
 		add("after")
 		// Events of just before subscribing may come too, if the hub had
 		// not seen them yet when nobody listened; "after" must come.
-		deadline := time.After(30 * time.Second)
+		deadline := time.After(testkit.Timeout(30 * time.Second))
 		for got := ""; got != "after"; {
 			select {
 			case d := <-s.Deliveries():

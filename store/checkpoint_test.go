@@ -11,6 +11,7 @@ import (
 // threshold is raised to a safety net, and a PASSIVE checkpoint on the
 // other connection copies what was committed.
 func TestSQLiteCheckpointsOffTheWriter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 func key(b byte) []byte { return bytes.Repeat([]byte{b}, store.KeySize) }
 
 func TestKeyringSealsAndOpens(t *testing.T) {
+	t.Parallel()
 	k, err := store.NewKeyring(key(1))
 	if err != nil {
 		t.Fatal(err)
@@ -54,10 +55,11 @@ func TestKeyringSealsAndOpens(t *testing.T) {
 // database in clear; a new key put first re-seals everything at start, after
 // which the old key can go.
 func TestChannelSecretsAreSealedAndRotate(t *testing.T) {
+	t.Parallel()
 	for _, d := range testkit.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			url := testkit.NewDatabase(t, d)
+			url := testkit.NewMigratedDatabase(t, d)
 			open := func(keys ...[]byte) *store.DB {
 				t.Helper()
 				ring, err := store.NewKeyring(keys...)

@@ -13,6 +13,7 @@ import (
 // TestD2_AClaimNeedsTheLease: one deliverer per channel; a message is claimed
 // once per attempt, and only by the holder of an unexpired lease.
 func TestD2_AClaimNeedsTheLease(t *testing.T) {
+	t.Parallel()
 	for _, d := range testkit.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			db := testkit.OpenDB(t, d)

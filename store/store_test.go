@@ -64,6 +64,7 @@ func (f *fixture) dialog(status beseda.DialogStatus) *beseda.Dialog {
 }
 
 func TestC3_SchemaHoldsOneActiveDialogPerSubscriber(t *testing.T) {
+	t.Parallel()
 	for _, d := range testkit.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			db := testkit.OpenDB(t, d)
@@ -102,6 +103,7 @@ func TestC3_SchemaHoldsOneActiveDialogPerSubscriber(t *testing.T) {
 }
 
 func TestStoreRoundTrips(t *testing.T) {
+	t.Parallel()
 	for _, d := range testkit.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			db := testkit.OpenDB(t, d)

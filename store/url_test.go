@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseURL_OnlyKnownSchemes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		url     string
 		dialect store.Dialect

@@ -14,10 +14,11 @@ import (
 // TestWebhookSecretsAreSealedAndRotate: a webhook's secret is sealed at
 // rest, re-sealed with a new key at start, and opened for delivery with it.
 func TestWebhookSecretsAreSealedAndRotate(t *testing.T) {
+	t.Parallel()
 	for _, d := range testkit.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			url := testkit.NewDatabase(t, d)
+			url := testkit.NewMigratedDatabase(t, d)
 			open := func(keys ...[]byte) *store.DB {
 				t.Helper()
 				ring, _ := store.NewKeyring(keys...)

@@ -65,10 +65,7 @@ func TestConsoleAccessibility(t *testing.T) {
 						}
 						do(t, ctx, "open "+sc.name, append([]chromedp.Action[chromedp.Void]{
 							chromedp.Navigate(srv.URL + sc.path), chromedp.WaitVisible(chromedp.CSS("body"))}, sc.steps...)...)
-						found, err := chromedp.Run(ctx, testkit.Axe())
-						if err != nil {
-							t.Fatalf("axe on %s: %v", sc.name, err)
-						}
+						found := testkit.Run(t, ctx, "axe on "+sc.name, testkit.Axe())
 						for _, v := range found {
 							t.Errorf("%s (%s, %d px): %s", sc.name, lang, width, v)
 						}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -38,23 +36,14 @@ func writePNG(t *testing.T, dir, name string) string {
 	return path
 }
 
-// loaded is true once every <img> matching selector has loaded a picture.
-func loaded(selector string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](`(function(){var l=document.querySelectorAll(`+"`"+selector+"`"+`);
-			return l.length>0&&Array.prototype.every.call(l,function(i){return i.complete&&i.naturalWidth>0})})()`,
-			chromedp.WithPollingTimeout(30*time.Second))(ctx, t)
-		return err
-	})
-}
-
 // TestConsoleAttachesFiles: in a composer a manager picks files (a picture
 // and a PDF) or drops one on the page; each uploads with its progress, the
 // message goes without text, the picture shows inline as a thumbnail that
 // opens it whole, the PDF as a link with its name and size; the client
 // gets both in the web chat.
 func TestConsoleAttachesFiles(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
@@ -81,7 +70,7 @@ func TestConsoleAttachesFiles(t *testing.T) {
 	do(t, ctx, "send",
 		chromedp.Click(`#composer button[type=submit]`),
 		chromedp.WaitVisible(`.msg .files img[alt="screen.png"]`),
-		loaded(`.msg .files img`),
+		testkit.ImagesLoaded(`.msg .files img`),
 	)
 	if href := eval[string](t, ctx, `document.querySelector('.msg .files img[alt="screen.png"]').closest("a").target`); href != "_blank" {
 		t.Errorf("the thumbnail opens in %q", href)
@@ -125,7 +114,8 @@ func TestConsoleAttachesFiles(t *testing.T) {
 // that looks apart ("Internal note") in the dialog and the general chat; the
 // client never gets it; a paused dialog's composer takes notes only.
 func TestConsoleInternalNotes(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)

@@ -27,7 +27,7 @@ import (
 func BenchmarkConsolePages(b *testing.B) {
 	for _, d := range testkit.Dialects() {
 		b.Run(string(d), func(b *testing.B) {
-			srv := testkit.StartServer(b, testkit.NewDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
+			srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
 			w := testkit.NewWorld(b, srv, beseda.LocaleEN)
 			ctx := context.Background()
 			owner, _, err := srv.App.Authenticate(ctx, w.Owner.Token, app.TokenAPI)
@@ -73,6 +73,7 @@ func BenchmarkConsolePages(b *testing.B) {
 // TestStaticBudget keeps the JavaScript and CSS the console sends (the
 // console's and the web chat widget's) under 100 KB, uncompressed.
 func TestStaticBudget(t *testing.T) {
+	t.Parallel()
 	root, err := testkit.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)

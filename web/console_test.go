@@ -77,7 +77,8 @@ func consoleScreens(ids demoIDs, widgetKey string) []struct{ name, path string }
 // or at 1280 px — long chat previews are cut, tables scroll inside their
 // box — and in Russian no navigation or settings label is cut at 1280 px.
 func TestConsoleFitsEveryScreen(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true})
 	owner := testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	ids := findDemo(t, owner)
 	// A client who writes long, and a saved reply with a long text.
@@ -97,16 +98,13 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 			if sc.name == "chat-create-dialog" {
 				do(t, ctx, "open the form", chromedp.Click(`#dialogs-toggle`), chromedp.Click(`#create-toggle`), chromedp.WaitVisible(chromedp.ID("create-dialog")))
 			}
-			o, err := chromedp.Run(ctx, testkit.MeasureOverflow())
-			if err != nil {
-				t.Fatal(err)
-			}
+			o := testkit.Run(t, ctx, fmt.Sprintf("measure %s at %d", sc.name, width), testkit.MeasureOverflow())
 			if o.ScrollWidth > o.Viewport {
 				t.Errorf("%s at %d px scrolls sideways: %d px wide; sticking out: %v", sc.name, width, o.ScrollWidth, o.Offenders)
 			}
 			if width == 1280 {
 				// Table columns are as wide as their words: none is cut in two.
-				if broken, _ := chromedp.Run(ctx, testkit.BrokenWords(`.table td, .table th`)); len(broken) > 0 {
+				if broken := testkit.Run(t, ctx, "words broken in tables", testkit.BrokenWords(`.table td, .table th`)); len(broken) > 0 {
 					t.Errorf("%s at 1280 px breaks words in its table: %v", sc.name, broken)
 				}
 			}
@@ -122,14 +120,11 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 			chromedp.Navigate(srv.URL+path),
 			chromedp.WaitVisible(`header.top`),
 		)
-		cut, err := chromedp.Run(ctx, testkit.TruncatedLabels(`header.top nav a, .tabs a, .items input, .items button, .card-head button, label, legend, button, .button, th`))
-		if err != nil {
-			t.Fatal(err)
-		}
+		cut := testkit.Run(t, ctx, "find cut labels on "+path, testkit.TruncatedLabels(`header.top nav a, .tabs a, .items input, .items button, .card-head button, label, legend, button, .button, th`))
 		if len(cut) > 0 {
 			t.Errorf("%s cuts labels in Russian: %v", path, cut)
 		}
-		if broken, _ := chromedp.Run(ctx, testkit.BrokenWords(`.table td, .table th`)); len(broken) > 0 {
+		if broken := testkit.Run(t, ctx, "words broken in tables", testkit.BrokenWords(`.table td, .table th`)); len(broken) > 0 {
 			t.Errorf("%s breaks words in its table in Russian: %v", path, broken)
 		}
 	}
@@ -137,7 +132,7 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 	// Russian on a phone: the report's filter buttons stay inside its card,
 	// the web chat's box shows all it holds.
 	do(t, ctx, "the report on a phone, in Russian", chromedp.EmulateViewport(390, 860), chromedp.Navigate(srv.URL+"/report"), chromedp.WaitVisible(`#totals`))
-	if out, _ := chromedp.Run(ctx, testkit.Spilling(`.filter-actions > *, .filters > *`)); len(out) > 0 {
+	if out := testkit.Run(t, ctx, "the report's filters", testkit.Spilling(`.filter-actions > *, .filters > *`)); len(out) > 0 {
 		t.Errorf("the report's filters stick out of their box: %v", out)
 	}
 	do(t, ctx, "the web chat on a phone, in Russian", testkit.Language("ru"), chromedp.Navigate(srv.URL+"/widget/"+v.Key),
@@ -146,7 +141,7 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 	if got := eval[[]int](t, ctx, `(function(){var x=document.getElementById("text");return [x.scrollHeight, x.clientHeight]})()`); got[0] > got[1]+1 {
 		t.Errorf("the web chat's message box hides what is typed: %d px of text in %d px", got[0], got[1])
 	}
-	if out, _ := chromedp.Run(ctx, testkit.Spilling(`#composer > *`)); len(out) > 0 {
+	if out := testkit.Run(t, ctx, "the composer", testkit.Spilling(`#composer > *`)); len(out) > 0 {
 		t.Errorf("the web chat's composer sticks out: %v", out)
 	}
 }
@@ -155,7 +150,8 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 // offer the matching saved replies; Enter or Tab inserts the text (and does
 // not send), arrows move, Escape closes, a click inserts.
 func TestConsoleSavedReplyInsertion(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true})
 	owner := testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	ids := findDemo(t, owner)
 	owner.MustDo("POST", "/api/v1/saved-replies", map[string]string{"name": "refund-time", "text": "Refunds take 3–5 business days."}, 201, nil)
@@ -225,7 +221,8 @@ func TestConsoleSavedReplyInsertion(t *testing.T) {
 // has an active dialog, "Create dialog" is off and says why. The added
 // manager's notification is in their language and follows a rename (C2).
 func TestConsoleStatusIsChosenAndConfirmed(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
@@ -324,7 +321,8 @@ func TestConsoleStatusIsChosenAndConfirmed(t *testing.T) {
 // page reached by GET, filled in as it was sent, so reloading never posts
 // again; writing into a paused or completed dialog says what to do.
 func TestConsoleRefusedFormsComeBackByGET(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
@@ -386,7 +384,8 @@ func TestConsoleRefusedFormsComeBackByGET(t *testing.T) {
 // the chat list says "You:" only for one's own message, another manager's
 // name for theirs, and "Bot:" or "System:" for automation.
 func TestConsoleShowsWhoWrote(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)

@@ -15,21 +15,16 @@ import (
 	"github.com/beseda/beseda/internal/testkit"
 )
 
-// do runs browser steps and fails the test with what was being done.
+// do runs browser steps, each within its own deadline, and fails the test
+// with what was being done and the step that failed (testkit.Do).
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
+	testkit.Do(t, ctx, what, steps...)
 }
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return v
+	return testkit.Eval[T](t, ctx, js)
 }
 
 // TestConsoleEndToEnd walks the product page's flow in real browsers against
@@ -40,6 +35,7 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 // two stars and the rating form; the client taps "Excellent"; both ratings
 // show in the dialog and in the report.
 func TestConsoleEndToEnd(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := testkit.StartProcess(t, dir, testkit.FreePort(t), nil, "--demo", "--db", "sqlite:"+filepath.Join(dir, "beseda.db"))
 	base := p.URL
@@ -191,6 +187,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 // TestConsolePermissions: a manager without dialog_settings.edit has no link
 // to the settings page and is refused on its URL.
 func TestConsolePermissions(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := testkit.StartProcess(t, dir, testkit.FreePort(t), nil, "--demo", "--db", "sqlite:"+filepath.Join(dir, "beseda.db"))
 	manager := testkit.Browser(t)
@@ -198,10 +195,7 @@ func TestConsolePermissions(t *testing.T) {
 	if n := eval[int](t, manager, `document.querySelectorAll('a[href^="/settings"]').length`); n != 0 {
 		t.Errorf("the manager sees %d settings links", n)
 	}
-	res, err := chromedp.Run(manager, chromedp.NavigateResponse(p.URL+"/settings/dialogs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := testkit.Run(t, manager, "open the settings", chromedp.NavigateResponse(p.URL+"/settings/dialogs"))
 	if res.Status != 403 {
 		t.Errorf("settings page: status %d, want 403", res.Status)
 	}
@@ -213,6 +207,7 @@ func TestConsolePermissions(t *testing.T) {
 // TestConsoleRussianHasNoEnglish walks the screens of a Russian workspace
 // (Russian data too) and finds no Latin letters in what they show.
 func TestConsoleRussianHasNoEnglish(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(dir, "beseda.db")
 	testkit.CreateWorkspace(t, dbURL, "Магазин", "olga@shop.test", "длинный пароль", "--owner-name", "Ольга", "--locale", "ru")

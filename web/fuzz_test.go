@@ -67,7 +67,7 @@ type console struct {
 }
 
 func newConsole(f *testing.F, routes []consoleRoute) *console {
-	srv := testkit.StartServer(f, testkit.NewDatabase(f, "sqlite"), testkit.Options{})
+	srv := testkit.StartServer(f, testkit.NewMigratedDatabase(f, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(f, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	v.Say("hello")

@@ -13,6 +13,7 @@ import (
 // TestH1_ConsoleRefusesNUL posts console forms holding a NUL byte or invalid
 // UTF-8: 400 with the form's error, and nothing stored, on both databases.
 func TestH1_ConsoleRefusesNUL(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -51,6 +52,7 @@ func TestH1_ConsoleRefusesNUL(t *testing.T) {
 // TestH3_RedirectsStayOnSite signs in with nasty next values (and posts
 // nasty back values): the Location is always a path of this site.
 func TestH3_RedirectsStayOnSite(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -116,7 +118,8 @@ func onSite(loc string) bool {
 // TestCSRF_SignInFormNeedsItsToken: the sign-in form carries a token bound to
 // a cookie; a post without both (a third-party page's) signs nobody in.
 func TestCSRF_SignInFormNeedsItsToken(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
@@ -149,6 +152,7 @@ func TestCSRF_SignInFormNeedsItsToken(t *testing.T) {
 // TestH4_ConsoleSignInIsSlowed: the console's sign-in form says so clearly
 // when the account is locked, with 429 and Retry-After.
 func TestH4_ConsoleSignInIsSlowed(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleRU)
@@ -227,6 +231,7 @@ func TestH4_ConsoleParallelWrongPasswordsStopAtTheLimit(t *testing.T) {
 // TestH5_AccountPageChangesPassword: the account page asks for the current
 // password; a change keeps this session and ends the others.
 func TestH5_AccountPageChangesPassword(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -273,7 +278,8 @@ func TestH5_AccountPageChangesPassword(t *testing.T) {
 // TestIDs_ConsolePathsTakeCanonicalDecimalsOnly: /dialogs/01 or /chats/+1
 // name nothing (404), as in the API.
 func TestIDs_ConsolePathsTakeCanonicalDecimalsOnly(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)

@@ -21,7 +21,7 @@ import (
 
 // integrationsServer is a demo whose webhooks may reach a local receiver.
 func integrationsServer(t *testing.T, clock beseda.Clock) *testkit.Server {
-	return testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: clock,
+	return testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: clock,
 		Configure: func(c *server.Config) { c.AllowPrivateWebhooks = true }})
 }
 
@@ -30,6 +30,7 @@ func integrationsServer(t *testing.T, clock beseda.Clock) *testkit.Server {
 // code; a refused form comes back without the secret; removing works; a
 // manager without integrations.manage is refused; the page fits a phone.
 func TestConsoleIntegrations(t *testing.T) {
+	t.Parallel()
 	srv := integrationsServer(t, nil)
 	rc := testkit.NewReceiver(t, 503) // the test event's first attempt fails
 	ctx := testkit.Browser(t)
@@ -91,9 +92,7 @@ func TestConsoleIntegrations(t *testing.T) {
 
 	// A phone: nothing scrolls sideways, the long address included.
 	do(t, ctx, "phone width", chromedp.EmulateViewport(390, 860), chromedp.Reload(), chromedp.WaitVisible(`section.hook`))
-	if o, err := chromedp.Run(ctx, testkit.MeasureOverflow()); err != nil {
-		t.Fatal(err)
-	} else if o.ScrollWidth > o.Viewport {
+	if o := testkit.Run(t, ctx, "measure", testkit.MeasureOverflow()); o.ScrollWidth > o.Viewport {
 		t.Errorf("scrolls sideways at 390 px: %d; sticking out: %v", o.ScrollWidth, o.Offenders)
 	}
 
@@ -103,9 +102,7 @@ func TestConsoleIntegrations(t *testing.T) {
 	if h := eval[string](t, ctx, `document.querySelector("h1").textContent`); h != "Интеграции" {
 		t.Errorf("Russian heading %q", h)
 	}
-	if cut, err := chromedp.Run(ctx, testkit.TruncatedLabels(`nav a, .tabs a, button, label, th`)); err != nil {
-		t.Fatal(err)
-	} else if len(cut) > 0 {
+	if cut := testkit.Run(t, ctx, "find cut labels", testkit.TruncatedLabels(`nav a, .tabs a, button, label, th`)); len(cut) > 0 {
 		t.Errorf("labels cut in Russian: %v", cut)
 	}
 	testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword).MustDo("PATCH", "/api/v1/me", map[string]string{"locale": "en"}, 200, nil)
@@ -120,10 +117,7 @@ func TestConsoleIntegrations(t *testing.T) {
 	// The demo manager has no integrations.manage.
 	manager := testkit.Browser(t)
 	signIn(t, manager, srv.URL, app.DemoManagerEmail, app.DemoPassword)
-	res, err := chromedp.Run(manager, chromedp.NavigateResponse(srv.URL+"/settings/integrations"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := testkit.Run(t, manager, "open the integrations", chromedp.NavigateResponse(srv.URL+"/settings/integrations"))
 	if res.Status != 403 {
 		t.Errorf("a manager without the permission: status %d", res.Status)
 	}
@@ -133,6 +127,7 @@ func TestConsoleIntegrations(t *testing.T) {
 // 390 px to BESEDA_SCREENSHOTS (see TestScreenshots), in both languages'
 // default: the owner's, English.
 func TestScreenshotsIntegrations(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("BESEDA_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set BESEDA_SCREENSHOTS=DIR (or run make screenshots)")
@@ -154,10 +149,7 @@ func TestScreenshotsIntegrations(t *testing.T) {
 	for _, width := range []int64{1280, 390} {
 		do(t, ctx, "open the page", chromedp.EmulateViewport(width, 860),
 			chromedp.Navigate(srv.URL+"/settings/integrations"), chromedp.WaitVisible(`section.hook`))
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
+		png := testkit.Run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
 		name := filepath.Join(dir, "settings-integrations-"+map[int64]string{1280: "desktop", 390: "phone"}[width]+".png")
 		if err := os.WriteFile(name, png, 0o644); err != nil {
 			t.Fatal(err)

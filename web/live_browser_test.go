@@ -386,7 +386,7 @@ func TestAttachmentChipRemovable(t *testing.T) {
 		chromedp.Click(`#attach-list li.failed button.remove`),
 		chromedp.WaitNotPresent(`#attach-list li`),
 	)
-	if ok, _ := chromedp.Run(ctx, testkit.FocusedIs("text")); !ok {
+	if ok := testkit.Run(t, ctx, "where the focus is", testkit.FocusedIs("text")); !ok {
 		t.Errorf("after removing the chip the focus is not back in the composer")
 	}
 }
@@ -417,7 +417,7 @@ func TestDialogsMenu(t *testing.T) {
 		t.Errorf("the menu lists %q", got)
 	}
 	do(t, ctx, "Escape closes it", testkit.Press("Escape"), testkit.WaitTrue("!"+open))
-	if ok, _ := chromedp.Run(ctx, testkit.FocusedIs("dialogs-toggle")); !ok {
+	if ok := testkit.Run(t, ctx, "where the focus is", testkit.FocusedIs("dialogs-toggle")); !ok {
 		t.Errorf("after Escape the focus is not on the menu's toggle")
 	}
 

@@ -19,6 +19,7 @@ import (
 // wide, to the directory in BESEDA_SCREENSHOTS (`make screenshots` sets it
 // to docs/screenshots). It runs the demo and signs in as its owner.
 func TestScreenshots(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("BESEDA_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set BESEDA_SCREENSHOTS=DIR (or run make screenshots)")
@@ -26,7 +27,7 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: beseda.SystemClock{}})
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true, Clock: beseda.SystemClock{}})
 	ctx := testkit.Browser(t)
 	signIn(t, ctx, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	var channels []struct{ Key string }
@@ -73,17 +74,13 @@ func TestScreenshots(t *testing.T) {
 					chromedp.WaitVisible(chromedp.ID("text")), chromedp.SendKeys(chromedp.ID("text"), "Hi, I cannot log in to my account."),
 					chromedp.Click(`#composer button`), chromedp.WaitVisible(`#messages li`))
 			}
-			if err := chromedp.Do(ctx, steps...); err != nil {
-				t.Fatalf("%s: %v", s.name, err)
-			}
+			testkit.Do(t, ctx, s.name, steps...)
 			if s.name == "widget-chat" {
 				// The manager answers; the widget shows it live.
 				var subs []beseda.Subscriber
 				owner.MustDo("GET", "/api/v1/subscribers?q=Erik", nil, 200, &subs)
 				owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", subs[0].ID), map[string]string{"text": "Hi Erik! Which email do you sign in with?"}, 201, nil)
-				if err := chromedp.Do(ctx, chromedp.WaitVisible(`#messages li.out`)); err != nil {
-					t.Fatal(err)
-				}
+				testkit.Do(t, ctx, "the answer shows", chromedp.WaitVisible(`#messages li.out`))
 			}
 			// Chats, dialogs and the widget scroll inside their own boxes:
 			// what a person sees is the viewport. Other pages: all of it.
@@ -92,10 +89,7 @@ func TestScreenshots(t *testing.T) {
 				strings.HasPrefix(s.name, "saved-reply") || strings.HasPrefix(s.name, "widget") {
 				shot = chromedp.CaptureScreenshot()
 			}
-			png, err := chromedp.Run(ctx, shot)
-			if err != nil {
-				t.Fatalf("%s: %v", s.name, err)
-			}
+			png := testkit.Run(t, ctx, "screenshot "+s.name, shot)
 			name := filepath.Join(dir, s.name+"-"+map[int64]string{1280: "desktop", 390: "phone"}[width]+".png")
 			if err := os.WriteFile(name, png, 0o644); err != nil {
 				t.Fatal(err)
@@ -107,7 +101,7 @@ func TestScreenshots(t *testing.T) {
 // signIn signs in through the sign-in page.
 func signIn(t *testing.T, ctx context.Context, base, email, password string) {
 	t.Helper()
-	err := chromedp.Do(ctx,
+	testkit.Do(t, ctx, "sign in as "+email,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), email),
@@ -115,7 +109,4 @@ func signIn(t *testing.T, ctx context.Context, base, email, password string) {
 		chromedp.Click(`form button[type=submit]`),
 		chromedp.WaitVisible(`header.top`),
 	)
-	if err != nil {
-		t.Fatalf("sign in as %s: %v", email, err)
-	}
 }

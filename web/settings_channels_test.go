@@ -50,6 +50,7 @@ func flashOf(res *testkit.Response) string {
 // in the console; secrets typed there are never shown again nor carried in
 // a cookie; managers may not see the page.
 func TestSettingsChannels(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := channelServer(t, dbURL)
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -205,7 +206,8 @@ func TestSettingsChannels(t *testing.T) {
 // Chromium, at 1280 and 390 px, in English and Russian: the form, the
 // notice, the channel with its webhook URL, nothing wider than the screen.
 func TestSettingsChannelsInABrowser(t *testing.T) {
-	srv := channelServer(t, testkit.NewDatabase(t, store.SQLite))
+	t.Parallel()
+	srv := channelServer(t, testkit.NewMigratedDatabase(t, store.SQLite))
 	en := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ru := testkit.NewWorld(t, srv, beseda.LocaleRU)
 	api := faketelegram.New(t, tgToken)
@@ -243,8 +245,8 @@ func TestSettingsChannelsInABrowser(t *testing.T) {
 			chromedp.Click(`li.channel-card:last-child details.channel-edit summary`),
 			chromedp.WaitVisible(`li.channel-card:last-child .badge.set`),
 		)
-		if o, err := chromedp.Run(ctx, testkit.MeasureOverflow()); err != nil || o.ScrollWidth > o.Viewport {
-			t.Errorf("%d px: the page scrolls sideways: %+v %v", width, o, err)
+		if o := testkit.Run(t, ctx, "measure", testkit.MeasureOverflow()); o.ScrollWidth > o.Viewport {
+			t.Errorf("%d px: the page scrolls sideways: %+v", width, o)
 		}
 	}
 
@@ -259,7 +261,7 @@ func TestSettingsChannelsInABrowser(t *testing.T) {
 		chromedp.WaitVisible(`//h2[contains(., "Подключить канал")]`),
 		chromedp.WaitVisible(`//label[contains(., "Страница чата для клиентов")]`),
 	)
-	if o, err := chromedp.Run(ctxRU, testkit.MeasureOverflow()); err != nil || o.ScrollWidth > o.Viewport {
-		t.Errorf("Russian, 390 px: the page scrolls sideways: %+v %v", o, err)
+	if o := testkit.Run(t, ctxRU, "measure", testkit.MeasureOverflow()); o.ScrollWidth > o.Viewport {
+		t.Errorf("Russian, 390 px: the page scrolls sideways: %+v", o)
 	}
 }

@@ -62,7 +62,8 @@ func csrfOf(t *testing.T, c *http.Client, base string) string {
 }
 
 func TestConsoleSessionsAndCSRF(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)

@@ -68,6 +68,7 @@ func (p *page) last(t *testing.T, subscriberID int64) beseda.Message {
 }
 
 func TestMessengerWebhookVerification(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		p := newPage(t, dbURL)
 		c := testkit.NewClient(t, "")
@@ -95,6 +96,7 @@ func TestMessengerWebhookVerification(t *testing.T) {
 }
 
 func TestMessengerInboundIsIdempotent(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		p := newPage(t, dbURL)
 		p.say(t, "m.1", "Where is my order?")
@@ -115,6 +117,7 @@ func TestMessengerInboundIsIdempotent(t *testing.T) {
 }
 
 func TestMessengerWindow(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		p := newPage(t, dbURL)
 		p.say(t, "m.1", "Hi")
@@ -169,6 +172,7 @@ func TestMessengerWindow(t *testing.T) {
 }
 
 func TestR3_RatingFlowThroughMessenger(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		p := newPage(t, dbURL)
 		p.say(t, "m.1", "Refund please")
@@ -198,6 +202,7 @@ func TestR3_RatingFlowThroughMessenger(t *testing.T) {
 }
 
 func TestR2_RatingFormOutsideTheWindow(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		p := newPage(t, dbURL)
 		p.say(t, "m.1", "Hi")
@@ -235,6 +240,7 @@ func TestR2_RatingFormOutsideTheWindow(t *testing.T) {
 // postbacks, say) are keyed by their bytes, so two different ones are both
 // acted on, and the same batch sent again is not acted on twice.
 func TestMessengerEventsWithoutIDsAreToldApart(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		p := newPage(t, dbURL)
 		batch := fakegraph.Batch(pageID, fakegraph.MessageEvent(pageID, psid, "", "first without mid"),
@@ -268,6 +274,7 @@ func (p *page) messages(t *testing.T, subscriberID int64) []beseda.Message {
 // attachments, their types sniffed from the bytes. An address off
 // Messenger's hosts is not fetched: the message keeps a note.
 func TestMessengerReceivesFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		p := newPage(t, dbURL)
 		photo := testkit.PNG(3, 2)
@@ -295,6 +302,7 @@ func TestMessengerReceivesFiles(t *testing.T) {
 // three Send API calls in order: the text, then each file uploaded in
 // filedata with its attachment type (image, file).
 func TestMessengerSendsFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		p := newPage(t, dbURL)
 		p.say(t, "m.1", "Hi")

@@ -66,6 +66,7 @@ func (b *bot) messages(t *testing.T, subscriberID int64) []beseda.Message {
 }
 
 func TestTelegramWebhookIsVerified(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		update := faketelegram.TextUpdate(1, 777, "Ivan", "hello")
@@ -89,6 +90,7 @@ func TestTelegramWebhookIsVerified(t *testing.T) {
 }
 
 func TestTelegramInboundIsIdempotent(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 10, 777, "Hello there")
@@ -116,6 +118,7 @@ func TestTelegramInboundIsIdempotent(t *testing.T) {
 }
 
 func TestTelegramSendsThroughTheBotAPI(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 555, "Hi")
@@ -137,6 +140,7 @@ func TestTelegramSendsThroughTheBotAPI(t *testing.T) {
 }
 
 func TestR3_RatingFlowThroughTelegram(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 900, "My payment failed")
@@ -197,6 +201,7 @@ func TestR3_RatingFlowThroughTelegram(t *testing.T) {
 }
 
 func TestTelegramRateLimitIsHonoured(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 321, "Hi")
@@ -226,6 +231,7 @@ func TestTelegramRateLimitIsHonoured(t *testing.T) {
 }
 
 func TestTelegramFailuresAreVisible(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 321, "Hi")
@@ -260,8 +266,9 @@ func TestTelegramFailuresAreVisible(t *testing.T) {
 }
 
 func TestTelegramPacesEachChat(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock()
-	b := newBot(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Clock: clock, Configure: func(c *server.Config) {
+	b := newBot(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Clock: clock, Configure: func(c *server.Config) {
 		c.Pacing = map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: telegram.New().Pacing()}
 	}})
 	b.say(t, 1, 1001, "A")
@@ -307,6 +314,7 @@ func TestTelegramPacesEachChat(t *testing.T) {
 // TestTelegramNoSecondSendAfterACrash: a send that was in flight when its
 // deliverer died may have reached the client; it is failed, not sent again.
 func TestTelegramNoSecondSendAfterACrash(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 4242, "Hi")
@@ -352,6 +360,7 @@ func TestTelegramNoSecondSendAfterACrash(t *testing.T) {
 // code units, so an emoji counts 2: 2,048 emoji go, 2,049 are refused with a
 // clear error, and 4,096 Cyrillic letters go.
 func TestTelegramCountsTextAsTelegramDoes(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 555, "Hi")
@@ -369,6 +378,7 @@ func TestTelegramCountsTextAsTelegramDoes(t *testing.T) {
 // TestTelegramLongNamesAreCut: a client name longer than Beseda keeps is cut
 // to 100 characters, not refused and not stored whole.
 func TestTelegramLongNamesAreCut(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		long := strings.Repeat("Ё", 150) + " " + strings.Repeat("ж", 150)
@@ -386,6 +396,7 @@ func TestTelegramLongNamesAreCut(t *testing.T) {
 // (setWebhook) at its public URL; updates signed with that secret are taken.
 // A token Telegram refuses adds no channel and says why.
 func TestTelegramConnectsItself(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) {
 			c.PublicURL = "https://beseda.example"
@@ -426,6 +437,7 @@ func TestTelegramConnectsItself(t *testing.T) {
 // retried (SPEC H7); a file over the server's limit, or one Telegram does
 // not give, leaves a note instead of the message being lost.
 func TestTelegramReceivesFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{Configure: func(c *server.Config) { c.MaxUploadBytes = 4096 }})
 		photo, big := testkit.PNG(4, 3), append([]byte(string(testkit.PDF)), strings.Repeat("0", 5000)...)
@@ -488,6 +500,7 @@ func TestTelegramReceivesFiles(t *testing.T) {
 // A failure half-way is retried from the part that failed: what went out is
 // not sent again.
 func TestTelegramSendsFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		b := newBot(t, dbURL, testkit.Options{})
 		b.say(t, 1, 555, "Hi")

@@ -11,6 +11,7 @@ import (
 // TestNotes_NoSignalToTheWidget: an internal note in the client's dialog
 // does not even make the widget's stream say that something changed.
 func TestNotes_NoSignalToTheWidget(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

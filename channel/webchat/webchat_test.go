@@ -17,6 +17,7 @@ import (
 )
 
 func TestWidgetSessionsAndTokens(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -48,6 +49,7 @@ func TestWidgetSessionsAndTokens(t *testing.T) {
 }
 
 func TestWidgetShowsTheClientWhatWasDelivered(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -74,6 +76,7 @@ func TestWidgetShowsTheClientWhatWasDelivered(t *testing.T) {
 }
 
 func TestWidgetPostbackOfAButton(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -122,12 +125,13 @@ func storeMessage(t *testing.T, srv *testkit.Server, v *testkit.Visitor, text st
 }
 
 func TestWidgetPageInBrowser(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)
 
 	// The client starts a chat and writes.
-	err := chromedp.Do(ctx,
+	testkit.Do(t, ctx, "start a chat and write",
 		chromedp.Navigate(srv.URL+"/widget/"+w.WebKey),
 		chromedp.WaitVisible(chromedp.ID("visitor-name")),
 		chromedp.SendKeys(chromedp.ID("visitor-name"), "Zoe <script>alert(1)</script>"),
@@ -137,9 +141,6 @@ func TestWidgetPageInBrowser(t *testing.T) {
 		chromedp.Click(`#composer button`),
 		chromedp.WaitVisible(`//li[contains(@class,"in") and contains(., "My order is late <b>help</b>")]`),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var subs []beseda.Subscriber
 	w.Owner.MustDo("GET", "/api/v1/subscribers", nil, http.StatusOK, &subs)
 	if len(subs) != 1 || subs[0].Name != "Zoe <script>alert(1)</script>" {
@@ -152,20 +153,13 @@ func TestWidgetPageInBrowser(t *testing.T) {
 	visitor := &testkit.Visitor{Client: testkit.NewClient(t, srv.URL), SubscriberID: sub.ID, Key: w.WebKey}
 	storeMessage(t, srv, visitor, "Did that help?", beseda.MessageSent,
 		beseda.Button{Title: "Yes", Payload: "p-yes"}, beseda.Button{Title: "No", Payload: "p-no"})
-	err = chromedp.Do(ctx,
+	testkit.Do(t, ctx, "the reply and its buttons arrive",
 		chromedp.WaitVisible(`//li[contains(@class,"out") and contains(., "On it, Zoe!")]`),
 		chromedp.WaitVisible(`//li[contains(., "Did that help?")]//button[text()="Yes"]`),
 		chromedp.Click(`//li[contains(., "Did that help?")]//button[text()="Yes"]`),
 		chromedp.WaitVisible(`//li[contains(@class,"in") and starts-with(normalize-space(.), "Yes")]`),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bold, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#messages b").length`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bold != 0 {
+	if bold := testkit.Eval[int](t, ctx, `document.querySelectorAll("#messages b").length`); bold != 0 {
 		t.Errorf("client text was rendered as HTML")
 	}
 	var msgs []beseda.Message

@@ -2,14 +2,12 @@ package webchat_test
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -31,22 +29,13 @@ func widgetPNG(t *testing.T) []byte {
 	return b.Bytes()
 }
 
-// imagesLoaded waits until every <img> matching selector shows a picture.
-func imagesLoaded(selector string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](`(function(){var l=document.querySelectorAll(`+"`"+selector+"`"+`);
-			return l.length>0&&Array.prototype.every.call(l,function(i){return i.complete&&i.naturalWidth>0})})()`,
-			chromedp.WithPollingTimeout(30*time.Second))(ctx, t)
-		return err
-	})
-}
-
 // TestWidgetAttachesFiles: the client picks a picture in the web chat,
 // sees it upload, sends it without words and sees it inline (through its
 // signed address: an <img> sends no token); a picture and a PDF a manager
 // sends arrive live, the picture inline and the PDF as a link.
 func TestWidgetAttachesFiles(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	dir := t.TempDir()
 	picture := filepath.Join(dir, "receipt.png")
@@ -64,7 +53,7 @@ func TestWidgetAttachesFiles(t *testing.T) {
 		chromedp.WaitVisible(`#pending li.ready`),
 		chromedp.Click(`#composer button`),
 		chromedp.WaitVisible(`li.msg.in .files img[alt="receipt.png"]`),
-		imagesLoaded(`li.msg.in .files img`),
+		testkit.ImagesLoaded(`li.msg.in .files img`),
 	)
 	if !js[bool](t, ctx, `document.getElementById("pending").hidden`) {
 		t.Errorf("the sent file still shows as waiting")
@@ -92,7 +81,7 @@ func TestWidgetAttachesFiles(t *testing.T) {
 		map[string]any{"text": "Here is how", "attachment_ids": []int64{up1.ID, up2.ID}}, 201, nil)
 	run(t, ctx, "the answer arrives with its files",
 		chromedp.WaitVisible(`li.msg.out .files img[alt="how-to.png"]`),
-		imagesLoaded(`li.msg.out .files img`),
+		testkit.ImagesLoaded(`li.msg.out .files img`),
 	)
 	if got := js[string](t, ctx, `document.querySelector("li.msg.out .files a.file").textContent`); !strings.Contains(got, "guide.pdf") {
 		t.Errorf("the PDF's link says %q", got)

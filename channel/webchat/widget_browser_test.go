@@ -18,20 +18,15 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
+// run runs browser steps, each within its own deadline (testkit.Do).
 func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
+	testkit.Do(t, ctx, what, steps...)
 }
 
 func js[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
+	return testkit.Eval[T](t, ctx, expr)
 }
 
 // shown reports whether an element takes space on the page.
@@ -50,7 +45,8 @@ func subscribers(t *testing.T, w *testkit.World) []beseda.Subscriber {
 // composer is hidden and disabled); pressing "Start chat" twice, and
 // reloading, make one client: the session is kept in the browser.
 func TestWidgetStartsOnce(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)
 	run(t, ctx, "open the widget",
@@ -138,7 +134,8 @@ func TestWidgetDraftSurvivesReload(t *testing.T) {
 // their words, never as the API's message; a lost session leads back to the
 // name form.
 func TestWidgetErrorsAreFriendly(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	en := i18n.For(beseda.LocaleEN)
 	ctx := testkit.Browser(t)
@@ -179,7 +176,8 @@ func TestWidgetErrorsAreFriendly(t *testing.T) {
 // TestWidgetSpeaksTheClientsLanguage: the browser's language, else the
 // workspace's; every word of the page from the catalog.
 func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	ru := testkit.NewWorld(t, srv, beseda.LocaleRU)
 	en := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	for _, c := range []struct {
@@ -233,7 +231,8 @@ func TestWidgetSpeaksTheClientsLanguage(t *testing.T) {
 // paused, without reloading, at the end of the chat — after the manager's
 // message of the dialog, although it was produced before it.
 func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	ctx := testkit.Browser(t)
 	run(t, ctx, "start",
@@ -281,6 +280,7 @@ func TestWidgetReleasedMessagesArriveLive(t *testing.T) {
 // TestWidgetEventStream: the stream needs the visitor's token, says only
 // that something changed, and resumes from Last-Event-ID.
 func TestWidgetEventStream(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -325,8 +325,8 @@ func first(t *testing.T, s *testkit.Stream) testkit.Event {
 			t.Fatal("the stream ended at once")
 		}
 		return e
-	case <-time.After(time.Minute):
-		t.Fatal("no event within a minute")
+	case <-time.After(testkit.Timeout(time.Minute)):
+		t.Fatalf("no event within %v", testkit.Timeout(time.Minute))
 	}
 	return testkit.Event{}
 }

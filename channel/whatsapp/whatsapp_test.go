@@ -73,6 +73,7 @@ func (n *number) last(t *testing.T, subscriberID int64) beseda.Message {
 }
 
 func TestWhatsAppWebhookIsVerified(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		c := testkit.NewClient(t, "")
@@ -107,6 +108,7 @@ func TestWhatsAppWebhookIsVerified(t *testing.T) {
 }
 
 func TestWhatsAppInbound(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Where is my order?")
@@ -148,6 +150,7 @@ func TestWhatsAppInbound(t *testing.T) {
 
 // TestWhatsAppNamesAreCut: a profile name longer than Beseda keeps is cut.
 func TestWhatsAppNamesAreCut(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		if res := n.post(t, fakewhatsapp.TextMessage(phoneID, waID, strings.Repeat("Ä", 300), "wamid.1", "hi")); res.Status != 200 {
@@ -160,6 +163,7 @@ func TestWhatsAppNamesAreCut(t *testing.T) {
 }
 
 func TestWhatsAppSendsThroughTheCloudAPI(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
@@ -185,6 +189,7 @@ func TestWhatsAppSendsThroughTheCloudAPI(t *testing.T) {
 // failed with the reason, whoever wrote it; when the client writes again it
 // opens again. The API's own refusal (131047) is the same failure.
 func TestWhatsAppWindow(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
@@ -224,6 +229,7 @@ func TestWhatsAppWindow(t *testing.T) {
 }
 
 func TestWhatsAppFailuresAreSorted(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
@@ -258,6 +264,7 @@ func TestWhatsAppFailuresAreSorted(t *testing.T) {
 // comes back as interactive.button_reply and counts once; a forged one is
 // refused.
 func TestR3_RatingFlowThroughWhatsApp(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Refund please")
@@ -302,6 +309,7 @@ func TestR3_RatingFlowThroughWhatsApp(t *testing.T) {
 // TestR2_RatingFormOutsideTheWhatsAppWindow: completing a day after the
 // client last wrote, the form is not sent, and the dialog says why.
 func TestR2_RatingFormOutsideTheWhatsAppWindow(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")
@@ -323,6 +331,7 @@ func TestR2_RatingFormOutsideTheWhatsAppWindow(t *testing.T) {
 // from the bytes (not the mime_type the client's app gave). A media id the
 // API does not know leaves a note.
 func TestWhatsAppReceivesFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		photo := testkit.PNG(5, 5)
@@ -355,6 +364,7 @@ func TestWhatsAppReceivesFiles(t *testing.T) {
 // picture as an image with the text as caption, a PDF as a document with its
 // file name.
 func TestWhatsAppSendsFiles(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		n := newNumber(t, dbURL)
 		n.say(t, "wamid.1", "Hi")

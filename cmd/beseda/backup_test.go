@@ -21,6 +21,7 @@ import (
 // server that keeps writing; a second server started from the copy serves
 // everything written before the backup. The copy is never overwritten.
 func TestBackup_OnlineCopyOfARunningServer(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(dir, "live.db")
 	srv := testkit.StartServer(t, dbURL, testkit.Options{})
@@ -113,6 +114,7 @@ func TestBackup_OnlineCopyOfARunningServer(t *testing.T) {
 // TestBackup_PostgresShowsPgDump: backup refuses PostgreSQL and says which
 // pg_dump command to use, without the URL's password.
 func TestBackup_PostgresShowsPgDump(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"backup", "--db", "postgres://beseda:s3cret@db.internal/beseda", "--to", "beseda.dump"}, &out)
 	if err == nil || !strings.Contains(err.Error(), "pg_dump --format=custom --file=beseda.dump 'postgres://beseda:xxxxx@db.internal/beseda'") ||
@@ -133,6 +135,7 @@ func TestBackup_PostgresShowsPgDump(t *testing.T) {
 // running `serve --demo`, then starts the README's restore command's server
 // from the copy and signs in to the demo.
 func TestREADME_Backups(t *testing.T) {
+	t.Parallel()
 	root, err := testkit.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)

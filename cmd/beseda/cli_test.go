@@ -48,6 +48,7 @@ func entries(t *testing.T, dir string) []string {
 // TestCLI_HelpAndVersion: every way of asking for help prints the right
 // usage on stdout and exits 0; --version prints the version.
 func TestCLI_HelpAndVersion(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		args []string
@@ -86,6 +87,7 @@ func TestCLI_HelpAndVersion(t *testing.T) {
 // unknown commands and short owner passwords exit 1 with a clear message and
 // create nothing.
 func TestCLI_MistakesAreErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		args []string
@@ -176,6 +178,7 @@ func TestCLI_UnknownLogLevel(t *testing.T) {
 // TestCLI_DatabaseURLForms: the accepted forms of an SQLite database name
 // the file they say.
 func TestCLI_DatabaseURLForms(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for i, db := range []string{"sqlite:" + filepath.Join(dir, "a.db"), "sqlite://" + filepath.Join(dir, "b.db"), filepath.Join(dir, "c.db")} {
 		var out bytes.Buffer
@@ -193,6 +196,7 @@ func TestCLI_DatabaseURLForms(t *testing.T) {
 // TestCLI_FailedBindChangesNothing: serve binds its address before it opens
 // the database, so a taken port leaves no database behind.
 func TestCLI_FailedBindChangesNothing(t *testing.T) {
+	t.Parallel()
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 // restarts it, and checks that every held message reached the client exactly
 // once and in order, on both databases.
 func TestG2_CrashDuringRelease(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, crashDuringRelease)
 }
 

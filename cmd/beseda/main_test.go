@@ -18,6 +18,7 @@ import (
 // against the real binary started with `serve --demo`, and stops it with
 // SIGTERM.
 func TestREADME_WalkThrough(t *testing.T) {
+	t.Parallel()
 	root, err := testkit.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -123,6 +124,7 @@ func shellBlocks(t *testing.T, doc, heading, next string) string {
 }
 
 func TestCLI_WorkspaceCreate(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		var out bytes.Buffer
@@ -154,6 +156,7 @@ func TestCLI_WorkspaceCreate(t *testing.T) {
 }
 
 func TestCLI_UnknownCommand(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"frobnicate"}, &out); err == nil || !strings.Contains(err.Error(), "Usage") {
 		t.Errorf("unknown command: %v", err)

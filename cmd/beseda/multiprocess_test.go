@@ -18,6 +18,7 @@ import (
 // by one reaches live clients of the other, that the scheduled task start
 // runs once, and that every notification is created once.
 func TestC2_TwoProcessesShareOnePostgreSQL(t *testing.T) {
+	t.Parallel()
 	if testkit.PostgresURL() == "" {
 		t.Skip("no PostgreSQL server")
 	}
@@ -48,8 +49,8 @@ func TestC2_TwoProcessesShareOnePostgreSQL(t *testing.T) {
 	owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": visitor.SubscriberID, "title": "Across processes",
 		"type_id": types[0].ID, "participant_ids": []int64{manager.ID}}, 201, &d)
 	e := stream.Next("notification.created", 5*time.Second)
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("the notification crossed processes in %v", took)
+	if took := time.Since(start); took > testkit.Bar(time.Second) {
+		t.Errorf("the notification crossed processes in %v (the bar on this machine now: %v)", took, testkit.Bar(time.Second))
 	}
 	var n struct{ Data beseda.Notification }
 	json.Unmarshal(e.Data, &n)

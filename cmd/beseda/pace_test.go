@@ -15,6 +15,7 @@ import (
 // TestPaceKindsComeFromTheRegistry: every registered channel type can be
 // paced by its kind, starting from its own pace.
 func TestPaceKindsComeFromTheRegistry(t *testing.T) {
+	t.Parallel()
 	for _, ct := range server.Channels().All() {
 		got, err := parsePace(string(ct.Kind()) + "=7")
 		if err != nil {

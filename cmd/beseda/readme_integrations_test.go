@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 // of the test event and of the client's message. Then the API document's
 // command.
 func TestREADME_Webhooks(t *testing.T) {
+	t.Parallel()
 	root, err := testkit.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -51,8 +53,9 @@ func TestREADME_Webhooks(t *testing.T) {
 	recv.Env = append(os.Environ(), "GOFLAGS=")
 	recv.Cancel = func() error { return recv.Process.Signal(syscall.SIGTERM) }
 	recv.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var recvOut bytes.Buffer
-	recv.Stdout, recv.Stderr = &recvOut, &recvOut
+	// The receiver writes while the test reads.
+	recvOut := &lockedBuffer{}
+	recv.Stdout, recv.Stderr = recvOut, recvOut
 	if err := recv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -83,4 +86,23 @@ func TestREADME_Webhooks(t *testing.T) {
 	if strings.Contains(recvOut.String(), "bad signature") {
 		t.Errorf("receiver: %s", recvOut.String())
 	}
+}
+
+// lockedBuffer is a buffer a child process writes to (through exec's copying
+// goroutine) while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

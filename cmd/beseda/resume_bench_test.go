@@ -25,7 +25,7 @@ func BenchmarkD3_ResumeAfterKill(b *testing.B) {
 		b.Run(string(d), func(b *testing.B) {
 			var resume, start time.Duration
 			for b.Loop() {
-				r, s := resumeAfterKill(b, testkit.NewDatabase(b, d))
+				r, s := resumeAfterKill(b, testkit.NewMigratedDatabase(b, d))
 				resume, start = resume+r, start+s
 			}
 			b.ReportMetric(resume.Seconds()/float64(b.N), "resume-s")

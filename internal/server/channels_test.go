@@ -10,6 +10,7 @@ import (
 // TestChannelConfigValidation: each registered type checks its own settings
 // (the registry, not a switch on the kind).
 func TestChannelConfigValidation(t *testing.T) {
+	t.Parallel()
 	channels := server.Channels()
 	token := "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	for _, tc := range []struct {

@@ -167,6 +167,7 @@ var oddForms = func() []url.Values {
 // webhooks and the console with odd ids, queries, headers, bodies and forms,
 // signed in as an owner, and wants no 5xx.
 func TestH2_NoRequestAnswers5xx(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		logs, logger := testkit.NewLogs()
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Logger: logger})
@@ -310,6 +311,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // web chat, Telegram and Messenger: every update is accepted and stored
 // cleaned, on both databases.
 func TestH1_MessengerTextIsCleaned(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -377,6 +379,7 @@ func TestH1_MessengerTextIsCleaned(t *testing.T) {
 // the API, the widget and the console answer 500 without details, and each
 // failure is logged at ERROR with its route and cause.
 func TestH2_ServerErrorsAreLogged(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		logs, logger := testkit.NewLogs()
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Logger: logger})
@@ -419,7 +422,8 @@ func TestH2_ServerErrorsAreLogged(t *testing.T) {
 // --metrics-addr it is served there, with the profiler if asked, and the main
 // address has none.
 func TestMetrics_PrivateByDefault(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	}})
 	get := func(base, path, forwardedFor string) int {
@@ -444,7 +448,7 @@ func TestMetrics_PrivateByDefault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+		srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
 			c.MetricsListener, c.Pprof = ml, withPprof
 		}})
 		private := "http://" + ml.Addr().String()
@@ -470,11 +474,12 @@ func TestMetrics_PrivateByDefault(t *testing.T) {
 // TestHSTS_BehindTLS: Strict-Transport-Security is sent over TLS and when the
 // public URL is https, never on plain HTTP otherwise.
 func TestHSTS_BehindTLS(t *testing.T) {
-	plain := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	t.Parallel()
+	plain := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	if h := testkit.NewClient(t, plain.URL).Do("GET", "/login", nil).Header.Get("Strict-Transport-Security"); h != "" {
 		t.Errorf("HSTS over plain HTTP: %q", h)
 	}
-	public := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
+	public := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{Configure: func(c *server.Config) {
 		c.PublicURL = "https://support.example.com"
 	}})
 	for _, path := range []string{"/login", "/api/v1/me", "/healthz"} {

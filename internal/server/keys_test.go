@@ -13,6 +13,7 @@ import (
 // TestSecretKeyFile: without BESEDA_SECRET_KEY the first start makes a key
 // file only its owner can read, and later starts use the same key.
 func TestSecretKeyFile(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	first, err := LoadKeys("", dir, true)
 	if err != nil || !first.Made {
@@ -36,6 +37,7 @@ func TestSecretKeyFile(t *testing.T) {
 }
 
 func TestSecretKeysFromTheEnvironment(t *testing.T) {
+	t.Parallel()
 	k1 := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("a", 32)))
 	k2 := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("b", 32)))
 	keys, err := LoadKeys(k2+","+k1, t.TempDir(), true)

@@ -35,7 +35,8 @@ func inScope(pattern string) bool {
 // /api/v1, /widget and /webhooks (and /healthz, /metrics) is in the
 // document, and every route in the document is served.
 func TestOpenAPI_DocumentsEveryRouteBothWays(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	var served []string
 	for _, p := range srv.Routes() {
 		if inScope(p) {
@@ -164,8 +165,9 @@ func (c *capture) wrap(next http.Handler) http.Handler {
 // answer against the document: the status is documented for the route,
 // and the JSON has exactly the documented shape.
 func TestOpenAPI_AnswersMatchTheSchemas(t *testing.T) {
+	t.Parallel()
 	var c capture
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{
 		WrapHandler: c.wrap,
 		Configure:   func(cfg *server.Config) { cfg.AllowPrivateWebhooks = true },
 	})

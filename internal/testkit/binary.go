@@ -129,9 +129,12 @@ func StartProcess(tb testing.TB, dir, addr string, env []string, args ...string)
 			<-p.done
 		}
 	})
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(Timeout(time.Minute))
+	// Each try is bounded too (a server that accepts and never answers);
+	// the loop tries again until the deadline.
+	probe := &http.Client{Timeout: 10 * time.Second}
 	for {
-		res, err := http.Get(p.URL + "/healthz")
+		res, err := probe.Get(p.URL + "/healthz")
 		if err == nil {
 			io.Copy(io.Discard, res.Body)
 			res.Body.Close()
@@ -165,8 +168,8 @@ func (p *Process) Signal(sig syscall.Signal) error {
 	select {
 	case err := <-p.done:
 		return err
-	case <-time.After(30 * time.Second):
-		return fmt.Errorf("no exit 30 s after %v", sig)
+	case <-time.After(Timeout(30 * time.Second)):
+		return fmt.Errorf("no exit %v after %v", Timeout(30*time.Second), sig)
 	}
 }
 

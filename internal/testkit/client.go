@@ -140,14 +140,16 @@ func (c *Client) WantError(method, path string, body any, status int, code strin
 // Path formats a path: Path("/api/v1/dialogs/%d", id).
 func Path(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
-// Eventually polls cond every 20 ms until it holds or timeout passes, and
-// fails the test then.
+// Eventually polls cond every 20 ms until it holds, and fails the test if it
+// does not within Timeout(timeout): timeout is about how long it may take on
+// an idle machine, and a busy machine gets longer (see Timeout).
 func Eventually(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(timeout)
+	limit := Timeout(timeout)
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			tb.Fatalf("after %v: %s", timeout, what)
+			tb.Fatalf("after %v: %s", limit, what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

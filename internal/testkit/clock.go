@@ -74,7 +74,7 @@ func (c *Clock) fire() {
 	c.waiters = kept
 }
 
-// WaitFor polls (with a generous deadline) until something waits for the
+// WaitFor polls (see Eventually) until something waits for the
 // clock to reach t, so that a test moves the clock once the code under test
 // has started to wait for that moment.
 func (c *Clock) WaitFor(tb testing.TB, t time.Time) {

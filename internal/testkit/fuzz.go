@@ -186,7 +186,7 @@ func NewWebhookFuzz(f *testing.F, kind beseda.ChannelKind, config beseda.Channel
 		w.Write([]byte(`{"ok":true,"result":true}`))
 	}))
 	f.Cleanup(api.Close)
-	srv := StartServer(f, NewDatabase(f, store.SQLite), Options{})
+	srv := StartServer(f, NewMigratedDatabase(f, store.SQLite), Options{})
 	w := NewWorld(f, srv, beseda.LocaleEN)
 	cfg := map[string]string{"api_base_url": api.URL}
 	for k, v := range config {

@@ -88,9 +88,11 @@ func OpenStreamAt(tb testing.TB, url string, header http.Header) *Stream {
 // Close ends the connection.
 func (s *Stream) Close() { s.cancel() }
 
-// Next waits for the next event named name (skipping others) and returns it.
+// Next waits for the next event named name (skipping others) and returns it;
+// it fails the test if none comes within Timeout(timeout).
 func (s *Stream) Next(name string, timeout time.Duration) Event {
 	s.tb.Helper()
+	timeout = Timeout(timeout)
 	deadline := time.After(timeout)
 	for {
 		select {
@@ -107,7 +109,9 @@ func (s *Stream) Next(name string, timeout time.Duration) Event {
 	}
 }
 
-// Collect gathers the events that arrive within d.
+// Collect gathers the events that arrive within d: for a check that nothing
+// else (nothing wrong) arrives meanwhile. To wait for an expected event use
+// Next, which a slow machine cannot make miss it.
 func (s *Stream) Collect(d time.Duration) []Event {
 	var out []Event
 	deadline := time.After(d)

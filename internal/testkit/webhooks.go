@@ -61,7 +61,7 @@ func (rc *Receiver) Requests() []Received {
 	return append([]Received(nil), rc.got...)
 }
 
-// WaitFor waits (up to 20 s) until n requests have come and returns them.
+// WaitFor waits until n requests have come (see Eventually) and returns them.
 func (rc *Receiver) WaitFor(n int) []Received {
 	rc.tb.Helper()
 	var got []Received
