@@ -139,7 +139,7 @@ func TestSigningSecret_IsSealed(t *testing.T) {
 // TestMigration19_NamesTheKeysOfSealedValues: a database of the previous
 // version learns the ids of the keys its values are sealed with.
 func TestMigration19_NamesTheKeysOfSealedValues(t *testing.T) {
-	testkit.Each(t, func(t *testing.T, dbURL string) {
+	testkit.EachEmpty(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		dialect, path, err := store.ParseURL(dbURL)
 		if err != nil {

@@ -36,10 +36,12 @@
   // stuck: the client is at the newest message. Then new messages, and
   // pictures that load after them (and grow them), keep it in view; a
   // client reading older messages is left where they are.
-  var stuck = true;
+  // The scroll event of our own toBottom comes later, maybe after a picture
+  // has grown the list: only a scroll to elsewhere (the client's) unsticks.
+  var stuck = true, ownTop = -1;
   function atEnd() { return list.scrollHeight - list.scrollTop - list.clientHeight < 60; }
-  function toBottom() { stuck = true; list.scrollTop = list.scrollHeight; }
-  list.addEventListener("scroll", function () { stuck = atEnd(); });
+  function toBottom() { stuck = true; list.scrollTop = list.scrollHeight; ownTop = list.scrollTop; }
+  list.addEventListener("scroll", function () { if (list.scrollTop !== ownTop) stuck = atEnd(); });
 
   // Failure carries an error code for the visitor's words, never the server's.
   function Failure(code, status) { this.code = code; this.status = status; }
