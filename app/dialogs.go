@@ -27,8 +27,8 @@ func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.Di
 		if err != nil {
 			return err
 		}
-		if sub.ActiveDialogID != nil {
-			return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID)
+		if err := sub.MayOpenDialog(); err != nil {
+			return err
 		}
 		d.Subscriber = beseda.Ref{ID: sub.ID, Name: sub.Name}
 		refs, err := tx.FindDialogRefs(ctx, actor.WorkspaceID, map[beseda.Catalog][]int64{
@@ -239,8 +239,10 @@ func (a *App) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.S
 func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog,
 	actor *beseda.User, upd beseda.DialogUpdate) error {
 	from, to := d.Status, *upd.Status
-	if to == beseda.DialogActive && sub.ActiveDialogID != nil && *sub.ActiveDialogID != d.ID {
-		return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID) // S2
+	if to == beseda.DialogActive {
+		if err := sub.MayActivate(d.ID); err != nil {
+			return err
+		}
 	}
 	d.Status = to
 	a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogStatusChanged, d)

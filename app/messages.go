@@ -51,8 +51,8 @@ func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscribe
 		if err != nil {
 			return err
 		}
-		if sub.ActiveDialogID != nil {
-			return beseda.ActiveDialogConflict(beseda.EGENERALCHATLOCKED, *sub.ActiveDialogID)
+		if err := sub.MayWriteGeneralChat(); err != nil {
+			return err
 		}
 		if m, err = a.managerMessage(ctx, tx, sub, nil, actor, in); err != nil {
 			return err

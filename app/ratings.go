@@ -113,22 +113,22 @@ func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
 	}
 	d, err := tx.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
-	if beseda.ErrorCode(err) == beseda.ENOTFOUND || err == nil && d.SubscriberID != sub.ID {
+	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
 		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
 	} else if err != nil {
 		// Not the click's fault: fail, so that the messenger (or the widget)
 		// sends it again rather than the rating being lost.
 		return false, fmt.Errorf("rate dialog %d: %w", dialogID, err)
 	}
-	if d.ClientRating != nil {
-		return true, nil // the first tap counts
+	if late, err := d.RateByClient(sub.ID, value); late || err != nil {
+		return late, err
 	}
 	return false, a.rateDialog(ctx, tx, sub, d, value)
 }
 
-// rateDialog records the client's rating of a dialog and thanks them.
+// rateDialog records the client's rating of a dialog, already set on d by
+// RateByClient, and thanks them.
 func (a *App) rateDialog(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, value int) error {
-	d.ClientRating = &value
 	d.UpdatedAt = a.now()
 	if err := tx.SaveDialog(ctx, d); err != nil {
 		return err
