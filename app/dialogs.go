@@ -23,11 +23,8 @@ func (a *Dialogs) CreateDialog(ctx context.Context, actor *beseda.User, in besed
 	d := &beseda.Dialog{WorkspaceID: actor.WorkspaceID, SubscriberID: in.SubscriberID, Title: in.Title,
 		Status: beseda.DialogActive, CreatedBy: actor.Ref(), CreatedAt: now, UpdatedAt: now}
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		sub, err := tx.LockSubscriber(ctx, actor.WorkspaceID, in.SubscriberID)
+		sub, err := lockToOpenDialog(ctx, tx, actor.WorkspaceID, in.SubscriberID)
 		if err != nil {
-			return err
-		}
-		if err := sub.MayOpenDialog(); err != nil {
 			return err
 		}
 		d.Subscriber = beseda.Ref{ID: sub.ID, Name: sub.Name}
@@ -75,6 +72,27 @@ func (a *Dialogs) CreateDialog(ctx context.Context, actor *beseda.User, in besed
 	// All joined at once: the store lists them by id.
 	slices.SortFunc(d.Participants, func(a, b beseda.Ref) int { return cmp.Compare(a.ID, b.ID) })
 	return d, nil
+}
+
+// subscriberLocker locks a client's row. The rules about a client's dialogs
+// (C3, W2) are decided on the locked row, so that concurrent writers queue
+// behind one another and each sees what the one before did. *store.Tx
+// implements it; the rules' tests fake it.
+type subscriberLocker interface {
+	LockSubscriber(ctx context.Context, workspaceID, id int64) (*beseda.Subscriber, error)
+}
+
+// lockToOpenDialog locks the client's row and decides C3 on it: a dialog may
+// be opened only while none is active.
+func lockToOpenDialog(ctx context.Context, tx subscriberLocker, workspaceID, subscriberID int64) (*beseda.Subscriber, error) {
+	sub, err := tx.LockSubscriber(ctx, workspaceID, subscriberID)
+	if err != nil {
+		return nil, err
+	}
+	if err := sub.MayOpenDialog(); err != nil {
+		return nil, err
+	}
+	return sub, nil
 }
 
 // GetDialog returns a dialog of the actor's workspace.

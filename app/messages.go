@@ -47,11 +47,8 @@ func (a *Messages) PostChatMessage(ctx context.Context, actor *beseda.User, subs
 	}
 	var m *beseda.Message
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		sub, err := tx.LockSubscriber(ctx, actor.WorkspaceID, subscriberID)
+		sub, err := lockGeneralChat(ctx, tx, actor.WorkspaceID, subscriberID)
 		if err != nil {
-			return err
-		}
-		if err := sub.MayWriteGeneralChat(); err != nil {
 			return err
 		}
 		if m, err = a.managerMessage(ctx, tx, sub, nil, actor, in); err != nil {
@@ -64,6 +61,20 @@ func (a *Messages) PostChatMessage(ctx context.Context, actor *beseda.User, subs
 		return nil
 	})
 	return m, err
+}
+
+// lockGeneralChat locks the client's row and decides W2 on it: nobody
+// writes in the general chat while a dialog is active (a paused or completed
+// one locks nothing, W3).
+func lockGeneralChat(ctx context.Context, tx subscriberLocker, workspaceID, subscriberID int64) (*beseda.Subscriber, error) {
+	sub, err := tx.LockSubscriber(ctx, workspaceID, subscriberID)
+	if err != nil {
+		return nil, err
+	}
+	if err := sub.MayWriteGeneralChat(); err != nil {
+		return nil, err
+	}
+	return sub, nil
 }
 
 // PostDialogMessage sends a manager's message within a dialog, which must be

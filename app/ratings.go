@@ -108,22 +108,41 @@ func (a *Ratings) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.
 // change nothing and send nothing, and late says so. A payload that was not
 // signed for this client is refused.
 func (a *Ratings) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
-	dialogID, value, ok := beseda.ParseRatingPayload(a.cfg.Secret, payload, sub.ID)
-	if !ok {
-		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
-	}
-	d, err := tx.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
-	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
-		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
-	} else if err != nil {
-		// Not the click's fault: fail, so that the messenger (or the widget)
-		// sends it again rather than the rating being lost.
-		return false, fmt.Errorf("rate dialog %d: %w", dialogID, err)
-	}
-	if late, err := d.RateByClient(sub.ID, value); late || err != nil {
+	d, value, late, err := acceptRatingClick(ctx, tx, a.cfg.Secret, sub, payload)
+	if d == nil {
 		return late, err
 	}
 	return false, a.rateDialog(ctx, tx, sub, d, value)
+}
+
+// dialogFinder reads a dialog; *store.Tx implements it, the rules' tests
+// fake it.
+type dialogFinder interface {
+	FindDialogByID(ctx context.Context, workspaceID, id int64) (*beseda.Dialog, error)
+}
+
+// acceptRatingClick decides a client's click on a rating form (R3). A
+// payload not signed for this client, or naming a dialog that is not
+// theirs, is refused. The first click sets the rating on the dialog it
+// returns, to be stored; a later one returns no dialog and late. A failure
+// to read is not the click's fault: it is returned, not refused, so that the
+// messenger (or the widget) sends the click again rather than it being lost.
+func acceptRatingClick(ctx context.Context, dialogs dialogFinder, secret []byte, sub *beseda.Subscriber,
+	payload string) (d *beseda.Dialog, value int, late bool, err error) {
+	dialogID, value, ok := beseda.ParseRatingPayload(secret, payload, sub.ID)
+	if !ok {
+		return nil, 0, false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+	}
+	d, err = dialogs.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
+	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
+		return nil, 0, false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+	} else if err != nil {
+		return nil, 0, false, fmt.Errorf("rate dialog %d: %w", dialogID, err)
+	}
+	if late, err := d.RateByClient(sub.ID, value); late || err != nil {
+		return nil, 0, late, err
+	}
+	return d, value, false, nil
 }
 
 // rateDialog records the client's rating of a dialog, already set on d by
