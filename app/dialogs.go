@@ -85,11 +85,18 @@ type subscriberLocker interface {
 // lockToOpenDialog locks the client's row and decides C3 on it: a dialog may
 // be opened only while none is active.
 func lockToOpenDialog(ctx context.Context, tx subscriberLocker, workspaceID, subscriberID int64) (*beseda.Subscriber, error) {
+	return lockDeciding(ctx, tx, workspaceID, subscriberID, (*beseda.Subscriber).MayOpenDialog)
+}
+
+// lockDeciding locks the client's row and decides rule on it: the client,
+// or the rule's refusal.
+func lockDeciding(ctx context.Context, tx subscriberLocker, workspaceID, subscriberID int64,
+	rule func(*beseda.Subscriber) error) (*beseda.Subscriber, error) {
 	sub, err := tx.LockSubscriber(ctx, workspaceID, subscriberID)
 	if err != nil {
 		return nil, err
 	}
-	if err := sub.MayOpenDialog(); err != nil {
+	if err := rule(sub); err != nil {
 		return nil, err
 	}
 	return sub, nil

@@ -67,14 +67,7 @@ func (a *Messages) PostChatMessage(ctx context.Context, actor *beseda.User, subs
 // writes in the general chat while a dialog is active (a paused or completed
 // one locks nothing, W3).
 func lockGeneralChat(ctx context.Context, tx subscriberLocker, workspaceID, subscriberID int64) (*beseda.Subscriber, error) {
-	sub, err := tx.LockSubscriber(ctx, workspaceID, subscriberID)
-	if err != nil {
-		return nil, err
-	}
-	if err := sub.MayWriteGeneralChat(); err != nil {
-		return nil, err
-	}
-	return sub, nil
+	return lockDeciding(ctx, tx, workspaceID, subscriberID, (*beseda.Subscriber).MayWriteGeneralChat)
 }
 
 // PostDialogMessage sends a manager's message within a dialog, which must be

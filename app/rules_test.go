@@ -33,55 +33,44 @@ func (f *fakeLocker) LockSubscriber(_ context.Context, workspaceID, id int64) (*
 
 func ptr(id int64) *int64 { return &id }
 
-// lockRule runs a use case's locking step for subscriber 1, whose row names
-// active as its active dialog.
-func lockRule(t *testing.T, step func(context.Context, subscriberLocker, int64, int64) (*beseda.Subscriber, error),
-	active *int64) (*beseda.Subscriber, error) {
+// checkLockStep drives a use case's locking step for subscriber 1 of
+// workspace 10: refused with code, naming the dialog, while the locked row
+// names an active one; the locked client otherwise (a paused or completed
+// dialog is not the row's active one, W3); a failed lock is the lock's error.
+func checkLockStep(t *testing.T, step func(context.Context, subscriberLocker, int64, int64) (*beseda.Subscriber, error), code string) {
 	t.Helper()
-	f := &fakeLocker{subs: map[int64]*beseda.Subscriber{1: {ID: 1, WorkspaceID: 10, ActiveDialogID: active}}}
-	sub, err := step(t.Context(), f, 10, 1)
-	if len(f.locks) != 1 || f.locks[0] != 1 {
-		t.Errorf("locked %v, want subscriber 1 once", f.locks)
+	for _, active := range []*int64{ptr(7), nil} {
+		f := &fakeLocker{subs: map[int64]*beseda.Subscriber{1: {ID: 1, WorkspaceID: 10, ActiveDialogID: active}}}
+		sub, err := step(t.Context(), f, 10, 1)
+		if len(f.locks) != 1 || f.locks[0] != 1 {
+			t.Errorf("locked %v, want subscriber 1 once", f.locks)
+		}
+		if active == nil {
+			if err != nil || sub == nil || sub.ID != 1 {
+				t.Errorf("no active dialog: %+v, %v; want the locked client", sub, err)
+			}
+			continue
+		}
+		var e *beseda.Error
+		if !errors.As(err, &e) || e.Code != code || e.DialogID != 7 || sub != nil {
+			t.Errorf("dialog 7 active: %+v, %v; want %s naming dialog 7", sub, err, code)
+		}
 	}
-	return sub, err
-}
-
-func wantConflict(t *testing.T, sub *beseda.Subscriber, err error, code string, dialogID int64) {
-	t.Helper()
-	var e *beseda.Error
-	if !errors.As(err, &e) || e.Code != code || e.DialogID != dialogID {
-		t.Fatalf("got %v, want %s naming dialog %d", err, code, dialogID)
-	}
-	if sub != nil {
-		t.Errorf("the client came back with the refusal: %+v", sub)
-	}
-}
-
-func TestC3_CreateDialogDecidesOnTheLockedRow(t *testing.T) {
-	sub, err := lockRule(t, lockToOpenDialog, ptr(7))
-	wantConflict(t, sub, err, beseda.EACTIVEDIALOG, 7)
-
-	if sub, err := lockRule(t, lockToOpenDialog, nil); err != nil || sub == nil || sub.ID != 1 {
-		t.Errorf("no active dialog: %+v, %v; want the locked client", sub, err)
-	}
-
 	f := &fakeLocker{err: errors.New("connection lost")}
-	if _, err := lockToOpenDialog(t.Context(), f, 10, 1); err != f.err {
+	if _, err := step(t.Context(), f, 10, 1); err != f.err {
 		t.Errorf("a failed lock: %v, want %v", err, f.err)
 	}
-	if _, err := lockToOpenDialog(t.Context(), &fakeLocker{}, 10, 1); beseda.ErrorCode(err) != beseda.ENOTFOUND {
+	if _, err := step(t.Context(), &fakeLocker{}, 10, 1); beseda.ErrorCode(err) != beseda.ENOTFOUND {
 		t.Errorf("a client of no workspace of the actor: %v, want not found", err)
 	}
 }
 
-func TestW2_GeneralChatPostDecidesOnTheLockedRow(t *testing.T) {
-	sub, err := lockRule(t, lockGeneralChat, ptr(5))
-	wantConflict(t, sub, err, beseda.EGENERALCHATLOCKED, 5)
+func TestC3_CreateDialogDecidesOnTheLockedRow(t *testing.T) {
+	checkLockStep(t, lockToOpenDialog, beseda.EACTIVEDIALOG)
+}
 
-	// A paused or completed dialog is not the row's active one (W3).
-	if sub, err := lockRule(t, lockGeneralChat, nil); err != nil || sub == nil || sub.ID != 1 {
-		t.Errorf("no active dialog: %+v, %v; want the locked client", sub, err)
-	}
+func TestW2_GeneralChatPostDecidesOnTheLockedRow(t *testing.T) {
+	checkLockStep(t, lockGeneralChat, beseda.EGENERALCHATLOCKED)
 }
 
 // fakeDialogs is the store's FindDialogByID over a few dialogs, which it
