@@ -85,7 +85,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	labels := []string{p.T("rating.1"), p.T("rating.2"), p.T("rating.3")}
 	var ratings []int
-	for v := 1; v <= 3; v++ {
+	for _, v := range beseda.RatingScale {
 		ratings = append(ratings, rep.Totals.ClientRatings[v])
 	}
 	d.Ratings = bars(360, 160, labels, ratings)

@@ -244,6 +244,8 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
+	// ratingScale is the stars a manager may give (R1).
+	"ratingScale": func() []int { return beseda.RatingScale[:] },
 	"hasRef": func(refs []beseda.Ref, id int64) bool {
 		for _, r := range refs {
 			if r.ID == id {
