@@ -61,9 +61,9 @@ type Pacing struct {
 }
 
 // SendTag is what a message is sent with, on platforms that hand it back on
-// their webhook with their later reports of the message (WhatsApp's statuses,
-// Messenger's echoes). A send cut off by a crash is thus known to have
-// reached the platform, and is not sent again (SPEC D3).
+// their webhook with their later reports of the message (a status update, an
+// echo). A send cut off by a crash is thus known to have reached the
+// platform, and is not sent again (SPEC D3).
 func SendTag(messageID int64) string { return sendTagPrefix + strconv.FormatInt(messageID, 10) }
 
 // ParseSendTag reads a tag SendTag made; false for any other text.
