@@ -143,14 +143,13 @@ func (a *Automation) ProduceBroadcast(ctx context.Context, id int64, budget time
 			if err != nil {
 				return err
 			}
-			gate := store.BroadcastGate{}
-			gate.Active, _ = beseda.Gate(beseda.SourceBroadcast, true)
-			gate.Free, _ = beseda.Gate(beseda.SourceBroadcast, false)
+			var shown []int64
 			for _, ch := range channels {
 				if a.local(ch.Kind) {
-					gate.ShownOnStore = append(gate.ShownOnStore, ch.ID)
+					shown = append(shown, ch.ID)
 				}
 			}
+			gate := store.GateOf(beseda.SourceBroadcast, shown)
 			batch, err := tx.ProduceBroadcastBatch(ctx, id, c, broadcastBatch, gate, now)
 			if err != nil {
 				return err

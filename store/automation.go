@@ -70,13 +70,25 @@ func (tx *Tx) LockBroadcast(ctx context.Context, id int64) (*BroadcastCursor, er
 }
 
 // BroadcastGate is what the automation gate decides for a broadcast's
-// message (beseda.Gate): its status while the client has an active dialog
-// and while not. ShownOnStore lists the channels whose clients see a
-// message once it is stored (no sender): there a deliverable message is sent
-// at once, unless older ones of the client still wait.
+// message (beseda.Gate): its status and reason while the client has an
+// active dialog and while not. ShownOnStore lists the channels whose clients
+// see a message once it is stored (no sender): there a deliverable message
+// is sent at once, unless older ones of the client still wait — as for one
+// message (CreateMessageUnlessQueued). TestG1_BroadcastProductionDecidesAsGate
+// runs the statement against beseda.Gate for every source.
 type BroadcastGate struct {
-	Active, Free beseda.MessageStatus
-	ShownOnStore []int64
+	Active, Free             beseda.MessageStatus
+	ActiveReason, FreeReason string
+	ShownOnStore             []int64
+}
+
+// GateOf is the gate's decision for the source's messages (beseda.Gate),
+// sent at once on the channels shownOnStore.
+func GateOf(source beseda.Source, shownOnStore []int64) BroadcastGate {
+	g := BroadcastGate{ShownOnStore: shownOnStore}
+	g.Active, g.ActiveReason = beseda.Gate(source, true)
+	g.Free, g.FreeReason = beseda.Gate(source, false)
+	return g
 }
 
 // BroadcastBatch is what one batch of a broadcast produced.
@@ -108,27 +120,33 @@ func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, id int64, c *BroadcastC
 	}
 	n := len(args)
 	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
-	args = append(args, string(gate.Active), string(gate.Free), c.Text, ms(at), id, gate.ShownOnStore)
-	shown := "b.channel_id = ANY(" + p(6) + ")"
+	args = append(args, string(gate.Active), string(gate.Free), c.Text, ms(at), id, gate.ShownOnStore,
+		gate.ActiveReason, gate.FreeReason)
+	shown := "g.channel_id = ANY(" + p(6) + ")"
 	if tx.dialect == SQLite {
 		list := make([]string, len(gate.ShownOnStore))
 		for i, id := range gate.ShownOnStore {
 			list[i] = strconv.FormatInt(id, 10)
 		}
 		args[n+5] = "," + strings.Join(list, ",") + ","
-		shown = "instr(" + p(6) + ", ',' || b.channel_id || ',') > 0"
+		shown = "instr(" + p(6) + ", ',' || g.channel_id || ',') > 0"
 	}
-	// d is MATERIALIZED: inlined, its status (used twice below) was decided
-	// twice per recipient, each a probe of the client's pending messages.
+	// g is the gate's decision by the client's active dialog; d sends a
+	// deliverable message at once where the client sees it once stored,
+	// unless older ones wait. d is MATERIALIZED: inlined, its status (used
+	// twice below) was decided twice per recipient, each a probe of the
+	// client's pending messages.
 	q := `WITH b AS (` + recipients + tx.forUpdate("s") + `),
-		d AS MATERIALIZED (SELECT b.*, CASE
-			WHEN b.active_dialog_id IS NOT NULL THEN ` + p(1) + `
-			WHEN ` + p(2) + ` = 'pending' AND ` + shown + ` AND NOT EXISTS (SELECT 1 FROM messages m
-				WHERE m.subscriber_id = b.id AND m.status = 'pending') THEN 'sent'
-			ELSE ` + p(2) + ` END AS status FROM b)
+		g AS (SELECT b.*,
+			CASE WHEN b.active_dialog_id IS NOT NULL THEN ` + p(1) + ` ELSE ` + p(2) + ` END AS gated,
+			CASE WHEN b.active_dialog_id IS NOT NULL THEN ` + p(7) + ` ELSE ` + p(8) + ` END AS reason FROM b),
+		d AS MATERIALIZED (SELECT g.*, CASE
+			WHEN g.gated = 'pending' AND ` + shown + ` AND NOT EXISTS (SELECT 1 FROM messages m
+				WHERE m.subscriber_id = g.id AND m.status = 'pending') THEN 'sent'
+			ELSE g.gated END AS status FROM g)
 		INSERT INTO messages (workspace_id, subscriber_id, channel_id, direction, source, text, buttons,
 			status, reason, created_at, sent_at, broadcast_id)
-		SELECT d.workspace_id, d.id, d.channel_id, 'out', 'broadcast', ` + p(3) + `, '', d.status, '',
+		SELECT d.workspace_id, d.id, d.channel_id, 'out', 'broadcast', ` + p(3) + `, '', d.status, d.reason,
 			` + p(4) + `, CASE WHEN d.status = 'sent' THEN CAST(` + p(4) + ` AS BIGINT) END, ` + p(5) + `
 		FROM d
 		RETURNING subscriber_id, channel_id, status`
