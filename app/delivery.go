@@ -4,17 +4,17 @@ import (
 	"context"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/delivery"
+	"github.com/beseda/beseda/outbox"
 	"github.com/beseda/beseda/store"
 )
 
-// Delivery is the engine's business (package delivery): leases, pacing,
+// Delivery is the engine's business (package outbox): leases, pacing,
 // retries. What a message meets on its way out and what its outcomes mean
-// stay here: Delivery is the engine's delivery.Recorder.
-var _ delivery.Recorder = (*Delivery)(nil)
+// stay here: Delivery is the engine's outbox.Recorder.
+var _ outbox.Recorder = (*Delivery)(nil)
 
 // Waker starts delivery of a channel's new pending messages;
-// delivery.Engine implements it.
+// outbox.Engine implements it.
 type Waker interface {
 	Wake(ctx context.Context, channelID int64)
 }
@@ -22,7 +22,7 @@ type Waker interface {
 // SetDelivery connects the delivery engine; the server does it once at start.
 func (a *App) SetDelivery(w Waker) { a.waker = w }
 
-// AdmitDelivery implements delivery.Recorder: under the client's lock, the
+// AdmitDelivery implements outbox.Recorder: under the client's lock, the
 // gate decides again, so automation queued before a dialog began is held,
 // not sent during it (G1, G3).
 func (a *Delivery) AdmitDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message) (*beseda.Subscriber, error) {
@@ -44,8 +44,8 @@ func (a *Delivery) AdmitDelivery(ctx context.Context, tx *store.Tx, m *beseda.Me
 	return nil, a.emitStatus(ctx, tx, m, status, reason)
 }
 
-// RecordDelivery implements delivery.Recorder.
-func (a *Delivery) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message, o delivery.Outcome) error {
+// RecordDelivery implements outbox.Recorder.
+func (a *Delivery) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message, o outbox.Outcome) error {
 	switch o.Status {
 	case beseda.MessageSent:
 		if err := tx.MarkSent(ctx, m.ID, o.ExternalID, o.At); err != nil {
@@ -64,7 +64,7 @@ func (a *Delivery) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.M
 	return tx.MarkRetry(ctx, m.ID, o.Attempts, o.PartsSent, o.NextAttempt, o.Reason)
 }
 
-// ShowDelivered implements delivery.Recorder for the web chat: its widget
+// ShowDelivered implements outbox.Recorder for the web chat: its widget
 // shows what is sent. The gate is checked again under the clients' locks (G1,
 // G3).
 func (a *Delivery) ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.Channel, msgs []*beseda.Message) error {

@@ -4,5 +4,5 @@
 // of the change that needs them (app.Jobs); the workers call app/ and decide
 // nothing themselves. Delivery of pending messages is not a job: the delivery
 // engine's deliverers are goroutines of each process under a lease, started
-// here with the runner (see package delivery).
+// here with the runner (see package outbox).
 package jobs

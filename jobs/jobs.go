@@ -15,7 +15,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/beseda/beseda/app"
-	"github.com/beseda/beseda/delivery"
+	"github.com/beseda/beseda/outbox"
 	"github.com/beseda/beseda/store"
 )
 
@@ -32,7 +32,7 @@ type Config struct {
 type Runner struct {
 	client     *river.Client[*sql.Tx]
 	app        *app.App
-	deliveries *delivery.Engine
+	deliveries *outbox.Engine
 	db         *store.DB
 	listener   *pgxpool.Pool
 	log        *slog.Logger
@@ -51,7 +51,7 @@ const workBudget = 10 * time.Second
 
 // New builds the runner for a and the delivery engine, and connects it as a's
 // Jobs and as the way the engine starts its runs.
-func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Engine, cfg Config) (*Runner, error) {
+func New(ctx context.Context, db *store.DB, a *app.App, deliveries *outbox.Engine, cfg Config) (*Runner, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -108,7 +108,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 }
 
 // Start begins working jobs, and the delivery engine's deliverers and sweep
-// (delivery.Engine.Start): delivery resumes as soon as the process is up (D3).
+// (outbox.Engine.Start): delivery resumes as soon as the process is up (D3).
 func (r *Runner) Start(ctx context.Context) error {
 	if err := r.client.Start(ctx); err != nil {
 		return err

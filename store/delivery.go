@@ -11,7 +11,7 @@ import (
 )
 
 // The delivery queue of a channel is its pending messages, in id order; the
-// engine (package delivery) works through it under a lease (leases.go). These
+// engine (package outbox) works through it under a lease (leases.go). These
 // methods are its reads and writes.
 
 // HoldsLease reports, in the transaction of a claim, whether the lease is

@@ -27,7 +27,7 @@ var (
 	sql = []string{"database/sql/...", "modernc.org/sqlite/...", "github.com/jackc/pgx/...", "github.com/lib/pq/...",
 		"github.com/riverqueue/river/..."}
 	// above are the packages above the domain and the store.
-	above = append([]string{"./app", "./delivery", "./jobs", "./live", "./internal/httpx", "./internal/server"}, adapters...)
+	above = append([]string{"./app", "./outbox", "./jobs", "./live", "./internal/httpx", "./internal/server"}, adapters...)
 )
 
 // rule is one line of the table: no package of from (but those of except)
@@ -47,13 +47,15 @@ type rule struct {
 }
 
 var rules = []rule{
-	{name: "domain", from: []string{"."}, never: concat(sql, []string{"net/http/...", "./store", "./app", "./live", "./internal/httpx", "./delivery", "./jobs"}, adapters),
+	{name: "domain", from: []string{"."}, never: concat(sql, []string{"net/http/...", "./store", "./app", "./live", "./internal/httpx", "./outbox", "./jobs"}, adapters),
 		linked: true, why: "the domain imports no SQL, HTTP, store, use case or adapter (STYLE.md)"},
 	{name: "adapters point inward", from: adapters, never: []string{"./httpapi", "./web", "./store"},
 		why: "adapters point inward (STYLE.md); what the HTTP surfaces share is in internal/httpx"},
 	{name: "store", from: []string{"./store/..."}, never: above,
 		why: "the store is below the use cases: it imports the domain and the drivers, nothing above it"},
-	{name: "httpx", from: []string{"./internal/httpx"}, never: concat([]string{"./store", "./live", "./app", "./delivery", "./jobs"}, adapters, sql),
+	{name: "outbox", from: []string{"./outbox"}, never: concat([]string{"./app", "./jobs", "./live", "./internal/httpx", "./internal/server"}, adapters),
+		why: "the outbox is below the use cases and knows no adapter: it tells the rest of the product what happened through its own interface, implemented by app"},
+	{name: "httpx", from: []string{"./internal/httpx"}, never: concat([]string{"./store", "./live", "./app", "./outbox", "./jobs"}, adapters, sql),
 		linked: true, why: "the HTTP kit needs nothing of the adapters, the use cases, the live hub or the database (it declares httpx.Subscription)"},
 	// channel/webchat calls app, which links the store: see the last rule.
 	{name: "no database below the adapters", from: []string{"./live", "./channel/..."}, except: []string{"./channel/webchat"},
@@ -62,7 +64,7 @@ var rules = []rule{
 	{name: "adapters link no database", from: adapters, never: concat([]string{"./store"}, sql), linked: true,
 		why: "adapters link no database",
 		skip: "httpapi, web and channel/webchat call app, which imports store: app's services share a core holding *store.DB and run their use cases in a *store.Tx " +
-			"(only the rules' decision steps take storage interfaces app declares), and App.DB, Jobs and delivery.Recorder name store types; " +
+			"(only the rules' decision steps take storage interfaces app declares), and App.DB, Jobs and outbox.Recorder name store types; " +
 			"enabled when app declares all the storage it needs"},
 }
 

@@ -70,7 +70,7 @@ func TestArch_StrayNamesAreFound(t *testing.T) {
 		"channel/telegram/telegram.go":       "// Telegram's Bot API\n",
 		"internal/testkit/faketelegram/f.go": "// a fake Telegram\n",
 		"internal/testkit/fakegraph/g.go":    "// Messenger's Send API\n",
-		"delivery/engine_test.go":            "// drives telegram through its fake\n",
+		"outbox/engine_test.go":              "// drives telegram through its fake\n",
 		"httpapi/openapi.go":                 "// Telegram needs only bot_token\n",
 		"README.md":                          "Telegram, Messenger\n",
 		"internal/server/server.go": "import (\n\t\"" + module + "/channel/telegram\"\n)\n\ttelegram.New(),\n" +

@@ -28,7 +28,6 @@ import (
 	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/channel/webchat"
 	"github.com/beseda/beseda/channel/whatsapp"
-	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/httpapi"
 	"github.com/beseda/beseda/internal/httpx"
@@ -36,6 +35,7 @@ import (
 	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/jobs"
 	"github.com/beseda/beseda/live"
+	"github.com/beseda/beseda/outbox"
 	"github.com/beseda/beseda/store"
 	"github.com/beseda/beseda/web"
 	"github.com/beseda/beseda/webhook"
@@ -119,7 +119,7 @@ type Server struct {
 	cfg        Config
 	DB         *store.DB
 	App        *app.App
-	Deliveries *delivery.Engine
+	Deliveries *outbox.Engine
 	Jobs       *jobs.Runner
 	Live       *live.Hub
 	Handler    http.Handler
@@ -244,7 +244,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
 		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks, Resolver: cfg.Resolver}), Channels: channels,
 		Addresses: guard, Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
-	deliveries := delivery.New(db, a.Delivery, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
+	deliveries := outbox.New(db, a.Delivery, outbox.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
 		Channels: channels, Files: a.Files})
 	a.SetDelivery(deliveries)
 	hub := live.New(db, cfg.Logger)

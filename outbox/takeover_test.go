@@ -1,4 +1,4 @@
-package delivery_test
+package outbox_test
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/faketelegram"
+	"github.com/beseda/beseda/outbox"
 	"github.com/beseda/beseda/store"
 )
 
@@ -41,7 +41,7 @@ func TestD2_ALostLeaseNeverSends(t *testing.T) {
 		stall: func(t *testing.T, api *faketelegram.Server, a *node, m1 int64, w *world) time.Time {
 			t0 := a.clock.Now()
 			retryAt := t0.Add(60 * time.Second)
-			if 60*time.Second <= delivery.LeaseTTL {
+			if 60*time.Second <= outbox.LeaseTTL {
 				t.Fatal("the rate limit must outlast the lease")
 			}
 			testkit.Eventually(t, 20*time.Second, "the refusal recorded", func() bool {
@@ -59,7 +59,7 @@ func TestD2_ALostLeaseNeverSends(t *testing.T) {
 		arm:  func(api *faketelegram.Server) { api.HoldNext(1) },
 		stall: func(t *testing.T, api *faketelegram.Server, a *node, m1 int64, w *world) time.Time {
 			testkit.Eventually(t, 20*time.Second, "A sending m1", func() bool { return api.Waiting() == 1 })
-			return a.clock.Now().Add(delivery.LeaseTTL + time.Second)
+			return a.clock.Now().Add(outbox.LeaseTTL + time.Second)
 		},
 		m1Requests: 2, // A's send may not have reached the client: B sends it again
 		resent:     true,
@@ -171,7 +171,7 @@ func TestD3_DeliveryResumesAfterAKill(t *testing.T) {
 			t.Fatalf("the dead process's lease: %q %v", holder, err)
 		}
 		clock := testkit.NewClock()
-		clock.Set(time.UnixMilli(expires).Add(-delivery.LeaseTTL))
+		clock.Set(time.UnixMilli(expires).Add(-outbox.LeaseTTL))
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Clock: clock})
 		ctx := context.Background()
 		msgs := func() []*beseda.Message {

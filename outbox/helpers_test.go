@@ -1,4 +1,4 @@
-package delivery_test
+package outbox_test
 
 import (
 	"context"
@@ -14,10 +14,10 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/channel/telegram"
-	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/internal/testkit/faketelegram"
+	"github.com/beseda/beseda/outbox"
 	"github.com/beseda/beseda/store"
 )
 
@@ -113,7 +113,7 @@ func texts(sent []faketelegram.Sent) string {
 type node struct {
 	db    *store.DB
 	app   *app.App
-	eng   *delivery.Engine
+	eng   *outbox.Engine
 	clock *testkit.Clock
 }
 
@@ -127,7 +127,7 @@ func newNode(t *testing.T, dbURL string, clock *testkit.Clock) *node {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	channels := server.Channels()
 	a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost, Channels: channels})
-	eng := delivery.New(db, a.Delivery, delivery.Config{Clock: clock, Logger: log, Channels: channels,
+	eng := outbox.New(db, a.Delivery, outbox.Config{Clock: clock, Logger: log, Channels: channels,
 		Pacing: map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: {}}})
 	a.SetDelivery(eng)
 	eng.SetStarter(func(context.Context, int64) error { return nil }) // the test runs the channel itself

@@ -38,4 +38,4 @@
 // itself (its Recorder, implemented by app, does), know about channel kinds
 // (senders and per-kind checks come from the wiring), import app, or keep a
 // queue of its own besides the messages table.
-package delivery
+package outbox

@@ -1,4 +1,4 @@
-package delivery_test
+package outbox_test
 
 import (
 	"strings"

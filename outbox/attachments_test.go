@@ -1,4 +1,4 @@
-package delivery_test
+package outbox_test
 
 import (
 	"context"
@@ -14,9 +14,9 @@ import (
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/channel/webchat"
-	"github.com/beseda/beseda/delivery"
 	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/outbox"
 	"github.com/beseda/beseda/store"
 )
 
@@ -62,7 +62,7 @@ func TestDeliveryCarriesAttachments(t *testing.T) {
 		sender := &recordingSender{}
 		channels := beseda.NewRegistry(webchat.Type{}, recordingType{Type: telegram.New(), sender: sender})
 		a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost, Files: files, Channels: channels})
-		eng := delivery.New(db, a.Delivery, delivery.Config{Clock: clock, Logger: log, Channels: channels,
+		eng := outbox.New(db, a.Delivery, outbox.Config{Clock: clock, Logger: log, Channels: channels,
 			Pacing: map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: {}}})
 		a.SetDelivery(eng)
 		eng.SetStarter(func(context.Context, int64) error { return nil })
