@@ -1,4 +1,5 @@
-// Package delivery is the engine that takes pending messages to the clients:
+// Package outbox is where an outbound message goes out. Its engine takes
+// pending messages to the clients:
 // one deliverer per channel at a time under a lease, paced per channel and per
 // chat, every chat in order, retries with backoff, a sweep that restarts
 // delivery nobody is doing, and recovery of sends that were in flight when a
