@@ -30,8 +30,11 @@ type bot struct {
 }
 
 func newBot(t *testing.T, dbURL string, opts testkit.Options) *bot {
-	srv := testkit.StartServer(t, dbURL, opts)
-	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	return newBotIn(t, testkit.NewWorld(t, testkit.StartServer(t, dbURL, opts), beseda.LocaleEN))
+}
+
+// newBotIn connects a bot, its API a new fake, to the world's workspace.
+func newBotIn(t *testing.T, w *testkit.World) *bot {
 	api := faketelegram.New(t, botToken)
 	ch := w.AddChannel("telegram", "Support bot", map[string]string{"bot_token": botToken, "webhook_secret": secret,
 		"api_base_url": api.URL})

@@ -1,0 +1,158 @@
+package conformance
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/store"
+)
+
+// textGoesToTheClient: a manager's message is pending until the platform
+// took it, then sent, to the client who wrote. A text as long as the
+// channel takes goes; one character more is refused with a clear error.
+func textGoesToTheClient(t *testing.T, c *conn) {
+	sub := c.hello(t)
+	if m := c.write(t, sub.ID, "Hello, there!"); m.Status != beseda.MessagePending {
+		t.Errorf("a message is %s before delivery, want pending", m.Status)
+	}
+	if got := c.waitSent(t, 1)[0]; got.To != c.Client() || got.Text != "Hello, there!" || got.Buttons != nil || got.File != nil {
+		t.Errorf("sent %+v", got)
+	}
+	c.waitLast(t, sub.ID, "marked sent", func(m beseda.Message) bool { return m.Status == beseda.MessageSent })
+
+	limit := c.typ.TextLimit().Max
+	chat := testkit.Path("/api/v1/subscribers/%d/messages", sub.ID)
+	c.w.Owner.WantError("POST", chat, map[string]string{"text": strings.Repeat("ж", limit+1)}, http.StatusBadRequest, beseda.EINVALID)
+	c.write(t, sub.ID, strings.Repeat("ж", limit))
+	if got := c.waitSent(t, 2); len(got) != 2 || got[1].Text != strings.Repeat("ж", limit) {
+		t.Errorf("the longest text the channel takes: %d calls", len(got))
+	}
+}
+
+// filesGoWithTheirMessage: a manager's text with a picture and a PDF
+// reaches the client whole: each file uploaded with its name, type and
+// bytes, in order, and the text once (on its own or as a caption).
+func filesGoWithTheirMessage(t *testing.T, c *conn) {
+	sub := c.hello(t)
+	photo := testkit.PNG(4, 3)
+	c.write(t, sub.ID, "Here you go", c.w.Owner.MustUpload("photo.png", photo), c.w.Owner.MustUpload("terms.pdf", testkit.PDF))
+	c.waitLast(t, sub.ID, "marked sent", func(m beseda.Message) bool { return m.Status == beseda.MessageSent })
+	var files []File
+	texts := 0
+	for _, s := range c.Sent() {
+		if s.To != c.Client() {
+			t.Errorf("a call to %q, want %q", s.To, c.Client())
+		}
+		if s.File != nil {
+			files = append(files, *s.File)
+		}
+		texts += strings.Count(s.Text, "Here you go")
+	}
+	want := []File{{"photo.png", "image/png", photo}, {"terms.pdf", "application/pdf", testkit.PDF}}
+	if len(files) != 2 {
+		t.Fatalf("%d files sent, want 2: %+v", len(files), c.Sent())
+	}
+	for i, f := range files {
+		if f.Name != want[i].Name || f.Type != want[i].Type || !bytes.Equal(f.Data, want[i].Data) {
+			t.Errorf("file %d: %s %s %d bytes, want %s %s %d bytes", i, f.Name, f.Type, len(f.Data),
+				want[i].Name, want[i].Type, len(want[i].Data))
+		}
+	}
+	if texts != 1 {
+		t.Errorf("the text went %d times, want once", texts)
+	}
+}
+
+// failuresAreSorted: a refusal for good fails the message with the
+// platform's reason and is not tried again; a failure for now is retried
+// with backoff, on the application's clock, and then sent.
+func failuresAreSorted(t *testing.T, c *conn) {
+	sub := c.hello(t)
+	reason := c.RefuseNext()
+	c.write(t, sub.ID, "refused")
+	c.waitLast(t, sub.ID, "failed for good", func(m beseda.Message) bool {
+		return m.Status == beseda.MessageFailed && strings.Contains(m.Reason, reason)
+	})
+
+	c.BreakNext()
+	c.write(t, sub.ID, "flaky")
+	c.waitLast(t, sub.ID, "a retry scheduled", func(m beseda.Message) bool {
+		return m.Status == beseda.MessagePending && m.Attempts == 1 && m.NextAttemptAt != nil
+	})
+	c.w.Srv.Clock.Advance(10 * time.Second)
+	c.waitLast(t, sub.ID, "sent on retry", func(m beseda.Message) bool { return m.Status == beseda.MessageSent })
+	var texts []string
+	for _, s := range c.Sent() {
+		texts = append(texts, s.Text)
+	}
+	if got := strings.Join(texts, ","); got != "flaky" {
+		t.Errorf("sent %q; the refused message must not be tried again", got)
+	}
+}
+
+// rateLimitIsWaitedOut (D2): the platform's rate limit is waited out on the
+// application's clock, then the message goes once; a rate limit is not a
+// failed attempt.
+func rateLimitIsWaitedOut(t *testing.T, c *conn) {
+	sub := c.hello(t)
+	wait := c.RateLimitNext()
+	refusedAt := c.w.Srv.Clock.Now()
+	c.write(t, sub.ID, "one")
+	c.waitLast(t, sub.ID, "the refused attempt recorded", func(m beseda.Message) bool {
+		return m.Status == beseda.MessagePending && m.NextAttemptAt != nil && m.Attempts == 0
+	})
+	c.w.Srv.Clock.Advance(wait + time.Second)
+	m := c.waitLast(t, sub.ID, "sent after the rate limit", func(m beseda.Message) bool { return m.Status == beseda.MessageSent })
+	if got := c.Sent(); len(got) != 1 || got[0].Text != "one" {
+		t.Errorf("sent %+v", got)
+	}
+	if waited := m.SentAt.Sub(refusedAt); waited < wait {
+		t.Errorf("sent again %v after the refusal, before the %v the platform asked for", waited, wait)
+	}
+	if m.Attempts != 0 || m.Reason != "" {
+		t.Errorf("after a rate limit: %+v (a rate limit is not a failed attempt)", m)
+	}
+}
+
+// noSecondSendAfterACrash (D2): a send that was in flight when its
+// deliverer died may have reached the client; it is failed, not sent again.
+func noSecondSendAfterACrash(t *testing.T, c *conn) {
+	sub := c.hello(t)
+	ctx, db := c.ctx(), c.w.Srv.DB
+	var inFlight beseda.Message
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		now := c.w.Srv.Clock.Now()
+		inFlight = beseda.Message{WorkspaceID: c.w.WorkspaceID, SubscriberID: sub.ID, ChannelID: c.Channel().ID,
+			Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: "was in flight", Status: beseda.MessagePending,
+			CreatedAt: now}
+		if err := tx.CreateMessage(ctx, &inFlight); err != nil {
+			return err
+		}
+		if _, err := tx.ClaimMessage(ctx, inFlight.ID, now); err != nil {
+			return err
+		}
+		// The lease of a deliverer that died holding it: on PostgreSQL its
+		// lock went with it; on SQLite it runs out.
+		return tx.Exec(ctx, `INSERT INTO delivery_leases (channel_id, holder, expires_at) VALUES ($1, 'dead/1', $2)`,
+			c.Channel().ID, now.Add(time.Second).UnixMilli())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.w.Srv.Clock.Advance(time.Minute) // the dead holder's lease runs out
+	if _, err := c.w.Srv.Deliveries.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 10*time.Second, "failed as unconfirmed", func() bool {
+		m, err := db.FindMessageByID(ctx, c.w.WorkspaceID, inFlight.ID)
+		return err == nil && m.Status == beseda.MessageFailed && strings.HasPrefix(m.Reason, "unconfirmed")
+	})
+	if n := len(c.Sent()); n != 0 {
+		t.Errorf("the in-flight message was sent again (%d sends)", n)
+	}
+}
