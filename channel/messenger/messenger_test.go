@@ -28,8 +28,11 @@ type page struct {
 }
 
 func newPage(t *testing.T, dbURL string) *page {
-	srv := testkit.StartServer(t, dbURL, testkit.Options{})
-	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	return newPageIn(t, testkit.NewWorld(t, testkit.StartServer(t, dbURL, testkit.Options{}), beseda.LocaleEN))
+}
+
+// newPageIn connects a page, its API a new fake, to the world's workspace.
+func newPageIn(t *testing.T, w *testkit.World) *page {
 	api := fakegraph.New(t, pageToken)
 	ch := w.AddChannel("messenger", "Facebook page", map[string]string{"page_id": pageID, "page_access_token": pageToken,
 		"app_secret": appSecret, "verify_token": verifyToken, "api_base_url": api.URL})

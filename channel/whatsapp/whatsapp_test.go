@@ -27,8 +27,11 @@ type number struct {
 }
 
 func newNumber(t *testing.T, dbURL string) *number {
-	srv := testkit.StartServer(t, dbURL, testkit.Options{})
-	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	return newNumberIn(t, testkit.NewWorld(t, testkit.StartServer(t, dbURL, testkit.Options{}), beseda.LocaleEN))
+}
+
+// newNumberIn connects a number, its API a new fake, to the world's workspace.
+func newNumberIn(t *testing.T, w *testkit.World) *number {
 	api := fakewhatsapp.New(t, phoneID, accessToken)
 	ch := w.AddChannel("whatsapp", "Shop's WhatsApp", map[string]string{"phone_number_id": phoneID,
 		"access_token": accessToken, "app_secret": appSecret, "verify_token": verifyToken, "api_base_url": api.URL})
