@@ -1,6 +1,7 @@
 package telegram_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -23,13 +24,13 @@ type platform struct{}
 func (platform) Type() beseda.ChannelType { return telegram.New() }
 
 func (platform) Connect(t *testing.T, w *testkit.World) conformance.Fake {
-	b := newBotIn(t, w)
-	return &fake{bot: b, ids: map[string]int64{}}
+	return &fake{bot: newBotIn(t, w), t: t, ids: map[string]int64{}}
 }
 
 // fake plays one client, chat 777, with the bot.
 type fake struct {
 	*bot
+	t   *testing.T
 	ids map[string]int64 // update ids by the suite's event ids
 }
 
@@ -87,9 +88,26 @@ func (f *fake) Sent() []conformance.Sent {
 		if s.File != nil {
 			c.File = &conformance.File{Name: s.File.Name, Type: s.File.ContentType, Data: s.File.Data}
 		}
+		f.checkRendering(s)
 		out = append(out, c)
 	}
 	return out
+}
+
+// checkRendering checks that a call is Telegram's way of sending what it
+// carries: a picture by sendPhoto, other files by sendDocument, text by
+// sendMessage, and buttons in one row.
+func (f *fake) checkRendering(s faketelegram.Sent) {
+	want := "sendMessage"
+	if s.File != nil {
+		want = "sendDocument"
+		if strings.HasPrefix(s.File.ContentType, "image/") {
+			want = "sendPhoto"
+		}
+	}
+	if s.Method != want || len(s.Buttons) > 1 {
+		f.t.Errorf("%s with %d rows of buttons, want %s and one row at most: %+v", s.Method, len(s.Buttons), want, s)
+	}
 }
 
 func (f *fake) Calls() int { return f.api.Calls() }

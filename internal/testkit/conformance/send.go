@@ -36,7 +36,8 @@ func textGoesToTheClient(t *testing.T, c *conn) {
 
 // filesGoWithTheirMessage: a manager's text with a picture and a PDF
 // reaches the client whole: each file uploaded with its name, type and
-// bytes, in order, and the text once (on its own or as a caption).
+// bytes, in order, and the text once (on its own or as a caption). A
+// message of files alone goes without a text.
 func filesGoWithTheirMessage(t *testing.T, c *conn) {
 	sub := c.hello(t)
 	photo := testkit.PNG(4, 3)
@@ -65,6 +66,14 @@ func filesGoWithTheirMessage(t *testing.T, c *conn) {
 	}
 	if texts != 1 {
 		t.Errorf("the text went %d times, want once", texts)
+	}
+
+	// Files alone, without a text, go too.
+	before := len(c.Sent())
+	c.write(t, sub.ID, "", c.w.Owner.MustUpload("alone.png", photo))
+	c.waitLast(t, sub.ID, "files alone marked sent", func(m beseda.Message) bool { return m.Status == beseda.MessageSent })
+	if got := c.Sent()[before:]; len(got) != 1 || got[0].Text != "" || got[0].File == nil || got[0].File.Name != "alone.png" {
+		t.Errorf("a picture alone went as %+v", got)
 	}
 }
 
