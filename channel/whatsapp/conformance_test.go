@@ -2,6 +2,7 @@ package whatsapp_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,11 +26,14 @@ type platform struct{}
 func (platform) Type() beseda.ChannelType { return whatsapp.New() }
 
 func (platform) Connect(t *testing.T, w *testkit.World) conformance.Fake {
-	return &fake{newNumberIn(t, w)}
+	return &fake{newNumberIn(t, w), t}
 }
 
 // fake plays one client, waID, with the number.
-type fake struct{ *number }
+type fake struct {
+	*number
+	t *testing.T
+}
 
 func (f *fake) Channel() testkit.ChannelInfo { return f.ch }
 func (f *fake) Client() string               { return waID }
@@ -88,9 +92,28 @@ func (f *fake) Sent() []conformance.Sent {
 		if s.File != nil {
 			c.File = &conformance.File{Name: s.File.Name, Type: s.File.MimeType, Data: s.File.Data}
 		}
+		f.checkRendering(s)
 		out = append(out, c)
 	}
 	return out
+}
+
+// checkRendering checks that a message is the Cloud API's way of sending
+// what it carries: buttons as an interactive message, a picture as an
+// image, other files as a document under their name, text as text.
+func (f *fake) checkRendering(s fakewhatsapp.Sent) {
+	want, filename := "text", ""
+	switch {
+	case len(s.Buttons) > 0:
+		want = "interactive"
+	case s.File != nil && strings.HasPrefix(s.File.MimeType, "image/"):
+		want = "image"
+	case s.File != nil:
+		want, filename = "document", s.File.Name
+	}
+	if s.Type != want || s.Filename != filename {
+		f.t.Errorf("sent as %s named %q, want %s named %q: %+v", s.Type, s.Filename, want, filename, s)
+	}
 }
 
 func (f *fake) Calls() int { return f.api.Calls() }
