@@ -16,15 +16,9 @@ import (
 // gives no client names.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	conformance.Run(t, platform{})
-}
-
-type platform struct{}
-
-func (platform) Type() beseda.ChannelType { return messenger.New() }
-
-func (platform) Connect(t *testing.T, w *testkit.World) conformance.Fake {
-	return &fake{newPageIn(t, w)}
+	conformance.Run(t, messenger.New(), func(t *testing.T, w *testkit.World) conformance.Fake {
+		return &fake{newPageIn(t, w)}
+	})
 }
 
 // fake plays one client, psid, with the page.

@@ -16,15 +16,9 @@ import (
 // API: Telegram posts one update a request, a client is a chat.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	conformance.Run(t, platform{})
-}
-
-type platform struct{}
-
-func (platform) Type() beseda.ChannelType { return telegram.New() }
-
-func (platform) Connect(t *testing.T, w *testkit.World) conformance.Fake {
-	return &fake{bot: newBotIn(t, w), t: t, ids: map[string]int64{}}
+	conformance.Run(t, telegram.New(), func(t *testing.T, w *testkit.World) conformance.Fake {
+		return &fake{bot: newBotIn(t, w), t: t, ids: map[string]int64{}}
+	})
 }
 
 // fake plays one client, chat 777, with the bot.

@@ -18,15 +18,9 @@ import (
 // client, and gives files by media id.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	conformance.Run(t, platform{})
-}
-
-type platform struct{}
-
-func (platform) Type() beseda.ChannelType { return whatsapp.New() }
-
-func (platform) Connect(t *testing.T, w *testkit.World) conformance.Fake {
-	return &fake{newNumberIn(t, w), t}
+	conformance.Run(t, whatsapp.New(), func(t *testing.T, w *testkit.World) conformance.Fake {
+		return &fake{newNumberIn(t, w), t}
+	})
 }
 
 // fake plays one client, waID, with the number.

@@ -11,8 +11,8 @@ import (
 // firstTapCounts (R2, R3): the rating form goes as the platform's buttons —
 // the standard text and exactly three buttons, Bad, Normal, Excellent. The
 // client's first tap records the rating and sends the thank-you; the same
-// tap delivered again, a later tap and a tap forged for another dialog
-// change nothing and send nothing.
+// tap delivered again, a later tap and a tap forged (for another dialog,
+// or another value) change nothing and send nothing.
 func firstTapCounts(t *testing.T, c *conn) {
 	sub := c.hello(t)
 	d := c.w.CreateDialog(sub.ID, "Payment failed")
@@ -29,13 +29,15 @@ func firstTapCounts(t *testing.T, c *conn) {
 		t.Fatalf("form %+v", form)
 	}
 	normal, excellent := form.Buttons[1], form.Buttons[2]
-	forged := excellent
+	// Forged: the payload of another dialog, and one of another value.
+	forged, altered := excellent, excellent
 	forged.Payload = strings.Replace(excellent.Payload, fmt.Sprintf(".%d.", d.ID), fmt.Sprintf(".%d.", d.ID+1), 1)
-	if forged.Payload == excellent.Payload {
-		t.Fatalf("the payload %q does not name its dialog as this test expects", excellent.Payload)
+	altered.Payload = strings.Replace(excellent.Payload, fmt.Sprintf(".%d.3.", d.ID), fmt.Sprintf(".%d.1.", d.ID), 1)
+	if forged.Payload == excellent.Payload || altered.Payload == excellent.Payload {
+		t.Fatalf("the payload %q does not name its dialog and value as this test expects", excellent.Payload)
 	}
 
-	c.Post(t, c.Tap("forged", forged))
+	c.Post(t, c.Tap("forged", forged), c.Tap("altered", altered))
 	if r := c.dialog(t, d.ID).ClientRating; r != nil {
 		t.Fatalf("a forged tap rated the dialog %d", *r)
 	}

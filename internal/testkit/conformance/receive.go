@@ -95,10 +95,10 @@ func longTextIsStoredShortened(t *testing.T, c *conn) {
 // message being lost.
 func filesAreKept(t *testing.T, c *conn) {
 	big := append([]byte(string(testkit.PDF)), strings.Repeat("0", 5000)...)
-	c.Post(t, c.File("f1", "The scan", File{Name: "scan.png", Type: "image/png", Data: testkit.PDF}))
-	c.Post(t, c.File("f2", "", File{Name: "photo.png", Type: "image/jpeg", Data: testkit.PNG(4, 3)}))
-	c.Post(t, c.File("f3", "The big one", File{Name: "big.pdf", Type: "application/pdf", Data: big}))
-	c.Post(t, c.LostFile("f4", "lost.pdf"))
+	c.Post(t, c.r.File("f1", "The scan", File{Name: "scan.png", Type: "image/png", Data: testkit.PDF}))
+	c.Post(t, c.r.File("f2", "", File{Name: "photo.png", Type: "image/jpeg", Data: testkit.PNG(4, 3)}))
+	c.Post(t, c.r.File("f3", "The big one", File{Name: "big.pdf", Type: "application/pdf", Data: big}))
+	c.Post(t, c.r.LostFile("f4", "lost.pdf"))
 	msgs := c.messages(t, c.subscriber(t).ID)
 	if len(msgs) != 4 {
 		t.Fatalf("%d messages, want 4: %+v", len(msgs), msgs)

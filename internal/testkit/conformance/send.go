@@ -13,14 +13,19 @@ import (
 )
 
 // textGoesToTheClient: a manager's message is pending until the platform
-// took it, then sent, to the client who wrote. A text as long as the
+// took it, then sent, to the client who wrote; a channel without a remote
+// side (no sender) shows it as stored, sent at once. A text as long as the
 // channel takes goes; one character more is refused with a clear error.
 func textGoesToTheClient(t *testing.T, c *conn) {
 	sub := c.hello(t)
-	if m := c.write(t, sub.ID, "Hello, there!"); m.Status != beseda.MessagePending {
-		t.Errorf("a message is %s before delivery, want pending", m.Status)
+	want := beseda.MessagePending
+	if c.typ.Sender() == nil {
+		want = beseda.MessageSent
 	}
-	if got := c.waitSent(t, 1)[0]; got.To != c.Client() || got.Text != "Hello, there!" || got.Buttons != nil || got.File != nil {
+	if m := c.write(t, sub.ID, "Hello, there!"); m.Status != want {
+		t.Errorf("a message is %s when written, want %s", m.Status, want)
+	}
+	if got := c.waitSent(t, 1)[0]; got.To != c.Client() || got.Text != "Hello, there!" || len(got.Buttons) != 0 || got.File != nil {
 		t.Errorf("sent %+v", got)
 	}
 	c.waitLast(t, sub.ID, "marked sent", func(m beseda.Message) bool { return m.Status == beseda.MessageSent })
@@ -82,13 +87,13 @@ func filesGoWithTheirMessage(t *testing.T, c *conn) {
 // with backoff, on the application's clock, and then sent.
 func failuresAreSorted(t *testing.T, c *conn) {
 	sub := c.hello(t)
-	reason := c.RefuseNext()
+	reason := c.r.RefuseNext()
 	c.write(t, sub.ID, "refused")
 	c.waitLast(t, sub.ID, "failed for good", func(m beseda.Message) bool {
 		return m.Status == beseda.MessageFailed && strings.Contains(m.Reason, reason)
 	})
 
-	c.BreakNext()
+	c.r.BreakNext()
 	c.write(t, sub.ID, "flaky")
 	c.waitLast(t, sub.ID, "a retry scheduled", func(m beseda.Message) bool {
 		return m.Status == beseda.MessagePending && m.Attempts == 1 && m.NextAttemptAt != nil
@@ -109,7 +114,7 @@ func failuresAreSorted(t *testing.T, c *conn) {
 // failed attempt.
 func rateLimitIsWaitedOut(t *testing.T, c *conn) {
 	sub := c.hello(t)
-	wait := c.RateLimitNext()
+	wait := c.r.RateLimitNext()
 	refusedAt := c.w.Srv.Clock.Now()
 	c.write(t, sub.ID, "one")
 	c.waitLast(t, sub.ID, "the refused attempt recorded", func(m beseda.Message) bool {

@@ -45,23 +45,23 @@ func windowIsKept(t *testing.T, c *conn) {
 	}
 
 	clock.Advance(2 * time.Hour)
-	calls := c.Calls()
+	calls := c.r.Calls()
 	c.produce(t, sub.ID, beseda.SourceBroadcast, "Late sale")
 	c.waitLast(t, sub.ID, "automation failed outside the window", outsideWindow)
 	c.write(t, sub.ID, "A little later")
 	if win.Human > win.Standard {
 		c.waitLast(t, sub.ID, "a manager within the human agent's window", sent)
-		calls = c.Calls()
+		calls = c.r.Calls()
 		clock.Advance(win.Human)
 		c.write(t, sub.ID, "Much later")
 	}
 	c.waitLast(t, sub.ID, "a manager failed outside the window", outsideWindow)
-	if c.Calls() != calls {
+	if c.r.Calls() != calls {
 		t.Errorf("messages outside the window reached the platform")
 	}
 
 	c.Post(t, c.Text("back", "I'm back"))
-	c.RefuseWindowNext()
+	c.r.RefuseWindowNext()
 	c.write(t, sub.ID, "Refused by the platform")
 	c.waitLast(t, sub.ID, "the platform's refusal shown", outsideWindow)
 	c.write(t, sub.ID, "Welcome back")
@@ -89,7 +89,7 @@ func ratingFormOutsideTheWindow(t *testing.T, c *conn) {
 
 	c.Post(t, c.Text("again", "One more thing"))
 	d2 := c.w.CreateDialog(sub.ID, "Another")
-	c.RefuseWindowNext()
+	c.r.RefuseWindowNext()
 	c.complete(t, d2.ID, map[string]any{})
 	m := c.waitLast(t, sub.ID, "the form failed", outsideWindow)
 	if len(m.Buttons) != 3 {
