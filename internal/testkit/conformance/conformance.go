@@ -257,6 +257,7 @@ func (c *conn) ctx() context.Context { return context.Background() }
 // scenarios are the suite, each named after the rule it proves.
 var scenarios = []scenario{
 	{name: "W4_ClientTextIsStored", run: clientTextIsStored},
+	{name: "H1_ClientTextIsCleaned", run: clientTextIsCleaned},
 	{name: "EventSentAgainIsStoredOnce", remote: true, run: eventSentAgainIsStoredOnce},
 	{name: "LongNamesAreCut", run: longNamesAreCut},
 	{name: "H1_LongTextIsStoredShortened", remote: true, run: longTextIsStoredShortened},

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -45,6 +46,26 @@ func clientTextIsStored(t *testing.T, c *conn) {
 	}
 	if n := c.subscribers(t); n != 1 {
 		t.Errorf("%d subscribers, want 1", n)
+	}
+}
+
+// clientTextIsCleaned (H1): text arriving from a client with NUL bytes or
+// invalid UTF-8, in its name or its message, is stored cleaned (NUL removed,
+// invalid bytes replaced by U+FFFD), never refused.
+func clientTextIsCleaned(t *testing.T, c *conn) {
+	first := c.Named("c1", "Gre\x00ta", "tele\x00gram")
+	named := first != nil
+	if !named {
+		first = c.Text("c1", "tele\x00gram")
+	}
+	c.Post(t, first)
+	c.Post(t, Event(bytes.Replace(c.Text("c2", "bytesXX"), []byte("XX"), []byte("\xff\xfe"), 1)))
+	sub := c.subscriber(t)
+	if named && sub.Name != "Greta" {
+		t.Errorf("name stored as %q", sub.Name)
+	}
+	if got := strings.Join(c.texts(t), "|"); got != "telegram|bytes\uFFFD\uFFFD" {
+		t.Errorf("stored %q", got)
 	}
 }
 
