@@ -266,6 +266,7 @@ var scenarios = []scenario{
 	{name: "H7_ARatingTapDuringADatabaseFailureIsNotLost", remote: true, run: tapDuringADatabaseFailureIsNotLost},
 	{name: "TextGoesToTheClient", run: textGoesToTheClient},
 	{name: "FilesGoWithTheirMessage", run: filesGoWithTheirMessage},
+	{name: "NotesNeverReachTheClient", run: notesNeverReachTheClient},
 	{name: "FailuresAreSorted", remote: true, run: failuresAreSorted},
 	{name: "D2_RateLimitIsWaitedOut", remote: true, run: rateLimitIsWaitedOut},
 	{name: "D2_NoSecondSendAfterACrash", remote: true, run: noSecondSendAfterACrash},

@@ -170,3 +170,22 @@ func noSecondSendAfterACrash(t *testing.T, c *conn) {
 		t.Errorf("the in-flight message was sent again (%d sends)", n)
 	}
 }
+
+// notesNeverReachTheClient: a note managers leave each other in a dialog
+// goes to no client, in no channel; the message written after it does, so
+// delivery ran past the note.
+func notesNeverReachTheClient(t *testing.T, c *conn) {
+	sub := c.hello(t)
+	d := c.w.CreateDialog(sub.ID, "Case")
+	path := testkit.Path("/api/v1/dialogs/%d/messages", d.ID)
+	c.w.Owner.MustDo("POST", path, map[string]any{"text": "secret note", "internal": true}, http.StatusCreated, nil)
+	c.w.Owner.MustDo("POST", path, map[string]any{"text": "after the note"}, http.StatusCreated, nil)
+	c.waitLast(t, sub.ID, "the message after the note sent", sent)
+	var texts []string
+	for _, s := range c.Sent() {
+		texts = append(texts, s.Text)
+	}
+	if got := strings.Join(texts, "|"); got != "after the note" {
+		t.Errorf("the client got %q", got)
+	}
+}
