@@ -50,18 +50,7 @@ func (p *page) say(t *testing.T, mid, text string) {
 	}
 }
 
-func (p *page) subscriber(t *testing.T) beseda.Subscriber {
-	t.Helper()
-	var subs []beseda.Subscriber
-	p.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
-	for _, s := range subs {
-		if s.ChannelKind == messenger.Kind {
-			return s
-		}
-	}
-	t.Fatal("no messenger subscriber")
-	return beseda.Subscriber{}
-}
+func (p *page) subscriber(t *testing.T) beseda.Subscriber { return p.w.SubscriberOf(messenger.Kind) }
 
 func TestMessengerWebhookVerification(t *testing.T) {
 	t.Parallel()
@@ -191,9 +180,7 @@ func TestMessengerEventsWithoutIDsAreToldApart(t *testing.T) {
 }
 
 func (p *page) messages(t *testing.T, subscriberID int64) []beseda.Message {
-	var msgs []beseda.Message
-	p.w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", subscriberID), nil, 200, &msgs)
-	return msgs
+	return p.w.Messages(subscriberID)
 }
 
 // TestMessengerReceivesFiles: the files of a client's message are fetched

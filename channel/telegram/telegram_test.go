@@ -47,23 +47,10 @@ func (b *bot) say(t *testing.T, updateID, chatID int64, text string) {
 	}
 }
 
-func (b *bot) subscriber(t *testing.T) beseda.Subscriber {
-	t.Helper()
-	var subs []beseda.Subscriber
-	b.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
-	for _, s := range subs {
-		if s.ChannelKind == telegram.Kind {
-			return s
-		}
-	}
-	t.Fatal("no telegram subscriber")
-	return beseda.Subscriber{}
-}
+func (b *bot) subscriber(t *testing.T) beseda.Subscriber { return b.w.SubscriberOf(telegram.Kind) }
 
 func (b *bot) messages(t *testing.T, subscriberID int64) []beseda.Message {
-	var msgs []beseda.Message
-	b.w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", subscriberID), nil, 200, &msgs)
-	return msgs
+	return b.w.Messages(subscriberID)
 }
 
 func TestTelegramWebhookIsVerified(t *testing.T) {

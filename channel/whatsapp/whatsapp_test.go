@@ -49,24 +49,10 @@ func (n *number) say(t *testing.T, id, text string) {
 	}
 }
 
-func (n *number) subscriber(t *testing.T) beseda.Subscriber {
-	t.Helper()
-	var subs []beseda.Subscriber
-	n.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
-	for _, s := range subs {
-		if s.ChannelKind == whatsapp.Kind {
-			return s
-		}
-	}
-	t.Fatal("no whatsapp subscriber")
-	return beseda.Subscriber{}
-}
+func (n *number) subscriber(t *testing.T) beseda.Subscriber { return n.w.SubscriberOf(whatsapp.Kind) }
 
 func (n *number) messages(t *testing.T, subscriberID int64) []beseda.Message {
-	t.Helper()
-	var msgs []beseda.Message
-	n.w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", subscriberID), nil, 200, &msgs)
-	return msgs
+	return n.w.Messages(subscriberID)
 }
 
 func TestWhatsAppWebhookIsVerified(t *testing.T) {

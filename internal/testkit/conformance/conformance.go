@@ -140,18 +140,7 @@ type conn struct {
 }
 
 // subscriber is the client the fake plays, as the API lists it.
-func (c *conn) subscriber(t *testing.T) beseda.Subscriber {
-	t.Helper()
-	var subs []beseda.Subscriber
-	c.w.Owner.MustDo("GET", "/api/v1/subscribers", nil, http.StatusOK, &subs)
-	for _, s := range subs {
-		if s.ChannelKind == c.typ.Kind() {
-			return s
-		}
-	}
-	t.Fatalf("no subscriber of %s", c.typ.Kind())
-	return beseda.Subscriber{}
-}
+func (c *conn) subscriber(t *testing.T) beseda.Subscriber { return c.w.SubscriberOf(c.typ.Kind()) }
 
 // subscribers counts the workspace's subscribers.
 func (c *conn) subscribers(t *testing.T) int {
@@ -162,10 +151,7 @@ func (c *conn) subscribers(t *testing.T) int {
 }
 
 func (c *conn) messages(t *testing.T, subscriberID int64) []beseda.Message {
-	t.Helper()
-	var msgs []beseda.Message
-	c.w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", subscriberID), nil, http.StatusOK, &msgs)
-	return msgs
+	return c.w.Messages(subscriberID)
 }
 
 func (c *conn) last(t *testing.T, subscriberID int64) beseda.Message {
