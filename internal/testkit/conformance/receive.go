@@ -53,10 +53,10 @@ func clientTextIsStored(t *testing.T, c *conn) {
 // invalid UTF-8, in its name or its message, is stored cleaned (NUL removed,
 // invalid bytes replaced by U+FFFD), never refused.
 func clientTextIsCleaned(t *testing.T, c *conn) {
-	first := c.Named("c1", "Gre\x00ta", "tele\x00gram")
+	first := c.Named("c1", "Gre\x00ta", "ca\x00fe")
 	named := first != nil
 	if !named {
-		first = c.Text("c1", "tele\x00gram")
+		first = c.Text("c1", "ca\x00fe")
 	}
 	c.Post(t, first)
 	c.Post(t, Event(bytes.Replace(c.Text("c2", "bytesXX"), []byte("XX"), []byte("\xff\xfe"), 1)))
@@ -64,7 +64,7 @@ func clientTextIsCleaned(t *testing.T, c *conn) {
 	if named && sub.Name != "Greta" {
 		t.Errorf("name stored as %q", sub.Name)
 	}
-	if got := strings.Join(c.texts(t), "|"); got != "telegram|bytes\uFFFD\uFFFD" {
+	if got := strings.Join(c.texts(t), "|"); got != "cafe|bytes\uFFFD\uFFFD" {
 		t.Errorf("stored %q", got)
 	}
 }
