@@ -15,16 +15,23 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
+// postNamed posts a text from a client of that name, or without one where
+// the platform gives no names, and tells which.
+func (c *conn) postNamed(t *testing.T, id, name, text string) (named bool) {
+	t.Helper()
+	ev := c.Named(id, name, text)
+	if named = ev != nil; !named {
+		ev = c.Text(id, text)
+	}
+	c.Post(t, ev)
+	return named
+}
+
 // clientTextIsStored (W4): a client's text makes the subscriber, named as
 // the platform names the client, and is stored in the general chat; once a
 // dialog is active, the next one goes into it.
 func clientTextIsStored(t *testing.T, c *conn) {
-	first := c.Named("t1", "Greta Client", "Where is my order?")
-	named := first != nil
-	if !named {
-		first = c.Text("t1", "Where is my order?")
-	}
-	c.Post(t, first)
+	named := c.postNamed(t, "t1", "Greta Client", "Where is my order?")
 	sub := c.subscriber(t)
 	if sub.LastInboundAt == nil || sub.ChannelKind != c.typ.Kind() {
 		t.Errorf("subscriber %+v", sub)
@@ -53,12 +60,7 @@ func clientTextIsStored(t *testing.T, c *conn) {
 // invalid UTF-8, in its name or its message, is stored cleaned (NUL removed,
 // invalid bytes replaced by U+FFFD), never refused.
 func clientTextIsCleaned(t *testing.T, c *conn) {
-	first := c.Named("c1", "Gre\x00ta", "ca\x00fe")
-	named := first != nil
-	if !named {
-		first = c.Text("c1", "ca\x00fe")
-	}
-	c.Post(t, first)
+	named := c.postNamed(t, "c1", "Gre\x00ta", "ca\x00fe")
 	c.Post(t, Event(bytes.Replace(c.Text("c2", "bytesXX"), []byte("XX"), []byte("\xff\xfe"), 1)))
 	sub := c.subscriber(t)
 	if named && sub.Name != "Greta" {
