@@ -1,6 +1,7 @@
 package telegram_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -180,6 +181,51 @@ func TestTelegramPacesEachChat(t *testing.T) {
 	if fmt.Sprint(at) != "[0s 1s 2s]" {
 		t.Errorf("three messages to one chat sent at %v after the start; Telegram allows one per second", at)
 	}
+}
+
+// TestD3_TelegramSendsAgainAfterACrash: a send that was in flight when its
+// deliverer died may or may not have reached the client, and Telegram reports
+// nothing it took: it is sent again and marked resent, never lost.
+func TestD3_TelegramSendsAgainAfterACrash(t *testing.T) {
+	t.Parallel()
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		b := newBot(t, dbURL, testkit.Options{})
+		b.say(t, 1, 4242, "Hi")
+		sub := b.subscriber(t)
+		ctx := context.Background()
+		db := b.w.Srv.DB
+		var inFlight beseda.Message
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			now := b.w.Srv.Clock.Now()
+			inFlight = beseda.Message{WorkspaceID: b.w.WorkspaceID, SubscriberID: sub.ID, ChannelID: b.ch.ID,
+				Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: "was in flight", Status: beseda.MessagePending,
+				CreatedAt: now}
+			if err := tx.CreateMessage(ctx, &inFlight); err != nil {
+				return err
+			}
+			if _, err := tx.ClaimMessage(ctx, inFlight.ID, now); err != nil {
+				return err
+			}
+			// The lease of a deliverer that died holding it: on PostgreSQL
+			// its lock went with it; on SQLite it runs out.
+			return tx.Exec(ctx, `INSERT INTO delivery_leases (channel_id, holder, expires_at) VALUES ($1, 'dead/1', $2)`,
+				b.ch.ID, now.Add(time.Second).UnixMilli())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.w.Srv.Clock.Advance(time.Minute) // the dead holder's lease runs out
+		if _, err := b.w.Srv.Deliveries.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		testkit.Eventually(t, 10*time.Second, "sent again", func() bool {
+			m, err := db.FindMessageByID(ctx, b.w.WorkspaceID, inFlight.ID)
+			return err == nil && m.Status == beseda.MessageSent && m.Resent
+		})
+		if sent := b.api.Sent(); len(sent) != 1 || sent[0].Text != "was in flight" {
+			t.Errorf("sent %+v; want the message in flight once more", sent)
+		}
+	})
 }
 
 // TestTelegramCountsTextAsTelegramDoes: Telegram's 4,096 limit is in UTF-16

@@ -4,6 +4,9 @@
 // window, the rating buttons — that every channel with a remote platform
 // runs against its fake of the platform's API, on both databases.
 //
+// What a channel does with a send a crash cut off is its own (confirmed by
+// the platform's status, or sent again), so it is tested in its package.
+//
 // A channel's tests give the suite its type and a small shim (Fake): how the
 // platform posts an event, and what the fake received. The scenarios know
 // no platform; what differs between platforms (a window, names given or
@@ -255,7 +258,6 @@ var scenarios = []scenario{
 	{name: "NotesNeverReachTheClient", run: notesNeverReachTheClient},
 	{name: "FailuresAreSorted", remote: true, run: failuresAreSorted},
 	{name: "D2_RateLimitIsWaitedOut", remote: true, run: rateLimitIsWaitedOut},
-	{name: "D2_NoSecondSendAfterACrash", remote: true, run: noSecondSendAfterACrash},
 	{name: "WindowIsKept", run: windowIsKept},
 	{name: "R2_RatingFormOutsideTheWindow", run: ratingFormOutsideTheWindow},
 	{name: "R3_FirstTapCounts", run: firstTapCounts},

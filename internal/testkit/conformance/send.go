@@ -9,7 +9,6 @@ import (
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/testkit"
-	"github.com/beseda/beseda/store"
 )
 
 // textGoesToTheClient: a manager's message is pending until the platform
@@ -130,44 +129,6 @@ func rateLimitIsWaitedOut(t *testing.T, c *conn) {
 	}
 	if m.Attempts != 0 || m.Reason != "" {
 		t.Errorf("after a rate limit: %+v (a rate limit is not a failed attempt)", m)
-	}
-}
-
-// noSecondSendAfterACrash (D2): a send that was in flight when its
-// deliverer died may have reached the client; it is failed, not sent again.
-func noSecondSendAfterACrash(t *testing.T, c *conn) {
-	sub := c.hello(t)
-	ctx, db := c.ctx(), c.w.Srv.DB
-	var inFlight beseda.Message
-	err := db.Update(ctx, func(tx *store.Tx) error {
-		now := c.w.Srv.Clock.Now()
-		inFlight = beseda.Message{WorkspaceID: c.w.WorkspaceID, SubscriberID: sub.ID, ChannelID: c.Channel().ID,
-			Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: "was in flight", Status: beseda.MessagePending,
-			CreatedAt: now}
-		if err := tx.CreateMessage(ctx, &inFlight); err != nil {
-			return err
-		}
-		if _, err := tx.ClaimMessage(ctx, inFlight.ID, now); err != nil {
-			return err
-		}
-		// The lease of a deliverer that died holding it: on PostgreSQL its
-		// lock went with it; on SQLite it runs out.
-		return tx.Exec(ctx, `INSERT INTO delivery_leases (channel_id, holder, expires_at) VALUES ($1, 'dead/1', $2)`,
-			c.Channel().ID, now.Add(time.Second).UnixMilli())
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.w.Srv.Clock.Advance(time.Minute) // the dead holder's lease runs out
-	if _, err := c.w.Srv.Deliveries.Sweep(ctx); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Eventually(t, 10*time.Second, "failed as unconfirmed", func() bool {
-		m, err := db.FindMessageByID(ctx, c.w.WorkspaceID, inFlight.ID)
-		return err == nil && m.Status == beseda.MessageFailed && strings.HasPrefix(m.Reason, "unconfirmed")
-	})
-	if n := len(c.Sent()); n != 0 {
-		t.Errorf("the in-flight message was sent again (%d sends)", n)
 	}
 }
 
