@@ -191,23 +191,25 @@ func (r reader) Search(ctx context.Context, f beseda.SearchFilter) (beseda.Searc
 	return page, nil
 }
 
-// match returns the FROM clause, the condition and the rank of a full-text
-// match on table (alias a): FTS5 joined by rowid, or the tsvector column.
-func (r reader) match(a *searchArgs, table, alias string, q beseda.SearchQuery) (from, cond, rank string) {
+// match returns the FROM clause, the condition, the rank and the id column
+// of a full-text match on table (alias a): FTS5 joined by rowid, or the
+// tsvector column (GIN index). On SQLite the order and the cursor go by the
+// FTS table's rowid, which FTS5 walks newest first and stops after a page;
+// by the joined table's id SQLite would sort every hit first.
+func (r reader) match(a *searchArgs, table, alias string, q beseda.SearchQuery) (from, cond, rank, id string) {
 	if r.dialect == Postgres {
 		p := a.add(tsquery(q))
 		return table + " " + alias, alias + ".search_tsv @@ to_tsquery('russian', " + p + ")",
-			"ts_rank_cd(" + alias + ".search_tsv, to_tsquery('russian', " + p + ")) DESC"
+			"ts_rank_cd(" + alias + ".search_tsv, to_tsquery('russian', " + p + ")) DESC", alias + ".id"
 	}
 	p := a.add(ftsQuery(q))
 	return table + "_fts JOIN " + table + " " + alias + " ON " + alias + ".id = " + table + "_fts.rowid",
-		table + "_fts MATCH " + p, table + "_fts.rank"
+		table + "_fts MATCH " + p, table + "_fts.rank", table + "_fts.rowid"
 }
 
 // page adds the cursor's condition and the order and limit of a page on
-// the alias's ids.
-func (r reader) page(a *searchArgs, f beseda.SearchFilter, where []string, alias, rank string, n int) ([]string, string) {
-	id := alias + ".id"
+// the ids.
+func (r reader) page(a *searchArgs, f beseda.SearchFilter, where []string, id, rank string, n int) ([]string, string) {
 	if f.Order == beseda.SearchRelevance {
 		return where, fmt.Sprintf(" ORDER BY %s, %s DESC LIMIT %s OFFSET %s", rank, id, a.add(n), a.add(f.Cursor.Offset))
 	}
@@ -229,7 +231,7 @@ func timeRange(a *searchArgs, f beseda.SearchFilter, column string, where []stri
 
 func (r reader) searchMessages(ctx context.Context, f beseda.SearchFilter, n int) (*sql.Rows, error) {
 	var a searchArgs
-	from, cond, rank := r.match(&a, "messages", "m", f.Query)
+	from, cond, rank, id := r.match(&a, "messages", "m", f.Query)
 	where := []string{cond, "m.workspace_id = " + a.add(f.WorkspaceID)}
 	if f.ChannelID != nil {
 		where = append(where, "m.channel_id = "+a.add(*f.ChannelID))
@@ -245,7 +247,7 @@ func (r reader) searchMessages(ctx context.Context, f beseda.SearchFilter, n int
 		where = append(where, "m.dialog_id IS NOT NULL")
 	}
 	where = timeRange(&a, f, "m.created_at", where)
-	where, tail := r.page(&a, f, where, "m", rank, n)
+	where, tail := r.page(&a, f, where, id, rank, n)
 	return r.q.QueryContext(ctx, `SELECT m.id, m.subscriber_id, m.dialog_id, s.name, m.text, m.created_at, m.internal
 		FROM `+from+` JOIN subscribers s ON s.id = m.subscriber_id
 		WHERE `+strings.Join(where, " AND ")+tail, a...)
@@ -253,7 +255,7 @@ func (r reader) searchMessages(ctx context.Context, f beseda.SearchFilter, n int
 
 func (r reader) searchSubscribers(ctx context.Context, f beseda.SearchFilter, n int) (*sql.Rows, error) {
 	var a searchArgs
-	from, cond, rank := r.match(&a, "subscribers", "s", f.Query)
+	from, cond, rank, id := r.match(&a, "subscribers", "s", f.Query)
 	where := []string{cond, "s.workspace_id = " + a.add(f.WorkspaceID)}
 	if f.ChannelID != nil {
 		where = append(where, "s.channel_id = "+a.add(*f.ChannelID))
@@ -270,7 +272,7 @@ func (r reader) searchSubscribers(ctx context.Context, f beseda.SearchFilter, n 
 		where = append(where, "EXISTS (SELECT 1 FROM dialogs d WHERE "+strings.Join(append([]string{"d.subscriber_id = s.id"}, dialog...), " AND ")+")")
 	}
 	where = timeRange(&a, f, "s.created_at", where)
-	where, tail := r.page(&a, f, where, "s", rank, n)
+	where, tail := r.page(&a, f, where, id, rank, n)
 	return r.q.QueryContext(ctx, `SELECT s.id, s.id, NULL, s.name, s.name || ' ' || s.external_id, s.created_at, `+r.boolFalse()+`
 		FROM `+from+` WHERE `+strings.Join(where, " AND ")+tail, a...)
 }
@@ -284,12 +286,12 @@ func (r reader) boolFalse() string {
 
 func (r reader) searchDialogs(ctx context.Context, f beseda.SearchFilter, cat searchCatalog, n int) (*sql.Rows, error) {
 	var a searchArgs
-	from, cond, rank := r.match(&a, "dialogs", "d", f.Query)
+	from, cond, rank, id := r.match(&a, "dialogs", "d", f.Query)
 	if !cat.empty() {
 		// A dialog matches by its title, or by a type, reason or component
 		// of a matching name. The title's match becomes one alternative; a
 		// relevance order ranks the others last.
-		from = "dialogs d"
+		from, id = "dialogs d", "d.id"
 		if r.dialect == SQLite {
 			cond = "d.id IN (SELECT rowid FROM dialogs_fts WHERE " + cond + ")"
 			rank = cond + " DESC"
@@ -317,7 +319,7 @@ func (r reader) searchDialogs(ctx context.Context, f beseda.SearchFilter, cat se
 		where = append(where, "EXISTS (SELECT 1 FROM dialog_participants p WHERE p.dialog_id = d.id AND p.user_id = "+a.add(*f.ManagerID)+")")
 	}
 	where = timeRange(&a, f, "d.created_at", where)
-	where, tail := r.page(&a, f, where, "d", rank, n)
+	where, tail := r.page(&a, f, where, id, rank, n)
 	return r.q.QueryContext(ctx, `SELECT d.id, d.subscriber_id, d.id, d.title, d.title, d.created_at, `+r.boolFalse()+`
 		FROM `+from+` JOIN subscribers s ON s.id = d.subscriber_id
 		WHERE `+strings.Join(where, " AND ")+tail, a...)
