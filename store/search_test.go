@@ -2,14 +2,10 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/pressly/goose/v3"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/testkit"
@@ -27,30 +23,7 @@ func TestMigration30_SearchIndexNeverDisagreesAfterACrash(t *testing.T) {
 	t.Parallel()
 	testkit.EachEmpty(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
-		dialect, path, err := store.ParseURL(dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var raw *sql.DB
-		gooseDialect, dir := goose.DialectPostgres, "migrations/postgres"
-		if dialect == store.SQLite {
-			gooseDialect, dir = goose.DialectSQLite3, "migrations/sqlite"
-			raw, err = sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)")
-			raw.SetMaxOpenConns(1)
-		} else {
-			raw, err = sql.Open("pgx", dbURL)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer raw.Close()
-		p, err := goose.NewProvider(gooseDialect, raw, os.DirFS(dir))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.UpTo(ctx, 23); err != nil {
-			t.Fatal(err)
-		}
+		raw, dialect := schemaAt(t, dbURL, 23)
 		const n = 500
 		exec := func(q string, args ...any) {
 			t.Helper()

@@ -33,17 +33,8 @@ func BenchmarkSearch(b *testing.B) {
 	dialogs := envInt(b, "BESEDA_SEARCH_DIALOGS", 100_000)
 	for _, d := range testkit.Dialects() {
 		b.Run(string(d), func(b *testing.B) {
-			srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
-			w := testkit.NewWorld(b, srv, beseda.LocaleEN)
+			srv, w, owner, spec := synthWorkspace(b, d)
 			ctx := context.Background()
-			owner, _, err := srv.App.Authenticate(ctx, w.Owner.Token, app.TokenAPI)
-			if err != nil {
-				b.Fatal(err)
-			}
-			spec, err := synth.Prepare(ctx, srv.App, owner)
-			if err != nil {
-				b.Fatal(err)
-			}
 			spec.Subscribers, spec.Dialogs, spec.ActiveShare, spec.MessagesPerSubscriber = messages/10, dialogs, 0.01, 10
 			spec.Seed = 21
 			start := time.Now()
