@@ -5,7 +5,7 @@ var searchTexts = map[string]entry{
 	"search.title":           {en: "Search", ru: "Поиск"},
 	"search.box":             {en: "Search messages, dialogs, clients", ru: "Поиск по сообщениям, диалогам, клиентам"},
 	"search.submit":          {en: "Search", ru: "Найти"},
-	"search.hint":            {en: "Press / to search. Words match their other forms; \"quotes\" find a phrase.", ru: "Нажмите / для поиска. Слова находятся в любой форме; «кавычки» ищут фразу."},
+	"search.hint":            {en: "Press / to search. Words match their other forms; \"quotes\" find a phrase; a * after letters, words that start so.", ru: "Нажмите / для поиска. Слова находятся в любой форме; «кавычки» ищут фразу; * после букв — слова, которые так начинаются."},
 	"search.filters":         {en: "Filters", ru: "Фильтры"},
 	"search.kind":            {en: "Look in", ru: "Где искать"},
 	"search.kind_all":        {en: "Everything", ru: "Везде"},

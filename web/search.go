@@ -51,8 +51,8 @@ func (searchData) Link(h beseda.SearchHit) string {
 	return "/chats/" + strconv.FormatInt(h.SubscriberID, 10)
 }
 
-// typing makes the last word of what a person typed a prefix: the console
-// searches as they type the word, the API only on a trailing *.
+// typing makes the last word of what a person typed a prefix (the API does
+// so only on a trailing *).
 func typing(q string) string {
 	r, _ := utf8.DecodeLastRuneInString(q)
 	if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -82,6 +82,33 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, p *page) {
 		h.render(w, r, http.StatusOK, "search", p)
 		return
 	}
+	// The word being typed: when the words as typed find nothing, the last
+	// one is taken as the start of a word. (Not always: a prefix is the
+	// dearest query on SQLite, whose FTS5 gathers every word that starts so
+	// before it can page; and a word typed whole finds its other forms
+	// anyway.)
+	err = h.searchGroups(r, p, &d, d.Q)
+	if err == nil && d.Found == 0 && typing(d.Q) != d.Q {
+		d.Groups = nil
+		err = h.searchGroups(r, p, &d, typing(d.Q))
+	}
+	if err != nil {
+		if httpx.StatusOf(err) != http.StatusBadRequest {
+			h.fail(w, r, p, err)
+			return
+		}
+		p.Error = h.viewError(r, p, err)
+		h.render(w, r, http.StatusBadRequest, "search", p)
+		return
+	}
+	h.render(w, r, http.StatusOK, "search", p)
+}
+
+// searchGroups runs the search of the page with the query text for each kind
+// asked for (all, five hits each, or one, a page of it) into d.
+func (h *Handler) searchGroups(r *http.Request, p *page, d *searchData, text string) error {
+	ctx := r.Context()
+	q := r.URL.Query()
 	kinds := beseda.SearchKinds
 	if d.Kind != "" {
 		kinds = []beseda.SearchKind{beseda.SearchKind(d.Kind)}
@@ -93,7 +120,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, p *page) {
 				aq[k] = v
 			}
 		}
-		aq.Set("q", typing(d.Q))
+		aq.Set("q", text)
 		aq.Set("kind", string(kind))
 		if aq.Get("tz") == "" {
 			aq.Set("tz", p.Loc.String())
@@ -104,34 +131,29 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, p *page) {
 		ar := r.Clone(ctx)
 		ar.URL.RawQuery = aq.Encode()
 		f, err := httpx.SearchFilter(ar)
-		if err == nil {
-			var res beseda.SearchPage
-			if res, err = h.app.Search(ctx, p.User, f); err == nil {
-				g := searchGroup{Kind: kind, Hits: res.Items}
-				if res.NextCursor != "" {
-					next := url.Values{}
-					for k, v := range q {
-						next[k] = v
-					}
-					next.Set("kind", string(kind))
-					next.Set("cursor", res.NextCursor)
-					if d.Kind == "" {
-						next.Del("cursor") // from "everything" to the kind's first full page
-					}
-					g.More = "/search?" + next.Encode()
-				}
-				d.Found += len(res.Items)
-				d.Groups = append(d.Groups, g)
-				continue
+		if err != nil {
+			return err
+		}
+		res, err := h.app.Search(ctx, p.User, f)
+		if err != nil {
+			return err
+		}
+		g := searchGroup{Kind: kind, Hits: res.Items}
+		if res.NextCursor != "" {
+			next := url.Values{}
+			for k, v := range q {
+				next[k] = v
 			}
+			next.Set("q", text)
+			next.Set("kind", string(kind))
+			next.Set("cursor", res.NextCursor)
+			if d.Kind == "" {
+				next.Del("cursor") // from "everything" to the kind's first full page
+			}
+			g.More = "/search?" + next.Encode()
 		}
-		if httpx.StatusOf(err) != http.StatusBadRequest {
-			h.fail(w, r, p, err)
-			return
-		}
-		p.Error = h.viewError(r, p, err)
-		h.render(w, r, http.StatusBadRequest, "search", p)
-		return
+		d.Found += len(res.Items)
+		d.Groups = append(d.Groups, g)
 	}
-	h.render(w, r, http.StatusOK, "search", p)
+	return nil
 }

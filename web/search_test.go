@@ -29,7 +29,7 @@ func TestSearchPage_GroupsEscapesAndLinks(t *testing.T) {
 		w.Manager.MustDo("PATCH", "/api/v1/me", map[string]string{"locale": "ru"}, 200, nil)
 		c := consoleOf(t, w, w.Manager)
 
-		page := string(c.Get("/search?q=" + "оплат").Body) // the word being typed: a prefix
+		page := string(c.Get("/search?q=" + "опла").Body) // no such word: the start of one
 		for _, want := range []string{
 			`id="found-message"`, `id="found-dialog"`,
 			`Верните &lt;script&gt;<mark>оплату</mark>&lt;/script&gt; за кота`,
