@@ -14,7 +14,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, actor *beseda.U
 		Error(w, r, err)
 		return
 	}
-	page, err := h.app.Search(r.Context(), actor, f)
+	page, err := h.app.Search.Find(r.Context(), actor, f)
 	if err != nil {
 		Error(w, r, err)
 		return

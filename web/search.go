@@ -68,11 +68,11 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, p *page) {
 	q := r.URL.Query()
 	d := searchData{Query: q, Q: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind")}
 	var err error
-	if d.Channels, err = h.app.ListChannels(ctx, p.User); err != nil {
+	if d.Channels, err = h.app.Channels.ListChannels(ctx, p.User); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	if d.Users, err = h.app.ListUsers(ctx, p.User); err != nil {
+	if d.Users, err = h.app.Users.ListUsers(ctx, p.User); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
@@ -134,7 +134,7 @@ func (h *Handler) searchGroups(r *http.Request, p *page, d *searchData, text str
 		if err != nil {
 			return err
 		}
-		res, err := h.app.Search(ctx, p.User, f)
+		res, err := h.app.Search.Find(ctx, p.User, f)
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func BenchmarkSearch(b *testing.B) {
 			if err := srv.DB.Vacuum(ctx); err != nil {
 				b.Fatal(err)
 			}
-			session, _, err := srv.App.Login(ctx, owner.Email, testkit.TestPassword, app.TokenSession, netip.Addr{})
+			session, _, err := srv.App.Users.Login(ctx, owner.Email, testkit.TestPassword, app.TokenSession, netip.Addr{})
 			if err != nil {
 				b.Fatal(err)
 			}
