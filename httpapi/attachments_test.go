@@ -16,10 +16,8 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
-	"github.com/beseda/beseda/internal/testkit/faketelegram"
 	"github.com/beseda/beseda/store"
 )
 
@@ -377,41 +375,6 @@ func TestAttachments_WidgetUpload(t *testing.T) {
 		if err := json.Unmarshal(rc.WaitFor(1)[0].Body, &body); err != nil || len(body.Data.Attachments) != 1 || body.Data.Attachments[0].ID != up.ID {
 			t.Errorf("the webhook's message: %+v %v", body.Data, err)
 		}
-	})
-}
-
-// TestAttachments_MessengerClientsGetFiles: a message of files alone may go
-// to a client of a messenger channel: it reaches the platform through its
-// media API (here Telegram's sendPhoto), with no text.
-func TestAttachments_MessengerClientsGetFiles(t *testing.T) {
-	t.Parallel()
-	testkit.Each(t, func(t *testing.T, dbURL string) {
-		w, _ := attachmentServer(t, dbURL, nil)
-		const token, secret = "123456:TEST-token_abcdefghijklmnop", "hook-secret_42"
-		api := faketelegram.New(t, token)
-		ch := w.AddChannel("telegram", "Bot", map[string]string{"bot_token": token, "webhook_secret": secret, "api_base_url": api.URL})
-		if res := w.Webhook(ch.WebhookURL, faketelegram.TextUpdate(1, 777, "Ivan", "hello"), map[string]string{"X-Telegram-Bot-Api-Secret-Token": secret}); res.Status != 200 {
-			t.Fatalf("webhook: %d", res.Status)
-		}
-		var subs []beseda.Subscriber
-		w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
-		var sub beseda.Subscriber
-		for _, s := range subs {
-			if s.ChannelKind == telegram.Kind {
-				sub = s
-			}
-		}
-		chat := testkit.Path("/api/v1/subscribers/%d/messages", sub.ID)
-		up := mustUpload(t, w.Manager, "/api/v1/uploads", "a.png", "", pngFile(t))
-		var m beseda.Message
-		w.Manager.MustDo("POST", chat, map[string]any{"attachment_ids": []int64{up.ID}}, 201, &m)
-		if len(m.Attachments) != 1 || m.Text != "" {
-			t.Errorf("message %+v", m)
-		}
-		testkit.Eventually(t, 10*time.Second, "the picture to reach Telegram", func() bool {
-			sent := api.Sent()
-			return len(sent) == 1 && sent[0].Method == "sendPhoto" && sent[0].Caption == "" && sent[0].File.Name == "a.png"
-		})
 	})
 }
 

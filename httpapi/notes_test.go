@@ -6,11 +6,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/channel/messenger"
-	"github.com/beseda/beseda/channel/telegram"
 	"github.com/beseda/beseda/internal/testkit"
-	"github.com/beseda/beseda/internal/testkit/fakegraph"
-	"github.com/beseda/beseda/internal/testkit/faketelegram"
 )
 
 // TestNotes_ManagersOnly: an internal note in a dialog is in the dialog's
@@ -103,72 +99,5 @@ func TestNotes_ManagersOnly(t *testing.T) {
 		w.Owner.WantError("POST", testkit.Path("/api/v1/dialogs/%d/messages", d.ID+1000), map[string]any{"text": "x", "internal": true}, 404, beseda.ENOTFOUND)
 		elsewhere := testkit.NewWorld(t, w.Srv, beseda.LocaleEN)
 		elsewhere.Owner.WantError("POST", path, map[string]any{"text": "x", "internal": true}, 404, beseda.ENOTFOUND)
-	})
-}
-
-// TestNotes_NoChannelGetsThem: a note in a dialog with a Telegram or a
-// Messenger client is sent to no messenger; the message written after it
-// is, so delivery ran past the note.
-func TestNotes_NoChannelGetsThem(t *testing.T) {
-	t.Parallel()
-	testkit.Each(t, func(t *testing.T, dbURL string) {
-		w, _ := attachmentServer(t, dbURL, nil)
-		const token, secret = "123456:TEST-token_abcdefghijklmnop", "hook-secret_42"
-		tg := faketelegram.New(t, token)
-		tch := w.AddChannel("telegram", "Bot", map[string]string{"bot_token": token, "webhook_secret": secret, "api_base_url": tg.URL})
-		if res := w.Webhook(tch.WebhookURL, faketelegram.TextUpdate(1, 777, "Ivan", "hello"), map[string]string{"X-Telegram-Bot-Api-Secret-Token": secret}); res.Status != 200 {
-			t.Fatalf("telegram webhook: %d", res.Status)
-		}
-		const pageID, pageToken, appSecret = "1122334455", "EAAG-page-token", "app-secret-xyz"
-		fb := fakegraph.New(t, pageToken)
-		fch := w.AddChannel("messenger", "Page", map[string]string{"page_id": pageID, "page_access_token": pageToken,
-			"app_secret": appSecret, "verify_token": "v", "api_base_url": fb.URL})
-		body := fakegraph.MessageEvent(pageID, "6655443322119988", "mid.1", "hi")
-		if res := w.Webhook(fch.WebhookURL, body, map[string]string{"X-Hub-Signature-256": fakegraph.Sign(body, appSecret)}); res.Status != 200 {
-			t.Fatalf("messenger webhook: %d", res.Status)
-		}
-		var subs []beseda.Subscriber
-		w.Owner.MustDo("GET", "/api/v1/subscribers", nil, 200, &subs)
-		sent := map[beseda.ChannelKind]func() []string{
-			telegram.Kind: func() (out []string) {
-				for _, s := range tg.Sent() {
-					out = append(out, s.Text)
-				}
-				return out
-			},
-			messenger.Kind: func() (out []string) {
-				for _, s := range fb.Sent() {
-					out = append(out, s.Text)
-				}
-				return out
-			},
-		}
-		for _, sub := range subs {
-			texts, ok := sent[sub.ChannelKind]
-			if !ok {
-				continue
-			}
-			d := w.CreateDialog(sub.ID, "Case "+string(sub.ChannelKind))
-			path := testkit.Path("/api/v1/dialogs/%d/messages", d.ID)
-			w.Owner.MustDo("POST", path, map[string]any{"text": "secret note", "internal": true}, 201, nil)
-			w.Owner.MustDo("POST", path, map[string]any{"text": "after the note"}, 201, nil)
-			testkit.Eventually(t, 10*time.Second, string(sub.ChannelKind)+" to get the message after the note", func() bool {
-				for _, s := range texts() {
-					if s == "after the note" {
-						return true
-					}
-				}
-				return false
-			})
-			for _, s := range texts() {
-				if strings.Contains(s, "secret note") {
-					t.Errorf("%s got the note", sub.ChannelKind)
-				}
-			}
-			delete(sent, sub.ChannelKind)
-		}
-		if len(sent) != 0 {
-			t.Errorf("no client in %v", sent)
-		}
 	})
 }
