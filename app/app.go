@@ -71,6 +71,7 @@ type App struct {
 	Messages    *Messages
 	Ratings     *Ratings
 	Reports     *Reports
+	Search      *Search
 	Settings    *Settings
 	Subscribers *Subscribers
 	Tasks       *Tasks
@@ -189,7 +190,7 @@ func New(db *store.DB, cfg Config) *App {
 	}
 	a := &App{core: c, Automation: &Automation{c}, Channels: &Channels{c}, Delivery: &Delivery{c},
 		Dialogs: &Dialogs{c}, Files: &Files{c}, Inbox: &Inbox{c}, Messages: &Messages{c}, Ratings: &Ratings{c},
-		Reports: &Reports{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
+		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
 		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}}
 	c.app = a
 	return a

@@ -2,12 +2,8 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/pressly/goose/v3"
 
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/store"
@@ -22,30 +18,7 @@ func TestMigration11_KeepsChannelsAndTheirReferences(t *testing.T) {
 	t.Parallel()
 	testkit.EachEmpty(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
-		dialect, path, err := store.ParseURL(dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var raw *sql.DB
-		gooseDialect, dir := goose.DialectPostgres, "migrations/postgres"
-		if dialect == store.SQLite {
-			gooseDialect, dir = goose.DialectSQLite3, "migrations/sqlite"
-			raw, err = sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-			raw.SetMaxOpenConns(1)
-		} else {
-			raw, err = sql.Open("pgx", dbURL)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer raw.Close()
-		p, err := goose.NewProvider(gooseDialect, raw, os.DirFS(dir))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.UpTo(ctx, 10); err != nil {
-			t.Fatal(err)
-		}
+		raw, _ := schemaAt(t, dbURL, 10)
 		for _, q := range []string{
 			`INSERT INTO workspaces (id, name, created_at) VALUES (7, 'Old shop', 1)`,
 			`INSERT INTO channels (id, workspace_id, kind, name, key, config, created_at) VALUES (3, 7, 'telegram', 'Bot', 'k3', '{"bot_token":"x"}', 1)`,

@@ -2,15 +2,11 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/pressly/goose/v3"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/testkit"
@@ -141,29 +137,7 @@ func TestSigningSecret_IsSealed(t *testing.T) {
 func TestMigration19_NamesTheKeysOfSealedValues(t *testing.T) {
 	testkit.EachEmpty(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
-		dialect, path, err := store.ParseURL(dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var raw *sql.DB
-		gooseDialect, dir := goose.DialectPostgres, "migrations/postgres"
-		if dialect == store.SQLite {
-			gooseDialect, dir = goose.DialectSQLite3, "migrations/sqlite"
-			raw, err = sql.Open("sqlite", "file:"+path)
-		} else {
-			raw, err = sql.Open("pgx", dbURL)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer raw.Close()
-		p, err := goose.NewProvider(gooseDialect, raw, os.DirFS(dir))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.UpTo(ctx, 16); err != nil {
-			t.Fatal(err)
-		}
+		raw, _ := schemaAt(t, dbURL, 16)
 		a, b := store.KeyID(key(1)), store.KeyID(key(2))
 		for _, q := range []string{
 			`INSERT INTO workspaces (id, name, created_at) VALUES (7, 'Old shop', 1)`,

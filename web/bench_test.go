@@ -16,6 +16,7 @@ import (
 	"github.com/beseda/beseda/internal/httpx"
 	"github.com/beseda/beseda/internal/synth"
 	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/store"
 )
 
 // BenchmarkConsolePages: the server's time to render the Chats page (the
@@ -27,17 +28,8 @@ import (
 func BenchmarkConsolePages(b *testing.B) {
 	for _, d := range testkit.Dialects() {
 		b.Run(string(d), func(b *testing.B) {
-			srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
-			w := testkit.NewWorld(b, srv, beseda.LocaleEN)
+			srv, _, owner, spec := synthWorkspace(b, d)
 			ctx := context.Background()
-			owner, _, err := srv.App.Users.Authenticate(ctx, w.Owner.Token, app.TokenAPI)
-			if err != nil {
-				b.Fatal(err)
-			}
-			spec, err := synth.Prepare(ctx, srv.App, owner)
-			if err != nil {
-				b.Fatal(err)
-			}
 			spec.Subscribers, spec.Dialogs, spec.ActiveShare, spec.MessagesPerSubscriber = 10_000, 100_000, 0.1, 6
 			res, err := synth.Generate(ctx, srv.DB, spec)
 			if err != nil {
@@ -68,6 +60,25 @@ func BenchmarkConsolePages(b *testing.B) {
 			b.Run("DialogsTabMine", func(b *testing.B) { testkit.Timed(b, get("/dialogs?mine=1")) })
 		})
 	}
+}
+
+// synthWorkspace starts a server on a fresh database of the dialect with a
+// workspace, and returns its owner and a synth.Spec ready for that
+// workspace's rows.
+func synthWorkspace(b *testing.B, d store.Dialect) (*testkit.Server, *testkit.World, *beseda.User, synth.Spec) {
+	b.Helper()
+	srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
+	w := testkit.NewWorld(b, srv, beseda.LocaleEN)
+	ctx := context.Background()
+	owner, _, err := srv.App.Users.Authenticate(ctx, w.Owner.Token, app.TokenAPI)
+	if err != nil {
+		b.Fatal(err)
+	}
+	spec, err := synth.Prepare(ctx, srv.App, owner)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, w, owner, spec
 }
 
 // TestStaticBudget keeps the JavaScript and CSS the console sends (the

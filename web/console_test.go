@@ -68,6 +68,7 @@ func consoleScreens(ids demoIDs, widgetKey string) []struct{ name, path string }
 		{"settings-users", "/settings/users"},
 		{"settings-channels", "/settings/channels"},
 		{"account", "/account"},
+		{"search", "/search?q=webhook&status=active"},
 		{"error", "/dialogs/999999"},
 		{"widget", "/widget/" + widgetKey},
 	}

@@ -84,6 +84,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"POST /logout", h.logout},
 		{"GET /chats", h.chats},
 		{"GET /chats/{id}", h.chat},
+		{"GET /search", h.search},
 		{"POST /chats/{id}/messages", h.postChatMessage},
 		{"POST /chats/{id}/dialogs", h.createDialog},
 		{"GET /dialogs", h.dialogsTab},

@@ -33,10 +33,10 @@ import (
 // stretches with the machine's load, testkit.Bar) of the restart, or of the
 // kill when another process lives.
 //
-// BESEDA_KILL_LOOP=N kills N times per run instead of 5 (BENCHMARKS.md).
+// BESEDA_KILL_LOOP=N kills N times per case instead of 3 (BENCHMARKS.md).
 func TestD3_KillLoop(t *testing.T) {
 	t.Parallel()
-	kills := 5
+	kills := 3
 	if v := os.Getenv("BESEDA_KILL_LOOP"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

@@ -408,6 +408,10 @@ func walk(t *testing.T, w *testkit.World) {
 	owner.MustDo("GET", "/api/v1/reports/dialogs?status=completed&tz=Europe/Moscow", nil, 200, nil)
 	owner.MustDo("GET", "/api/v1/reports/dialogs?format=csv", nil, 200, nil)
 	manager.WantError("GET", "/api/v1/reports/dialogs", nil, 403, beseda.EFORBIDDEN)
+	for _, kind := range []string{"message", "subscriber", "dialog"} {
+		manager.MustDo("GET", "/api/v1/search?q=a*&kind="+kind, nil, 200, nil)
+	}
+	manager.WantError("GET", "/api/v1/search?q=", nil, 400, beseda.EINVALID)
 
 	// The manager's tasks and notifications.
 	manager.MustDo("GET", "/api/v1/tasks", nil, 200, nil)

@@ -104,6 +104,7 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 		typ, creator            int64
 		account, client         any
 		reason, component       int64
+		title                   string
 	}
 	flush := func(rows []dialogRow) error {
 		if len(rows) == 0 {
@@ -116,7 +117,7 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 				if r.completed > 0 {
 					completed = r.completed
 				}
-				args = append(args, spec.WorkspaceID, r.sub, "Synthetic case", r.typ, r.status, r.creator, r.created, r.created,
+				args = append(args, spec.WorkspaceID, r.sub, r.title, r.typ, r.status, r.creator, r.created, r.created,
 					completed, r.account, r.client, r.client != nil)
 			}
 			ids, err := tx.QueryIDs(ctx, `INSERT INTO dialogs (workspace_id, subscriber_id, title, type_id, status,
@@ -163,7 +164,8 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 		lastRound := (spec.Dialogs-1-subIndex)/spec.Subscribers == round
 		created := spread(spec.Start, span, k, spec.Dialogs)
 		r := dialogRow{sub: firstID + int64(subIndex), created: created.UnixMilli(),
-			typ: spec.TypeIDs[rng.IntN(len(spec.TypeIDs))], creator: spec.UserIDs[rng.IntN(len(spec.UserIDs))]}
+			typ: spec.TypeIDs[rng.IntN(len(spec.TypeIDs))], creator: spec.UserIDs[rng.IntN(len(spec.UserIDs))],
+			title: dialogTitle(rng)}
 		switch {
 		case lastRound && activeEvery > 0 && subIndex%activeEvery == 0:
 			r.status = "active"
@@ -212,7 +214,7 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 							dir, src = "out", "manager"
 						}
 						at := spread(spec.Start, span, s+i, spec.Subscribers).Add(time.Duration(m) * time.Minute)
-						args = append(args, spec.WorkspaceID, sub, spec.ChannelID, dir, src, sampleTexts[(s+i+m)%len(sampleTexts)],
+						args = append(args, spec.WorkspaceID, sub, spec.ChannelID, dir, src, messageText(rng),
 							"sent", at.UnixMilli())
 					}
 				}
@@ -245,5 +247,3 @@ var firstNames = []string{"Anna", "Boris", "Chen", "Dana", "Egor", "Fatima", "Gl
 	"Kirill", "Lena", "Maxim", "Nina", "Oleg", "Polina", "Roman", "Sofia", "Timur", "Ulyana", "Vera", "Yuri", "Zoe"}
 var lastNames = []string{"Petrova", "Ivanov", "Wei", "Smith", "Kuznetsov", "Sidorova", "Novak", "Garcia",
 	"Popov", "Sokolova", "Lebedev", "Kozlova", "Morozov", "Volkova", "Pavlov", "Fedorova", "Orlov", "Kim"}
-var sampleTexts = []string{"Hello, I have a question about my order.", "Thanks, that helped!",
-	"The form does not submit.", "When will the refund arrive?", "Can you check my account?", "Sure, one moment please."}

@@ -288,12 +288,12 @@ func TruncatedLabels(selector string) chromedp.Action[[]string] {
 // keyDown carrying its text, so that a page cancelling the keydown also
 // cancels what the key would type (chromedp's SendKeys sends a separate char
 // event, which no page can cancel). key is "Enter", "Tab", "Escape",
-// "ArrowDown" or "ArrowUp".
+// "ArrowDown", "ArrowUp" or "/".
 func Press(key string) chromedp.Action[chromedp.Void] {
 	codes := map[string]struct {
 		code int64
 		text string
-	}{"Enter": {13, "\r"}, "Tab": {9, ""}, "Escape": {27, ""}, "ArrowDown": {40, ""}, "ArrowUp": {38, ""}}
+	}{"Enter": {13, "\r"}, "Tab": {9, ""}, "Escape": {27, ""}, "ArrowDown": {40, ""}, "ArrowUp": {38, ""}, "/": {191, "/"}}
 	c := codes[key]
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Key: key, Code: key, WindowsVirtualKeyCode: c.code,

@@ -232,9 +232,20 @@
     var list = document.getElementById("messages");
     if (resized && list) resized.observe(list);
   }
+  // A search hit's link (#m…) opens the chat or dialog at that message,
+  // highlighted, instead of at the newest.
+  function toFound() {
+    var m = /^#m(\d+)$/.exec(location.hash);
+    var el = m && document.getElementById("m" + m[1]);
+    if (!el || !messagesBox()) return false;
+    el.classList.add("found");
+    el.scrollIntoView({ block: "center" });
+    stuck = atBottom();
+    return true;
+  }
   restoreDrafts();
   watchList();
-  toNewest();
+  if (!toFound()) toNewest();
 
   // ---- Panels: Escape, a click elsewhere, Cancel ----------------------------
   // Panels are <details>. Escape closes the innermost open one around the

@@ -1,0 +1,368 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"modernc.org/sqlite"
+
+	"github.com/beseda/beseda"
+)
+
+// Full-text search over messages, clients and dialogs (migration 00030).
+// PostgreSQL matches a tsquery against the generated search_tsv columns
+// (GIN indexes messages_search, subscribers_search, dialogs_search); SQLite
+// matches an FTS5 expression against the contentless *_fts tables, which hold
+// the stems beseda.SearchText makes (registered below as beseda_search_text,
+// which their triggers call).
+
+func init() {
+	err := sqlite.RegisterDeterministicScalarFunction("beseda_search_text", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return beseda.SearchText(v), nil
+			case []byte:
+				return beseda.SearchText(string(v)), nil
+			case nil:
+				return "", nil
+			}
+			return nil, fmt.Errorf("beseda_search_text: a text, not %T", args[0])
+		})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// tsquery writes a query for PostgreSQL's to_tsquery('russian', …): words
+// quoted, a phrase's words joined by <->, a prefix marked :*, terms joined
+// by &. Words hold only letters and digits (beseda.ParseSearchQuery), so
+// nothing typed can change the query's structure.
+func tsquery(q beseda.SearchQuery) string {
+	terms := make([]string, len(q.Terms))
+	for i, t := range q.Terms {
+		words := make([]string, len(t.Words))
+		for j, w := range t.Words {
+			words[j] = "'" + w + "'"
+		}
+		if t.Prefix {
+			words[len(words)-1] += ":*"
+		}
+		terms[i] = strings.Join(words, " <-> ")
+		if t.Phrase() {
+			terms[i] = "(" + terms[i] + ")"
+		}
+	}
+	return strings.Join(terms, " & ")
+}
+
+// ftsQuery writes an FTS5 match expression over the stems: each term a
+// quoted string (a phrase when several), a prefix followed by *, terms
+// joined by AND.
+func ftsQuery(q beseda.SearchQuery) string {
+	terms := make([]string, len(q.Terms))
+	for i, t := range q.Terms {
+		terms[i] = `"` + strings.Join(t.Stems, " ") + `"`
+		if t.Prefix {
+			terms[i] += "*"
+		}
+	}
+	return strings.Join(terms, " AND ")
+}
+
+// searchArgs numbers a statement's arguments ($N on both databases).
+type searchArgs []any
+
+func (a *searchArgs) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// ids is "IN (…)" of a short list of ids.
+func (a *searchArgs) ids(ids []int64) string {
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = a.add(id)
+	}
+	return "(" + strings.Join(ph, ", ") + ")"
+}
+
+// searchCatalog holds the workspace's dialog types, reasons and components
+// whose names match a query (removed ones too: they stay on dialogs).
+type searchCatalog struct {
+	types, reasons, components []int64
+	names                      map[string]map[int64]string // kind → id → name
+}
+
+func (c searchCatalog) empty() bool {
+	return len(c.types)+len(c.reasons)+len(c.components) == 0
+}
+
+func (r reader) searchCatalog(ctx context.Context, workspaceID int64, q beseda.SearchQuery) (searchCatalog, error) {
+	rows, err := r.q.QueryContext(ctx, `
+		SELECT 't', id, name FROM dialog_types WHERE workspace_id = $1
+		UNION ALL SELECT 'r', id, name FROM dialog_reasons WHERE workspace_id = $1
+		UNION ALL SELECT 'c', id, name FROM dialog_components WHERE workspace_id = $1`, workspaceID)
+	if err != nil {
+		return searchCatalog{}, fmt.Errorf("search catalog: %w", err)
+	}
+	defer rows.Close()
+	c := searchCatalog{names: map[string]map[int64]string{"t": {}, "r": {}, "c": {}}}
+	for rows.Next() {
+		var kind, name string
+		var id int64
+		if err := rows.Scan(&kind, &id, &name); err != nil {
+			return searchCatalog{}, fmt.Errorf("search catalog: %w", err)
+		}
+		if !q.Matches(name) {
+			continue
+		}
+		c.names[kind][id] = name
+		switch kind {
+		case "t":
+			c.types = append(c.types, id)
+		case "r":
+			c.reasons = append(c.reasons, id)
+		default:
+			c.components = append(c.components, id)
+		}
+	}
+	return c, rows.Err()
+}
+
+// Search returns a page of what matches f in f's workspace (f validated,
+// f.Query parsed). Hits carry their text; the caller makes the snippets.
+func (r reader) Search(ctx context.Context, f beseda.SearchFilter) (beseda.SearchPage, error) {
+	n := limit(f.Limit, 20, 100)
+	var (
+		rows *sql.Rows
+		err  error
+		cat  searchCatalog
+	)
+	switch f.Kind {
+	case beseda.SearchSubscribers:
+		rows, err = r.searchSubscribers(ctx, f, n+1)
+	case beseda.SearchDialogs:
+		if cat, err = r.searchCatalog(ctx, f.WorkspaceID, f.Query); err != nil {
+			return beseda.SearchPage{}, err
+		}
+		rows, err = r.searchDialogs(ctx, f, cat, n+1)
+	default:
+		rows, err = r.searchMessages(ctx, f, n+1)
+	}
+	if err != nil {
+		return beseda.SearchPage{}, fmt.Errorf("search %s: %w", f.Kind, err)
+	}
+	defer rows.Close()
+	page := beseda.SearchPage{Items: []beseda.SearchHit{}}
+	for rows.Next() {
+		h := beseda.SearchHit{Kind: f.Kind}
+		var created int64
+		var dialogID sql.NullInt64
+		if err := rows.Scan(&h.ID, &h.SubscriberID, &dialogID, &h.Title, &h.Text, &created, &h.Internal); err != nil {
+			return beseda.SearchPage{}, fmt.Errorf("search %s: %w", f.Kind, err)
+		}
+		if dialogID.Valid {
+			h.DialogID = &dialogID.Int64
+		}
+		h.CreatedAt = fromMS(created)
+		page.Items = append(page.Items, h)
+	}
+	if err := rows.Err(); err != nil {
+		return beseda.SearchPage{}, fmt.Errorf("search %s: %w", f.Kind, err)
+	}
+	if len(page.Items) > n {
+		page.Items = page.Items[:n]
+		next := beseda.SearchCursor{BeforeID: page.Items[n-1].ID}
+		if f.Order == beseda.SearchRelevance {
+			next = beseda.SearchCursor{Offset: f.Cursor.Offset + n}
+		}
+		page.NextCursor = next.String()
+	}
+	if f.Kind == beseda.SearchDialogs && !cat.empty() {
+		if err := r.addCatalogNames(ctx, page.Items, cat); err != nil {
+			return beseda.SearchPage{}, err
+		}
+	}
+	return page, nil
+}
+
+// match returns the FROM clause, the condition, the rank and the id column
+// of a full-text match on table (alias a): FTS5 joined by rowid, or the
+// tsvector column (GIN index). On SQLite the order and the cursor go by the
+// FTS table's rowid, which FTS5 walks newest first and stops after a page;
+// by the joined table's id SQLite would sort every hit first.
+func (r reader) match(a *searchArgs, table, alias string, q beseda.SearchQuery) (from, cond, rank, id string) {
+	if r.dialect == Postgres {
+		p := a.add(tsquery(q))
+		return table + " " + alias, alias + ".search_tsv @@ to_tsquery('russian', " + p + ")",
+			"ts_rank_cd(" + alias + ".search_tsv, to_tsquery('russian', " + p + ")) DESC", alias + ".id"
+	}
+	p := a.add(ftsQuery(q))
+	return table + "_fts JOIN " + table + " " + alias + " ON " + alias + ".id = " + table + "_fts.rowid",
+		table + "_fts MATCH " + p, table + "_fts.rank", table + "_fts.rowid"
+}
+
+// page adds the cursor's condition and the order and limit of a page on
+// the ids.
+func (r reader) page(a *searchArgs, f beseda.SearchFilter, where []string, id, rank string, n int) ([]string, string) {
+	if f.Order == beseda.SearchRelevance {
+		return where, fmt.Sprintf(" ORDER BY %s, %s DESC LIMIT %s OFFSET %s", rank, id, a.add(n), a.add(f.Cursor.Offset))
+	}
+	if f.Cursor.BeforeID > 0 {
+		where = append(where, id+" < "+a.add(f.Cursor.BeforeID))
+	}
+	return where, fmt.Sprintf(" ORDER BY %s DESC LIMIT %s", id, a.add(n))
+}
+
+func timeRange(a *searchArgs, f beseda.SearchFilter, column string, where []string) []string {
+	if f.From != nil {
+		where = append(where, column+" >= "+a.add(ms(*f.From)))
+	}
+	if f.To != nil {
+		where = append(where, column+" < "+a.add(ms(*f.To)))
+	}
+	return where
+}
+
+func (r reader) searchMessages(ctx context.Context, f beseda.SearchFilter, n int) (*sql.Rows, error) {
+	var a searchArgs
+	from, cond, rank, id := r.match(&a, "messages", "m", f.Query)
+	where := []string{cond, "m.workspace_id = " + a.add(f.WorkspaceID)}
+	if f.ChannelID != nil {
+		where = append(where, "m.channel_id = "+a.add(*f.ChannelID))
+	}
+	if f.Status != nil {
+		where = append(where, "EXISTS (SELECT 1 FROM dialogs d WHERE d.id = m.dialog_id AND d.status = "+a.add(string(*f.Status))+")")
+	}
+	if f.ManagerID != nil {
+		p := a.add(*f.ManagerID)
+		where = append(where, "(m.author_id = "+p+" OR EXISTS (SELECT 1 FROM dialog_participants p WHERE p.dialog_id = m.dialog_id AND p.user_id = "+p+"))")
+	}
+	if f.InDialogs {
+		where = append(where, "m.dialog_id IS NOT NULL")
+	}
+	where = timeRange(&a, f, "m.created_at", where)
+	where, tail := r.page(&a, f, where, id, rank, n)
+	return r.q.QueryContext(ctx, `SELECT m.id, m.subscriber_id, m.dialog_id, s.name, m.text, m.created_at, m.internal
+		FROM `+from+` JOIN subscribers s ON s.id = m.subscriber_id
+		WHERE `+strings.Join(where, " AND ")+tail, a...)
+}
+
+func (r reader) searchSubscribers(ctx context.Context, f beseda.SearchFilter, n int) (*sql.Rows, error) {
+	var a searchArgs
+	from, cond, rank, id := r.match(&a, "subscribers", "s", f.Query)
+	where := []string{cond, "s.workspace_id = " + a.add(f.WorkspaceID)}
+	if f.ChannelID != nil {
+		where = append(where, "s.channel_id = "+a.add(*f.ChannelID))
+	}
+	// Dialog filters: clients with such a dialog.
+	var dialog []string
+	if f.Status != nil {
+		dialog = append(dialog, "d.status = "+a.add(string(*f.Status)))
+	}
+	if f.ManagerID != nil {
+		dialog = append(dialog, "EXISTS (SELECT 1 FROM dialog_participants p WHERE p.dialog_id = d.id AND p.user_id = "+a.add(*f.ManagerID)+")")
+	}
+	if f.InDialogs || len(dialog) > 0 {
+		where = append(where, "EXISTS (SELECT 1 FROM dialogs d WHERE "+strings.Join(append([]string{"d.subscriber_id = s.id"}, dialog...), " AND ")+")")
+	}
+	where = timeRange(&a, f, "s.created_at", where)
+	where, tail := r.page(&a, f, where, id, rank, n)
+	return r.q.QueryContext(ctx, `SELECT s.id, s.id, NULL, s.name, s.name || ' ' || s.external_id, s.created_at, `+r.boolFalse()+`
+		FROM `+from+` WHERE `+strings.Join(where, " AND ")+tail, a...)
+}
+
+func (r reader) boolFalse() string {
+	if r.dialect == Postgres {
+		return "FALSE"
+	}
+	return "0"
+}
+
+func (r reader) searchDialogs(ctx context.Context, f beseda.SearchFilter, cat searchCatalog, n int) (*sql.Rows, error) {
+	var a searchArgs
+	from, cond, rank, id := r.match(&a, "dialogs", "d", f.Query)
+	if !cat.empty() {
+		// A dialog matches by its title, or by a type, reason or component
+		// of a matching name. The title's match becomes one alternative; a
+		// relevance order ranks the others last.
+		from, id = "dialogs d", "d.id"
+		if r.dialect == SQLite {
+			cond = "d.id IN (SELECT rowid FROM dialogs_fts WHERE " + cond + ")"
+			rank = cond + " DESC"
+		}
+		alt := []string{cond}
+		if len(cat.types) > 0 {
+			alt = append(alt, "d.type_id IN "+a.ids(cat.types))
+		}
+		if len(cat.reasons) > 0 {
+			alt = append(alt, "EXISTS (SELECT 1 FROM dialog_reason_links l WHERE l.dialog_id = d.id AND l.reason_id IN "+a.ids(cat.reasons)+")")
+		}
+		if len(cat.components) > 0 {
+			alt = append(alt, "EXISTS (SELECT 1 FROM dialog_component_links l WHERE l.dialog_id = d.id AND l.component_id IN "+a.ids(cat.components)+")")
+		}
+		cond = "(" + strings.Join(alt, " OR ") + ")"
+	}
+	where := []string{cond, "d.workspace_id = " + a.add(f.WorkspaceID)}
+	if f.ChannelID != nil {
+		where = append(where, "s.channel_id = "+a.add(*f.ChannelID))
+	}
+	if f.Status != nil {
+		where = append(where, "d.status = "+a.add(string(*f.Status)))
+	}
+	if f.ManagerID != nil {
+		where = append(where, "EXISTS (SELECT 1 FROM dialog_participants p WHERE p.dialog_id = d.id AND p.user_id = "+a.add(*f.ManagerID)+")")
+	}
+	where = timeRange(&a, f, "d.created_at", where)
+	where, tail := r.page(&a, f, where, id, rank, n)
+	return r.q.QueryContext(ctx, `SELECT d.id, d.subscriber_id, d.id, d.title, d.title, d.created_at, `+r.boolFalse()+`
+		FROM `+from+` JOIN subscribers s ON s.id = d.subscriber_id
+		WHERE `+strings.Join(where, " AND ")+tail, a...)
+}
+
+// addCatalogNames appends to each dialog's text the names of its matching
+// type, reasons and components, so that its snippet shows why it was found.
+func (r reader) addCatalogNames(ctx context.Context, hits []beseda.SearchHit, cat searchCatalog) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	var a searchArgs
+	in := a.ids(ids)
+	rows, err := r.q.QueryContext(ctx, `
+		SELECT id, 't', type_id FROM dialogs WHERE id IN `+in+`
+		UNION ALL SELECT dialog_id, 'r', reason_id FROM dialog_reason_links WHERE dialog_id IN `+in+`
+		UNION ALL SELECT dialog_id, 'c', component_id FROM dialog_component_links WHERE dialog_id IN `+in, a...)
+	if err != nil {
+		return fmt.Errorf("search dialogs: %w", err)
+	}
+	defer rows.Close()
+	extra := map[int64][]string{}
+	for rows.Next() {
+		var dialogID, id int64
+		var kind string
+		if err := rows.Scan(&dialogID, &kind, &id); err != nil {
+			return fmt.Errorf("search dialogs: %w", err)
+		}
+		if name, ok := cat.names[kind][id]; ok {
+			extra[dialogID] = append(extra[dialogID], name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search dialogs: %w", err)
+	}
+	for i := range hits {
+		if names := extra[hits[i].ID]; len(names) > 0 {
+			hits[i].Text += " · " + strings.Join(names, " · ")
+		}
+	}
+	return nil
+}

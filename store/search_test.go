@@ -1,0 +1,154 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/store"
+)
+
+// TestMigration30_SearchIndexNeverDisagreesAfterACrash: the search index of
+// existing messages is built by migration 00030 in one transaction. A
+// migration cut short mid-way (on PostgreSQL its session is killed while it
+// waits between the messages' index and the dialogs'; on SQLite a statement
+// after the messages' backfill fails) leaves no part of the index and every
+// message as it was; the next start builds the whole index, and every
+// message is found by its own word, and only it.
+func TestMigration30_SearchIndexNeverDisagreesAfterACrash(t *testing.T) {
+	t.Parallel()
+	testkit.EachEmpty(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		raw, dialect := schemaAt(t, dbURL, 29) // every migration before 00030
+		schemaVersion := func() (v int64) {
+			t.Helper()
+			if err := raw.QueryRowContext(ctx, `SELECT max(version_id) FROM goose_db_version`).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		before := schemaVersion()
+		const n = 500
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := raw.ExecContext(ctx, q, args...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		exec(`INSERT INTO workspaces (id, name, created_at) VALUES (7, 'Old shop', 1)`)
+		exec(`INSERT INTO channels (id, workspace_id, kind, name, key, config, created_at) VALUES (3, 7, 'web', 'Site', 'k3', '{}', 1)`)
+		exec(`INSERT INTO subscribers (id, workspace_id, channel_id, external_id, name, name_key, created_at) VALUES (5, 7, 3, 'v5', 'Ёжиков', 'ёжиков', 1)`)
+		var values []string
+		for i := 1; i <= n; i++ {
+			values = append(values, fmt.Sprintf("(%d, 7, 5, 3, 'in', 'client', 'Оплатил заказ номер z%d', 'sent', %d)", i, i, i))
+		}
+		exec(`INSERT INTO messages (id, workspace_id, subscriber_id, channel_id, direction, source, text, status, created_at) VALUES ` +
+			strings.Join(values, ", "))
+
+		// The crash.
+		if dialect == store.Postgres {
+			lock, err := raw.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := lock.ExecContext(ctx, `LOCK TABLE dialogs IN ACCESS SHARE MODE`); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				db, err := store.Open(ctx, dbURL)
+				if err == nil {
+					db.Close()
+				}
+				done <- err
+			}()
+			// The migration has indexed the messages and waits for dialogs.
+			var pid int
+			testkit.Eventually(t, 30*time.Second, "the migration waits for the dialogs table", func() bool {
+				err := raw.QueryRowContext(ctx, `SELECT pid FROM pg_stat_activity
+					WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ALTER TABLE dialogs%'`).Scan(&pid)
+				return err == nil
+			})
+			if _, err := raw.ExecContext(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err == nil {
+				t.Fatal("the migration went on after its session was killed")
+			}
+			lock.Rollback()
+		} else {
+			exec(`CREATE TABLE dialogs_fts (x INTEGER)`) // the migration's third table cannot be made
+			if db, err := store.Open(ctx, dbURL); err == nil {
+				db.Close()
+				t.Fatal("the migration passed over its failed statement")
+			}
+			exec(`DROP TABLE dialogs_fts`)
+		}
+		if version := schemaVersion(); version != before {
+			t.Fatalf("after the crash the schema is at %d, want %d", version, before)
+		}
+		var left int
+		index := `SELECT count(*) FROM sqlite_master WHERE name LIKE '%_fts%'`
+		if dialect == store.Postgres {
+			index = `SELECT count(*) FROM information_schema.columns WHERE column_name = 'search_tsv'`
+		}
+		if err := raw.QueryRowContext(ctx, index).Scan(&left); err != nil || left != 0 {
+			t.Fatalf("after the crash %d parts of the index are left (%v)", left, err)
+		}
+		var count int
+		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM messages`).Scan(&count); err != nil || count != n {
+			t.Fatalf("after the crash %d messages of %d (%v)", count, n, err)
+		}
+		raw.Close()
+
+		db, err := store.Open(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		find := func(q string) []int64 {
+			t.Helper()
+			sq, err := beseda.ParseSearchQuery(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := db.Search(ctx, beseda.SearchFilter{WorkspaceID: 7, Query: sq, Kind: beseda.SearchMessages,
+				Order: beseda.SearchNewest, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, h := range page.Items {
+				ids = append(ids, h.ID)
+			}
+			return ids
+		}
+		for i := 1; i <= n; i++ {
+			if ids := find(fmt.Sprintf("оплата z%d", i)); len(ids) != 1 || ids[0] != int64(i) {
+				t.Fatalf("message %d: its word finds %v", i, ids)
+			}
+		}
+		// Written after the migration: indexed in its own transaction.
+		err = db.Update(ctx, func(tx *store.Tx) error {
+			return tx.Exec(ctx, `UPDATE messages SET text = 'refunded instead' WHERE id = 1`)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := find("z1"); len(ids) != 0 {
+			t.Errorf("the old text of message 1 is still found: %v", ids)
+		}
+		if ids := find("refund"); len(ids) != 1 || ids[0] != 1 {
+			t.Errorf("the new text of message 1: %v", ids)
+		}
+		sq, _ := beseda.ParseSearchQuery("ежиков")
+		page, err := db.Search(ctx, beseda.SearchFilter{WorkspaceID: 7, Query: sq, Kind: beseda.SearchSubscribers, Order: beseda.SearchNewest})
+		if err != nil || len(page.Items) != 1 {
+			t.Errorf("the existing client by name: %+v %v", page.Items, err)
+		}
+	})
+}
