@@ -22,7 +22,8 @@ type BusinessHours struct {
 
 // Period is one working period of a weekday (0 = Sunday … 6) from Start to
 // End ("HH:MM", End may be "24:00"). An End not after Start runs into the
-// next day: 22:00–06:00 on Friday is Friday night until Saturday 06:00.
+// next day: 22:00–06:00 on Friday is Friday night until Saturday 06:00, and
+// 00:00–00:00 is the whole day.
 type Period struct {
 	Weekday int    `json:"weekday"`
 	Start   string `json:"start"`
@@ -114,10 +115,7 @@ func (h *BusinessHours) Schedule() (*Schedule, error) {
 		if err != nil {
 			return nil, err
 		}
-		if end == start || (start == 0 && end == 0) {
-			return nil, Errorf(EINVALID, "period %s–%s is empty; a whole day is 00:00–24:00", p.Start, p.End)
-		}
-		if end < start {
+		if end <= start {
 			end += 24 * 60
 		}
 		s.periods[p.Weekday] = append(s.periods[p.Weekday], span{start, end})

@@ -153,7 +153,6 @@ func TestT1_InvalidHours(t *testing.T) {
 		"hour 25":         {Periods: []beseda.Period{{Weekday: 1, Start: "09:00", End: "25:00"}}},
 		"starts at 24:00": {Periods: []beseda.Period{{Weekday: 1, Start: "24:00", End: "10:00"}}},
 		"no minutes":      {Periods: []beseda.Period{{Weekday: 1, Start: "9", End: "10:00"}}},
-		"empty period":    {Periods: []beseda.Period{{Weekday: 1, Start: "10:00", End: "10:00"}}},
 		"bad date":        {Holidays: []beseda.Holiday{{Date: "2026-02-30"}}},
 	} {
 		if err := h.Normalize(); beseda.ErrorCode(err) != beseda.EINVALID {
@@ -163,5 +162,15 @@ func TestT1_InvalidHours(t *testing.T) {
 	h := beseda.BusinessHours{Periods: []beseda.Period{{Weekday: 1, Start: "22:00", End: "00:00"}, {Weekday: 1, Start: "00:00", End: "24:00"}}}
 	if err := h.Normalize(); err != nil || h.TimeZone != "UTC" {
 		t.Fatalf("Normalize() = %v, zone %q; want a valid schedule in UTC", err, h.TimeZone)
+	}
+}
+
+// TestT1_WholeDay: a period that ends when it starts lasts a whole day, as
+// a form with times of day (no 24:00) writes it.
+func TestT1_WholeDay(t *testing.T) {
+	s := schedule(t, beseda.BusinessHours{TimeZone: "Europe/Berlin", Periods: []beseda.Period{{Weekday: 0, Start: "00:00", End: "00:00"}}})
+	from := local(t, "Europe/Berlin", "2026-03-28 12:00")
+	if got, want := s.Between(from, from.AddDate(0, 0, 7)), 23*time.Hour; got != want {
+		t.Fatalf("a week has %s of working time, want %s (Sunday 29 March lasts 23 hours in Berlin)", got, want)
 	}
 }

@@ -1,0 +1,43 @@
+package i18n
+
+// slaTexts are the texts of the team's clock: business hours, SLA targets
+// and routing.
+var slaTexts = map[string]entry{
+	"settings.hours": {en: "Business hours", ru: "Рабочее время"},
+	"hours.lead": {en: "SLA targets count only working time. With no periods the team works at every hour; holidays have no working time.",
+		ru: "Сроки SLA считаются только в рабочее время. Без периодов команда работает круглосуточно; в праздники рабочего времени нет."},
+	"hours.time_zone": {en: "Time zone", ru: "Часовой пояс"},
+	"hours.periods":   {en: "Working periods", ru: "Рабочие периоды"},
+	"hours.periods_hint": {en: "Several periods a day are allowed. A period that ends before it starts runs past midnight. Clear a row's times to remove it.",
+		ru: "Периодов в день может быть несколько. Период, который кончается раньше, чем начинается, продолжается после полуночи. Чтобы удалить строку, очистите её время."},
+	"hours.weekday":       {en: "Day", ru: "День"},
+	"hours.start":         {en: "From", ru: "С"},
+	"hours.end":           {en: "To", ru: "До"},
+	"hours.holidays":      {en: "Holidays", ru: "Праздники"},
+	"hours.holidays_hint": {en: "Clear a date to remove it.", ru: "Чтобы удалить праздник, очистите дату."},
+	"hours.date":          {en: "Date", ru: "Дата"},
+	"hours.repeat":        {en: "Repeats", ru: "Повтор"},
+	"hours.once":          {en: "Once", ru: "Однажды"},
+	"hours.yearly":        {en: "Every year", ru: "Каждый год"},
+	"weekday.0":           {en: "Sunday", ru: "Воскресенье"},
+	"weekday.1":           {en: "Monday", ru: "Понедельник"},
+	"weekday.2":           {en: "Tuesday", ru: "Вторник"},
+	"weekday.3":           {en: "Wednesday", ru: "Среда"},
+	"weekday.4":           {en: "Thursday", ru: "Четверг"},
+	"weekday.5":           {en: "Friday", ru: "Пятница"},
+	"weekday.6":           {en: "Saturday", ru: "Суббота"},
+}
+
+// slaErrors write the errors of the team's clock for managers.
+var slaErrors = map[string]entry{
+	"at most %d periods":  {en: "At most %d periods.", ru: "Не больше %d периодов."},
+	"at most %d holidays": {en: "At most %d holidays.", ru: "Не больше %d праздников."},
+	"weekday must be 0 (Sunday) to 6, not %d": {en: "There is no day %d: choose the day of each period.",
+		ru: "Дня %d нет: выберите день каждого периода."},
+	"holiday date must be YYYY-MM-DD, not %q": {en: "“%s” is not a date.", ru: "«%s» — не дата."},
+	"time must be HH:MM (00:00 to 24:00), not %q": {en: "“%s” is not a time of day (HH:MM).",
+		ru: "«%s» — не время суток (ЧЧ:ММ)."},
+}
+
+var _ = addCatalog(slaTexts)
+var _ = addCatalog(prefixed(errorKey, slaErrors))

@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/internal/testkit"
+)
+
+// TestT1_ConsoleBusinessHours: Settings → Business hours shows and saves the
+// schedule in the manager's language; rows left empty are dropped; a refused
+// form comes back as it was typed, with the error in the manager's words;
+// managers without dialog_settings.edit may not open it.
+func TestT1_ConsoleBusinessHours(t *testing.T) {
+	t.Parallel()
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleRU)
+		var owner, manager beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)
+		w.Manager.MustDo("GET", "/api/v1/me", nil, 200, &manager)
+		if res := testkit.ConsoleLogin(t, srv.URL, manager.Email, testkit.TestPassword).Get("/settings/hours"); res.Status != 403 {
+			t.Errorf("a manager without dialog_settings.edit opens the hours: %d", res.Status)
+		}
+		c := testkit.ConsoleLogin(t, srv.URL, owner.Email, testkit.TestPassword)
+		page := c.Get("/settings/hours")
+		if page.Status != 200 || !strings.Contains(string(page.Body), "Рабочее время") || !strings.Contains(string(page.Body), "Понедельник") {
+			t.Fatalf("the page in Russian: %d", page.Status)
+		}
+		res := c.Post("/settings/hours", url.Values{"time_zone": {"Europe/Moscow"},
+			"weekday": {"1", "5", ""}, "start": {"09:00", "22:00", ""}, "end": {"18:00", "06:00", ""},
+			"date": {"2027-01-07", "", ""}, "repeat": {"yearly", "once", "once"}})
+		if res.Status != 303 || res.Header.Get("Location") != "/settings/hours?saved=1" {
+			t.Fatalf("save: %d %s", res.Status, flashOf(res))
+		}
+		var h beseda.BusinessHours
+		w.Owner.MustDo("GET", "/api/v1/settings/business-hours", nil, 200, &h)
+		if h.TimeZone != "Europe/Moscow" || len(h.Periods) != 2 || h.Periods[1] != (beseda.Period{Weekday: 5, Start: "22:00", End: "06:00"}) ||
+			len(h.Holidays) != 1 || h.Holidays[0] != (beseda.Holiday{Date: "2027-01-07", Yearly: true}) {
+			t.Fatalf("saved %+v", h)
+		}
+		page = c.Get("/settings/hours")
+		if !strings.Contains(string(page.Body), `value="22:00"`) || !strings.Contains(string(page.Body), `value="2027-01-07"`) {
+			t.Errorf("the saved schedule is not shown")
+		}
+
+		res = c.Post("/settings/hours", url.Values{"time_zone": {"Europe/Moscow"}, "weekday": {""}, "start": {"10:00"}, "end": {"12:00"}})
+		if f := flashOf(res); res.Status != 303 || !strings.Contains(f, "выберите день") {
+			t.Fatalf("a period without its day: %d %s", res.Status, f)
+		}
+		w.Owner.MustDo("GET", "/api/v1/settings/business-hours", nil, 200, &h)
+		if len(h.Periods) != 2 {
+			t.Fatalf("a refused form changed the hours: %+v", h.Periods)
+		}
+	})
+}
