@@ -51,7 +51,14 @@ func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.Di
 		if d.Participants, err = userRefs(refs, in.ParticipantIDs); err != nil {
 			return err
 		}
+		startSLA, err := a.slaOfNewDialog(ctx, tx, d)
+		if err != nil {
+			return err
+		}
 		if err := tx.CreateDialog(ctx, d); err != nil {
+			return err
+		}
+		if err := startSLA(); err != nil {
 			return err
 		}
 		a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogCreated, d)
@@ -243,6 +250,9 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 		return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID) // S2
 	}
 	d.Status = to
+	if err := a.slaStatusChanged(ctx, tx, d); err != nil {
+		return err
+	}
 	a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogStatusChanged, d)
 	if beseda.ReleasesHeld(from, to) {
 		if err := a.releaseHeld(ctx, tx, sub); err != nil {

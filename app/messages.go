@@ -93,6 +93,9 @@ func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogI
 		if m, err = a.managerMessage(ctx, tx, sub, &dialogID, actor, in); err != nil {
 			return err
 		}
+		if err := a.slaManagerReplied(ctx, tx, dialogID); err != nil {
+			return err
+		}
 		if err := a.produce(ctx, tx, sub, m); err != nil {
 			return err
 		}
@@ -202,6 +205,11 @@ func (a *App) receiveFiles(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 	}
 	if err := tx.CreateMessage(ctx, m); err != nil {
 		return nil, err
+	}
+	if m.DialogID != nil {
+		if err := a.slaClientWrote(ctx, tx, *m.DialogID); err != nil {
+			return nil, err
+		}
 	}
 	attachClaimed(ctx, tx, m)
 	a.webhookEvent(ctx, tx, sub.WorkspaceID, beseda.WebhookMessageReceived, m)

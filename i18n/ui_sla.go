@@ -26,6 +26,16 @@ var slaTexts = map[string]entry{
 	"weekday.4":           {en: "Thursday", ru: "Четверг"},
 	"weekday.5":           {en: "Friday", ru: "Пятница"},
 	"weekday.6":           {en: "Saturday", ru: "Суббота"},
+
+	"hooks.event.dialog.sla_warning":  {en: "An SLA target is near", ru: "Срок SLA скоро истечёт"},
+	"hooks.event.dialog.sla_breached": {en: "An SLA target was missed", ru: "Срок SLA нарушен"},
+
+	"sla.sla_warning.first_response":  {en: "“%s”: the first response is due soon", ru: "«%s»: скоро истекает срок первого ответа"},
+	"sla.sla_warning.next_response":   {en: "“%s”: the client waits for an answer; it is due soon", ru: "«%s»: клиент ждёт ответа, срок скоро истекает"},
+	"sla.sla_warning.resolution":      {en: "“%s”: the resolution is due soon", ru: "«%s»: скоро истекает срок решения"},
+	"sla.sla_breached.first_response": {en: "“%s”: the first response is overdue", ru: "«%s»: срок первого ответа нарушен"},
+	"sla.sla_breached.next_response":  {en: "“%s”: the answer to the client is overdue", ru: "«%s»: срок ответа клиенту нарушен"},
+	"sla.sla_breached.resolution":     {en: "“%s”: the resolution is overdue", ru: "«%s»: срок решения нарушен"},
 }
 
 // slaErrors write the errors of the team's clock for managers.
@@ -35,9 +45,13 @@ var slaErrors = map[string]entry{
 	"weekday must be 0 (Sunday) to 6, not %d": {en: "There is no day %d: choose the day of each period.",
 		ru: "Дня %d нет: выберите день каждого периода."},
 	"holiday date must be YYYY-MM-DD, not %q": {en: "“%s” is not a date.", ru: "«%s» — не дата."},
+	"targets must be 0 to %d minutes":         {en: "Targets are 0 to %d minutes.", ru: "Сроки — от 0 до %d минут."},
+	"a policy needs at least one target":      {en: "Set at least one target.", ru: "Задайте хотя бы один срок."},
+	"warn_percent must be 1 to 99":            {en: "The warning share is 1 to 99 %.", ru: "Доля для предупреждения — от 1 до 99 %."},
 	"time must be HH:MM (00:00 to 24:00), not %q": {en: "“%s” is not a time of day (HH:MM).",
 		ru: "«%s» — не время суток (ЧЧ:ММ)."},
 }
 
 var _ = addCatalog(slaTexts)
+var _ = addCatalog(map[string]entry{"noun.SLA policy": {en: "SLA policy", ru: "политика SLA"}})
 var _ = addCatalog(prefixed(errorKey, slaErrors))

@@ -92,6 +92,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 	}
 	r.addWebhookJobs(workers, riverCfg, cfg.SweepInterval)
 	r.addUploadJobs(workers, riverCfg)
+	r.addSLAJobs(workers, riverCfg)
 	var err error
 	if db.Dialect() == store.Postgres {
 		// LISTEN/NOTIFY wakes workers as soon as a job is inserted, in any process.
