@@ -227,9 +227,9 @@ func (u *DialogUpdate) IsEmpty() bool {
 		u.ParticipantIDs == nil && u.Status == nil
 }
 
-// CheckRating checks a rating value: 1 to 3 stars (R1, R3).
+// CheckRating checks a rating value against the rating scale (R1, R3).
 func CheckRating(r int) error {
-	if r < 1 || r > 3 {
+	if r < RatingBad || r > RatingExcellent {
 		return Errorf(EINVALID, "a rating is 1, 2 or 3")
 	}
 	return nil

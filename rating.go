@@ -17,6 +17,34 @@ const (
 	RatingExcellent = 3
 )
 
+// RatingScale is every value of both ratings, the manager's of the client
+// (R1) and the client's of the service (R2, R3), from worst to best.
+var RatingScale = [...]int{RatingBad, RatingNormal, RatingExcellent}
+
+// RatingCounts recovers how many ratings were 1, 2 and 3 from their count n,
+// sum s and sum of squares q, which a report reads in one pass (R4): with
+// n1+n2+n3 = n, n1+2n2+3n3 = s and n1+4n2+9n3 = q the three counts are
+// determined, because the scale has exactly three values (R2).
+func RatingCounts(n, s, q int64) map[int]int {
+	n3 := (q - 3*s + 2*n) / 2
+	n2 := s - n - 2*n3
+	return map[int]int{RatingBad: int(n - n2 - n3), RatingNormal: int(n2), RatingExcellent: int(n3)}
+}
+
+// RateByClient applies a client's click on the rating form of d (R3): the
+// first click sets the dialog's client rating; later clicks change nothing,
+// and late says so. A click of another client, or off the scale, is refused.
+func (d *Dialog) RateByClient(subscriberID int64, value int) (late bool, err error) {
+	if d.SubscriberID != subscriberID || CheckRating(value) != nil {
+		return false, Errorf(EINVALID, "this rating button is not valid")
+	}
+	if d.ClientRating != nil {
+		return true, nil // the first click counts
+	}
+	d.ClientRating = &value
+	return false, nil
+}
+
 // A rating button's payload is "r1.<dialog>.<value>.<mac>": the MAC binds the
 // dialog, the value and the client the form was sent to, so a click cannot be
 // forged for another dialog or replayed by another client. It fits in

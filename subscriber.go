@@ -54,3 +54,33 @@ type SubscriberFilter struct {
 	Offset      int
 	Limit       int
 }
+
+// MayOpenDialog decides C3: a subscriber has at most one active dialog, so a
+// new one may be opened only while none is active. The error names the
+// active dialog. Callers decide it on the subscriber's locked row; the
+// schema's partial unique index backs it up.
+func (s *Subscriber) MayOpenDialog() error {
+	if s.ActiveDialogID != nil {
+		return ActiveDialogConflict(EACTIVEDIALOG, *s.ActiveDialogID)
+	}
+	return nil
+}
+
+// MayActivate decides S2: dialogID may become active again only if no other
+// dialog of the subscriber is active.
+func (s *Subscriber) MayActivate(dialogID int64) error {
+	if s.ActiveDialogID != nil && *s.ActiveDialogID != dialogID {
+		return ActiveDialogConflict(EACTIVEDIALOG, *s.ActiveDialogID)
+	}
+	return nil
+}
+
+// MayWriteGeneralChat decides W2 and W3: while the subscriber has an active
+// dialog nobody writes in the general chat outside it; a paused or completed
+// dialog is not active and locks nothing.
+func (s *Subscriber) MayWriteGeneralChat() error {
+	if s.ActiveDialogID != nil {
+		return ActiveDialogConflict(EGENERALCHATLOCKED, *s.ActiveDialogID)
+	}
+	return nil
+}

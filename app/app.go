@@ -56,8 +56,81 @@ type Config struct {
 	MaxUploadBytes int64
 }
 
-// App runs the use cases.
+// App runs the use cases, one service per group of them; the server builds
+// it once and its adapters call the services (a.Dialogs.CreateDialog). App
+// itself keeps only the wiring and the operator's tools.
 type App struct {
+	*core
+
+	Automation  *Automation
+	Channels    *Channels
+	Delivery    *Delivery
+	Dialogs     *Dialogs
+	Files       *Files
+	Inbox       *Inbox
+	Messages    *Messages
+	Ratings     *Ratings
+	Reports     *Reports
+	Settings    *Settings
+	Subscribers *Subscribers
+	Tasks       *Tasks
+	Users       *Users
+	WebChat     *WebChat
+	Webhooks    *Webhooks
+}
+
+// Automation runs broadcasts, funnels and smart answers (G1–G3).
+type Automation struct{ *core }
+
+// Channels keeps a workspace's channels and their settings.
+type Channels struct{ *core }
+
+// Delivery is what the delivery engine tells the use cases: the gate checked
+// again, outcomes and failures of sends.
+type Delivery struct{ *core }
+
+// Dialogs opens dialogs and changes them (C1–C3, S1–S3, L1, L3).
+type Dialogs struct{ *core }
+
+// Files takes uploads and serves attachments.
+type Files struct{ *core }
+
+// Inbox takes what the channels receive: messages, files and button clicks.
+type Inbox struct{ *core }
+
+// Messages reads and writes the general chat and the dialogs (W1–W5).
+type Messages struct{ *core }
+
+// Ratings sends the rating form and takes the client's click (R1–R3), and
+// keeps the standard messages.
+type Ratings struct{ *core }
+
+// Reports counts the dialogs (R4, L2).
+type Reports struct{ *core }
+
+// Settings keeps the catalogs (types, reasons, components) and saved replies.
+type Settings struct{ *core }
+
+// Subscribers lists clients and their chats.
+type Subscribers struct{ *core }
+
+// Tasks starts managers' tasks and tells them (C2, S3).
+type Tasks struct{ *core }
+
+// Users signs managers in and keeps the users and workspaces (P1–P3, H4).
+type Users struct{ *core }
+
+// WebChat starts and serves the visitors of the web chat.
+type WebChat struct{ *core }
+
+// Webhooks keeps the outgoing webhooks and delivers their events.
+type Webhooks struct{ *core }
+
+// core is what every service shares: the store, the clock, the
+// configuration, the in-memory state, and the helpers more than one use case
+// needs. Its app reaches the other services.
+type core struct {
+	app    *App
 	db     *store.DB
 	clock  beseda.Clock
 	random io.Reader
@@ -108,36 +181,41 @@ func New(db *store.DB, cfg Config) *App {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = beseda.DefaultMaxUploadBytes
 	}
-	a := &App{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg, files: cfg.Files,
+	c := &core{db: db, clock: cfg.Clock, random: cfg.Random, log: cfg.Logger, cfg: cfg, files: cfg.Files,
 		loginAddrs:    &ratelimit.Window{Max: beseda.LoginFailuresPerAddress, Length: beseda.LoginFailureWindow},
 		widgetUploads: &ratelimit.Buckets{PerMinute: beseda.WidgetUploadsPerMinute, Burst: beseda.WidgetUploadsPerMinute}}
 	if cfg.WidgetSessionsPerMinute > 0 {
-		a.widgetSessions = &ratelimit.Buckets{PerMinute: cfg.WidgetSessionsPerMinute, Burst: max(cfg.WidgetSessionsPerMinute, 1)}
+		c.widgetSessions = &ratelimit.Buckets{PerMinute: cfg.WidgetSessionsPerMinute, Burst: max(cfg.WidgetSessionsPerMinute, 1)}
 	}
+	a := &App{core: c, Automation: &Automation{c}, Channels: &Channels{c}, Delivery: &Delivery{c},
+		Dialogs: &Dialogs{c}, Files: &Files{c}, Inbox: &Inbox{c}, Messages: &Messages{c}, Ratings: &Ratings{c},
+		Reports: &Reports{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
+		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}}
+	c.app = a
 	return a
 }
 
 // DB returns the store the use cases work on.
 func (a *App) DB() *store.DB { return a.db }
 
-// Channels returns the channel types the server speaks.
-func (a *App) Channels() *beseda.Registry { return a.cfg.Channels }
+// Registry returns the channel types the server speaks.
+func (a *App) Registry() *beseda.Registry { return a.cfg.Channels }
 
 // local reports whether a kind of channel has no remote side: its clients
 // see the messages stored, through this server's pages (the web chat).
-func (a *App) local(kind beseda.ChannelKind) bool { return a.cfg.Channels.Of(kind).Sender() == nil }
+func (a *core) local(kind beseda.ChannelKind) bool { return a.cfg.Channels.Of(kind).Sender() == nil }
 
 // textLimit is the longest text a client of the kind of channel can get.
-func (a *App) textLimit(kind beseda.ChannelKind) beseda.TextLimit {
+func (a *core) textLimit(kind beseda.ChannelKind) beseda.TextLimit {
 	return a.cfg.Channels.Of(kind).TextLimit()
 }
 
 // now is the current time, to the millisecond the store keeps.
-func (a *App) now() time.Time { return a.clock.Now().UTC().Truncate(time.Millisecond) }
+func (a *core) now() time.Time { return a.clock.Now().UTC().Truncate(time.Millisecond) }
 
 // newToken returns a fresh unguessable token and the hash under which it is
 // stored: a stolen database does not reveal usable tokens.
-func (a *App) newToken() (token string, hash []byte) {
+func (a *core) newToken() (token string, hash []byte) {
 	b := make([]byte, 32)
 	if _, err := io.ReadFull(a.random, b); err != nil {
 		panic("beseda: random source failed: " + err.Error())
@@ -147,7 +225,7 @@ func (a *App) newToken() (token string, hash []byte) {
 }
 
 // newKey returns a short unguessable public key (channel keys, external ids).
-func (a *App) newKey() string {
+func (a *core) newKey() string {
 	b := make([]byte, 12)
 	if _, err := io.ReadFull(a.random, b); err != nil {
 		panic("beseda: random source failed: " + err.Error())

@@ -18,18 +18,18 @@ import (
 )
 
 // MaxUploadBytes is the largest file this server takes.
-func (a *App) MaxUploadBytes() int64 { return a.cfg.MaxUploadBytes }
+func (a *Files) MaxUploadBytes() int64 { return a.cfg.MaxUploadBytes }
 
 // Upload stores a file a manager uploads, to attach to a message of theirs
 // later (SPEC §3). Returns ETOOLARGE over the limit and EINVALID for an
 // empty or unreadable file.
-func (a *App) Upload(ctx context.Context, actor *beseda.User, name string, r io.Reader) (*beseda.Upload, error) {
+func (a *Files) Upload(ctx context.Context, actor *beseda.User, name string, r io.Reader) (*beseda.Upload, error) {
 	return a.upload(ctx, beseda.ManagerOwner(actor), name, r)
 }
 
 // VisitorUpload stores a file a web-chat client uploads, as Upload does.
 // Uploads are limited per client address (from; H4): EMANYATTEMPTS.
-func (a *App) VisitorUpload(ctx context.Context, sub *beseda.Subscriber, from netip.Addr, name string, r io.Reader) (*beseda.Upload, error) {
+func (a *Files) VisitorUpload(ctx context.Context, sub *beseda.Subscriber, from netip.Addr, name string, r io.Reader) (*beseda.Upload, error) {
 	if wait, ok := a.widgetUploads.Take(ratelimit.AddrKey(from), a.now()); !ok {
 		return nil, beseda.TooManyAttempts(wait, "too many files from your address; try again in a moment")
 	}
@@ -41,7 +41,7 @@ func (a *App) VisitorUpload(ctx context.Context, sub *beseda.Subscriber, from ne
 // nothing cleans: the temporary file is removed (or, after a crash, swept),
 // and a row whose file never arrived is an upload never attached, which
 // PruneUploads removes.
-func (a *App) upload(ctx context.Context, owner beseda.Owner, name string, r io.Reader) (*beseda.Upload, error) {
+func (a *Files) upload(ctx context.Context, owner beseda.Owner, name string, r io.Reader) (*beseda.Upload, error) {
 	if a.files == nil {
 		return nil, errors.New("upload: no file store")
 	}
@@ -85,7 +85,7 @@ func (a *App) upload(ctx context.Context, owner beseda.Owner, name string, r io.
 // OpenAttachment returns an upload and its bytes for the viewer, or
 // ENOTFOUND for anyone who may not read it (SPEC §3, P3). The caller closes
 // the file.
-func (a *App) OpenAttachment(ctx context.Context, v beseda.Viewer, id int64) (*beseda.Upload, *os.File, error) {
+func (a *Files) OpenAttachment(ctx context.Context, v beseda.Viewer, id int64) (*beseda.Upload, *os.File, error) {
 	u, err := a.db.FindUpload(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -107,7 +107,7 @@ func (a *App) OpenAttachment(ctx context.Context, v beseda.Viewer, id int64) (*b
 
 // VisitorViewer is the client holding a web-chat visitor token, as a reader
 // of files. Returns EUNAUTHORIZED for an unknown token.
-func (a *App) VisitorViewer(ctx context.Context, token string) (beseda.Viewer, error) {
+func (a *Files) VisitorViewer(ctx context.Context, token string) (beseda.Viewer, error) {
 	if token == "" {
 		return beseda.Viewer{}, beseda.Errorf(beseda.EUNAUTHORIZED, "no visitor token")
 	}
@@ -117,7 +117,7 @@ func (a *App) VisitorViewer(ctx context.Context, token string) (beseda.Viewer, e
 // SignedViewer is the client an attachment's signed address was made for
 // (VisitorAttachmentURL), or EUNAUTHORIZED when the signature is wrong or
 // has expired.
-func (a *App) SignedViewer(ctx context.Context, id, expires int64, sig string) (beseda.Viewer, error) {
+func (a *Files) SignedViewer(ctx context.Context, id, expires int64, sig string) (beseda.Viewer, error) {
 	u, err := a.db.FindUpload(ctx, id)
 	if err != nil {
 		return beseda.Viewer{}, err
@@ -131,7 +131,7 @@ func (a *App) SignedViewer(ctx context.Context, id, expires int64, sig string) (
 // VisitorAttachmentURL is the address of an attachment for the web-chat
 // client of its chat: signed for them and good for a day at least, so that
 // the widget's page can show it with <img src> (which sends no headers).
-func (a *App) VisitorAttachmentURL(sub *beseda.Subscriber, att beseda.Attachment) string {
+func (a *Files) VisitorAttachmentURL(sub *beseda.Subscriber, att beseda.Attachment) string {
 	exp := beseda.AttachmentExpiry(a.now()).Unix()
 	return beseda.AttachmentPath(att.ID) + "?exp=" + strconv.FormatInt(exp, 10) +
 		"&sig=" + beseda.AttachmentSignature(a.cfg.Secret, att.ID, sub.ID, exp)
@@ -145,7 +145,7 @@ const uploadSweepBatch = 500
 // left behind. Rows are first marked, so nobody attaches them meanwhile,
 // then the files go, then the rows: a sweep that stops half-way leaves only
 // marked rows, which the next one finishes. It reports how many it removed.
-func (a *App) PruneUploads(ctx context.Context) (int, error) {
+func (a *Files) PruneUploads(ctx context.Context) (int, error) {
 	if a.files == nil {
 		return 0, nil
 	}
@@ -190,7 +190,7 @@ func (a *App) PruneUploads(ctx context.Context) (int, error) {
 // the owner's and not attached yet) and puts them on the message, before it
 // is stored; attachClaimed records them as attached once it has its id. A
 // message without files costs no statement here.
-func (a *App) claimAttachments(ctx context.Context, tx *store.Tx, owner beseda.Owner, m *beseda.Message, ids []int64) error {
+func (a *core) claimAttachments(ctx context.Context, tx *store.Tx, owner beseda.Owner, m *beseda.Message, ids []int64) error {
 	m.Attachments = []beseda.Attachment{}
 	if len(ids) == 0 {
 		return nil

@@ -23,7 +23,7 @@ const (
 // dummyHash is compared against when the email is unknown, so that a login
 // takes as long for an unknown email as for a wrong password: it is made at
 // the cost of the passwords this app hashes.
-func (a *App) dummyHash() []byte {
+func (a *Users) dummyHash() []byte {
 	a.dummyOnce.Do(func() {
 		a.dummy, _ = bcrypt.GenerateFromPassword([]byte("beseda-dummy-password"), a.cfg.BcryptCost)
 	})
@@ -39,7 +39,7 @@ func (a *App) dummyHash() []byte {
 // it succeeds, so that requests in flight at once cannot all pass a check
 // made before any of them was counted. Returns EUNAUTHORIZED or
 // EMANYATTEMPTS.
-func (a *App) Login(ctx context.Context, email, password, kind string, from netip.Addr) (string, *beseda.User, error) {
+func (a *Users) Login(ctx context.Context, email, password, kind string, from netip.Addr) (string, *beseda.User, error) {
 	now := a.now()
 	addr, wait, ok := a.loginAddrs.Reserve(ratelimit.AddrKey(from), now)
 	if !ok {
@@ -91,7 +91,7 @@ func (a *App) Login(ctx context.Context, email, password, kind string, from neti
 // count is in the database, shared by every process. A success clears it
 // (ClearLoginFailures); an unknown email is counted alike, so that the
 // answer tells nothing.
-func (a *App) reserveAttempt(ctx context.Context, email string, now time.Time) (int, error) {
+func (a *Users) reserveAttempt(ctx context.Context, email string, now time.Time) (int, error) {
 	windowFrom := now.Add(-beseda.LoginFailureWindow)
 	var f store.LoginFailures
 	var ok bool
@@ -114,7 +114,7 @@ func (a *App) reserveAttempt(ctx context.Context, email string, now time.Time) (
 
 // attemptFailed notes a wrong password of a known account whose attempt
 // was the last its window allows.
-func (a *App) attemptFailed(user *beseda.User, failures int) {
+func (a *Users) attemptFailed(user *beseda.User, failures int) {
 	if user != nil && failures == beseda.LoginFailuresPerAccount {
 		a.log.Warn("sign-in locked after failures", "workspace", user.WorkspaceID, "user", user.ID, "failures", failures)
 	}
@@ -122,19 +122,19 @@ func (a *App) attemptFailed(user *beseda.User, failures int) {
 
 // LoginFormToken is the console's sign-in form token for a browser's
 // pre-session id (beseda.LoginFormToken with this installation's secret).
-func (a *App) LoginFormToken(preSession string) string {
+func (a *Users) LoginFormToken(preSession string) string {
 	return beseda.LoginFormToken(a.cfg.Secret, preSession)
 }
 
 // CheckLoginFormToken reports whether token is this server's for the
 // pre-session id.
-func (a *App) CheckLoginFormToken(preSession, token string) bool {
+func (a *Users) CheckLoginFormToken(preSession, token string) bool {
 	return len(a.cfg.Secret) > 0 && beseda.CheckLoginFormToken(a.cfg.Secret, preSession, token)
 }
 
 // Authenticate returns the user holding a token of the kind, and the session's
 // CSRF token (empty for API tokens). Returns EUNAUTHORIZED.
-func (a *App) Authenticate(ctx context.Context, token, kind string) (*beseda.User, string, error) {
+func (a *Users) Authenticate(ctx context.Context, token, kind string) (*beseda.User, string, error) {
 	if token == "" {
 		return nil, "", beseda.Errorf(beseda.EUNAUTHORIZED, "sign in first")
 	}
@@ -151,13 +151,13 @@ func (a *App) Authenticate(ctx context.Context, token, kind string) (*beseda.Use
 }
 
 // Logout forgets a token.
-func (a *App) Logout(ctx context.Context, token string) error {
+func (a *Users) Logout(ctx context.Context, token string) error {
 	hash := hashToken(token)
 	a.sessions.forget(hash)
 	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.DeleteToken(ctx, hash) })
 }
 
-func (a *App) hashPassword(password string) (string, error) {
+func (a *core) hashPassword(password string) (string, error) {
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), a.cfg.BcryptCost)
 	if errors.Is(err, bcrypt.ErrPasswordTooLong) {
 		return "", beseda.Errorf(beseda.EINVALID, "password must be at most 72 bytes")

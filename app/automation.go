@@ -13,7 +13,7 @@ import (
 // through the gate (G1): pending or sent, held, or dropped. A repeated
 // idempotency key returns the first message and sends nothing. Needs
 // automation.edit.
-func (a *App) Outbound(ctx context.Context, actor *beseda.User, in beseda.Outbound) (*beseda.Message, bool, error) {
+func (a *Automation) Outbound(ctx context.Context, actor *beseda.User, in beseda.Outbound) (*beseda.Message, bool, error) {
 	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
 		return nil, false, err
 	}
@@ -72,7 +72,7 @@ func (a *App) Outbound(ctx context.Context, actor *beseda.User, in beseda.Outbou
 // automationLimit checks that the actor may manage automation and returns the
 // text limits of the workspace's channels: automation may reach clients in
 // any of them.
-func (a *App) automationLimit(ctx context.Context, actor *beseda.User) ([]beseda.TextLimit, error) {
+func (a *Automation) automationLimit(ctx context.Context, actor *beseda.User) ([]beseda.TextLimit, error) {
 	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (a *App) automationLimit(ctx context.Context, actor *beseda.User) ([]beseda
 // CreateBroadcast starts a broadcast to the given clients, or to all of the
 // workspace's; its messages are produced in the background in batches, each
 // through the gate. Needs automation.edit.
-func (a *App) CreateBroadcast(ctx context.Context, actor *beseda.User, in beseda.BroadcastCreate) (*beseda.Broadcast, error) {
+func (a *Automation) CreateBroadcast(ctx context.Context, actor *beseda.User, in beseda.BroadcastCreate) (*beseda.Broadcast, error) {
 	limit, err := a.automationLimit(ctx, actor)
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func (a *App) CreateBroadcast(ctx context.Context, actor *beseda.User, in beseda
 }
 
 // GetBroadcast returns a broadcast with its progress.
-func (a *App) GetBroadcast(ctx context.Context, actor *beseda.User, id int64) (*beseda.Broadcast, error) {
+func (a *Automation) GetBroadcast(ctx context.Context, actor *beseda.User, id int64) (*beseda.Broadcast, error) {
 	return a.db.FindBroadcast(ctx, actor.WorkspaceID, id)
 }
 
@@ -128,7 +128,7 @@ const broadcastBatch = 1000
 // in one transaction that also moves the broadcast's cursor, so a restart
 // resumes where it stopped and nobody gets the broadcast twice. It works for
 // up to budget and reports whether the broadcast is finished.
-func (a *App) ProduceBroadcast(ctx context.Context, id int64, budget time.Duration) (bool, error) {
+func (a *Automation) ProduceBroadcast(ctx context.Context, id int64, budget time.Duration) (bool, error) {
 	deadline := time.Now().Add(budget)
 	for {
 		done := false
@@ -180,7 +180,7 @@ func (a *App) ProduceBroadcast(ctx context.Context, id int64, budget time.Durati
 }
 
 // CreateFunnel adds a drip sequence. Needs automation.edit.
-func (a *App) CreateFunnel(ctx context.Context, actor *beseda.User, in beseda.FunnelCreate) (*beseda.Funnel, error) {
+func (a *Automation) CreateFunnel(ctx context.Context, actor *beseda.User, in beseda.FunnelCreate) (*beseda.Funnel, error) {
 	limit, err := a.automationLimit(ctx, actor)
 	if err != nil {
 		return nil, err
@@ -196,7 +196,7 @@ func (a *App) CreateFunnel(ctx context.Context, actor *beseda.User, in beseda.Fu
 }
 
 // ListFunnels returns the workspace's funnels.
-func (a *App) ListFunnels(ctx context.Context, actor *beseda.User) ([]*beseda.Funnel, error) {
+func (a *Automation) ListFunnels(ctx context.Context, actor *beseda.User) ([]*beseda.Funnel, error) {
 	return a.db.FindFunnels(ctx, actor.WorkspaceID)
 }
 
@@ -213,7 +213,7 @@ type Enrollment struct {
 // EnrollInFunnel puts a client into a funnel: its first step is scheduled
 // after its delay. A client already in the funnel stays where they are.
 // Needs automation.edit.
-func (a *App) EnrollInFunnel(ctx context.Context, actor *beseda.User, funnelID, subscriberID int64) (*Enrollment, bool, error) {
+func (a *Automation) EnrollInFunnel(ctx context.Context, actor *beseda.User, funnelID, subscriberID int64) (*Enrollment, bool, error) {
 	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
 		return nil, false, err
 	}
@@ -243,7 +243,7 @@ func (a *App) EnrollInFunnel(ctx context.Context, actor *beseda.User, funnelID, 
 // schedules the next one. A step already produced is not produced again. If
 // the step is not due yet by the application's clock (the job ran early), it
 // returns how long to wait.
-func (a *App) ProduceFunnelStep(ctx context.Context, enrollmentID int64, position int, dueAt time.Time) (time.Duration, error) {
+func (a *Automation) ProduceFunnelStep(ctx context.Context, enrollmentID int64, position int, dueAt time.Time) (time.Duration, error) {
 	if wait := dueAt.Sub(a.now()); wait > 0 {
 		return wait, nil
 	}
@@ -281,7 +281,7 @@ func (a *App) ProduceFunnelStep(ctx context.Context, enrollmentID int64, positio
 }
 
 // CreateSmartAnswer adds a keyword reply. Needs automation.edit.
-func (a *App) CreateSmartAnswer(ctx context.Context, actor *beseda.User, in beseda.SmartAnswerCreate) (*beseda.SmartAnswer, error) {
+func (a *Automation) CreateSmartAnswer(ctx context.Context, actor *beseda.User, in beseda.SmartAnswerCreate) (*beseda.SmartAnswer, error) {
 	limit, err := a.automationLimit(ctx, actor)
 	if err != nil {
 		return nil, err
@@ -295,12 +295,12 @@ func (a *App) CreateSmartAnswer(ctx context.Context, actor *beseda.User, in bese
 }
 
 // ListSmartAnswers returns the workspace's keyword replies.
-func (a *App) ListSmartAnswers(ctx context.Context, actor *beseda.User) ([]*beseda.SmartAnswer, error) {
+func (a *Automation) ListSmartAnswers(ctx context.Context, actor *beseda.User) ([]*beseda.SmartAnswer, error) {
 	return a.db.FindSmartAnswers(ctx, actor.WorkspaceID)
 }
 
 // DeleteSmartAnswer removes a keyword reply. Needs automation.edit.
-func (a *App) DeleteSmartAnswer(ctx context.Context, actor *beseda.User, id int64) error {
+func (a *Automation) DeleteSmartAnswer(ctx context.Context, actor *beseda.User, id int64) error {
 	if err := actor.Require(beseda.PermAutomationEdit); err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func (a *App) DeleteSmartAnswer(ctx context.Context, actor *beseda.User, id int6
 
 // smartAnswer replies to a client's message that contains a keyword, as AI
 // support: through the gate, so it is dropped while a dialog is active.
-func (a *App) smartAnswer(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, text string) error {
+func (a *Automation) smartAnswer(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, text string) error {
 	answers, err := tx.FindSmartAnswers(ctx, sub.WorkspaceID)
 	if err != nil || len(answers) == 0 {
 		return err

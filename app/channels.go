@@ -13,7 +13,7 @@ import (
 // ListChannels returns the channels of the actor's workspace. Only owners
 // and admins, who manage channels, get their settings: for others Config is
 // empty (a verify token or a secret is nothing a manager needs).
-func (a *App) ListChannels(ctx context.Context, actor *beseda.User) ([]*beseda.Channel, error) {
+func (a *Channels) ListChannels(ctx context.Context, actor *beseda.User) ([]*beseda.Channel, error) {
 	channels, err := a.db.FindChannels(ctx, actor.WorkspaceID)
 	if err != nil || actor.IsAdmin() {
 		return channels, err
@@ -26,7 +26,7 @@ func (a *App) ListChannels(ctx context.Context, actor *beseda.User) ([]*beseda.C
 
 // Channel returns a channel of the actor's workspace. Owners and admins only:
 // it carries the settings. Returns ENOTFOUND.
-func (a *App) Channel(ctx context.Context, actor *beseda.User, id int64) (*beseda.Channel, error) {
+func (a *Channels) Channel(ctx context.Context, actor *beseda.User, id int64) (*beseda.Channel, error) {
 	if !actor.IsAdmin() {
 		return nil, beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can manage channels")
 	}
@@ -39,7 +39,7 @@ func (a *App) Channel(ctx context.Context, actor *beseda.User, id int64) (*besed
 // one of them (a webhook's secret token), the channel sets itself up there
 // first (Connector: the token is checked and the webhook registered at
 // baseURL) and is created only if that works. Returns EINVALID.
-func (a *App) CreateChannel(ctx context.Context, actor *beseda.User, in beseda.ChannelCreate, baseURL string) (*beseda.Channel, error) {
+func (a *Channels) CreateChannel(ctx context.Context, actor *beseda.User, in beseda.ChannelCreate, baseURL string) (*beseda.Channel, error) {
 	if !actor.IsAdmin() {
 		return nil, beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can add channels")
 	}
@@ -78,7 +78,7 @@ func (a *App) CreateChannel(ctx context.Context, actor *beseda.User, in beseda.C
 // A channel that sets itself up on its platform (Connector) and is given new
 // settings gets its generated secrets made again and is set up again.
 // Owners and admins only. Returns ENOTFOUND, EINVALID.
-func (a *App) UpdateChannel(ctx context.Context, actor *beseda.User, id int64, upd beseda.ChannelUpdate, baseURL string) (*beseda.Channel, error) {
+func (a *Channels) UpdateChannel(ctx context.Context, actor *beseda.User, id int64, upd beseda.ChannelUpdate, baseURL string) (*beseda.Channel, error) {
 	c, err := a.Channel(ctx, actor, id)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ type AddressRule interface {
 
 // checkAddresses holds a channel's address settings (api_base_url) to the
 // address rule of outgoing webhooks, before anything is sent to them.
-func (a *App) checkAddresses(ctx context.Context, t beseda.ChannelType, cfg beseda.ChannelConfig) error {
+func (a *Channels) checkAddresses(ctx context.Context, t beseda.ChannelType, cfg beseda.ChannelConfig) error {
 	if a.cfg.Addresses == nil {
 		return nil
 	}
@@ -162,7 +162,7 @@ func (a *App) checkAddresses(ctx context.Context, t beseda.ChannelType, cfg bese
 
 // generate returns the config given, with the type's generated settings made
 // where neither given nor kept; generated tells whether any was made.
-func (a *App) generate(t beseda.ChannelType, given, kept beseda.ChannelConfig) (beseda.ChannelConfig, bool) {
+func (a *Channels) generate(t beseda.ChannelType, given, kept beseda.ChannelConfig) (beseda.ChannelConfig, bool) {
 	out := beseda.ChannelConfig{}
 	for k, v := range given {
 		out[k] = v
@@ -180,18 +180,10 @@ func (a *App) generate(t beseda.ChannelType, given, kept beseda.ChannelConfig) (
 // newSecret makes a setting no one may guess, of the characters every
 // platform takes in one (the strictest, a webhook secret token: A-Z, a-z,
 // 0-9, _ and -).
-func (a *App) newSecret() string {
+func (a *core) newSecret() string {
 	b := make([]byte, 24)
 	if _, err := io.ReadFull(a.random, b); err != nil {
 		panic("beseda: random source failed: " + err.Error())
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// ChannelByKey finds a channel by the public key in its widget or webhook URL.
-func (a *App) ChannelByKey(ctx context.Context, key string) (*beseda.Channel, error) {
-	if beseda.CheckText("key", key) != nil {
-		return nil, beseda.NotFound("channel") // no key holds such bytes; PostgreSQL would fail on them (H2)
-	}
-	return a.db.FindChannelByKey(ctx, key)
 }

@@ -10,8 +10,8 @@ import (
 
 // Delivery is the engine's business (package delivery): leases, pacing,
 // retries. What a message meets on its way out and what its outcomes mean
-// stay here: App is the engine's delivery.Recorder.
-var _ delivery.Recorder = (*App)(nil)
+// stay here: Delivery is the engine's delivery.Recorder.
+var _ delivery.Recorder = (*Delivery)(nil)
 
 // Waker starts delivery of a channel's new pending messages;
 // delivery.Engine implements it.
@@ -25,7 +25,7 @@ func (a *App) SetDelivery(w Waker) { a.waker = w }
 // AdmitDelivery implements delivery.Recorder: under the client's lock, the
 // gate decides again, so automation queued before a dialog began is held,
 // not sent during it (G1, G3).
-func (a *App) AdmitDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message) (*beseda.Subscriber, error) {
+func (a *Delivery) AdmitDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message) (*beseda.Subscriber, error) {
 	subs, err := tx.LockSubscribers(ctx, []int64{m.SubscriberID})
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func (a *App) AdmitDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message
 }
 
 // RecordDelivery implements delivery.Recorder.
-func (a *App) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message, o delivery.Outcome) error {
+func (a *Delivery) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message, o delivery.Outcome) error {
 	switch o.Status {
 	case beseda.MessageSent:
 		if err := tx.MarkSent(ctx, m.ID, o.ExternalID, o.At); err != nil {
@@ -59,7 +59,7 @@ func (a *App) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Messag
 		if err := a.emitStatus(ctx, tx, m, beseda.MessageFailed, o.Reason); err != nil {
 			return err
 		}
-		return a.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, o.Reason)
+		return a.app.Ratings.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, o.Reason)
 	}
 	return tx.MarkRetry(ctx, m.ID, o.Attempts, o.PartsSent, o.NextAttempt, o.Reason)
 }
@@ -67,7 +67,7 @@ func (a *App) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Messag
 // ShowDelivered implements delivery.Recorder for the web chat: its widget
 // shows what is sent. The gate is checked again under the clients' locks (G1,
 // G3).
-func (a *App) ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.Channel, msgs []*beseda.Message) error {
+func (a *Delivery) ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.Channel, msgs []*beseda.Message) error {
 	subs, err := tx.LockSubscribers(ctx, subscriberIDs(msgs))
 	if err != nil {
 		return err
@@ -96,12 +96,12 @@ func (a *App) ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.Channe
 
 // FailedInFlight implements delivery.Recorder: consoles see the failure, and
 // a rating form among the messages is reported on its dialog.
-func (a *App) FailedInFlight(ctx context.Context, tx *store.Tx, msgs []*beseda.Message) error {
+func (a *Delivery) FailedInFlight(ctx context.Context, tx *store.Tx, msgs []*beseda.Message) error {
 	for _, m := range msgs {
 		if err := a.emitStatus(ctx, tx, m, beseda.MessageFailed, m.Reason); err != nil {
 			return err
 		}
-		if err := a.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, m.Reason); err != nil {
+		if err := a.app.Ratings.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, m.Reason); err != nil {
 			return err
 		}
 	}
@@ -109,7 +109,7 @@ func (a *App) FailedInFlight(ctx context.Context, tx *store.Tx, msgs []*beseda.M
 }
 
 // emitStatus tells consoles that a message's status changed.
-func (a *App) emitStatus(ctx context.Context, tx *store.Tx, m *beseda.Message, status beseda.MessageStatus, reason string) error {
+func (a *Delivery) emitStatus(ctx context.Context, tx *store.Tx, m *beseda.Message, status beseda.MessageStatus, reason string) error {
 	return a.emit(ctx, tx, m.WorkspaceID, nil, beseda.LiveMessagesUpdated,
 		messagesUpdate{SubscriberIDs: []int64{m.SubscriberID}, IDs: []int64{m.ID}, Status: status, Reason: reason})
 }

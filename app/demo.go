@@ -114,13 +114,13 @@ func (a *App) seedDemo(ctx context.Context) (int64, error) {
 	clock := &seedClock{t: now.Add(-91 * 24 * time.Hour)}
 	a.clock = clock
 	at := func(t time.Time) { clock.t = t }
-	_, owner, err := a.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Demo Shop", Locale: beseda.LocaleEN,
+	_, owner, err := a.Users.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Demo Shop", Locale: beseda.LocaleEN,
 		OwnerEmail: DemoOwnerEmail, OwnerName: "Alice Owner", OwnerPassword: DemoPassword})
 	if err != nil {
 		return 0, err
 	}
 	for _, r := range demoReplies {
-		if _, err := a.CreateSavedReply(ctx, owner, r); err != nil {
+		if _, err := a.Settings.CreateSavedReply(ctx, owner, r); err != nil {
 			return 0, err
 		}
 	}
@@ -138,24 +138,24 @@ func (a *App) seedDemo(ctx context.Context) (int64, error) {
 
 	var reasons, components []int64
 	for _, name := range []string{"Misunderstood a feature", "Feature limitation", "Billing question"} {
-		it, err := a.AddCatalogItem(ctx, owner, beseda.CatalogReasons, name)
+		it, err := a.Settings.AddCatalogItem(ctx, owner, beseda.CatalogReasons, name)
 		if err != nil {
 			return 0, err
 		}
 		reasons = append(reasons, it.ID)
 	}
 	for _, name := range []string{"Lead generation tools", "Funnels", "Broadcasts"} {
-		it, err := a.AddCatalogItem(ctx, owner, beseda.CatalogComponents, name)
+		it, err := a.Settings.AddCatalogItem(ctx, owner, beseda.CatalogComponents, name)
 		if err != nil {
 			return 0, err
 		}
 		components = append(components, it.ID)
 	}
-	types, err := a.ListCatalog(ctx, owner, beseda.CatalogTypes)
+	types, err := a.Settings.ListCatalog(ctx, owner, beseda.CatalogTypes)
 	if err != nil {
 		return 0, err
 	}
-	channels, err := a.ListChannels(ctx, owner)
+	channels, err := a.Channels.ListChannels(ctx, owner)
 	if err != nil {
 		return 0, err
 	}
@@ -180,13 +180,13 @@ func (a *App) seedDemo(ctx context.Context) (int64, error) {
 	var subs []*beseda.Subscriber
 	for _, c := range clients {
 		at(clock.t.Add(2 * time.Hour))
-		_, sub, err := a.StartVisitor(ctx, web.Key, c.name, "", netip.Addr{})
+		_, sub, err := a.WebChat.StartVisitor(ctx, web.Key, c.name, "", netip.Addr{})
 		if err != nil {
 			return 0, err
 		}
 		for _, text := range c.messages {
 			at(clock.t.Add(time.Minute))
-			if _, err := a.ReceiveMessage(ctx, sub, Inbound{Text: text}); err != nil {
+			if _, err := a.Messages.ReceiveMessage(ctx, sub, Inbound{Text: text}); err != nil {
 				return 0, err
 			}
 		}
@@ -195,47 +195,47 @@ func (a *App) seedDemo(ctx context.Context) (int64, error) {
 
 	// Boris's question was answered in the general chat.
 	at(now.Add(-28 * time.Hour))
-	if _, err := a.PostChatMessage(ctx, owner, subs[1].ID, beseda.MessageInput{Text: "Open the funnel, pick a step and set its delay in the step settings."}); err != nil {
+	if _, err := a.Messages.PostChatMessage(ctx, owner, subs[1].ID, beseda.MessageInput{Text: "Open the funnel, pick a step and set its delay in the step settings."}); err != nil {
 		return 0, err
 	}
 	// Chen's refund went through a dialog that is completed and rated.
 	at(now.Add(-20 * time.Hour))
-	d, err := a.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[2].ID, Title: "Refund for October",
+	d, err := a.Dialogs.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[2].ID, Title: "Refund for October",
 		TypeID: types[len(types)-1].ID, ReasonIDs: reasons[2:3], ComponentIDs: components[2:3]})
 	if err != nil {
 		return 0, err
 	}
 	at(now.Add(-19*time.Hour - 40*time.Minute))
-	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Your refund is on its way; it takes 3–5 business days."}); err != nil {
+	if _, err := a.Messages.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Your refund is on its way; it takes 3–5 business days."}); err != nil {
 		return 0, err
 	}
 	at(now.Add(-18 * time.Hour))
 	completed, rating, form := beseda.DialogCompleted, 3, true
-	if _, err := a.UpdateDialog(ctx, owner, d.ID, beseda.DialogUpdate{Status: &completed, AccountRating: &rating,
+	if _, err := a.Dialogs.UpdateDialog(ctx, owner, d.ID, beseda.DialogUpdate{Status: &completed, AccountRating: &rating,
 		SendRatingForm: &form}); err != nil {
 		return 0, err
 	}
 	// Chen taps "Excellent" on the rating form.
-	msgs, err := a.VisitorMessages(ctx, subs[2], 0, false, 50)
+	msgs, err := a.WebChat.VisitorMessages(ctx, subs[2], 0, false, 50)
 	if err != nil {
 		return 0, err
 	}
 	for _, m := range msgs {
 		if len(m.Buttons) == 3 {
-			if _, err := a.ReceivePostback(ctx, subs[2], m.Buttons[2].Payload, ""); err != nil {
+			if _, err := a.Inbox.ReceivePostback(ctx, subs[2], m.Buttons[2].Payload, ""); err != nil {
 				return 0, err
 			}
 		}
 	}
 	// Anna's broken lead form is being handled right now, with the manager.
 	at(now.Add(-70 * time.Minute))
-	d, err = a.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[0].ID, Title: "Lead form stopped sending leads",
+	d, err = a.Dialogs.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[0].ID, Title: "Lead form stopped sending leads",
 		TypeID: types[0].ID, ReasonIDs: reasons[1:2], ComponentIDs: components[0:1], ParticipantIDs: []int64{manager.ID}})
 	if err != nil {
 		return 0, err
 	}
 	at(now.Add(-65 * time.Minute))
-	if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Hi Anna, I'm looking into it. Which page is it?"}); err != nil {
+	if _, err := a.Messages.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "Hi Anna, I'm looking into it. Which page is it?"}); err != nil {
 		return 0, err
 	}
 	at(now.Add(-62 * time.Minute))
@@ -243,11 +243,11 @@ func (a *App) seedDemo(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	at(now.Add(-60 * time.Minute))
-	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Text: "I see the form's webhook failing since yesterday; checking the logs."}); err != nil {
+	if _, err := a.Messages.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Text: "I see the form's webhook failing since yesterday; checking the logs."}); err != nil {
 		return 0, err
 	}
 	at(now.Add(-55 * time.Minute))
-	if _, err := a.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Internal: true,
+	if _, err := a.Messages.PostDialogMessage(ctx, manager, d.ID, beseda.MessageInput{Internal: true,
 		Text: "The webhook answers 500 since the CRM's certificate expired; I asked their admin."}); err != nil {
 		return 0, err
 	}
@@ -303,11 +303,11 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		topic := demoTopics[rnd.IntN(len(demoTopics))]
 		name := demoFirstNames[i%len(demoFirstNames)] + " " + demoLastNames[(i/len(demoFirstNames)+i)%len(demoLastNames)]
 		at(start)
-		_, sub, err := a.StartVisitor(ctx, web.Key, name, "", netip.Addr{})
+		_, sub, err := a.WebChat.StartVisitor(ctx, web.Key, name, "", netip.Addr{})
 		if err != nil {
 			return err
 		}
-		if _, err := a.ReceiveMessage(ctx, sub, Inbound{Text: topic.ask}); err != nil {
+		if _, err := a.Messages.ReceiveMessage(ctx, sub, Inbound{Text: topic.ask}); err != nil {
 			return err
 		}
 		// Who opens it, and with whom.
@@ -320,20 +320,20 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		t := start.Add(time.Duration(5+rnd.IntN(40)) * time.Minute)
 		at(t)
 		typ := types[min(topic.typ, len(types)-1)]
-		d, err := a.CreateDialog(ctx, creator, beseda.DialogCreate{SubscriberID: sub.ID, Title: topic.title, TypeID: typ.ID,
+		d, err := a.Dialogs.CreateDialog(ctx, creator, beseda.DialogCreate{SubscriberID: sub.ID, Title: topic.title, TypeID: typ.ID,
 			ReasonIDs: reasons[topic.why : topic.why+1], ComponentIDs: components[topic.part : topic.part+1], ParticipantIDs: others})
 		if err != nil {
 			return err
 		}
 		at(t.Add(3 * time.Minute))
-		if _, err := a.PostDialogMessage(ctx, creator, d.ID, beseda.MessageInput{Text: "Hello " + sub.Name + ", thank you for writing. Let me check."}); err != nil {
+		if _, err := a.Messages.PostDialogMessage(ctx, creator, d.ID, beseda.MessageInput{Text: "Hello " + sub.Name + ", thank you for writing. Let me check."}); err != nil {
 			return err
 		}
 		at(t.Add(20 * time.Minute))
-		if _, err := a.ReceiveMessage(ctx, sub, Inbound{Text: "Thank you, I'll wait."}); err != nil {
+		if _, err := a.Messages.ReceiveMessage(ctx, sub, Inbound{Text: "Thank you, I'll wait."}); err != nil {
 			return err
 		}
-		if err := a.MarkChatRead(ctx, creator, sub.ID); err != nil {
+		if err := a.Subscribers.MarkChatRead(ctx, creator, sub.ID); err != nil {
 			return err
 		}
 		switch {
@@ -342,7 +342,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 		case i == clients-2 || i == clients-6 || i == clients-9:
 			at(t.Add(40 * time.Minute))
 			paused := beseda.DialogPaused
-			if _, err := a.UpdateDialog(ctx, creator, d.ID, beseda.DialogUpdate{Status: &paused}); err != nil {
+			if _, err := a.Dialogs.UpdateDialog(ctx, creator, d.ID, beseda.DialogUpdate{Status: &paused}); err != nil {
 				return err
 			}
 			continue
@@ -357,7 +357,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 			done = now.Add(-time.Minute)
 		}
 		at(done.Add(-2 * time.Minute))
-		if _, err := a.PostDialogMessage(ctx, creator, d.ID, beseda.MessageInput{Text: "It is fixed now. Anything else I can help with?"}); err != nil {
+		if _, err := a.Messages.PostDialogMessage(ctx, creator, d.ID, beseda.MessageInput{Text: "It is fixed now. Anything else I can help with?"}); err != nil {
 			return err
 		}
 		at(done)
@@ -370,21 +370,21 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 			}
 			upd.AccountRating = &rating
 		}
-		if _, err := a.UpdateDialog(ctx, creator, d.ID, upd); err != nil {
+		if _, err := a.Dialogs.UpdateDialog(ctx, creator, d.ID, upd); err != nil {
 			return err
 		}
 		if !form || rnd.IntN(4) == 0 {
 			continue // no form, or the client did not answer it
 		}
 		at(done.Add(time.Duration(2+rnd.IntN(60)) * time.Minute))
-		msgs, err := a.VisitorMessages(ctx, sub, 0, false, 50)
+		msgs, err := a.WebChat.VisitorMessages(ctx, sub, 0, false, 50)
 		if err != nil {
 			return err
 		}
 		pick := []int{2, 2, 2, 1, 1, 0}[rnd.IntN(6)]
 		for _, m := range msgs {
 			if len(m.Buttons) == 3 {
-				if _, err := a.ReceivePostback(ctx, sub, m.Buttons[pick].Payload, ""); err != nil {
+				if _, err := a.Inbox.ReceivePostback(ctx, sub, m.Buttons[pick].Payload, ""); err != nil {
 					return err
 				}
 			}
@@ -393,7 +393,7 @@ func (a *App) seedHistory(ctx context.Context, owner, manager *beseda.User, web 
 	// Both have read what came before the last few days.
 	at(now.Add(-4 * 24 * time.Hour))
 	for _, u := range []*beseda.User{owner, manager} {
-		if err := a.MarkNotificationRead(ctx, u, 0); err != nil {
+		if err := a.Tasks.MarkNotificationRead(ctx, u, 0); err != nil {
 			return err
 		}
 	}
@@ -421,11 +421,11 @@ func (a *App) demoScreenshot(ctx context.Context, sub *beseda.Subscriber) error 
 	if err := png.Encode(&buf, img); err != nil {
 		return err
 	}
-	up, err := a.VisitorUpload(ctx, sub, netip.Addr{}, "lead-form.png", &buf)
+	up, err := a.Files.VisitorUpload(ctx, sub, netip.Addr{}, "lead-form.png", &buf)
 	if err != nil {
 		return err
 	}
-	_, err = a.ReceiveMessage(ctx, sub, Inbound{Text: "This is what I see after sending the form.", AttachmentIDs: []int64{up.ID}})
+	_, err = a.Messages.ReceiveMessage(ctx, sub, Inbound{Text: "This is what I see after sending the form.", AttachmentIDs: []int64{up.ID}})
 	return err
 }
 

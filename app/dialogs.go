@@ -15,7 +15,7 @@ import (
 // and the others get active_dialog_exists naming it; the partial unique index
 // dialogs_one_active backs the rule up. The dialog is answered as written,
 // not read back.
-func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.DialogCreate) (*beseda.Dialog, error) {
+func (a *Dialogs) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.DialogCreate) (*beseda.Dialog, error) {
 	if err := in.Validate(actor.ID); err != nil {
 		return nil, err
 	}
@@ -23,12 +23,9 @@ func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.Di
 	d := &beseda.Dialog{WorkspaceID: actor.WorkspaceID, SubscriberID: in.SubscriberID, Title: in.Title,
 		Status: beseda.DialogActive, CreatedBy: actor.Ref(), CreatedAt: now, UpdatedAt: now}
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		sub, err := tx.LockSubscriber(ctx, actor.WorkspaceID, in.SubscriberID)
+		sub, err := lockToOpenDialog(ctx, tx, actor.WorkspaceID, in.SubscriberID)
 		if err != nil {
 			return err
-		}
-		if sub.ActiveDialogID != nil {
-			return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID)
 		}
 		d.Subscriber = beseda.Ref{ID: sub.ID, Name: sub.Name}
 		refs, err := tx.FindDialogRefs(ctx, actor.WorkspaceID, map[beseda.Catalog][]int64{
@@ -84,25 +81,53 @@ func (a *App) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.Di
 	return d, nil
 }
 
+// subscriberLocker locks a client's row. The rules about a client's dialogs
+// (C3, W2) are decided on the locked row, so that concurrent writers queue
+// behind one another and each sees what the one before did. *store.Tx
+// implements it; the rules' tests fake it.
+type subscriberLocker interface {
+	LockSubscriber(ctx context.Context, workspaceID, id int64) (*beseda.Subscriber, error)
+}
+
+// lockToOpenDialog locks the client's row and decides C3 on it: a dialog may
+// be opened only while none is active.
+func lockToOpenDialog(ctx context.Context, tx subscriberLocker, workspaceID, subscriberID int64) (*beseda.Subscriber, error) {
+	return lockDeciding(ctx, tx, workspaceID, subscriberID, (*beseda.Subscriber).MayOpenDialog)
+}
+
+// lockDeciding locks the client's row and decides rule on it: the client,
+// or the rule's refusal.
+func lockDeciding(ctx context.Context, tx subscriberLocker, workspaceID, subscriberID int64,
+	rule func(*beseda.Subscriber) error) (*beseda.Subscriber, error) {
+	sub, err := tx.LockSubscriber(ctx, workspaceID, subscriberID)
+	if err != nil {
+		return nil, err
+	}
+	if err := rule(sub); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
 // GetDialog returns a dialog of the actor's workspace.
-func (a *App) GetDialog(ctx context.Context, actor *beseda.User, id int64) (*beseda.Dialog, error) {
+func (a *Dialogs) GetDialog(ctx context.Context, actor *beseda.User, id int64) (*beseda.Dialog, error) {
 	return a.db.FindDialogByID(ctx, actor.WorkspaceID, id)
 }
 
 // ListDialogs returns dialogs of the actor's workspace, newest first (L1).
-func (a *App) ListDialogs(ctx context.Context, actor *beseda.User, f beseda.DialogFilter) ([]*beseda.Dialog, error) {
+func (a *Dialogs) ListDialogs(ctx context.Context, actor *beseda.User, f beseda.DialogFilter) ([]*beseda.Dialog, error) {
 	f.WorkspaceID = actor.WorkspaceID
 	return a.db.FindDialogs(ctx, f)
 }
 
 // CountDialogs counts dialogs of the actor's workspace.
-func (a *App) CountDialogs(ctx context.Context, actor *beseda.User, f beseda.DialogFilter) (int, error) {
+func (a *Dialogs) CountDialogs(ctx context.Context, actor *beseda.User, f beseda.DialogFilter) (int, error) {
 	f.WorkspaceID = actor.WorkspaceID
 	return a.db.CountDialogs(ctx, f)
 }
 
 // DialogEvents returns the history of a dialog (L3).
-func (a *App) DialogEvents(ctx context.Context, actor *beseda.User, id int64) ([]*beseda.DialogEvent, error) {
+func (a *Dialogs) DialogEvents(ctx context.Context, actor *beseda.User, id int64) ([]*beseda.DialogEvent, error) {
 	if _, err := a.db.FindDialogByID(ctx, actor.WorkspaceID, id); err != nil {
 		return nil, err
 	}
@@ -112,7 +137,7 @@ func (a *App) DialogEvents(ctx context.Context, actor *beseda.User, id int64) ([
 // UpdateDialog changes a dialog's settings and status (S1–S3, R1). Each change
 // is recorded in the dialog's history (L3). The dialog is answered as
 // written, not read back.
-func (a *App) UpdateDialog(ctx context.Context, actor *beseda.User, id int64, upd beseda.DialogUpdate) (*beseda.Dialog, error) {
+func (a *Dialogs) UpdateDialog(ctx context.Context, actor *beseda.User, id int64, upd beseda.DialogUpdate) (*beseda.Dialog, error) {
 	if upd.IsEmpty() && upd.AccountRating == nil && upd.SendRatingForm == nil {
 		return a.db.FindDialogByID(ctx, actor.WorkspaceID, id)
 	}
@@ -133,7 +158,7 @@ func (a *App) UpdateDialog(ctx context.Context, actor *beseda.User, id int64, up
 
 // withDialog runs fn in a transaction holding the lock of the dialog's
 // subscriber, with the dialog read under that lock.
-func (a *App) withDialog(ctx context.Context, workspaceID, dialogID int64, fn func(*store.Tx, *beseda.Subscriber, *beseda.Dialog) error) error {
+func (a *Dialogs) withDialog(ctx context.Context, workspaceID, dialogID int64, fn func(*store.Tx, *beseda.Subscriber, *beseda.Dialog) error) error {
 	return a.db.Update(ctx, func(tx *store.Tx) error {
 		sub, err := tx.LockSubscriberOfDialog(ctx, workspaceID, dialogID)
 		if err != nil {
@@ -147,7 +172,7 @@ func (a *App) withDialog(ctx context.Context, workspaceID, dialogID int64, fn fu
 	})
 }
 
-func (a *App) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog,
+func (a *Dialogs) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog,
 	actor *beseda.User, upd beseda.DialogUpdate) error {
 	ws := d.WorkspaceID
 	lookup := map[beseda.Catalog][]int64{}
@@ -243,11 +268,13 @@ func (a *App) applyDialogUpdate(ctx context.Context, tx *store.Tx, sub *beseda.S
 }
 
 // changeStatus moves the dialog to upd.Status, already checked against S1.
-func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog,
+func (a *Dialogs) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog,
 	actor *beseda.User, upd beseda.DialogUpdate) error {
 	from, to := d.Status, *upd.Status
-	if to == beseda.DialogActive && sub.ActiveDialogID != nil && *sub.ActiveDialogID != d.ID {
-		return beseda.ActiveDialogConflict(beseda.EACTIVEDIALOG, *sub.ActiveDialogID) // S2
+	if to == beseda.DialogActive {
+		if err := sub.MayActivate(d.ID); err != nil {
+			return err
+		}
 	}
 	d.Status = to
 	if err := a.slaStatusChanged(ctx, tx, d); err != nil {
@@ -266,7 +293,7 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 	if to == beseda.DialogCompleted {
 		// Only managers other than the creator get tasks (C2).
 		if len(d.Participants) > 1 {
-			if err := a.finishTasks(ctx, tx, d, 0, beseda.TaskDone); err != nil {
+			if err := a.app.Tasks.finishTasks(ctx, tx, d, 0, beseda.TaskDone); err != nil {
 				return err
 			}
 		}
@@ -280,7 +307,7 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 			}
 		}
 		if upd.SendRatingForm != nil && *upd.SendRatingForm {
-			return a.sendRatingForm(ctx, tx, sub, d, actor)
+			return a.app.Ratings.sendRatingForm(ctx, tx, sub, d, actor)
 		}
 	}
 	return nil
@@ -288,7 +315,7 @@ func (a *App) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 
 // participantsChanged records who joined and left a dialog; those who joined
 // get a task (C2), those who left lose theirs (S3).
-func (a *App) participantsChanged(ctx context.Context, tx *store.Tx, d *beseda.Dialog, actor *beseda.User,
+func (a *Dialogs) participantsChanged(ctx context.Context, tx *store.Tx, d *beseda.Dialog, actor *beseda.User,
 	added, removed []beseda.Ref) error {
 	for _, u := range added {
 		if err := a.record(ctx, tx, d.ID, actor, beseda.EventParticipantAdded, beseda.EventData{User: &u}); err != nil {
@@ -299,16 +326,16 @@ func (a *App) participantsChanged(ctx context.Context, tx *store.Tx, d *beseda.D
 		if err := a.record(ctx, tx, d.ID, actor, beseda.EventParticipantRemoved, beseda.EventData{User: &u}); err != nil {
 			return err
 		}
-		if err := a.finishTasks(ctx, tx, d, u.ID, beseda.TaskCancelled); err != nil {
+		if err := a.app.Tasks.finishTasks(ctx, tx, d, u.ID, beseda.TaskCancelled); err != nil {
 			return err
 		}
 	}
-	return a.assignTasks(ctx, tx, d, added)
+	return a.app.Tasks.assignTasks(ctx, tx, d, added)
 }
 
 // record adds an entry to the dialog's history (L3). A nil actor is the
 // client or the system.
-func (a *App) record(ctx context.Context, tx *store.Tx, dialogID int64, actor *beseda.User,
+func (a *core) record(ctx context.Context, tx *store.Tx, dialogID int64, actor *beseda.User,
 	kind beseda.DialogEventKind, data beseda.EventData) error {
 	e := &beseda.DialogEvent{DialogID: dialogID, Kind: kind, Data: data, CreatedAt: a.now()}
 	if actor != nil {

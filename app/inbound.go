@@ -18,7 +18,7 @@ import (
 // messenger's event is never refused for its bytes. The message's files are fetched from the platform
 // and stored with it (see fetchMedia). Any other error means the event was
 // not stored and may be tried again (see RecordInboundFailure).
-func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent) error {
+func (a *Inbox) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent) error {
 	for _, s := range []*string{&ev.ExternalUserID, &ev.Name, &ev.Key, &ev.Text, &ev.Payload} {
 		*s = beseda.SanitizeText(*s)
 	}
@@ -72,7 +72,7 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 		if err != nil {
 			return err
 		}
-		_, err = a.receiveFiles(ctx, tx, locked, beseda.MessageInput{Text: ev.Text, AttachmentIDs: ids})
+		_, err = a.app.Messages.receiveFiles(ctx, tx, locked, beseda.MessageInput{Text: ev.Text, AttachmentIDs: ids})
 		kept = err == nil && len(ids) > 0
 		return err
 	})
@@ -83,7 +83,7 @@ func (a *App) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.
 // ReceivePostback handles a client's tap on a button (see receivePostback);
 // late reports a tap on a rating form the client had answered already.
 // language is the client's as their browser reports it, if it says.
-func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload, language string) (late bool, err error) {
+func (a *Inbox) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, payload, language string) (late bool, err error) {
 	err = a.db.Update(ctx, func(tx *store.Tx) error {
 		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
 		if err != nil {
@@ -102,26 +102,26 @@ func (a *App) ReceivePostback(ctx context.Context, sub *beseda.Subscriber, paylo
 // client's rating (R3), or, on a form answered before, changes nothing and
 // reports late; any other button the client was sent becomes a client
 // message with its caption. Payloads the client was not sent are refused.
-func (a *App) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
+func (a *Inbox) receivePostback(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
 	payload = beseda.SanitizeText(payload)
 	if payload == "" || len(payload) > 1000 {
 		return false, beseda.Errorf(beseda.EINVALID, "payload must be 1 to 1000 bytes")
 	}
 	if beseda.IsRatingPayload(payload) {
-		return a.rateByClient(ctx, tx, sub, payload)
+		return a.app.Ratings.rateByClient(ctx, tx, sub, payload)
 	}
 	b, err := tx.FindButton(ctx, sub.ID, payload)
 	if err != nil {
 		return false, err
 	}
-	_, err = a.receiveMessage(ctx, tx, sub, b.Title)
+	_, err = a.app.Messages.receiveMessage(ctx, tx, sub, b.Title)
 	return false, err
 }
 
 // noteLanguage keeps the language the client's app or browser reports (a
 // BCP 47 tag; nothing when it says nothing), for the standard messages they
 // get: a write only when it changed.
-func (a *App) noteLanguage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, reported string) error {
+func (a *core) noteLanguage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, reported string) error {
 	lang := beseda.ClientLanguage(reported)
 	if lang == "" || lang == sub.Locale {
 		return nil
@@ -146,7 +146,7 @@ func inboundBackoff(attempts int) time.Duration {
 // is recorded with its channel, as the platform sent it and why, logged at
 // ERROR, and a job tries it again later with backoff, so that a passing
 // database failure loses no message or rating tap.
-func (a *App) RecordInboundFailure(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent, cause error) error {
+func (a *Inbox) RecordInboundFailure(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent, cause error) error {
 	now := a.now()
 	next := now.Add(inboundBackoff(1))
 	f := &store.InboundFailure{ChannelID: ch.ID, Event: ev, Raw: string(ev.Raw), LastError: cause.Error(), Attempts: 1,
@@ -176,7 +176,7 @@ func (a *App) RecordInboundFailure(ctx context.Context, ch *beseda.Channel, ev b
 // how long until it is (the job checks again then). An event stored or
 // refused for good is settled; one that fails again waits longer, until the
 // attempts run out.
-func (a *App) RetryInboundFailure(ctx context.Context, id int64) (wait time.Duration, err error) {
+func (a *Inbox) RetryInboundFailure(ctx context.Context, id int64) (wait time.Duration, err error) {
 	f, err := a.db.FindInboundFailure(ctx, id)
 	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
 		return 0, nil
@@ -225,4 +225,13 @@ func (a *App) RetryInboundFailure(ctx context.Context, id int64) (wait time.Dura
 		}
 		return a.jobs.RetryInbound(ctx, tx, f.ID, next)
 	})
+}
+
+// ChannelByKey finds a channel by the public key in its widget or webhook URL: where
+// a webhook or a visitor came to.
+func (a *Inbox) ChannelByKey(ctx context.Context, key string) (*beseda.Channel, error) {
+	if beseda.CheckText("key", key) != nil {
+		return nil, beseda.NotFound("channel") // no key holds such bytes; PostgreSQL would fail on them (H2)
+	}
+	return a.db.FindChannelByKey(ctx, key)
 }

@@ -15,7 +15,7 @@ func (a *App) SetLive(kick func()) { a.kick = kick }
 
 // emit records a live event in the transaction of the change it reports; for
 // one manager when userID is set, else for the whole workspace.
-func (a *App) emit(ctx context.Context, tx *store.Tx, workspaceID int64, userID *int64, kind string, data any) error {
+func (a *core) emit(ctx context.Context, tx *store.Tx, workspaceID int64, userID *int64, kind string, data any) error {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return err
@@ -40,7 +40,7 @@ type dialogChange struct {
 	Status       beseda.DialogStatus `json:"status"`
 }
 
-func (a *App) emitDialog(ctx context.Context, tx *store.Tx, d *beseda.Dialog) error {
+func (a *core) emitDialog(ctx context.Context, tx *store.Tx, d *beseda.Dialog) error {
 	return a.emit(ctx, tx, d.WorkspaceID, nil, beseda.LiveDialogChanged,
 		dialogChange{ID: d.ID, SubscriberID: d.SubscriberID, Title: d.Title, Status: d.Status})
 }

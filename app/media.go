@@ -28,7 +28,7 @@ type fetched struct {
 // the message is stored. Any other failure returns an error, and the event
 // is recorded and tried again (SPEC H7) with the files fetched anew; what
 // was put in place is removed.
-func (a *App) fetchMedia(ctx context.Context, ch *beseda.Channel, ev *beseda.InboundEvent) ([]fetched, error) {
+func (a *Inbox) fetchMedia(ctx context.Context, ch *beseda.Channel, ev *beseda.InboundEvent) ([]fetched, error) {
 	if len(ev.Media) == 0 {
 		return nil, nil
 	}
@@ -71,7 +71,7 @@ func (a *App) fetchMedia(ctx context.Context, ch *beseda.Channel, ev *beseda.Inb
 }
 
 // fetchOne fetches one file into place, its type sniffed from its bytes.
-func (a *App) fetchOne(ctx context.Context, mc beseda.MediaChannel, ch *beseda.Channel, m beseda.Media) (*fetched, error) {
+func (a *Inbox) fetchOne(ctx context.Context, mc beseda.MediaChannel, ch *beseda.Channel, m beseda.Media) (*fetched, error) {
 	r, err := mc.FetchMedia(ctx, ch, m)
 	if err != nil {
 		return nil, err
@@ -127,7 +127,7 @@ func preferredExt(contentType string, exts []string) string {
 
 // storeFetched records fetched files as the client's uploads, in the event's
 // transaction, and returns their ids for the message to claim.
-func (a *App) storeFetched(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, files []fetched) ([]int64, error) {
+func (a *Inbox) storeFetched(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, files []fetched) ([]int64, error) {
 	ids := make([]int64, 0, len(files))
 	for _, f := range files {
 		u := &beseda.Upload{WorkspaceID: sub.WorkspaceID, SubscriberID: &sub.ID, Name: f.name, Size: f.size,
@@ -142,7 +142,7 @@ func (a *App) storeFetched(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 
 // removeFetched removes files fetched for an event that was not stored
 // (a failure, or the event was stored before).
-func (a *App) removeFetched(files []fetched) {
+func (a *Inbox) removeFetched(files []fetched) {
 	for _, f := range files {
 		if err := a.files.Remove(f.key); err != nil {
 			a.log.Warn("fetched file not removed", "err", err)
@@ -152,7 +152,7 @@ func (a *App) removeFetched(files []fetched) {
 
 // OpenFile gives the delivery engine an attachment's bytes, for senders that
 // upload them to a platform (beseda.FileOpener).
-func (a *App) OpenFile(ctx context.Context, att beseda.Attachment) (io.ReadCloser, error) {
+func (a *Files) OpenFile(ctx context.Context, att beseda.Attachment) (io.ReadCloser, error) {
 	if a.files == nil {
 		return nil, errors.New("open file: no file store")
 	}

@@ -10,7 +10,7 @@ import (
 
 // ChatMessages returns a page of a subscriber's general chat: the whole
 // history, each message marked with its dialog, if any (W5).
-func (a *App) ChatMessages(ctx context.Context, actor *beseda.User, subscriberID int64, page beseda.MessageFilter) ([]*beseda.Message, error) {
+func (a *Messages) ChatMessages(ctx context.Context, actor *beseda.User, subscriberID int64, page beseda.MessageFilter) ([]*beseda.Message, error) {
 	if _, err := a.db.FindSubscriberByID(ctx, actor.WorkspaceID, subscriberID); err != nil {
 		return nil, err
 	}
@@ -19,12 +19,12 @@ func (a *App) ChatMessages(ctx context.Context, actor *beseda.User, subscriberID
 	if err != nil {
 		return nil, err
 	}
-	return a.withAnswers(ctx, actor.WorkspaceID, msgs)
+	return a.app.Ratings.withAnswers(ctx, actor.WorkspaceID, msgs)
 }
 
 // DialogMessages returns a page of the messages sent or received within a
 // dialog, and only those (W5).
-func (a *App) DialogMessages(ctx context.Context, actor *beseda.User, dialogID int64, page beseda.MessageFilter) ([]*beseda.Message, error) {
+func (a *Messages) DialogMessages(ctx context.Context, actor *beseda.User, dialogID int64, page beseda.MessageFilter) ([]*beseda.Message, error) {
 	d, err := a.db.FindDialogByID(ctx, actor.WorkspaceID, dialogID)
 	if err != nil {
 		return nil, err
@@ -34,25 +34,22 @@ func (a *App) DialogMessages(ctx context.Context, actor *beseda.User, dialogID i
 	if err != nil {
 		return nil, err
 	}
-	return a.withAnswers(ctx, actor.WorkspaceID, msgs)
+	return a.app.Ratings.withAnswers(ctx, actor.WorkspaceID, msgs)
 }
 
 // PostChatMessage sends a manager's message in the general chat, outside any
 // dialog: a text, files the manager uploaded, or both. While the client has
 // an active dialog the general chat is locked (W2); a paused or completed
 // dialog does not lock it (W3). Internal notes belong in dialogs.
-func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscriberID int64, in beseda.MessageInput) (*beseda.Message, error) {
+func (a *Messages) PostChatMessage(ctx context.Context, actor *beseda.User, subscriberID int64, in beseda.MessageInput) (*beseda.Message, error) {
 	if in.Internal {
 		return nil, beseda.Errorf(beseda.EINVALID, "internal notes are written in a dialog: POST /api/v1/dialogs/{id}/messages")
 	}
 	var m *beseda.Message
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		sub, err := tx.LockSubscriber(ctx, actor.WorkspaceID, subscriberID)
+		sub, err := lockGeneralChat(ctx, tx, actor.WorkspaceID, subscriberID)
 		if err != nil {
 			return err
-		}
-		if sub.ActiveDialogID != nil {
-			return beseda.ActiveDialogConflict(beseda.EGENERALCHATLOCKED, *sub.ActiveDialogID)
 		}
 		if m, err = a.managerMessage(ctx, tx, sub, nil, actor, in); err != nil {
 			return err
@@ -66,10 +63,17 @@ func (a *App) PostChatMessage(ctx context.Context, actor *beseda.User, subscribe
 	return m, err
 }
 
+// lockGeneralChat locks the client's row and decides W2 on it: nobody
+// writes in the general chat while a dialog is active (a paused or completed
+// one locks nothing, W3).
+func lockGeneralChat(ctx context.Context, tx subscriberLocker, workspaceID, subscriberID int64) (*beseda.Subscriber, error) {
+	return lockDeciding(ctx, tx, workspaceID, subscriberID, (*beseda.Subscriber).MayWriteGeneralChat)
+}
+
 // PostDialogMessage sends a manager's message within a dialog, which must be
 // active (W1): the client's active dialog, as their locked row says. With
 // in.Internal it leaves a note for managers instead (see postNote).
-func (a *App) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogID int64, in beseda.MessageInput) (*beseda.Message, error) {
+func (a *Messages) PostDialogMessage(ctx context.Context, actor *beseda.User, dialogID int64, in beseda.MessageInput) (*beseda.Message, error) {
 	if in.Internal {
 		return a.postNote(ctx, actor, dialogID, in)
 	}
@@ -115,7 +119,7 @@ var noteLimit = beseda.TextLimit{Max: 4096}
 // neither the client's chat order nor their messaging window, and no
 // webhook hears of it. Notes are taken in every status — a paused or
 // completed case still gets notes; W1 is about writing to the client.
-func (a *App) postNote(ctx context.Context, actor *beseda.User, dialogID int64, in beseda.MessageInput) (*beseda.Message, error) {
+func (a *Messages) postNote(ctx context.Context, actor *beseda.User, dialogID int64, in beseda.MessageInput) (*beseda.Message, error) {
 	var m *beseda.Message
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		// The lock only finds the dialog's client in one statement; a note
@@ -142,7 +146,7 @@ func (a *App) postNote(ctx context.Context, actor *beseda.User, dialogID int64, 
 	return m, err
 }
 
-func (a *App) managerMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, dialogID *int64, actor *beseda.User, in beseda.MessageInput) (*beseda.Message, error) {
+func (a *Messages) managerMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, dialogID *int64, actor *beseda.User, in beseda.MessageInput) (*beseda.Message, error) {
 	if err := in.Clean(a.textLimit(sub.ChannelKind)); err != nil {
 		return nil, err
 	}
@@ -168,7 +172,7 @@ type Inbound struct {
 // ReceiveMessage stores a client's message: it goes into the active dialog if
 // there is one, else into the general chat (W4). A smart answer whose keyword
 // the message contains replies through the gate (dropped during a dialog).
-func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inbound) (*beseda.Message, error) {
+func (a *Messages) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inbound) (*beseda.Message, error) {
 	in.Text = beseda.SanitizeText(in.Text) // H1: a client's text is cleaned, never refused
 	var m *beseda.Message
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
@@ -185,13 +189,13 @@ func (a *App) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inb
 	return m, err
 }
 
-func (a *App) receiveMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, text string) (*beseda.Message, error) {
+func (a *Messages) receiveMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, text string) (*beseda.Message, error) {
 	return a.receiveFiles(ctx, tx, sub, beseda.MessageInput{Text: text})
 }
 
 // receiveFiles stores a client's message, which may carry files the client
 // uploaded (the web chat) and then needs no text.
-func (a *App) receiveFiles(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, in beseda.MessageInput) (*beseda.Message, error) {
+func (a *Messages) receiveFiles(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, in beseda.MessageInput) (*beseda.Message, error) {
 	if err := in.Clean(a.textLimit(sub.ChannelKind)); err != nil {
 		return nil, err
 	}
@@ -220,5 +224,5 @@ func (a *App) receiveFiles(ctx context.Context, tx *store.Tx, sub *beseda.Subscr
 	if err := a.emit(ctx, tx, sub.WorkspaceID, nil, beseda.LiveMessageCreated, m); err != nil {
 		return nil, err
 	}
-	return m, a.smartAnswer(ctx, tx, sub, text)
+	return m, a.app.Automation.smartAnswer(ctx, tx, sub, text)
 }

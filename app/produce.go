@@ -13,7 +13,7 @@ import (
 // client's dialogs are atomic (G3). Every producer comes through here, but
 // broadcasts, which apply the same gate to a batch of clients in one
 // statement (store.ProduceBroadcastBatch).
-func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, m *beseda.Message) error {
+func (a *core) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, m *beseda.Message) error {
 	m.Status, m.Reason = beseda.Gate(m.Source, sub.ActiveDialogID != nil)
 	if m.Status == beseda.MessagePending && a.local(sub.ChannelKind) {
 		// A web-chat message is delivered once stored, unless older messages
@@ -43,7 +43,7 @@ func (a *App) produce(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber,
 // queueDelivery wakes delivery of the channel once the transaction has
 // committed. Producers touch no row shared by the channel's clients (D1); the
 // wake costs no SQL while this process delivers the channel already.
-func (a *App) queueDelivery(ctx context.Context, tx *store.Tx, channelID int64) error {
+func (a *core) queueDelivery(ctx context.Context, tx *store.Tx, channelID int64) error {
 	if a.waker != nil {
 		ctx := context.WithoutCancel(ctx)
 		tx.AfterCommit(func() { a.waker.Wake(ctx, channelID) })
@@ -55,7 +55,7 @@ func (a *App) queueDelivery(ctx context.Context, tx *store.Tx, channelID int64) 
 // it was produced, when their active dialog ends (G2): it joins the chat
 // there and then, after everything said during the dialog. It runs in the
 // transaction of the status change.
-func (a *App) releaseHeld(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber) error {
+func (a *core) releaseHeld(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber) error {
 	now := a.now()
 	n, err := tx.ReleaseHeld(ctx, sub.ID, now)
 	if err != nil || n == 0 {

@@ -11,7 +11,7 @@ import (
 // StandardMessages returns the workspace's standard messages in every
 // language the product speaks: its own texts, or each language's defaults;
 // the flat fields are the workspace language's.
-func (a *App) StandardMessages(ctx context.Context, actor *beseda.User) (beseda.StandardTexts, error) {
+func (a *Ratings) StandardMessages(ctx context.Context, actor *beseda.User) (beseda.StandardTexts, error) {
 	return a.standardTexts(ctx, a.db, actor.WorkspaceID)
 }
 
@@ -20,7 +20,7 @@ type standardTextsReader interface {
 	FindWorkspaceByID(ctx context.Context, id int64) (*beseda.Workspace, error)
 }
 
-func (a *App) standardTexts(ctx context.Context, r standardTextsReader, workspaceID int64) (beseda.StandardTexts, error) {
+func (a *Ratings) standardTexts(ctx context.Context, r standardTextsReader, workspaceID int64) (beseda.StandardTexts, error) {
 	ws, err := r.FindWorkspaceByID(ctx, workspaceID)
 	if err != nil {
 		return beseda.StandardTexts{}, err
@@ -44,7 +44,7 @@ func (a *App) standardTexts(ctx context.Context, r standardTextsReader, workspac
 // UpdateStandardMessages changes the rating form's texts and the thank-you
 // (R2), of the workspace's language (the flat fields) or of any language.
 // Needs standard_messages.edit.
-func (a *App) UpdateStandardMessages(ctx context.Context, actor *beseda.User, upd beseda.StandardTextsUpdate) (beseda.StandardTexts, error) {
+func (a *Ratings) UpdateStandardMessages(ctx context.Context, actor *beseda.User, upd beseda.StandardTextsUpdate) (beseda.StandardTexts, error) {
 	if err := actor.Require(beseda.PermStandardMessagesEdit); err != nil {
 		return beseda.StandardTexts{}, err
 	}
@@ -83,7 +83,7 @@ func (a *App) UpdateStandardMessages(ctx context.Context, actor *beseda.User, up
 // language when the product speaks it, else the workspace's. Outside the
 // channel's send window (24 hours, say) the product may not write
 // to the client, so then the form is not sent and the dialog says why.
-func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, actor *beseda.User) error {
+func (a *Ratings) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, actor *beseda.User) error {
 	window := a.cfg.Channels.Of(sub.ChannelKind).Window()
 	if window.Mode(beseda.SourceSystem, sub.LastInboundAt, a.now()) == beseda.SendClosed {
 		d.RatingFormSent, d.RatingFormError = false, beseda.OutsideWindow
@@ -107,28 +107,47 @@ func (a *App) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subs
 // tap sets the dialog's client rating and sends the thank-you; later taps
 // change nothing and send nothing, and late says so. A payload that was not
 // signed for this client is refused.
-func (a *App) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
-	dialogID, value, ok := beseda.ParseRatingPayload(a.cfg.Secret, payload, sub.ID)
-	if !ok {
-		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
-	}
-	d, err := tx.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
-	if beseda.ErrorCode(err) == beseda.ENOTFOUND || err == nil && d.SubscriberID != sub.ID {
-		return false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
-	} else if err != nil {
-		// Not the click's fault: fail, so that the messenger (or the widget)
-		// sends it again rather than the rating being lost.
-		return false, fmt.Errorf("rate dialog %d: %w", dialogID, err)
-	}
-	if d.ClientRating != nil {
-		return true, nil // the first tap counts
+func (a *Ratings) rateByClient(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, payload string) (late bool, err error) {
+	d, value, late, err := acceptRatingClick(ctx, tx, a.cfg.Secret, sub, payload)
+	if d == nil {
+		return late, err
 	}
 	return false, a.rateDialog(ctx, tx, sub, d, value)
 }
 
-// rateDialog records the client's rating of a dialog and thanks them.
-func (a *App) rateDialog(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, value int) error {
-	d.ClientRating = &value
+// dialogFinder reads a dialog; *store.Tx implements it, the rules' tests
+// fake it.
+type dialogFinder interface {
+	FindDialogByID(ctx context.Context, workspaceID, id int64) (*beseda.Dialog, error)
+}
+
+// acceptRatingClick decides a client's click on a rating form (R3). A
+// payload not signed for this client, or naming a dialog that is not
+// theirs, is refused. The first click sets the rating on the dialog it
+// returns, to be stored; a later one returns no dialog and late. A failure
+// to read is not the click's fault: it is returned, not refused, so that the
+// messenger (or the widget) sends the click again rather than it being lost.
+func acceptRatingClick(ctx context.Context, dialogs dialogFinder, secret []byte, sub *beseda.Subscriber,
+	payload string) (d *beseda.Dialog, value int, late bool, err error) {
+	dialogID, value, ok := beseda.ParseRatingPayload(secret, payload, sub.ID)
+	if !ok {
+		return nil, 0, false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+	}
+	d, err = dialogs.FindDialogByID(ctx, sub.WorkspaceID, dialogID)
+	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
+		return nil, 0, false, beseda.Errorf(beseda.EINVALID, "this rating button is not valid")
+	} else if err != nil {
+		return nil, 0, false, fmt.Errorf("rate dialog %d: %w", dialogID, err)
+	}
+	if late, err := d.RateByClient(sub.ID, value); late || err != nil {
+		return nil, 0, late, err
+	}
+	return d, value, false, nil
+}
+
+// rateDialog records the client's rating of a dialog, already set on d by
+// RateByClient, and thanks them.
+func (a *Ratings) rateDialog(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, value int) error {
 	d.UpdatedAt = a.now()
 	if err := tx.SaveDialog(ctx, d); err != nil {
 		return err
@@ -153,7 +172,7 @@ func (a *App) rateDialog(ctx context.Context, tx *store.Tx, sub *beseda.Subscrib
 // withAnswers marks, on the rating forms among msgs, the button each
 // client chose (R3): one read of the dialogs' ratings, only when a page has
 // a form.
-func (a *App) withAnswers(ctx context.Context, workspaceID int64, msgs []*beseda.Message) ([]*beseda.Message, error) {
+func (a *Ratings) withAnswers(ctx context.Context, workspaceID int64, msgs []*beseda.Message) ([]*beseda.Message, error) {
 	var dialogs []int64
 	for _, m := range msgs {
 		if m.IsRatingForm() {
@@ -184,7 +203,7 @@ func deref(id *int64) int64 {
 
 // ratingFormFailed reports on its dialog that the rating form could not be
 // delivered (a messenger refused it).
-func (a *App) ratingFormFailed(ctx context.Context, tx *store.Tx, workspaceID, messageID int64, reason string) error {
+func (a *Ratings) ratingFormFailed(ctx context.Context, tx *store.Tx, workspaceID, messageID int64, reason string) error {
 	dialogID, err := tx.FailRatingForm(ctx, messageID, reason)
 	if err != nil || dialogID == 0 {
 		return err

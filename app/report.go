@@ -8,7 +8,7 @@ import (
 
 // Report returns the dialogs report (L2): totals over every dialog of the
 // filter and a page of rows. Needs reports.view.
-func (a *App) Report(ctx context.Context, actor *beseda.User, f beseda.ReportFilter) (*beseda.Report, error) {
+func (a *Reports) Report(ctx context.Context, actor *beseda.User, f beseda.ReportFilter) (*beseda.Report, error) {
 	if err := actor.Require(beseda.PermReportsView); err != nil {
 		return nil, err
 	}
@@ -31,7 +31,7 @@ func (a *App) Report(ctx context.Context, actor *beseda.User, f beseda.ReportFil
 // EachReportRow calls fn for every row of the report, in the order of the
 // report's rows (newest first), as they are read (the CSV export streams
 // them). Needs reports.view.
-func (a *App) EachReportRow(ctx context.Context, actor *beseda.User, f beseda.ReportFilter, fn func(beseda.ReportRow) error) error {
+func (a *Reports) EachReportRow(ctx context.Context, actor *beseda.User, f beseda.ReportFilter, fn func(beseda.ReportRow) error) error {
 	if err := actor.Require(beseda.PermReportsView); err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (a *App) EachReportRow(ctx context.Context, actor *beseda.User, f beseda.Re
 // ReportChoices is what the report's filter offers of a catalog: the live
 // items, and those removed from the settings that dialogs of the period
 // still have (P1), since the totals count them. Needs reports.view.
-func (a *App) ReportChoices(ctx context.Context, actor *beseda.User, c beseda.Catalog, f beseda.ReportFilter) ([]*beseda.CatalogItem, error) {
+func (a *Reports) ReportChoices(ctx context.Context, actor *beseda.User, c beseda.Catalog, f beseda.ReportFilter) ([]*beseda.CatalogItem, error) {
 	if err := actor.Require(beseda.PermReportsView); err != nil {
 		return nil, err
 	}

@@ -9,17 +9,17 @@ import (
 
 // ListSavedReplies returns the workspace's saved replies. Every manager may
 // read them, to use them in composers.
-func (a *App) ListSavedReplies(ctx context.Context, actor *beseda.User) ([]*beseda.SavedReply, error) {
+func (a *Settings) ListSavedReplies(ctx context.Context, actor *beseda.User) ([]*beseda.SavedReply, error) {
 	return a.db.FindSavedReplies(ctx, actor.WorkspaceID)
 }
 
 // GetSavedReply returns one saved reply of the actor's workspace.
-func (a *App) GetSavedReply(ctx context.Context, actor *beseda.User, id int64) (*beseda.SavedReply, error) {
+func (a *Settings) GetSavedReply(ctx context.Context, actor *beseda.User, id int64) (*beseda.SavedReply, error) {
 	return a.db.FindSavedReply(ctx, actor.WorkspaceID, id)
 }
 
 // CreateSavedReply adds a saved reply. Needs saved_replies.edit.
-func (a *App) CreateSavedReply(ctx context.Context, actor *beseda.User, in beseda.SavedReplyCreate) (*beseda.SavedReply, error) {
+func (a *Settings) CreateSavedReply(ctx context.Context, actor *beseda.User, in beseda.SavedReplyCreate) (*beseda.SavedReply, error) {
 	if err := actor.Require(beseda.PermSavedRepliesEdit); err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (a *App) CreateSavedReply(ctx context.Context, actor *beseda.User, in besed
 
 // UpdateSavedReply renames a saved reply or changes its text. Needs
 // saved_replies.edit.
-func (a *App) UpdateSavedReply(ctx context.Context, actor *beseda.User, id int64, upd beseda.SavedReplyUpdate) (*beseda.SavedReply, error) {
+func (a *Settings) UpdateSavedReply(ctx context.Context, actor *beseda.User, id int64, upd beseda.SavedReplyUpdate) (*beseda.SavedReply, error) {
 	if err := actor.Require(beseda.PermSavedRepliesEdit); err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (a *App) UpdateSavedReply(ctx context.Context, actor *beseda.User, id int64
 }
 
 // DeleteSavedReply removes a saved reply. Needs saved_replies.edit.
-func (a *App) DeleteSavedReply(ctx context.Context, actor *beseda.User, id int64) error {
+func (a *Settings) DeleteSavedReply(ctx context.Context, actor *beseda.User, id int64) error {
 	if err := actor.Require(beseda.PermSavedRepliesEdit); err != nil {
 		return err
 	}

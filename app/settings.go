@@ -9,12 +9,12 @@ import (
 
 // ListCatalog returns the live items of a dialog settings catalog. Every
 // manager may read them (to fill in dialogs).
-func (a *App) ListCatalog(ctx context.Context, actor *beseda.User, c beseda.Catalog) ([]*beseda.CatalogItem, error) {
+func (a *Settings) ListCatalog(ctx context.Context, actor *beseda.User, c beseda.Catalog) ([]*beseda.CatalogItem, error) {
 	return a.db.FindCatalog(ctx, actor.WorkspaceID, c, false)
 }
 
 // AddCatalogItem adds a type, reason or component. Needs dialog_settings.edit (P1).
-func (a *App) AddCatalogItem(ctx context.Context, actor *beseda.User, c beseda.Catalog, name string) (*beseda.CatalogItem, error) {
+func (a *Settings) AddCatalogItem(ctx context.Context, actor *beseda.User, c beseda.Catalog, name string) (*beseda.CatalogItem, error) {
 	if err := actor.Require(beseda.PermDialogSettingsEdit); err != nil {
 		return nil, err
 	}
@@ -32,7 +32,7 @@ func (a *App) AddCatalogItem(ctx context.Context, actor *beseda.User, c beseda.C
 
 // RenameCatalogItem renames a type, reason or component; dialogs show the new
 // name. Needs dialog_settings.edit (P1).
-func (a *App) RenameCatalogItem(ctx context.Context, actor *beseda.User, c beseda.Catalog, id int64, name string) (*beseda.CatalogItem, error) {
+func (a *Settings) RenameCatalogItem(ctx context.Context, actor *beseda.User, c beseda.Catalog, id int64, name string) (*beseda.CatalogItem, error) {
 	if err := actor.Require(beseda.PermDialogSettingsEdit); err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (a *App) RenameCatalogItem(ctx context.Context, actor *beseda.User, c besed
 // RemoveCatalogItem removes a type, reason or component from the choices; the
 // dialogs that have it keep it. The last type cannot go (P1). Needs
 // dialog_settings.edit.
-func (a *App) RemoveCatalogItem(ctx context.Context, actor *beseda.User, c beseda.Catalog, id int64) error {
+func (a *Settings) RemoveCatalogItem(ctx context.Context, actor *beseda.User, c beseda.Catalog, id int64) error {
 	if err := actor.Require(beseda.PermDialogSettingsEdit); err != nil {
 		return err
 	}

@@ -9,21 +9,21 @@ import (
 
 // ListSubscribers returns the clients of the actor's workspace, most recently
 // active first.
-func (a *App) ListSubscribers(ctx context.Context, actor *beseda.User, f beseda.SubscriberFilter) ([]*beseda.Subscriber, error) {
+func (a *Subscribers) ListSubscribers(ctx context.Context, actor *beseda.User, f beseda.SubscriberFilter) ([]*beseda.Subscriber, error) {
 	f.WorkspaceID, f.ReaderID = actor.WorkspaceID, actor.ID
 	return a.db.FindSubscribers(ctx, f)
 }
 
 // GetSubscriber returns a client of the actor's workspace, with the actor's
 // read mark of the chat.
-func (a *App) GetSubscriber(ctx context.Context, actor *beseda.User, id int64) (*beseda.Subscriber, error) {
+func (a *Subscribers) GetSubscriber(ctx context.Context, actor *beseda.User, id int64) (*beseda.Subscriber, error) {
 	return a.db.FindSubscriberFor(ctx, actor.WorkspaceID, id, actor.ID)
 }
 
 // ListChats returns the workspace's chats for the chat list: clients, most
 // recently active first, with the actor's read marks and the last message
 // each client could see.
-func (a *App) ListChats(ctx context.Context, actor *beseda.User, f beseda.SubscriberFilter) ([]beseda.ChatSummary, error) {
+func (a *Subscribers) ListChats(ctx context.Context, actor *beseda.User, f beseda.SubscriberFilter) ([]beseda.ChatSummary, error) {
 	subs, err := a.ListSubscribers(ctx, actor, f)
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func (a *App) ListChats(ctx context.Context, actor *beseda.User, f beseda.Subscr
 
 // MarkChatRead records that the actor opened a client's chat: the chat is
 // read for them, still unread for the other managers.
-func (a *App) MarkChatRead(ctx context.Context, actor *beseda.User, subscriberID int64) error {
+func (a *Subscribers) MarkChatRead(ctx context.Context, actor *beseda.User, subscriberID int64) error {
 	return a.db.Update(ctx, func(tx *store.Tx) error {
 		return tx.MarkChatRead(ctx, actor.WorkspaceID, actor.ID, subscriberID, a.now())
 	})

@@ -17,7 +17,7 @@ const DefaultTaskStartDelay = 5 * time.Minute
 // personal task titled after the dialog, starting after the configured delay,
 // and at once a notification saying when (C2). The task's start is a River
 // job at its start time.
-func (a *App) assignTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, users []beseda.Ref) error {
+func (a *Tasks) assignTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, users []beseda.Ref) error {
 	for _, u := range users {
 		if u.ID == d.CreatedBy.ID {
 			continue
@@ -49,7 +49,7 @@ func (a *App) assignTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, u
 // as done (the dialog was completed) or cancelled (the manager was removed)
 // (S3). A manager whose task is cancelled is told, so that a "starts in 5
 // minutes" does not stand alone.
-func (a *App) finishTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, userID int64, status beseda.TaskStatus) error {
+func (a *Tasks) finishTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, userID int64, status beseda.TaskStatus) error {
 	tasks, err := tx.OpenTasks(ctx, d.ID, userID)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (a *App) finishTasks(ctx context.Context, tx *store.Tx, d *beseda.Dialog, u
 // finished meanwhile, or started already (by another process), stays as it
 // is. If the task is not due by the application's clock it returns how long
 // to wait.
-func (a *App) StartTask(ctx context.Context, taskID int64) (time.Duration, error) {
+func (a *Tasks) StartTask(ctx context.Context, taskID int64) (time.Duration, error) {
 	var wait time.Duration
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		t, ws, err := tx.LockTask(ctx, taskID)
@@ -102,7 +102,7 @@ func (a *App) StartTask(ctx context.Context, taskID int64) (time.Duration, error
 // notify creates a task's notification once and tells its manager live. It
 // stores the kind and arguments only; the live event carries the text in the
 // manager's language, as the console shows it at once.
-func (a *App) notify(ctx context.Context, tx *store.Tx, workspaceID int64, t *beseda.Task, kind beseda.NotificationKind, args beseda.NotificationArgs) error {
+func (a *Tasks) notify(ctx context.Context, tx *store.Tx, workspaceID int64, t *beseda.Task, kind beseda.NotificationKind, args beseda.NotificationArgs) error {
 	n := &beseda.Notification{UserID: t.UserID, Kind: kind, Args: &args, DialogID: &t.DialogID, TaskID: &t.ID, CreatedAt: a.now()}
 	created, err := tx.CreateNotification(ctx, workspaceID, n)
 	if err != nil || !created {
@@ -117,12 +117,12 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, workspaceID int64, t *be
 	return a.emit(ctx, tx, workspaceID, &t.UserID, beseda.LiveNotificationCreated, n)
 }
 
-func (a *App) emitTask(ctx context.Context, tx *store.Tx, workspaceID int64, t *beseda.Task) error {
+func (a *Tasks) emitTask(ctx context.Context, tx *store.Tx, workspaceID int64, t *beseda.Task) error {
 	return a.emit(ctx, tx, workspaceID, &t.UserID, beseda.LiveTaskChanged, t)
 }
 
 // printerFor speaks the manager's language, or the workspace's.
-func (a *App) printerFor(ctx context.Context, tx *store.Tx, workspaceID, userID int64) (*i18n.Printer, error) {
+func (a *Tasks) printerFor(ctx context.Context, tx *store.Tx, workspaceID, userID int64) (*i18n.Printer, error) {
 	u, err := tx.FindUserByID(ctx, workspaceID, userID)
 	if err != nil {
 		return nil, err
@@ -138,14 +138,14 @@ func (a *App) printerFor(ctx context.Context, tx *store.Tx, workspaceID, userID 
 }
 
 // ListTasks returns the actor's tasks, newest first.
-func (a *App) ListTasks(ctx context.Context, actor *beseda.User) ([]*beseda.Task, error) {
+func (a *Tasks) ListTasks(ctx context.Context, actor *beseda.User) ([]*beseda.Task, error) {
 	return a.db.FindTasks(ctx, actor.WorkspaceID, actor.ID, 200)
 }
 
 // ListNotifications returns the actor's notifications, newest first, with
 // their text in the locale (empty: the actor's language, else the
 // workspace's), and how many are unread.
-func (a *App) ListNotifications(ctx context.Context, actor *beseda.User, unreadOnly bool, locale beseda.Locale) ([]*beseda.Notification, int, error) {
+func (a *Tasks) ListNotifications(ctx context.Context, actor *beseda.User, unreadOnly bool, locale beseda.Locale) ([]*beseda.Notification, int, error) {
 	list, err := a.db.FindNotifications(ctx, actor.WorkspaceID, actor.ID, unreadOnly, 200)
 	if err != nil {
 		return nil, 0, err
@@ -169,12 +169,12 @@ func (a *App) ListNotifications(ctx context.Context, actor *beseda.User, unreadO
 }
 
 // UnreadCount is how many of the actor's notifications are unread (the bell).
-func (a *App) UnreadCount(ctx context.Context, actor *beseda.User) (int, error) {
+func (a *Tasks) UnreadCount(ctx context.Context, actor *beseda.User) (int, error) {
 	return a.db.CountUnread(ctx, actor.ID)
 }
 
 // MarkNotificationRead marks one of the actor's notifications read; id 0
 // marks all of them.
-func (a *App) MarkNotificationRead(ctx context.Context, actor *beseda.User, id int64) error {
+func (a *Tasks) MarkNotificationRead(ctx context.Context, actor *beseda.User, id int64) error {
 	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.MarkRead(ctx, actor.ID, id, a.now()) })
 }

@@ -16,7 +16,7 @@ import (
 // see colleagues' ids and names (to add them to dialogs); their accounts —
 // e-mails, roles, permissions — only those who manage users
 // (beseda.User.SeesAccountOf).
-func (a *App) ListUsers(ctx context.Context, actor *beseda.User) ([]*beseda.User, error) {
+func (a *Users) ListUsers(ctx context.Context, actor *beseda.User) ([]*beseda.User, error) {
 	users, err := a.db.FindUsers(ctx, actor.WorkspaceID)
 	if err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func (a *App) ListUsers(ctx context.Context, actor *beseda.User) ([]*beseda.User
 
 // GetUser returns a manager of the actor's workspace, as ListUsers shows
 // them. Returns ENOTFOUND.
-func (a *App) GetUser(ctx context.Context, actor *beseda.User, id int64) (*beseda.User, error) {
+func (a *Users) GetUser(ctx context.Context, actor *beseda.User, id int64) (*beseda.User, error) {
 	u, err := a.db.FindUserByID(ctx, actor.WorkspaceID, id)
 	if err != nil || actor.SeesAccountOf(u) {
 		return u, err
@@ -41,7 +41,7 @@ func (a *App) GetUser(ctx context.Context, actor *beseda.User, id int64) (*besed
 
 // CreateUser adds a manager to the actor's workspace. Needs users.manage (P2),
 // and nobody creates a role or grants a permission above their own (H6).
-func (a *App) CreateUser(ctx context.Context, actor *beseda.User, in beseda.UserCreate) (*beseda.User, error) {
+func (a *Users) CreateUser(ctx context.Context, actor *beseda.User, in beseda.UserCreate) (*beseda.User, error) {
 	if err := actor.Require(beseda.PermUsersManage); err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ type UserUpdate struct {
 // something they do not hold. A new password ends the user's other sessions
 // and tokens (H5). Returns EINVALID (also without current_password),
 // EFORBIDDEN (also for a wrong current_password), EMANYATTEMPTS, ENOTFOUND.
-func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in UserUpdate) (*beseda.User, error) {
+func (a *Users) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in UserUpdate) (*beseda.User, error) {
 	self := id == actor.ID
 	manages := !self || in.Role != nil || in.Permissions != nil
 	if manages {
@@ -185,7 +185,7 @@ func (a *App) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in U
 // before the comparison (reserveAttempt), so that a stolen session cannot
 // guess through this door either, not even with many requests at once; a
 // right one clears the count, as a sign-in does.
-func (a *App) checkCurrentPassword(ctx context.Context, u *beseda.User, current *string) error {
+func (a *Users) checkCurrentPassword(ctx context.Context, u *beseda.User, current *string) error {
 	if current == nil || *current == "" {
 		return beseda.Errorf(beseda.EINVALID, "current_password is required to change your password")
 	}

@@ -16,7 +16,7 @@ import (
 // and a token that only the visitor holds (stored hashed). Anyone may call
 // it, and each call adds rows, so calls are limited per client address
 // (from; H4). Returns EMANYATTEMPTS.
-func (a *App) StartVisitor(ctx context.Context, channelKey, name, language string, from netip.Addr) (string, *beseda.Subscriber, error) {
+func (a *WebChat) StartVisitor(ctx context.Context, channelKey, name, language string, from netip.Addr) (string, *beseda.Subscriber, error) {
 	ch, err := a.webChannel(ctx, channelKey)
 	if err != nil {
 		return "", nil, err
@@ -51,7 +51,7 @@ func (a *App) StartVisitor(ctx context.Context, channelKey, name, language strin
 
 // Visitor returns the subscriber holding a visitor token on the channel.
 // Returns ENOTFOUND for an unknown channel and EUNAUTHORIZED for a bad token.
-func (a *App) Visitor(ctx context.Context, channelKey, token string) (*beseda.Subscriber, error) {
+func (a *WebChat) Visitor(ctx context.Context, channelKey, token string) (*beseda.Subscriber, error) {
 	ch, err := a.webChannel(ctx, channelKey)
 	if err != nil {
 		return nil, err
@@ -62,8 +62,8 @@ func (a *App) Visitor(ctx context.Context, channelKey, token string) (*beseda.Su
 	return a.db.FindSubscriberByVisitorToken(ctx, ch.ID, hashToken(token))
 }
 
-func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, error) {
-	ch, err := a.ChannelByKey(ctx, key)
+func (a *WebChat) webChannel(ctx context.Context, key string) (*beseda.Channel, error) {
+	ch, err := a.app.Inbox.ChannelByKey(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -76,19 +76,19 @@ func (a *App) webChannel(ctx context.Context, key string) (*beseda.Channel, erro
 // VisitorMessages returns what the client sees of their chat: their own
 // messages and those delivered to them, in order — the latest ones, or with
 // forward those after afterID.
-func (a *App) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, afterID int64, forward bool, limit int) ([]*beseda.Message, error) {
+func (a *WebChat) VisitorMessages(ctx context.Context, sub *beseda.Subscriber, afterID int64, forward bool, limit int) ([]*beseda.Message, error) {
 	msgs, err := a.db.FindMessages(ctx, beseda.MessageFilter{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
 		VisibleToClient: true, AfterID: afterID, Forward: forward, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
-	return a.withAnswers(ctx, sub.WorkspaceID, msgs)
+	return a.app.Ratings.withAnswers(ctx, sub.WorkspaceID, msgs)
 }
 
 // WidgetChannel returns the web-chat channel with the key and its workspace's
 // language, which the widget speaks unless the browser asks for another.
 // Returns ENOTFOUND for an unknown key or a channel of another kind.
-func (a *App) WidgetChannel(ctx context.Context, key string) (*beseda.Channel, beseda.Locale, error) {
+func (a *WebChat) WidgetChannel(ctx context.Context, key string) (*beseda.Channel, beseda.Locale, error) {
 	ch, err := a.webChannel(ctx, key)
 	if err != nil {
 		return nil, "", err

@@ -25,7 +25,7 @@ const (
 // DeliverWebhooks attempts the deliveries that are due, as holder, for
 // about budget (attempts in flight are finished). more reports that due
 // deliveries were left when the budget ran out.
-func (a *App) DeliverWebhooks(ctx context.Context, holder string, budget time.Duration) (more bool, err error) {
+func (a *Webhooks) DeliverWebhooks(ctx context.Context, holder string, budget time.Duration) (more bool, err error) {
 	if a.cfg.Webhooks == nil {
 		return false, nil
 	}
@@ -58,7 +58,7 @@ func (a *App) DeliverWebhooks(ctx context.Context, holder string, budget time.Du
 }
 
 // attemptWebhook posts a delivery once and records how it went.
-func (a *App) attemptWebhook(ctx context.Context, holder string, d *beseda.WebhookDelivery, url string, secret []byte) {
+func (a *Webhooks) attemptWebhook(ctx context.Context, holder string, d *beseda.WebhookDelivery, url string, secret []byte) {
 	header := map[string]string{
 		"Content-Type":       "application/json",
 		"User-Agent":         "Beseda-Webhooks/1",
@@ -111,7 +111,7 @@ const WebhookRetention = 30 * 24 * time.Hour
 
 // PruneWebhookDeliveries forgets deliveries finished longer ago than
 // WebhookRetention.
-func (a *App) PruneWebhookDeliveries(ctx context.Context) error {
+func (a *Webhooks) PruneWebhookDeliveries(ctx context.Context) error {
 	n, err := a.db.PruneWebhookDeliveries(ctx, a.now().Add(-WebhookRetention))
 	if n > 0 {
 		a.log.Info("old webhook deliveries pruned", "count", n)

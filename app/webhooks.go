@@ -45,7 +45,7 @@ func (a *App) SetWebhookWake(wake func()) {
 }
 
 // RefreshWebhookWorkspaces reads which workspaces have subscriptions.
-func (a *App) RefreshWebhookWorkspaces(ctx context.Context) error {
+func (a *Webhooks) RefreshWebhookWorkspaces(ctx context.Context) error {
 	ids, err := a.db.WorkspacesWithWebhooks(ctx)
 	if err != nil {
 		return err
@@ -60,7 +60,7 @@ func (a *App) RefreshWebhookWorkspaces(ctx context.Context) error {
 	return nil
 }
 
-func (a *App) setHooked(workspaceID int64) {
+func (a *Webhooks) setHooked(workspaceID int64) {
 	a.hooks.mu.Lock()
 	if a.hooks.hooked == nil {
 		a.hooks.hooked = map[int64]bool{}
@@ -74,7 +74,7 @@ func (a *App) setHooked(workspaceID int64) {
 // dialog or message as the API answers it) and one delivery per subscribed
 // subscription is queued as a deferred write — no round trip of its own,
 // nothing when nobody subscribes. Delivery is woken after the commit.
-func (a *App) webhookEvent(ctx context.Context, tx *store.Tx, workspaceID int64, t beseda.WebhookEventType, data any) {
+func (a *core) webhookEvent(ctx context.Context, tx *store.Tx, workspaceID int64, t beseda.WebhookEventType, data any) {
 	ev := beseda.WebhookEvent{ID: "evt_" + a.newKey(), Type: t, CreatedAt: a.now(), WorkspaceID: workspaceID}
 	tx.BeforeCommit(func() error {
 		body, err := webhookBody(ev, data)
@@ -128,7 +128,7 @@ func marshal(v any) ([]byte, error) {
 
 // ListWebhooks returns the workspace's subscriptions. Needs
 // integrations.manage.
-func (a *App) ListWebhooks(ctx context.Context, actor *beseda.User) ([]*beseda.Webhook, error) {
+func (a *Webhooks) ListWebhooks(ctx context.Context, actor *beseda.User) ([]*beseda.Webhook, error) {
 	if err := actor.Require(beseda.PermIntegrationsManage); err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (a *App) ListWebhooks(ctx context.Context, actor *beseda.User) ([]*beseda.W
 }
 
 // GetWebhook returns one subscription. Needs integrations.manage.
-func (a *App) GetWebhook(ctx context.Context, actor *beseda.User, id int64) (*beseda.Webhook, error) {
+func (a *Webhooks) GetWebhook(ctx context.Context, actor *beseda.User, id int64) (*beseda.Webhook, error) {
 	if err := actor.Require(beseda.PermIntegrationsManage); err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (a *App) GetWebhook(ctx context.Context, actor *beseda.User, id int64) (*be
 // CreateWebhook subscribes a URL to events. The URL's host must be public
 // (checked here by resolving it, and again whenever a delivery connects).
 // Needs integrations.manage.
-func (a *App) CreateWebhook(ctx context.Context, actor *beseda.User, in beseda.WebhookCreate) (*beseda.Webhook, error) {
+func (a *Webhooks) CreateWebhook(ctx context.Context, actor *beseda.User, in beseda.WebhookCreate) (*beseda.Webhook, error) {
 	if err := actor.Require(beseda.PermIntegrationsManage); err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (a *App) CreateWebhook(ctx context.Context, actor *beseda.User, in beseda.W
 
 // DeleteWebhook removes a subscription with its deliveries. Needs
 // integrations.manage.
-func (a *App) DeleteWebhook(ctx context.Context, actor *beseda.User, id int64) error {
+func (a *Webhooks) DeleteWebhook(ctx context.Context, actor *beseda.User, id int64) error {
 	if err := actor.Require(beseda.PermIntegrationsManage); err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ const WebhookDeliveriesShown = 20
 
 // WebhookDeliveries returns a subscription's latest deliveries with their
 // attempts, newest first. Needs integrations.manage.
-func (a *App) WebhookDeliveries(ctx context.Context, actor *beseda.User, id int64, limit int) ([]*beseda.WebhookDelivery, error) {
+func (a *Webhooks) WebhookDeliveries(ctx context.Context, actor *beseda.User, id int64, limit int) ([]*beseda.WebhookDelivery, error) {
 	if _, err := a.GetWebhook(ctx, actor, id); err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (a *App) WebhookDeliveries(ctx context.Context, actor *beseda.User, id int6
 
 // SendTestWebhook queues a test event to one subscription, delivered (and
 // retried) like any other. Needs integrations.manage.
-func (a *App) SendTestWebhook(ctx context.Context, actor *beseda.User, id int64) (*beseda.WebhookDelivery, error) {
+func (a *Webhooks) SendTestWebhook(ctx context.Context, actor *beseda.User, id int64) (*beseda.WebhookDelivery, error) {
 	w, err := a.GetWebhook(ctx, actor, id)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 // CreateWorkspace adds a tenant with its owner, the default request types (P1)
 // and a channel of each type that needs no settings (the web chat), so that a
 // new team can start without a messenger account.
-func (a *App) CreateWorkspace(ctx context.Context, in beseda.WorkspaceCreate) (*beseda.Workspace, *beseda.User, error) {
+func (a *Users) CreateWorkspace(ctx context.Context, in beseda.WorkspaceCreate) (*beseda.Workspace, *beseda.User, error) {
 	if err := in.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -54,6 +54,6 @@ func (a *App) CreateWorkspace(ctx context.Context, in beseda.WorkspaceCreate) (*
 }
 
 // Workspace returns the actor's workspace.
-func (a *App) Workspace(ctx context.Context, actor *beseda.User) (*beseda.Workspace, error) {
+func (a *Users) Workspace(ctx context.Context, actor *beseda.User) (*beseda.Workspace, error) {
 	return a.db.FindWorkspaceByID(ctx, actor.WorkspaceID)
 }

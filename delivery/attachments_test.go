@@ -62,42 +62,42 @@ func TestDeliveryCarriesAttachments(t *testing.T) {
 		sender := &recordingSender{}
 		channels := beseda.NewRegistry(webchat.Type{}, recordingType{Type: telegram.New(), sender: sender})
 		a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost, Files: files, Channels: channels})
-		eng := delivery.New(db, a, delivery.Config{Clock: clock, Logger: log, Channels: channels,
+		eng := delivery.New(db, a.Delivery, delivery.Config{Clock: clock, Logger: log, Channels: channels,
 			Pacing: map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: {}}})
 		a.SetDelivery(eng)
 		eng.SetStarter(func(context.Context, int64) error { return nil })
 		t.Cleanup(func() { eng.Stop(); eng.Close(); db.Close() })
 
-		_, owner, err := a.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Shop", Locale: beseda.LocaleEN,
+		_, owner, err := a.Users.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Shop", Locale: beseda.LocaleEN,
 			OwnerEmail: "owner@shop.test", OwnerName: "Olga", OwnerPassword: testkit.TestPassword})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ch, err := a.CreateChannel(ctx, owner, beseda.ChannelCreate{Kind: telegram.Kind, Name: "Bot",
+		ch, err := a.Channels.CreateChannel(ctx, owner, beseda.ChannelCreate{Kind: telegram.Kind, Name: "Bot",
 			Config: beseda.ChannelConfig{"bot_token": botToken, "webhook_secret": secret, "api_base_url": "http://127.0.0.1:1"}},
 			"http://127.0.0.1:1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.ReceiveInbound(ctx, ch, beseda.InboundEvent{ExternalUserID: "42", Name: "Ivan", Key: "u1", Text: "hello"}); err != nil {
+		if err := a.Inbox.ReceiveInbound(ctx, ch, beseda.InboundEvent{ExternalUserID: "42", Name: "Ivan", Key: "u1", Text: "hello"}); err != nil {
 			t.Fatal(err)
 		}
 		subs, err := db.FindSubscribers(ctx, beseda.SubscriberFilter{WorkspaceID: owner.WorkspaceID, Limit: 10})
 		if err != nil || len(subs) != 1 {
 			t.Fatalf("subscribers %v, %v", subs, err)
 		}
-		up, err := a.Upload(ctx, owner, "form.pdf", strings.NewReader("%PDF-1.4\n"))
+		up, err := a.Files.Upload(ctx, owner, "form.pdf", strings.NewReader("%PDF-1.4\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := a.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[0].ID, Title: "Form", TypeID: firstType(t, a, owner)})
+		d, err := a.Dialogs.CreateDialog(ctx, owner, beseda.DialogCreate{SubscriberID: subs[0].ID, Title: "Form", TypeID: firstType(t, a, owner)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "internal", Internal: true}); err != nil {
+		if _, err := a.Messages.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "internal", Internal: true}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := a.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "The form", AttachmentIDs: []int64{up.ID}})
+		m, err := a.Messages.PostDialogMessage(ctx, owner, d.ID, beseda.MessageInput{Text: "The form", AttachmentIDs: []int64{up.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestDeliveryCarriesAttachments(t *testing.T) {
 
 func firstType(t *testing.T, a *app.App, owner *beseda.User) int64 {
 	t.Helper()
-	types, err := a.ListCatalog(context.Background(), owner, beseda.CatalogTypes)
+	types, err := a.Settings.ListCatalog(context.Background(), owner, beseda.CatalogTypes)
 	if err != nil || len(types) == 0 {
 		t.Fatalf("types %v, %v", types, err)
 	}

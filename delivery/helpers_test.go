@@ -127,7 +127,7 @@ func newNode(t *testing.T, dbURL string, clock *testkit.Clock) *node {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	channels := server.Channels()
 	a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost, Channels: channels})
-	eng := delivery.New(db, a, delivery.Config{Clock: clock, Logger: log, Channels: channels,
+	eng := delivery.New(db, a.Delivery, delivery.Config{Clock: clock, Logger: log, Channels: channels,
 		Pacing: map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: {}}})
 	a.SetDelivery(eng)
 	eng.SetStarter(func(context.Context, int64) error { return nil }) // the test runs the channel itself
@@ -149,12 +149,12 @@ type world struct {
 func (n *node) world(t *testing.T, api *faketelegram.Server) *world {
 	t.Helper()
 	ctx := context.Background()
-	_, owner, err := n.app.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Shop", Locale: beseda.LocaleEN,
+	_, owner, err := n.app.Users.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Shop", Locale: beseda.LocaleEN,
 		OwnerEmail: "owner@shop.test", OwnerName: "Olga", OwnerPassword: testkit.TestPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := n.app.CreateChannel(ctx, owner, beseda.ChannelCreate{Kind: telegram.Kind, Name: "Bot",
+	ch, err := n.app.Channels.CreateChannel(ctx, owner, beseda.ChannelCreate{Kind: telegram.Kind, Name: "Bot",
 		Config: beseda.ChannelConfig{"bot_token": botToken, "webhook_secret": secret, "api_base_url": api.URL}}, "")
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func (n *node) world(t *testing.T, api *faketelegram.Server) *world {
 func (n *node) client(t *testing.T, w *world, chatID string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	if err := n.app.ReceiveInbound(ctx, w.ch, beseda.InboundEvent{ExternalUserID: chatID, Name: "Chat " + chatID,
+	if err := n.app.Inbox.ReceiveInbound(ctx, w.ch, beseda.InboundEvent{ExternalUserID: chatID, Name: "Chat " + chatID,
 		Key: "hello " + chatID, Text: "hello"}); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func (n *node) client(t *testing.T, w *world, chatID string) int64 {
 
 func (n *node) produce(t *testing.T, w *world, subscriberID int64, text string) *beseda.Message {
 	t.Helper()
-	m, _, err := n.app.Outbound(context.Background(), w.owner, beseda.Outbound{SubscriberID: subscriberID,
+	m, _, err := n.app.Automation.Outbound(context.Background(), w.owner, beseda.Outbound{SubscriberID: subscriberID,
 		Source: beseda.SourceSystem, Text: text})
 	if err != nil {
 		t.Fatal(err)

@@ -512,12 +512,12 @@ func TestAttachments_UnattachedUploadsAreRemoved(t *testing.T) {
 
 		ctx := context.Background()
 		w.Srv.Clock.Advance(beseda.UploadRetention - time.Hour)
-		if n, err := w.Srv.App.PruneUploads(ctx); err != nil || n != 0 {
+		if n, err := w.Srv.App.Files.PruneUploads(ctx); err != nil || n != 0 {
 			t.Fatalf("before the retention: removed %d, %v", n, err)
 		}
 		w.Manager.MustDo("GET", testkit.Path("/api/v1/attachments/%d", left.ID), nil, 200, nil)
 		w.Srv.Clock.Advance(2 * time.Hour)
-		if n, err := w.Srv.App.PruneUploads(ctx); err != nil || n != 2 {
+		if n, err := w.Srv.App.Files.PruneUploads(ctx); err != nil || n != 2 {
 			t.Fatalf("after the retention: removed %d, %v", n, err)
 		}
 		w.Manager.WantError("GET", testkit.Path("/api/v1/attachments/%d", left.ID), nil, 404, beseda.ENOTFOUND)

@@ -17,7 +17,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	token, user, err := h.app.Login(r.Context(), in.Email, in.Password, app.TokenAPI, httpx.ClientAddr(r))
+	token, user, err := h.app.Users.Login(r.Context(), in.Email, in.Password, app.TokenAPI, httpx.ClientAddr(r))
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -27,7 +27,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, _ *beseda.User) {
 	token, _ := bearerToken(r)
-	if err := h.app.Logout(r.Context(), token); err != nil {
+	if err := h.app.Users.Logout(r.Context(), token); err != nil {
 		Error(w, r, err)
 		return
 	}
@@ -35,7 +35,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, _ *beseda.User)
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	ws, err := h.app.Workspace(r.Context(), actor)
+	ws, err := h.app.Users.Workspace(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -14,7 +14,7 @@ func (h *Handler) outbound(w http.ResponseWriter, r *http.Request, actor *beseda
 		Error(w, r, err)
 		return
 	}
-	m, replayed, err := h.app.Outbound(r.Context(), actor, in)
+	m, replayed, err := h.app.Automation.Outbound(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -33,7 +33,7 @@ func (h *Handler) createBroadcast(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	b, err := h.app.CreateBroadcast(r.Context(), actor, in)
+	b, err := h.app.Automation.CreateBroadcast(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -47,7 +47,7 @@ func (h *Handler) getBroadcast(w http.ResponseWriter, r *http.Request, actor *be
 		Error(w, r, err)
 		return
 	}
-	b, err := h.app.GetBroadcast(r.Context(), actor, id)
+	b, err := h.app.Automation.GetBroadcast(r.Context(), actor, id)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -61,7 +61,7 @@ func (h *Handler) createFunnel(w http.ResponseWriter, r *http.Request, actor *be
 		Error(w, r, err)
 		return
 	}
-	f, err := h.app.CreateFunnel(r.Context(), actor, in)
+	f, err := h.app.Automation.CreateFunnel(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -70,7 +70,7 @@ func (h *Handler) createFunnel(w http.ResponseWriter, r *http.Request, actor *be
 }
 
 func (h *Handler) listFunnels(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	funnels, err := h.app.ListFunnels(r.Context(), actor)
+	funnels, err := h.app.Automation.ListFunnels(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -97,7 +97,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request, actor *beseda.U
 		Error(w, r, beseda.Errorf(beseda.EINVALID, "subscriber_id is required"))
 		return
 	}
-	e, created, err := h.app.EnrollInFunnel(r.Context(), actor, id, in.SubscriberID)
+	e, created, err := h.app.Automation.EnrollInFunnel(r.Context(), actor, id, in.SubscriberID)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -110,7 +110,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request, actor *beseda.U
 }
 
 func (h *Handler) listSmartAnswers(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	answers, err := h.app.ListSmartAnswers(r.Context(), actor)
+	answers, err := h.app.Automation.ListSmartAnswers(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -124,7 +124,7 @@ func (h *Handler) createSmartAnswer(w http.ResponseWriter, r *http.Request, acto
 		Error(w, r, err)
 		return
 	}
-	sa, err := h.app.CreateSmartAnswer(r.Context(), actor, in)
+	sa, err := h.app.Automation.CreateSmartAnswer(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -138,7 +138,7 @@ func (h *Handler) deleteSmartAnswer(w http.ResponseWriter, r *http.Request, acto
 		Error(w, r, err)
 		return
 	}
-	if err := h.app.DeleteSmartAnswer(r.Context(), actor, id); err != nil {
+	if err := h.app.Automation.DeleteSmartAnswer(r.Context(), actor, id); err != nil {
 		Error(w, r, err)
 		return
 	}

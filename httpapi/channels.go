@@ -44,7 +44,7 @@ type channelSetup struct {
 }
 
 func (h *Handler) channelJSON(r *http.Request, actor *beseda.User, c *beseda.Channel) channelJSON {
-	t := h.app.Channels().Of(c.Kind)
+	t := h.app.Registry().Of(c.Kind)
 	out := channelJSON{ID: c.ID, Kind: c.Kind, Name: c.Name, Title: t.Title(beseda.LocaleEN), Enabled: c.Enabled, CreatedAt: c.CreatedAt}
 	path := t.Path(c.Key)
 	if path != "" && t.Webhook() == nil {
@@ -63,7 +63,7 @@ func (h *Handler) channelJSON(r *http.Request, actor *beseda.User, c *beseda.Cha
 }
 
 func (h *Handler) listChannels(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	channels, err := h.app.ListChannels(r.Context(), actor)
+	channels, err := h.app.Channels.ListChannels(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -81,7 +81,7 @@ func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request, actor *b
 		Error(w, r, err)
 		return
 	}
-	c, err := h.app.CreateChannel(r.Context(), actor, in, httpx.BaseURL(r, h.publicURL))
+	c, err := h.app.Channels.CreateChannel(r.Context(), actor, in, httpx.BaseURL(r, h.publicURL))
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -102,7 +102,7 @@ func (h *Handler) updateChannel(w http.ResponseWriter, r *http.Request, actor *b
 		Error(w, r, err)
 		return
 	}
-	c, err := h.app.UpdateChannel(r.Context(), actor, id, in, httpx.BaseURL(r, h.publicURL))
+	c, err := h.app.Channels.UpdateChannel(r.Context(), actor, id, in, httpx.BaseURL(r, h.publicURL))
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -12,7 +12,7 @@ func (h *Handler) createDialog(w http.ResponseWriter, r *http.Request, actor *be
 		Error(w, r, err)
 		return
 	}
-	d, err := h.app.CreateDialog(r.Context(), actor, in)
+	d, err := h.app.Dialogs.CreateDialog(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -55,7 +55,7 @@ func (h *Handler) listDialogs(w http.ResponseWriter, r *http.Request, actor *bes
 		return
 	}
 	f.Limit = int(min(limit, 1000))
-	dialogs, err := h.app.ListDialogs(r.Context(), actor, f)
+	dialogs, err := h.app.Dialogs.ListDialogs(r.Context(), actor, f)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -69,7 +69,7 @@ func (h *Handler) getDialog(w http.ResponseWriter, r *http.Request, actor *besed
 		Error(w, r, err)
 		return
 	}
-	d, err := h.app.GetDialog(r.Context(), actor, id)
+	d, err := h.app.Dialogs.GetDialog(r.Context(), actor, id)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -88,7 +88,7 @@ func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, actor *be
 		Error(w, r, err)
 		return
 	}
-	d, err := h.app.UpdateDialog(r.Context(), actor, id, upd)
+	d, err := h.app.Dialogs.UpdateDialog(r.Context(), actor, id, upd)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -102,7 +102,7 @@ func (h *Handler) dialogEvents(w http.ResponseWriter, r *http.Request, actor *be
 		Error(w, r, err)
 		return
 	}
-	events, err := h.app.DialogEvents(r.Context(), actor, id)
+	events, err := h.app.Dialogs.DialogEvents(r.Context(), actor, id)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -121,10 +121,10 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 		var user *beseda.User
 		var err error
 		if token, ok := bearerToken(r); ok {
-			user, _, err = h.app.Authenticate(r.Context(), token, app.TokenAPI)
+			user, _, err = h.app.Users.Authenticate(r.Context(), token, app.TokenAPI)
 		} else if c, cerr := r.Cookie(httpx.SessionCookie); cerr == nil {
 			var csrf string
-			user, csrf, err = h.app.Authenticate(r.Context(), c.Value, app.TokenSession)
+			user, csrf, err = h.app.Users.Authenticate(r.Context(), c.Value, app.TokenSession)
 			if err == nil && !httpx.SafeMethod(r.Method) && !httpx.ValidCSRF(r.Header.Get("X-CSRF-Token"), csrf) {
 				err = beseda.Errorf(beseda.EFORBIDDEN, "missing or wrong X-CSRF-Token")
 			}

@@ -39,7 +39,7 @@ func (h *Handler) listChatMessages(w http.ResponseWriter, r *http.Request, actor
 		Error(w, r, err)
 		return
 	}
-	msgs, err := h.app.ChatMessages(r.Context(), actor, id, page)
+	msgs, err := h.app.Messages.ChatMessages(r.Context(), actor, id, page)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -58,7 +58,7 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	m, err := h.app.PostChatMessage(r.Context(), actor, id, beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
+	m, err := h.app.Messages.PostChatMessage(r.Context(), actor, id, beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -77,7 +77,7 @@ func (h *Handler) listDialogMessages(w http.ResponseWriter, r *http.Request, act
 		Error(w, r, err)
 		return
 	}
-	msgs, err := h.app.DialogMessages(r.Context(), actor, id, page)
+	msgs, err := h.app.Messages.DialogMessages(r.Context(), actor, id, page)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -96,7 +96,7 @@ func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, acto
 		Error(w, r, err)
 		return
 	}
-	m, err := h.app.PostDialogMessage(r.Context(), actor, id, in)
+	m, err := h.app.Messages.PostDialogMessage(r.Context(), actor, id, in)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -7,7 +7,7 @@ import (
 )
 
 func (h *Handler) getStandardMessages(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	m, err := h.app.StandardMessages(r.Context(), actor)
+	m, err := h.app.Ratings.StandardMessages(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -21,7 +21,7 @@ func (h *Handler) putStandardMessages(w http.ResponseWriter, r *http.Request, ac
 		Error(w, r, err)
 		return
 	}
-	m, err := h.app.UpdateStandardMessages(r.Context(), actor, upd)
+	m, err := h.app.Ratings.UpdateStandardMessages(r.Context(), actor, upd)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -20,7 +20,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, actor *beseda.U
 	}
 	switch r.URL.Query().Get("format") {
 	case "", "json":
-		rep, err := h.app.Report(r.Context(), actor, f)
+		rep, err := h.app.Reports.Report(r.Context(), actor, f)
 		if err != nil {
 			Error(w, r, err)
 			return
@@ -55,7 +55,7 @@ func (h *Handler) reportCSV(w http.ResponseWriter, r *http.Request, actor *besed
 	_ = cw.Write(ReportCSVHeader)
 	rc := http.NewResponseController(w)
 	n := 0
-	err := h.app.EachReportRow(r.Context(), actor, f, func(row beseda.ReportRow) error {
+	err := h.app.Reports.EachReportRow(r.Context(), actor, f, func(row beseda.ReportRow) error {
 		n++
 		if err := cw.Write(ReportCSVRecord(row, f.Location)); err != nil {
 			return err

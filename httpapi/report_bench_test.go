@@ -27,7 +27,7 @@ func BenchmarkReport1M(b *testing.B) {
 			srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
 			w := testkit.NewWorld(b, srv, beseda.LocaleEN)
 			ctx := context.Background()
-			owner, _, err := srv.App.Authenticate(ctx, w.Owner.Token, "api")
+			owner, _, err := srv.App.Users.Authenticate(ctx, w.Owner.Token, "api")
 			if err != nil {
 				b.Fatal(err)
 			}

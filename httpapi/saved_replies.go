@@ -7,7 +7,7 @@ import (
 )
 
 func (h *Handler) listSavedReplies(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	list, err := h.app.ListSavedReplies(r.Context(), actor)
+	list, err := h.app.Settings.ListSavedReplies(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -21,7 +21,7 @@ func (h *Handler) createSavedReply(w http.ResponseWriter, r *http.Request, actor
 		Error(w, r, err)
 		return
 	}
-	sr, err := h.app.CreateSavedReply(r.Context(), actor, in)
+	sr, err := h.app.Settings.CreateSavedReply(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -40,7 +40,7 @@ func (h *Handler) updateSavedReply(w http.ResponseWriter, r *http.Request, actor
 		Error(w, r, err)
 		return
 	}
-	sr, err := h.app.UpdateSavedReply(r.Context(), actor, id, in)
+	sr, err := h.app.Settings.UpdateSavedReply(r.Context(), actor, id, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -54,7 +54,7 @@ func (h *Handler) deleteSavedReply(w http.ResponseWriter, r *http.Request, actor
 		Error(w, r, err)
 		return
 	}
-	if err := h.app.DeleteSavedReply(r.Context(), actor, id); err != nil {
+	if err := h.app.Settings.DeleteSavedReply(r.Context(), actor, id); err != nil {
 		Error(w, r, err)
 		return
 	}

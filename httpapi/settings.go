@@ -19,7 +19,7 @@ type catalogName struct {
 
 func (h *Handler) listCatalog(c beseda.Catalog) func(http.ResponseWriter, *http.Request, *beseda.User) {
 	return func(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-		items, err := h.app.ListCatalog(r.Context(), actor, c)
+		items, err := h.app.Settings.ListCatalog(r.Context(), actor, c)
 		if err != nil {
 			Error(w, r, err)
 			return
@@ -35,7 +35,7 @@ func (h *Handler) addCatalogItem(c beseda.Catalog) func(http.ResponseWriter, *ht
 			Error(w, r, err)
 			return
 		}
-		it, err := h.app.AddCatalogItem(r.Context(), actor, c, in.Name)
+		it, err := h.app.Settings.AddCatalogItem(r.Context(), actor, c, in.Name)
 		if err != nil {
 			Error(w, r, err)
 			return
@@ -56,7 +56,7 @@ func (h *Handler) renameCatalogItem(c beseda.Catalog) func(http.ResponseWriter, 
 			Error(w, r, err)
 			return
 		}
-		it, err := h.app.RenameCatalogItem(r.Context(), actor, c, id, in.Name)
+		it, err := h.app.Settings.RenameCatalogItem(r.Context(), actor, c, id, in.Name)
 		if err != nil {
 			Error(w, r, err)
 			return
@@ -72,7 +72,7 @@ func (h *Handler) removeCatalogItem(c beseda.Catalog) func(http.ResponseWriter, 
 			Error(w, r, err)
 			return
 		}
-		if err := h.app.RemoveCatalogItem(r.Context(), actor, c, id); err != nil {
+		if err := h.app.Settings.RemoveCatalogItem(r.Context(), actor, c, id); err != nil {
 			Error(w, r, err)
 			return
 		}

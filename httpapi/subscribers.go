@@ -19,7 +19,7 @@ func (h *Handler) listSubscribers(w http.ResponseWriter, r *http.Request, actor 
 		return
 	}
 	f.Limit, f.Offset = int(min(limit, 1000)), int(min(offset, 1<<30))
-	subs, err := h.app.ListSubscribers(r.Context(), actor, f)
+	subs, err := h.app.Subscribers.ListSubscribers(r.Context(), actor, f)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -33,7 +33,7 @@ func (h *Handler) getSubscriber(w http.ResponseWriter, r *http.Request, actor *b
 		Error(w, r, err)
 		return
 	}
-	sub, err := h.app.GetSubscriber(r.Context(), actor, id)
+	sub, err := h.app.Subscribers.GetSubscriber(r.Context(), actor, id)
 	if err != nil {
 		Error(w, r, err)
 		return

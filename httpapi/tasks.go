@@ -8,7 +8,7 @@ import (
 )
 
 func (h *Handler) listTasks(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	tasks, err := h.app.ListTasks(r.Context(), actor)
+	tasks, err := h.app.Tasks.ListTasks(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -29,7 +29,7 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, acto
 	if al := r.Header.Get("Accept-Language"); actor.Locale == "" && al != "" {
 		locale = beseda.ParseLocale(al)
 	}
-	list, count, err := h.app.ListNotifications(r.Context(), actor, unread, locale)
+	list, count, err := h.app.Tasks.ListNotifications(r.Context(), actor, unread, locale)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -44,7 +44,7 @@ func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, actor
 		Error(w, r, err)
 		return
 	}
-	if err := h.app.MarkNotificationRead(r.Context(), actor, id); err != nil {
+	if err := h.app.Tasks.MarkNotificationRead(r.Context(), actor, id); err != nil {
 		Error(w, r, err)
 		return
 	}
@@ -52,7 +52,7 @@ func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, actor
 }
 
 func (h *Handler) readAllNotifications(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	if err := h.app.MarkNotificationRead(r.Context(), actor, 0); err != nil {
+	if err := h.app.Tasks.MarkNotificationRead(r.Context(), actor, 0); err != nil {
 		Error(w, r, err)
 		return
 	}

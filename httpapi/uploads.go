@@ -11,12 +11,12 @@ import (
 )
 
 func (h *Handler) upload(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	part, err := httpx.FilePart(w, r, h.app.MaxUploadBytes())
+	part, err := httpx.FilePart(w, r, h.app.Files.MaxUploadBytes())
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	u, err := h.app.Upload(r.Context(), actor, part.FileName(), part)
+	u, err := h.app.Files.Upload(r.Context(), actor, part.FileName(), part)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -44,7 +44,7 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, beseda.NotFound("attachment"))
 		return
 	}
-	u, f, err := h.app.OpenAttachment(r.Context(), v, id)
+	u, f, err := h.app.Files.OpenAttachment(r.Context(), v, id)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -71,14 +71,14 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) viewer(r *http.Request, id int64) (beseda.Viewer, error) {
 	ctx := r.Context()
 	if token, ok := bearerToken(r); ok {
-		u, _, err := h.app.Authenticate(ctx, token, app.TokenAPI)
+		u, _, err := h.app.Users.Authenticate(ctx, token, app.TokenAPI)
 		if err != nil {
 			return beseda.Viewer{}, err
 		}
 		return beseda.ManagerOwner(u), nil
 	}
 	if token := r.Header.Get("X-Visitor-Token"); token != "" {
-		return h.app.VisitorViewer(ctx, token)
+		return h.app.Files.VisitorViewer(ctx, token)
 	}
 	q := r.URL.Query()
 	if sig := q.Get("sig"); sig != "" {
@@ -86,10 +86,10 @@ func (h *Handler) viewer(r *http.Request, id int64) (beseda.Viewer, error) {
 		if err != nil {
 			return beseda.Viewer{}, beseda.Errorf(beseda.EUNAUTHORIZED, "a signed address needs exp")
 		}
-		return h.app.SignedViewer(ctx, id, exp, sig)
+		return h.app.Files.SignedViewer(ctx, id, exp, sig)
 	}
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
-		u, _, err := h.app.Authenticate(ctx, c.Value, app.TokenSession)
+		u, _, err := h.app.Users.Authenticate(ctx, c.Value, app.TokenSession)
 		if err != nil {
 			return beseda.Viewer{}, err
 		}

@@ -8,7 +8,7 @@ import (
 )
 
 func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	users, err := h.app.ListUsers(r.Context(), actor)
+	users, err := h.app.Users.ListUsers(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -22,7 +22,7 @@ func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, actor *beseda.
 		Error(w, r, err)
 		return
 	}
-	u, err := h.app.GetUser(r.Context(), actor, id)
+	u, err := h.app.Users.GetUser(r.Context(), actor, id)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -36,7 +36,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, actor *bese
 		Error(w, r, err)
 		return
 	}
-	u, err := h.app.CreateUser(r.Context(), actor, in)
+	u, err := h.app.Users.CreateUser(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -60,7 +60,7 @@ func (h *Handler) patchUser(w http.ResponseWriter, r *http.Request, actor *besed
 		return
 	}
 	in.KeepToken = requestToken(r)
-	u, err := h.app.UpdateUser(r.Context(), actor, id, in)
+	u, err := h.app.Users.UpdateUser(r.Context(), actor, id, in)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -7,7 +7,7 @@ import (
 )
 
 func (h *Handler) listWebhooks(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	list, err := h.app.ListWebhooks(r.Context(), actor)
+	list, err := h.app.Webhooks.ListWebhooks(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -21,7 +21,7 @@ func (h *Handler) createWebhook(w http.ResponseWriter, r *http.Request, actor *b
 		Error(w, r, err)
 		return
 	}
-	hook, err := h.app.CreateWebhook(r.Context(), actor, in)
+	hook, err := h.app.Webhooks.CreateWebhook(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -35,7 +35,7 @@ func (h *Handler) getWebhook(w http.ResponseWriter, r *http.Request, actor *bese
 		Error(w, r, err)
 		return
 	}
-	hook, err := h.app.GetWebhook(r.Context(), actor, id)
+	hook, err := h.app.Webhooks.GetWebhook(r.Context(), actor, id)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -49,7 +49,7 @@ func (h *Handler) deleteWebhook(w http.ResponseWriter, r *http.Request, actor *b
 		Error(w, r, err)
 		return
 	}
-	if err := h.app.DeleteWebhook(r.Context(), actor, id); err != nil {
+	if err := h.app.Webhooks.DeleteWebhook(r.Context(), actor, id); err != nil {
 		Error(w, r, err)
 		return
 	}
@@ -69,7 +69,7 @@ func (h *Handler) webhookDeliveries(w http.ResponseWriter, r *http.Request, acto
 		Error(w, r, err)
 		return
 	}
-	list, err := h.app.WebhookDeliveries(r.Context(), actor, id, int(min(limit, 100)))
+	list, err := h.app.Webhooks.WebhookDeliveries(r.Context(), actor, id, int(min(limit, 100)))
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -83,7 +83,7 @@ func (h *Handler) testWebhook(w http.ResponseWriter, r *http.Request, actor *bes
 		Error(w, r, err)
 		return
 	}
-	d, err := h.app.SendTestWebhook(r.Context(), actor, id)
+	d, err := h.app.Webhooks.SendTestWebhook(r.Context(), actor, id)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -19,7 +19,7 @@ type pruneUploadsWorker struct {
 }
 
 func (w *pruneUploadsWorker) Work(ctx context.Context, job *river.Job[pruneUploadsArgs]) error {
-	_, err := w.r.app.PruneUploads(ctx)
+	_, err := w.r.app.Files.PruneUploads(ctx)
 	return err
 }
 

@@ -28,7 +28,7 @@ type deliverWebhooksWorker struct {
 }
 
 func (w *deliverWebhooksWorker) Work(ctx context.Context, job *river.Job[deliverWebhooksArgs]) error {
-	more, err := w.r.app.DeliverWebhooks(ctx, fmt.Sprintf("%s/%d", w.r.instance, job.ID), workBudget)
+	more, err := w.r.app.Webhooks.DeliverWebhooks(ctx, fmt.Sprintf("%s/%d", w.r.instance, job.ID), workBudget)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ type pruneWebhooksWorker struct {
 }
 
 func (w *pruneWebhooksWorker) Work(ctx context.Context, job *river.Job[pruneWebhooksArgs]) error {
-	return w.r.app.PruneWebhookDeliveries(ctx)
+	return w.r.app.Webhooks.PruneWebhookDeliveries(ctx)
 }
 
 // webhookRefresh is how often a process re-reads which workspaces have
@@ -84,7 +84,7 @@ func (r *Runner) addWebhookJobs(workers *river.Workers, cfg *river.Config, every
 func (r *Runner) dispatchWebhooks(ctx context.Context) {
 	refresh := time.NewTicker(webhookRefresh)
 	defer refresh.Stop()
-	if err := r.app.RefreshWebhookWorkspaces(ctx); err != nil && ctx.Err() == nil {
+	if err := r.app.Webhooks.RefreshWebhookWorkspaces(ctx); err != nil && ctx.Err() == nil {
 		r.log.Warn("webhooks: cannot read subscriptions", "err", err)
 	}
 	for {
@@ -97,7 +97,7 @@ func (r *Runner) dispatchWebhooks(ctx context.Context) {
 				r.log.Warn("webhooks: cannot queue delivery", "err", err)
 			}
 		case <-refresh.C:
-			if err := r.app.RefreshWebhookWorkspaces(ctx); err != nil && ctx.Err() == nil {
+			if err := r.app.Webhooks.RefreshWebhookWorkspaces(ctx); err != nil && ctx.Err() == nil {
 				r.log.Warn("webhooks: cannot read subscriptions", "err", err)
 			}
 		}

@@ -70,7 +70,7 @@ type broadcastWorker struct {
 }
 
 func (w *broadcastWorker) Work(ctx context.Context, job *river.Job[broadcastArgs]) error {
-	done, err := w.r.app.ProduceBroadcast(ctx, job.Args.BroadcastID, workBudget)
+	done, err := w.r.app.Automation.ProduceBroadcast(ctx, job.Args.BroadcastID, workBudget)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ type funnelStepWorker struct {
 }
 
 func (w *funnelStepWorker) Work(ctx context.Context, job *river.Job[funnelStepArgs]) error {
-	wait, err := w.r.app.ProduceFunnelStep(ctx, job.Args.EnrollmentID, job.Args.Position, job.Args.DueAt)
+	wait, err := w.r.app.Automation.ProduceFunnelStep(ctx, job.Args.EnrollmentID, job.Args.Position, job.Args.DueAt)
 	return snoozeUntilDue(wait, err)
 }
 
@@ -122,7 +122,7 @@ type taskStartWorker struct {
 }
 
 func (w *taskStartWorker) Work(ctx context.Context, job *river.Job[taskStartArgs]) error {
-	return snoozeUntilDue(w.r.app.StartTask(ctx, job.Args.TaskID))
+	return snoozeUntilDue(w.r.app.Tasks.StartTask(ctx, job.Args.TaskID))
 }
 
 // LiveEventRetention is how long the live log keeps events, so that
@@ -157,5 +157,5 @@ type retryInboundWorker struct {
 }
 
 func (w *retryInboundWorker) Work(ctx context.Context, job *river.Job[retryInboundArgs]) error {
-	return snoozeUntilDue(w.r.app.RetryInboundFailure(ctx, job.Args.FailureID))
+	return snoozeUntilDue(w.r.app.Inbox.RetryInboundFailure(ctx, job.Args.FailureID))
 }

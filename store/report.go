@@ -76,8 +76,8 @@ func (r reader) ReportTotals(ctx context.Context, f beseda.ReportFilter) (*besed
 	// Completed dialogs are those with completed_at; the rest are active or paused.
 	t := &beseda.ReportTotals{Dialogs: int(total), ByStatus: map[beseda.DialogStatus]int{
 		beseda.DialogActive: int(active), beseda.DialogPaused: int(total - active - done), beseda.DialogCompleted: int(done)},
-		ByType: []beseda.TypeCount{}, ClientRatings: distribution(cliN, cliSum, cliSq),
-		AccountRatings:       distribution(accN, accSum, accSq),
+		ByType: []beseda.TypeCount{}, ClientRatings: beseda.RatingCounts(cliN, cliSum, cliSq),
+		AccountRatings:       beseda.RatingCounts(accN, accSum, accSq),
 		AverageAccountRating: average(accSum, accN), AverageClientRating: average(cliSum, cliN)}
 	if done > 0 {
 		avg := float64(doneMS) / float64(done) / 1000
@@ -93,14 +93,6 @@ func (r reader) ReportTotals(ctx context.Context, f beseda.ReportFilter) (*besed
 		return nil, err
 	}
 	return t, nil
-}
-
-// distribution recovers how many ratings were 1, 2 and 3 from their count n,
-// sum s and sum of squares q: n1+n2+n3 = n, n1+2n2+3n3 = s, n1+4n2+9n3 = q.
-func distribution(n, s, q int64) map[int]int {
-	n3 := (q - 3*s + 2*n) / 2
-	n2 := s - n - 2*n3
-	return map[int]int{1: int(n - n2 - n3), 2: int(n2), 3: int(n3)}
 }
 
 // MaxReportDays bounds the per-day counts: the last this many days of the

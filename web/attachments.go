@@ -22,7 +22,7 @@ func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
 		return nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, beseda.MaxAttachments*h.app.MaxUploadBytes()+1<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, beseda.MaxAttachments*h.app.Files.MaxUploadBytes()+1<<20)
 	// Small fields are kept in memory; files go to temporary files, which
 	// net/http removes when the request is done.
 	err := r.ParseMultipartForm(1 << 20)
@@ -51,7 +51,7 @@ func (h *Handler) messageInput(r *http.Request, p *page) (beseda.MessageInput, e
 		if err != nil {
 			return in, beseda.Errorf(beseda.EINVALID, "the form cannot be read")
 		}
-		u, err := h.app.Upload(r.Context(), p.User, fh.Filename, f)
+		u, err := h.app.Files.Upload(r.Context(), p.User, fh.Filename, f)
 		f.Close()
 		if err != nil {
 			return in, err

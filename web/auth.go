@@ -56,14 +56,14 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 // that two tabs work).
 func (h *Handler) loginToken(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(loginCookieName(r)); err == nil && len(c.Value) == 43 {
-		return h.app.LoginFormToken(c.Value)
+		return h.app.Users.LoginFormToken(c.Value)
 	}
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	pre := base64.RawURLEncoding.EncodeToString(b)
 	http.SetCookie(w, &http.Cookie{Name: loginCookieName(r), Value: pre, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: 12 * 3600})
-	return h.app.LoginFormToken(pre)
+	return h.app.Users.LoginFormToken(pre)
 }
 
 // fromThisSite reports whether a post may come from this site's own page:
@@ -88,7 +88,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, "login", p)
 	}
 	c, err := r.Cookie(loginCookieName(r))
-	if err != nil || !fromThisSite(r) || !h.app.CheckLoginFormToken(c.Value, r.PostFormValue("csrf")) {
+	if err != nil || !fromThisSite(r) || !h.app.Users.CheckLoginFormToken(c.Value, r.PostFormValue("csrf")) {
 		again(http.StatusForbidden, h.newPage(r, nil, "").T("login.expired"))
 		return
 	}
@@ -96,7 +96,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusBadRequest, h.newPage(r, nil, "").T("login.failed"))
 		return
 	}
-	token, user, err := h.app.Login(r.Context(), email, password, app.TokenSession, httpx.ClientAddr(r))
+	token, user, err := h.app.Users.Login(r.Context(), email, password, app.TokenSession, httpx.ClientAddr(r))
 	if err != nil {
 		p := h.newPage(r, nil, "")
 		switch code := beseda.ErrorCode(err); code {
@@ -122,7 +122,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, p *page) {
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
-		_ = h.app.Logout(r.Context(), c.Value)
+		_ = h.app.Users.Logout(r.Context(), c.Value)
 	}
 	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: -1})
@@ -202,7 +202,7 @@ func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request, p *page) {
 			upd.KeepToken = c.Value
 		}
 	}
-	if _, err := h.app.UpdateUser(r.Context(), p.User, p.User.ID, upd); err != nil {
+	if _, err := h.app.Users.UpdateUser(r.Context(), p.User, p.User.ID, upd); err != nil {
 		h.refuse(w, r, p, err, "/account", false)
 		return
 	}

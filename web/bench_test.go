@@ -30,7 +30,7 @@ func BenchmarkConsolePages(b *testing.B) {
 			srv := testkit.StartServer(b, testkit.NewMigratedDatabase(b, d), testkit.Options{Clock: beseda.SystemClock{}})
 			w := testkit.NewWorld(b, srv, beseda.LocaleEN)
 			ctx := context.Background()
-			owner, _, err := srv.App.Authenticate(ctx, w.Owner.Token, app.TokenAPI)
+			owner, _, err := srv.App.Users.Authenticate(ctx, w.Owner.Token, app.TokenAPI)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -46,7 +46,7 @@ func BenchmarkConsolePages(b *testing.B) {
 			if err := srv.DB.Vacuum(ctx); err != nil {
 				b.Fatal(err)
 			}
-			token, _, err := srv.App.Login(ctx, owner.Email, testkit.TestPassword, app.TokenSession, netip.Addr{})
+			token, _, err := srv.App.Users.Login(ctx, owner.Email, testkit.TestPassword, app.TokenSession, netip.Addr{})
 			if err != nil {
 				b.Fatal(err)
 			}

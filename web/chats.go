@@ -89,19 +89,19 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	if r.URL.Query().Get("fragment") == "" {
-		_ = h.app.MarkChatRead(r.Context(), p.User, id)
+		_ = h.app.Subscribers.MarkChatRead(r.Context(), p.User, id)
 	}
 	h.renderChats(w, r, p, view, http.StatusOK)
 }
 
 func (h *Handler) renderChats(w http.ResponseWriter, r *http.Request, p *page, selected *chatView, status int) {
 	q := r.URL.Query().Get("q")
-	chats, err := h.app.ListChats(r.Context(), p.User, beseda.SubscriberFilter{Query: q, Limit: 100})
+	chats, err := h.app.Subscribers.ListChats(r.Context(), p.User, beseda.SubscriberFilter{Query: q, Limit: 100})
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	users, err := h.app.ListUsers(r.Context(), p.User)
+	users, err := h.app.Users.ListUsers(r.Context(), p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -118,15 +118,15 @@ func (h *Handler) renderChats(w http.ResponseWriter, r *http.Request, p *page, s
 
 func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error) {
 	ctx := r.Context()
-	sub, err := h.app.GetSubscriber(ctx, p.User, id)
+	sub, err := h.app.Subscribers.GetSubscriber(ctx, p.User, id)
 	if err != nil {
 		return nil, err
 	}
-	v := &chatView{Sub: sub, Titles: map[int64]string{}, MaxUpload: h.app.MaxUploadBytes()}
-	if v.Messages, err = h.app.ChatMessages(ctx, p.User, id, beseda.MessageFilter{Limit: 200}); err != nil {
+	v := &chatView{Sub: sub, Titles: map[int64]string{}, MaxUpload: h.app.Files.MaxUploadBytes()}
+	if v.Messages, err = h.app.Messages.ChatMessages(ctx, p.User, id, beseda.MessageFilter{Limit: 200}); err != nil {
 		return nil, err
 	}
-	if v.Dialogs, err = h.app.ListDialogs(ctx, p.User, beseda.DialogFilter{SubscriberID: &id, Limit: 200}); err != nil {
+	if v.Dialogs, err = h.app.Dialogs.ListDialogs(ctx, p.User, beseda.DialogFilter{SubscriberID: &id, Limit: 200}); err != nil {
 		return nil, err
 	}
 	for _, d := range v.Dialogs {
@@ -135,16 +135,16 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 			v.Active = d
 		}
 	}
-	if v.Types, err = h.app.ListCatalog(ctx, p.User, beseda.CatalogTypes); err != nil {
+	if v.Types, err = h.app.Settings.ListCatalog(ctx, p.User, beseda.CatalogTypes); err != nil {
 		return nil, err
 	}
-	if v.Reasons, err = h.app.ListCatalog(ctx, p.User, beseda.CatalogReasons); err != nil {
+	if v.Reasons, err = h.app.Settings.ListCatalog(ctx, p.User, beseda.CatalogReasons); err != nil {
 		return nil, err
 	}
-	if v.Components, err = h.app.ListCatalog(ctx, p.User, beseda.CatalogComponents); err != nil {
+	if v.Components, err = h.app.Settings.ListCatalog(ctx, p.User, beseda.CatalogComponents); err != nil {
 		return nil, err
 	}
-	if v.Users, err = h.app.ListUsers(ctx, p.User); err != nil {
+	if v.Users, err = h.app.Users.ListUsers(ctx, p.User); err != nil {
 		return nil, err
 	}
 	v.MessageList = messageList{P: p, Messages: v.Messages, Titles: v.Titles, ShowDialogs: true, Names: names(v.Users)}
@@ -168,7 +168,7 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, p *pag
 	}
 	in, err := h.messageInput(r, p)
 	if err == nil {
-		_, err = h.app.PostChatMessage(r.Context(), p.User, id, in)
+		_, err = h.app.Messages.PostChatMessage(r.Context(), p.User, id, in)
 	}
 	if err != nil {
 		h.refuse(w, r, p, err, p.Path("/chats/", id, "#composer"), true)
@@ -183,7 +183,7 @@ func (h *Handler) createDialog(w http.ResponseWriter, r *http.Request, p *page) 
 		h.fail(w, r, p, err)
 		return
 	}
-	d, err := h.app.CreateDialog(r.Context(), p.User, beseda.DialogCreate{SubscriberID: id, Title: r.PostFormValue("title"),
+	d, err := h.app.Dialogs.CreateDialog(r.Context(), p.User, beseda.DialogCreate{SubscriberID: id, Title: r.PostFormValue("title"),
 		TypeID: formID(r, "type_id"), ParticipantIDs: formIDs(r, "participant_ids"), ReasonIDs: formIDs(r, "reason_ids"),
 		ComponentIDs: formIDs(r, "component_ids")})
 	if err != nil {

@@ -25,20 +25,20 @@ func (h *Handler) dialogsTab(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	active, paused := beseda.DialogActive, beseda.DialogPaused
 	f := beseda.DialogFilter{Status: &active, Limit: 200}
-	all, err := h.app.CountDialogs(ctx, p.User, f)
+	all, err := h.app.Dialogs.CountDialogs(ctx, p.User, f)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
 	mine := f
 	mine.ParticipantID = &p.User.ID
-	own, err := h.app.CountDialogs(ctx, p.User, mine)
+	own, err := h.app.Dialogs.CountDialogs(ctx, p.User, mine)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
 	stopped := beseda.DialogFilter{Status: &paused, Limit: 200}
-	npaused, err := h.app.CountDialogs(ctx, p.User, stopped)
+	npaused, err := h.app.Dialogs.CountDialogs(ctx, p.User, stopped)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -51,7 +51,7 @@ func (h *Handler) dialogsTab(w http.ResponseWriter, r *http.Request, p *page) {
 	default:
 		filter = ""
 	}
-	list, err := h.app.ListDialogs(ctx, p.User, f)
+	list, err := h.app.Dialogs.ListDialogs(ctx, p.User, f)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -94,12 +94,12 @@ func (h *Handler) dialog(w http.ResponseWriter, r *http.Request, p *page) {
 
 func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, id int64, status int) {
 	ctx := r.Context()
-	d, err := h.app.GetDialog(ctx, p.User, id)
+	d, err := h.app.Dialogs.GetDialog(ctx, p.User, id)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	v := &dialogView{D: d, Next: d.Status.AllowedTransitions(), EditStatus: d.Status, MaxUpload: h.app.MaxUploadBytes()}
+	v := &dialogView{D: d, Next: d.Status.AllowedTransitions(), EditStatus: d.Status, MaxUpload: h.app.Files.MaxUploadBytes()}
 	p.Saved = r.URL.Query().Get("saved") == "1"
 	v.Statuses = append([]beseda.DialogStatus{d.Status}, v.Next...)
 	if c := beseda.DialogStatus(r.URL.Query().Get("confirm")); d.Status.CheckTransition(c) == nil {
@@ -122,15 +122,15 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 			v.EditStatus = st
 		}
 	}
-	if v.Sub, err = h.app.GetSubscriber(ctx, p.User, d.SubscriberID); err != nil {
+	if v.Sub, err = h.app.Subscribers.GetSubscriber(ctx, p.User, d.SubscriberID); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	if v.Messages, err = h.app.DialogMessages(ctx, p.User, id, beseda.MessageFilter{Limit: 200}); err != nil {
+	if v.Messages, err = h.app.Messages.DialogMessages(ctx, p.User, id, beseda.MessageFilter{Limit: 200}); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	if v.Events, err = h.app.DialogEvents(ctx, p.User, id); err != nil {
+	if v.Events, err = h.app.Dialogs.DialogEvents(ctx, p.User, id); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
@@ -144,7 +144,7 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 		{beseda.CatalogReasons, d.Reasons, &v.Reasons},
 		{beseda.CatalogComponents, d.Components, &v.Components},
 	} {
-		items, err := h.app.ListCatalog(ctx, p.User, c.catalog)
+		items, err := h.app.Settings.ListCatalog(ctx, p.User, c.catalog)
 		if err != nil {
 			h.fail(w, r, p, err)
 			return
@@ -160,7 +160,7 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 			}
 		}
 	}
-	if v.Users, err = h.app.ListUsers(ctx, p.User); err != nil {
+	if v.Users, err = h.app.Users.ListUsers(ctx, p.User); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
@@ -175,7 +175,7 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 // manager writing where they cannot learns why in this dialog's terms.
 func (h *Handler) dialogFailed(w http.ResponseWriter, r *http.Request, p *page, id int64, err error, to string, keepForm bool) {
 	if beseda.ErrorCode(err) == beseda.EDIALOGNOTACTIVE {
-		if d, gerr := h.app.GetDialog(r.Context(), p.User, id); gerr == nil {
+		if d, gerr := h.app.Dialogs.GetDialog(r.Context(), p.User, id); gerr == nil {
 			h.refuseWith(w, r, &viewError{Message: p.T("dialog.locked_" + string(d.Status))}, httpx.StatusOf(err), beseda.ErrorCode(err), to, keepForm)
 			return
 		}
@@ -196,7 +196,7 @@ func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) 
 		return
 	}
 	back := p.Path("/dialogs/", id)
-	d, err := h.app.GetDialog(r.Context(), p.User, id)
+	d, err := h.app.Dialogs.GetDialog(r.Context(), p.User, id)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -214,7 +214,7 @@ func (h *Handler) updateDialog(w http.ResponseWriter, r *http.Request, p *page) 
 		http.Redirect(w, r, p.Path(back, "?confirm=", status, "#confirm"), http.StatusSeeOther)
 		return
 	}
-	if _, err := h.app.UpdateDialog(r.Context(), p.User, id, upd); err != nil {
+	if _, err := h.app.Dialogs.UpdateDialog(r.Context(), p.User, id, upd); err != nil {
 		h.dialogFailed(w, r, p, id, err, back+"#settings", true)
 		return
 	}
@@ -259,7 +259,7 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) 
 	}
 	var upd beseda.DialogUpdate
 	if r.PostFormValue("settings") == "1" {
-		d, err := h.app.GetDialog(r.Context(), p.User, id)
+		d, err := h.app.Dialogs.GetDialog(r.Context(), p.User, id)
 		if err != nil {
 			h.fail(w, r, p, err)
 			return
@@ -277,7 +277,7 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p *page) 
 		form := r.PostFormValue("send_rating_form") != ""
 		upd.SendRatingForm = &form
 	}
-	if _, err := h.app.UpdateDialog(r.Context(), p.User, id, upd); err != nil {
+	if _, err := h.app.Dialogs.UpdateDialog(r.Context(), p.User, id, upd); err != nil {
 		h.dialogFailed(w, r, p, id, err, p.Path("/dialogs/", id), false)
 		return
 	}
@@ -292,7 +292,7 @@ func (h *Handler) postDialogMessage(w http.ResponseWriter, r *http.Request, p *p
 	}
 	in, err := h.messageInput(r, p)
 	if err == nil {
-		_, err = h.app.PostDialogMessage(r.Context(), p.User, id, in)
+		_, err = h.app.Messages.PostDialogMessage(r.Context(), p.User, id, in)
 	}
 	if err != nil {
 		// Refused (a colleague paused the dialog meanwhile…): the text comes back.

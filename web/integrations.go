@@ -36,14 +36,14 @@ const attemptsShown = 10
 // integrations is Settings → Integrations: outgoing webhooks, for owners,
 // admins and managers with integrations.manage.
 func (h *Handler) integrations(w http.ResponseWriter, r *http.Request, p *page) {
-	hooks, err := h.app.ListWebhooks(r.Context(), p.User)
+	hooks, err := h.app.Webhooks.ListWebhooks(r.Context(), p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
 	d := integrationsData{Events: beseda.WebhookEventTypes, URLMax: beseda.WebhookURLMax, SecretMax: beseda.WebhookSecretMax}
 	for _, hook := range hooks {
-		deliveries, err := h.app.WebhookDeliveries(r.Context(), p.User, hook.ID, attemptsShown)
+		deliveries, err := h.app.Webhooks.WebhookDeliveries(r.Context(), p.User, hook.ID, attemptsShown)
 		if err != nil {
 			h.fail(w, r, p, err)
 			return
@@ -91,7 +91,7 @@ func (h *Handler) addIntegration(w http.ResponseWriter, r *http.Request, p *page
 	}
 	// A refused form comes back through a cookie: never with the secret.
 	r.PostForm.Del("secret")
-	if _, err := h.app.CreateWebhook(r.Context(), p.User, in); err != nil {
+	if _, err := h.app.Webhooks.CreateWebhook(r.Context(), p.User, in); err != nil {
 		h.refuse(w, r, p, err, "/settings/integrations#new-webhook", true)
 		return
 	}
@@ -106,7 +106,7 @@ func (h *Handler) changeIntegration(w http.ResponseWriter, r *http.Request, p *p
 	back := p.Path("/settings/integrations#webhook-", id)
 	switch r.PostFormValue("action") {
 	case "test":
-		if _, err := h.app.SendTestWebhook(r.Context(), p.User, id); err != nil {
+		if _, err := h.app.Webhooks.SendTestWebhook(r.Context(), p.User, id); err != nil {
 			h.refuse(w, r, p, err, back, false)
 			return
 		}
@@ -116,7 +116,7 @@ func (h *Handler) changeIntegration(w http.ResponseWriter, r *http.Request, p *p
 		if !confirmed(w, r, "/settings/integrations", strconv.FormatInt(id, 10)) {
 			return
 		}
-		if err := h.app.DeleteWebhook(r.Context(), p.User, id); err != nil {
+		if err := h.app.Webhooks.DeleteWebhook(r.Context(), p.User, id); err != nil {
 			h.refuse(w, r, p, err, back, false)
 			return
 		}

@@ -14,12 +14,12 @@ type notificationsData struct {
 
 func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, p *page) {
 	ctx := r.Context()
-	tasks, err := h.app.ListTasks(ctx, p.User)
+	tasks, err := h.app.Tasks.ListTasks(ctx, p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	list, _, err := h.app.ListNotifications(ctx, p.User, false, p.Locale)
+	list, _, err := h.app.Tasks.ListNotifications(ctx, p.User, false, p.Locale)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -36,7 +36,7 @@ func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, p *pa
 		h.fail(w, r, p, err)
 		return
 	}
-	if err := h.app.MarkNotificationRead(r.Context(), p.User, id); err != nil {
+	if err := h.app.Tasks.MarkNotificationRead(r.Context(), p.User, id); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
@@ -44,7 +44,7 @@ func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, p *pa
 }
 
 func (h *Handler) readAll(w http.ResponseWriter, r *http.Request, p *page) {
-	if err := h.app.MarkNotificationRead(r.Context(), p.User, 0); err != nil {
+	if err := h.app.Tasks.MarkNotificationRead(r.Context(), p.User, 0); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}

@@ -57,7 +57,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, p *page) {
 		h.fail(w, r, p, err)
 		return
 	}
-	rep, err := h.app.Report(ctx, p.User, f)
+	rep, err := h.app.Reports.Report(ctx, p.User, f)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -72,10 +72,10 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, p *page) {
 	csv.Set("format", "csv")
 	d.CSV = "/api/v1/reports/dialogs?" + csv.Encode()
 	// Removed items that dialogs of the period have stay choosable (marked).
-	if d.Types, err = h.app.ReportChoices(ctx, p.User, beseda.CatalogTypes, f); err == nil {
-		if d.Reasons, err = h.app.ReportChoices(ctx, p.User, beseda.CatalogReasons, f); err == nil {
-			if d.Components, err = h.app.ReportChoices(ctx, p.User, beseda.CatalogComponents, f); err == nil {
-				d.Users, err = h.app.ListUsers(ctx, p.User)
+	if d.Types, err = h.app.Reports.ReportChoices(ctx, p.User, beseda.CatalogTypes, f); err == nil {
+		if d.Reasons, err = h.app.Reports.ReportChoices(ctx, p.User, beseda.CatalogReasons, f); err == nil {
+			if d.Components, err = h.app.Reports.ReportChoices(ctx, p.User, beseda.CatalogComponents, f); err == nil {
+				d.Users, err = h.app.Users.ListUsers(ctx, p.User)
 			}
 		}
 	}
@@ -85,7 +85,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	labels := []string{p.T("rating.1"), p.T("rating.2"), p.T("rating.3")}
 	var ratings []int
-	for v := 1; v <= 3; v++ {
+	for _, v := range beseda.RatingScale {
 		ratings = append(ratings, rep.Totals.ClientRatings[v])
 	}
 	d.Ratings = bars(360, 160, labels, ratings)

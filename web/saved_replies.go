@@ -21,7 +21,7 @@ func (h *Handler) savedReplies(w http.ResponseWriter, r *http.Request, p *page) 
 		h.fail(w, r, p, err)
 		return
 	}
-	list, err := h.app.ListSavedReplies(r.Context(), p.User)
+	list, err := h.app.Settings.ListSavedReplies(r.Context(), p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -43,7 +43,7 @@ func (h *Handler) savedReplies(w http.ResponseWriter, r *http.Request, p *page) 
 
 func (h *Handler) addSavedReply(w http.ResponseWriter, r *http.Request, p *page) {
 	in := beseda.SavedReplyCreate{Name: r.PostFormValue("name"), Text: r.PostFormValue("text")}
-	if _, err := h.app.CreateSavedReply(r.Context(), p.User, in); err != nil {
+	if _, err := h.app.Settings.CreateSavedReply(r.Context(), p.User, in); err != nil {
 		h.refuse(w, r, p, err, "/settings/saved-replies#new-reply", true)
 		return
 	}
@@ -60,7 +60,7 @@ func (h *Handler) changeSavedReply(w http.ResponseWriter, r *http.Request, p *pa
 		if !confirmed(w, r, "/settings/saved-replies", strconv.FormatInt(id, 10)) {
 			return
 		}
-		if err := h.app.DeleteSavedReply(r.Context(), p.User, id); err != nil {
+		if err := h.app.Settings.DeleteSavedReply(r.Context(), p.User, id); err != nil {
 			h.refuse(w, r, p, err, back, false)
 			return
 		}
@@ -69,7 +69,7 @@ func (h *Handler) changeSavedReply(w http.ResponseWriter, r *http.Request, p *pa
 		return
 	}
 	name, text := r.PostFormValue("name"), r.PostFormValue("text")
-	if _, err := h.app.UpdateSavedReply(r.Context(), p.User, id, beseda.SavedReplyUpdate{Name: &name, Text: &text}); err != nil {
+	if _, err := h.app.Settings.UpdateSavedReply(r.Context(), p.User, id, beseda.SavedReplyUpdate{Name: &name, Text: &text}); err != nil {
 		h.refuse(w, r, p, err, back, false)
 		return
 	}

@@ -34,7 +34,7 @@ func (h *Handler) renderDialogSettings(w http.ResponseWriter, r *http.Request, p
 	}
 	var sections []catalogSection
 	for _, c := range catalogs {
-		items, err := h.app.ListCatalog(r.Context(), p.User, c.Catalog)
+		items, err := h.app.Settings.ListCatalog(r.Context(), p.User, c.Catalog)
 		if err != nil {
 			h.fail(w, r, p, err)
 			return
@@ -72,7 +72,7 @@ func (h *Handler) addCatalogItem(w http.ResponseWriter, r *http.Request, p *page
 		h.fail(w, r, p, beseda.NotFound("settings list"))
 		return
 	}
-	if _, err := h.app.AddCatalogItem(r.Context(), p.User, c, r.PostFormValue("name")); err != nil {
+	if _, err := h.app.Settings.AddCatalogItem(r.Context(), p.User, c, r.PostFormValue("name")); err != nil {
 		h.refuse(w, r, p, err, "/settings/dialogs#"+r.PathValue("catalog"), false)
 		return
 	}
@@ -95,9 +95,9 @@ func (h *Handler) changeCatalogItem(w http.ResponseWriter, r *http.Request, p *p
 		if !confirmed(w, r, "/settings/dialogs", r.PathValue("catalog")+":"+strconv.FormatInt(id, 10)) {
 			return
 		}
-		err = h.app.RemoveCatalogItem(r.Context(), p.User, c, id)
+		err = h.app.Settings.RemoveCatalogItem(r.Context(), p.User, c, id)
 	} else {
-		_, err = h.app.RenameCatalogItem(r.Context(), p.User, c, id, r.PostFormValue("name"))
+		_, err = h.app.Settings.RenameCatalogItem(r.Context(), p.User, c, id, r.PostFormValue("name"))
 	}
 	if err != nil {
 		h.refuse(w, r, p, err, "/settings/dialogs#"+r.PathValue("catalog"), false)
@@ -125,7 +125,7 @@ func (h *Handler) standardMessages(w http.ResponseWriter, r *http.Request, p *pa
 		h.fail(w, r, p, err)
 		return
 	}
-	t, err := h.app.StandardMessages(r.Context(), p.User)
+	t, err := h.app.Ratings.StandardMessages(r.Context(), p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -180,7 +180,7 @@ func (h *Handler) saveStandardMessages(w http.ResponseWriter, r *http.Request, p
 			upd.Languages[l] = u
 		}
 	}
-	if _, err := h.app.UpdateStandardMessages(r.Context(), p.User, upd); err != nil {
+	if _, err := h.app.Ratings.UpdateStandardMessages(r.Context(), p.User, upd); err != nil {
 		h.refuse(w, r, p, err, "/settings/standard-messages", true)
 		return
 	}
@@ -203,7 +203,7 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, p *page, s
 		h.fail(w, r, p, err)
 		return
 	}
-	users, err := h.app.ListUsers(r.Context(), p.User)
+	users, err := h.app.Users.ListUsers(r.Context(), p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -227,7 +227,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p *page) {
 	for _, perm := range r.PostForm["permissions"] {
 		in.Permissions = append(in.Permissions, beseda.Permission(perm))
 	}
-	if _, err := h.app.CreateUser(r.Context(), p.User, in); err != nil {
+	if _, err := h.app.Users.CreateUser(r.Context(), p.User, in); err != nil {
 		h.refuse(w, r, p, err, "/settings/users#new-user", true)
 		return
 	}
@@ -249,7 +249,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p *page) {
 	if role := beseda.Role(r.PostFormValue("role")); role != "" {
 		upd.Role = &role
 	}
-	if _, err := h.app.UpdateUser(r.Context(), p.User, id, upd); err != nil {
+	if _, err := h.app.Users.UpdateUser(r.Context(), p.User, id, upd); err != nil {
 		h.refuse(w, r, p, err, "/settings/users", false)
 		return
 	}

@@ -52,12 +52,12 @@ func (h *Handler) channels(w http.ResponseWriter, r *http.Request, p *page) {
 		h.fail(w, r, p, beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can manage channels"))
 		return
 	}
-	list, err := h.app.ListChannels(r.Context(), p.User)
+	list, err := h.app.Channels.ListChannels(r.Context(), p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	reg := h.app.Channels()
+	reg := h.app.Registry()
 	refused := p.Refused()
 	refusedID := ""
 	if refused != nil {
@@ -151,9 +151,9 @@ func withoutSecrets(r *http.Request, t beseda.ChannelType) {
 func (h *Handler) addChannel(w http.ResponseWriter, r *http.Request, p *page) {
 	kind := beseda.ChannelKind(r.PostFormValue("kind"))
 	in := beseda.ChannelCreate{Kind: kind, Name: r.PostFormValue("name"), Config: settingsOf(r)}
-	c, err := h.app.CreateChannel(r.Context(), p.User, in, httpx.BaseURL(r, h.PublicURL))
+	c, err := h.app.Channels.CreateChannel(r.Context(), p.User, in, httpx.BaseURL(r, h.PublicURL))
 	if err != nil {
-		withoutSecrets(r, h.app.Channels().Of(kind))
+		withoutSecrets(r, h.app.Registry().Of(kind))
 		h.refuse(w, r, p, err, "/settings/channels#add-"+string(kind), true)
 		return
 	}
@@ -182,7 +182,7 @@ func (h *Handler) changeChannel(w http.ResponseWriter, r *http.Request, p *page)
 		upd.Name, upd.Config = &name, settingsOf(r)
 		// Only what changed: the form sends back the settings it shows, and a
 		// channel that sets itself up on its platform does so again on a change.
-		if c, err := h.app.Channel(r.Context(), p.User, id); err == nil {
+		if c, err := h.app.Channels.Channel(r.Context(), p.User, id); err == nil {
 			for k, v := range upd.Config {
 				if c.Config.Get(k) == v {
 					delete(upd.Config, k)
@@ -190,10 +190,10 @@ func (h *Handler) changeChannel(w http.ResponseWriter, r *http.Request, p *page)
 			}
 		}
 	}
-	c, err := h.app.UpdateChannel(r.Context(), p.User, id, upd, httpx.BaseURL(r, h.PublicURL))
+	c, err := h.app.Channels.UpdateChannel(r.Context(), p.User, id, upd, httpx.BaseURL(r, h.PublicURL))
 	if err != nil {
-		if c, cerr := h.app.Channel(r.Context(), p.User, id); cerr == nil {
-			withoutSecrets(r, h.app.Channels().Of(c.Kind))
+		if c, cerr := h.app.Channels.Channel(r.Context(), p.User, id); cerr == nil {
+			withoutSecrets(r, h.app.Registry().Of(c.Kind))
 		} else {
 			r.PostForm = nil
 		}

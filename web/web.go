@@ -247,6 +247,8 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
+	// ratingScale is the stars a manager may give (R1).
+	"ratingScale": func() []int { return beseda.RatingScale[:] },
 	"hasRef": func(refs []beseda.Ref, id int64) bool {
 		for _, r := range refs {
 			if r.ID == id {
@@ -269,7 +271,7 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 			h.toLogin(w, r)
 			return
 		}
-		user, csrf, err := h.app.Authenticate(r.Context(), c.Value, app.TokenSession)
+		user, csrf, err := h.app.Users.Authenticate(r.Context(), c.Value, app.TokenSession)
 		if beseda.ErrorCode(err) == beseda.EINTERNAL {
 			h.fail(w, r, h.newPage(r, nil, ""), err) // the database failed: not a reason to sign in again
 			return
@@ -296,11 +298,11 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 				return
 			}
 		}
-		if p.Workspace, err = h.app.Workspace(r.Context(), user); err != nil {
+		if p.Workspace, err = h.app.Users.Workspace(r.Context(), user); err != nil {
 			h.fail(w, r, p, err)
 			return
 		}
-		p.Unread, _ = h.app.UnreadCount(r.Context(), user)
+		p.Unread, _ = h.app.Tasks.UnreadCount(r.Context(), user)
 		p.applyFlash(takeFlash(w, r))
 		next(w, r, p)
 	}
@@ -338,7 +340,7 @@ func (h *Handler) newPage(r *http.Request, user *beseda.User, csrf string) *page
 		loc = l
 	}
 	return &page{User: user, CSRF: csrf, Locale: locale, Loc: loc, p: i18n.For(locale), r: r, Live: map[string]int64{},
-		channels: h.app.Channels()}
+		channels: h.app.Registry()}
 }
 
 // render writes a page (or, with ?fragment=NAME, one of its parts) with the

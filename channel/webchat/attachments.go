@@ -9,12 +9,12 @@ import (
 
 // upload stores a file the client sends, to attach to their next message.
 func (h *Handler) upload(w http.ResponseWriter, r *http.Request, sub *beseda.Subscriber) {
-	part, err := httpx.FilePart(w, r, h.app.MaxUploadBytes())
+	part, err := httpx.FilePart(w, r, h.app.Files.MaxUploadBytes())
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
 	}
-	u, err := h.app.VisitorUpload(r.Context(), sub, httpx.ClientAddr(r), part.FileName(), part)
+	u, err := h.app.Files.VisitorUpload(r.Context(), sub, httpx.ClientAddr(r), part.FileName(), part)
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
@@ -28,7 +28,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, sub *beseda.Sub
 func (h *Handler) clientAttachments(sub *beseda.Subscriber, m *beseda.Message) []beseda.Attachment {
 	out := make([]beseda.Attachment, len(m.Attachments))
 	for i, a := range m.Attachments {
-		a.URL = h.app.VisitorAttachmentURL(sub, a)
+		a.URL = h.app.Files.VisitorAttachmentURL(sub, a)
 		out[i] = a
 	}
 	return out

@@ -49,7 +49,7 @@ func staticFiles() http.Handler {
 }
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
-	ch, wsLocale, err := h.app.WidgetChannel(r.Context(), r.PathValue("key"))
+	ch, wsLocale, err := h.app.WebChat.WidgetChannel(r.Context(), r.PathValue("key"))
 	if beseda.ErrorCode(err) == beseda.EINTERNAL {
 		httpx.Error(w, r, err) // logged; not a reason to say the chat does not exist
 		return
@@ -63,7 +63,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors *")
 	_ = page.Execute(w, map[string]any{"Key": ch.Key, "Name": ch.Name, "Locale": p.Locale, "T": p.T,
-		"MaxUpload": h.app.MaxUploadBytes()})
+		"MaxUpload": h.app.Files.MaxUploadBytes()})
 }
 
 // pickLocale is the first language of the browser's list (Accept-Language)
@@ -101,7 +101,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, r, err)
 		return
 	}
-	token, sub, err := h.app.StartVisitor(r.Context(), r.PathValue("key"), in.Name, language(r, in.Locale), httpx.ClientAddr(r))
+	token, sub, err := h.app.WebChat.StartVisitor(r.Context(), r.PathValue("key"), in.Name, language(r, in.Locale), httpx.ClientAddr(r))
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
@@ -112,7 +112,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request) {
 // visitor admits requests carrying the token of a session on this channel.
 func (h *Handler) visitor(next func(http.ResponseWriter, *http.Request, *beseda.Subscriber)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		sub, err := h.app.Visitor(r.Context(), r.PathValue("key"), r.Header.Get("X-Visitor-Token"))
+		sub, err := h.app.WebChat.Visitor(r.Context(), r.PathValue("key"), r.Header.Get("X-Visitor-Token"))
 		if err != nil {
 			httpx.Error(w, r, err)
 			return
@@ -151,7 +151,7 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, sub *bese
 		httpx.Error(w, r, err)
 		return
 	}
-	msgs, err := h.app.VisitorMessages(r.Context(), sub, after, forward, 200)
+	msgs, err := h.app.WebChat.VisitorMessages(r.Context(), sub, after, forward, 200)
 	if err != nil {
 		httpx.Error(w, r, err)
 		return
@@ -169,7 +169,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, sub *besed
 		httpx.Error(w, r, err)
 		return
 	}
-	m, err := h.app.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text, AttachmentIDs: in.AttachmentIDs,
+	m, err := h.app.Messages.ReceiveMessage(r.Context(), sub, app.Inbound{Text: in.Text, AttachmentIDs: in.AttachmentIDs,
 		Language: language(r, in.Locale)})
 	if err != nil {
 		httpx.Error(w, r, err)
@@ -189,7 +189,7 @@ func (h *Handler) postback(w http.ResponseWriter, r *http.Request, sub *beseda.S
 		httpx.Error(w, r, err)
 		return
 	}
-	late, err := h.app.ReceivePostback(r.Context(), sub, in.Payload, language(r, in.Locale))
+	late, err := h.app.Inbox.ReceivePostback(r.Context(), sub, in.Payload, language(r, in.Locale))
 	if err != nil {
 		httpx.Error(w, r, err)
 		return

@@ -23,7 +23,7 @@ func TestLoadLoop(t *testing.T) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 		ctx := context.Background()
-		owner, _, err := srv.App.Authenticate(ctx, w.Owner.Token, app.TokenAPI)
+		owner, _, err := srv.App.Users.Authenticate(ctx, w.Owner.Token, app.TokenAPI)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -53,7 +53,7 @@ func run(dbURL string, subscribers, dialogs int, active float64, messages, month
 	if email == "" {
 		email = "synth-" + suffix + "@example.com"
 	}
-	ws, owner, err := a.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Synthetic " + suffix, OwnerEmail: email,
+	ws, owner, err := a.Users.CreateWorkspace(ctx, beseda.WorkspaceCreate{Name: "Synthetic " + suffix, OwnerEmail: email,
 		OwnerName: "Synth Owner", OwnerPassword: password})
 	if err != nil {
 		return err

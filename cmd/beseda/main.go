@@ -306,7 +306,7 @@ func printBanner(ctx context.Context, srv *server.Server, cfg server.Config, out
 		}
 		for _, c := range channels {
 			// A channel without a platform is one a person chats in here.
-			if t := srv.App.Channels().Of(c.Kind); t.Sender() == nil && t.Webhook() == nil {
+			if t := srv.App.Registry().Of(c.Kind); t.Sender() == nil && t.Webhook() == nil {
 				fmt.Fprintf(&b, "  %-10s %s%s   (chat as a client)\n", t.Title(beseda.LocaleEN)+":", base, t.Path(c.Key))
 			}
 		}
@@ -348,7 +348,7 @@ func createWorkspace(ctx context.Context, args []string, stdout io.Writer) error
 		return err
 	}
 	defer db.Close()
-	ws, owner, err := app.New(db, app.Config{Channels: server.Channels()}).CreateWorkspace(ctx, in)
+	ws, owner, err := app.New(db, app.Config{Channels: server.Channels()}).Users.CreateWorkspace(ctx, in)
 	if err != nil {
 		return err
 	}

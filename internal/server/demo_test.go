@@ -69,7 +69,7 @@ func TestDemo_SeedIsAllOrNothing(t *testing.T) {
 		key := testkit.WebChatKey(t, owner)
 		from := netip.MustParseAddr("203.0.113.9")
 		for i := range 3 {
-			_, _, err := srv.App.StartVisitor(ctx, key, "Visitor", "", from)
+			_, _, err := srv.App.WebChat.StartVisitor(ctx, key, "Visitor", "", from)
 			if i < 2 && err != nil {
 				t.Errorf("visitor %d: %v", i+1, err)
 			}

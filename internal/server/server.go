@@ -244,8 +244,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
 		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks, Resolver: cfg.Resolver}), Channels: channels,
 		Addresses: guard, Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
-	deliveries := delivery.New(db, a, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
-		Channels: channels, Files: a})
+	deliveries := delivery.New(db, a.Delivery, delivery.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
+		Channels: channels, Files: a.Files})
 	a.SetDelivery(deliveries)
 	hub := live.New(db, cfg.Logger)
 	a.SetLive(hub.Kick)
@@ -272,7 +272,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	console.PublicURL = cfg.PublicURL
 	console.Register(mux)
-	channel.NewWebhooks(channels, a, cfg.Logger).Register(mux)
+	channel.NewWebhooks(channels, a.Inbox, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	if cfg.MetricsListener == nil {
 		mux.Handle("GET /metrics", localOnly(s.metrics.handler()))

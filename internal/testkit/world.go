@@ -29,7 +29,7 @@ const TestPassword = "correct horse"
 func NewWorld(tb testing.TB, srv *Server, locale beseda.Locale) *World {
 	tb.Helper()
 	suffix := randomHex(4)
-	ws, owner, err := srv.App.CreateWorkspace(context.Background(), beseda.WorkspaceCreate{
+	ws, owner, err := srv.App.Users.CreateWorkspace(context.Background(), beseda.WorkspaceCreate{
 		Name: "Shop " + suffix, Locale: locale, OwnerEmail: "owner-" + suffix + "@example.com",
 		OwnerName: "Olga Owner", OwnerPassword: TestPassword})
 	if err != nil {
