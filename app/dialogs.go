@@ -48,7 +48,7 @@ func (a *Dialogs) CreateDialog(ctx context.Context, actor *beseda.User, in besed
 		if d.Participants, err = userRefs(refs, in.ParticipantIDs); err != nil {
 			return err
 		}
-		startSLA, err := a.slaOfNewDialog(ctx, tx, d)
+		startSLA, err := a.app.SLA.slaOfNewDialog(ctx, tx, d)
 		if err != nil {
 			return err
 		}
@@ -277,7 +277,7 @@ func (a *Dialogs) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Su
 		}
 	}
 	d.Status = to
-	if err := a.slaStatusChanged(ctx, tx, d); err != nil {
+	if err := a.app.SLA.slaStatusChanged(ctx, tx, d); err != nil {
 		return err
 	}
 	a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogStatusChanged, d)

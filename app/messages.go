@@ -97,7 +97,7 @@ func (a *Messages) PostDialogMessage(ctx context.Context, actor *beseda.User, di
 		if m, err = a.managerMessage(ctx, tx, sub, &dialogID, actor, in); err != nil {
 			return err
 		}
-		if err := a.slaManagerReplied(ctx, tx, dialogID); err != nil {
+		if err := a.app.SLA.slaManagerReplied(ctx, tx, dialogID); err != nil {
 			return err
 		}
 		if err := a.produce(ctx, tx, sub, m); err != nil {
@@ -211,7 +211,7 @@ func (a *Messages) receiveFiles(ctx context.Context, tx *store.Tx, sub *beseda.S
 		return nil, err
 	}
 	if m.DialogID != nil {
-		if err := a.slaClientWrote(ctx, tx, *m.DialogID); err != nil {
+		if err := a.app.SLA.slaClientWrote(ctx, tx, *m.DialogID); err != nil {
 			return nil, err
 		}
 	}

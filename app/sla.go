@@ -9,15 +9,20 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
+// SLA keeps the team's clock: business hours (T1), SLA policies and each
+// dialog's SLA clock, and the sweep that fires warnings and breaches
+// (T2–T5).
+type SLA struct{ *core }
+
 // BusinessHours returns the workspace's business hours (T1). Every manager
 // may read them.
-func (a *App) BusinessHours(ctx context.Context, actor *beseda.User) (*beseda.BusinessHours, error) {
+func (a *SLA) BusinessHours(ctx context.Context, actor *beseda.User) (*beseda.BusinessHours, error) {
 	return a.db.FindBusinessHours(ctx, actor.WorkspaceID)
 }
 
 // UpdateBusinessHours replaces the workspace's business hours. Needs
 // dialog_settings.edit: the hours are part of how dialogs are handled.
-func (a *App) UpdateBusinessHours(ctx context.Context, actor *beseda.User, h beseda.BusinessHours) (*beseda.BusinessHours, error) {
+func (a *SLA) UpdateBusinessHours(ctx context.Context, actor *beseda.User, h beseda.BusinessHours) (*beseda.BusinessHours, error) {
 	if err := actor.Require(beseda.PermDialogSettingsEdit); err != nil {
 		return nil, err
 	}
@@ -42,7 +47,7 @@ func (a *App) UpdateBusinessHours(ctx context.Context, actor *beseda.User, h bes
 
 // SLAPolicies returns the workspace's SLA policies, the default first.
 // Every manager may read them.
-func (a *App) SLAPolicies(ctx context.Context, actor *beseda.User) ([]*beseda.SLAPolicy, error) {
+func (a *SLA) SLAPolicies(ctx context.Context, actor *beseda.User) ([]*beseda.SLAPolicy, error) {
 	return a.db.FindSLAPolicies(ctx, actor.WorkspaceID)
 }
 
@@ -61,13 +66,13 @@ type SLAPolicyUpdate struct {
 // CreateSLAPolicy adds a policy for a dialog type, or the default (T2),
 // from the fields given. Needs dialog_settings.edit. Returns
 // ESLAPOLICYEXISTS.
-func (a *App) CreateSLAPolicy(ctx context.Context, actor *beseda.User, in SLAPolicyUpdate) (*beseda.SLAPolicy, error) {
+func (a *SLA) CreateSLAPolicy(ctx context.Context, actor *beseda.User, in SLAPolicyUpdate) (*beseda.SLAPolicy, error) {
 	return a.UpdateSLAPolicy(ctx, actor, 0, in)
 }
 
 // UpdateSLAPolicy changes a policy (id 0: a new one); dialogs keep the
 // targets they got.
-func (a *App) UpdateSLAPolicy(ctx context.Context, actor *beseda.User, id int64, upd SLAPolicyUpdate) (*beseda.SLAPolicy, error) {
+func (a *SLA) UpdateSLAPolicy(ctx context.Context, actor *beseda.User, id int64, upd SLAPolicyUpdate) (*beseda.SLAPolicy, error) {
 	return a.saveSLAPolicy(ctx, actor, id, func(p *beseda.SLAPolicy) {
 		if id == 0 {
 			p.CreatedAt = a.now()
@@ -90,7 +95,7 @@ func (a *App) UpdateSLAPolicy(ctx context.Context, actor *beseda.User, id int64,
 	})
 }
 
-func (a *App) saveSLAPolicy(ctx context.Context, actor *beseda.User, id int64, change func(*beseda.SLAPolicy)) (*beseda.SLAPolicy, error) {
+func (a *SLA) saveSLAPolicy(ctx context.Context, actor *beseda.User, id int64, change func(*beseda.SLAPolicy)) (*beseda.SLAPolicy, error) {
 	if err := actor.Require(beseda.PermDialogSettingsEdit); err != nil {
 		return nil, err
 	}
@@ -124,7 +129,7 @@ func (a *App) saveSLAPolicy(ctx context.Context, actor *beseda.User, id int64, c
 }
 
 // DeleteSLAPolicy removes a policy; dialogs keep the targets they got.
-func (a *App) DeleteSLAPolicy(ctx context.Context, actor *beseda.User, id int64) error {
+func (a *SLA) DeleteSLAPolicy(ctx context.Context, actor *beseda.User, id int64) error {
 	if err := actor.Require(beseda.PermDialogSettingsEdit); err != nil {
 		return err
 	}
@@ -135,7 +140,7 @@ func (a *App) DeleteSLAPolicy(ctx context.Context, actor *beseda.User, id int64)
 // default (T2; neither: no SLA), before the dialog is stored, and returns
 // what starts its clock once it is: the read comes before the dialog's
 // deferred writes, which then go together.
-func (a *App) slaOfNewDialog(ctx context.Context, tx *store.Tx, d *beseda.Dialog) (start func() error, err error) {
+func (a *SLA) slaOfNewDialog(ctx context.Context, tx *store.Tx, d *beseda.Dialog) (start func() error, err error) {
 	p, h, err := tx.FindSLASetup(ctx, d.WorkspaceID, d.Type.ID)
 	if err != nil || p == nil {
 		return func() error { return nil }, err
@@ -153,7 +158,7 @@ func (a *App) slaOfNewDialog(ctx context.Context, tx *store.Tx, d *beseda.Dialog
 
 // moveSLA applies what happened to a dialog's SLA clock, if it has one, and
 // returns the clock as the API shows it (nil without an SLA).
-func (a *App) moveSLA(ctx context.Context, tx *store.Tx, dialogID int64,
+func (a *SLA) moveSLA(ctx context.Context, tx *store.Tx, dialogID int64,
 	event func(*beseda.SLAClock, *beseda.Schedule, time.Time) bool) (*beseda.DialogSLA, error) {
 	c, h, _, err := tx.LockDialogSLA(ctx, dialogID)
 	if err != nil || c == nil {
@@ -173,7 +178,7 @@ func (a *App) moveSLA(ctx context.Context, tx *store.Tx, dialogID int64,
 
 // slaStatusChanged stops, restarts or ends the clock with the dialog's
 // status (T2, T4).
-func (a *App) slaStatusChanged(ctx context.Context, tx *store.Tx, d *beseda.Dialog) error {
+func (a *SLA) slaStatusChanged(ctx context.Context, tx *store.Tx, d *beseda.Dialog) error {
 	v, err := a.moveSLA(ctx, tx, d.ID, func(c *beseda.SLAClock, s *beseda.Schedule, now time.Time) bool {
 		switch d.Status {
 		case beseda.DialogPaused:
@@ -193,13 +198,13 @@ func (a *App) slaStatusChanged(ctx context.Context, tx *store.Tx, d *beseda.Dial
 
 // slaManagerReplied: a manager's message to the client in the dialog, not
 // an internal note (T3).
-func (a *App) slaManagerReplied(ctx context.Context, tx *store.Tx, dialogID int64) error {
+func (a *SLA) slaManagerReplied(ctx context.Context, tx *store.Tx, dialogID int64) error {
 	_, err := a.moveSLA(ctx, tx, dialogID, (*beseda.SLAClock).ManagerReplied)
 	return err
 }
 
 // slaClientWrote: a client's message in the dialog (T3).
-func (a *App) slaClientWrote(ctx context.Context, tx *store.Tx, dialogID int64) error {
+func (a *SLA) slaClientWrote(ctx context.Context, tx *store.Tx, dialogID int64) error {
 	_, err := a.moveSLA(ctx, tx, dialogID, (*beseda.SLAClock).ClientWrote)
 	return err
 }
@@ -208,12 +213,12 @@ func (a *App) slaClientWrote(ctx context.Context, tx *store.Tx, dialogID int64) 
 // as many runs again at once.
 const slaSweepBatch = 200
 
-// SweepSLA fires the SLA warnings and breaches that are due (T5), for every
+// Sweep fires the SLA warnings and breaches that are due (T5), for every
 // workspace: one indexed query finds the dialogs whose next warning or
 // breach is due, and each is handled in a transaction of its own that locks
 // its clock, so that a warning fires once however many processes sweep.
 // It returns how many alerts fired and whether more may be due.
-func (a *App) SweepSLA(ctx context.Context) (fired int, more bool, err error) {
+func (a *SLA) Sweep(ctx context.Context) (fired int, more bool, err error) {
 	now := a.now()
 	ids, err := a.db.FindDueSLA(ctx, now, slaSweepBatch)
 	if err != nil {
@@ -229,7 +234,7 @@ func (a *App) SweepSLA(ctx context.Context) (fired int, more bool, err error) {
 	return fired, len(ids) == slaSweepBatch, nil
 }
 
-func (a *App) sweepDialogSLA(ctx context.Context, dialogID int64, now time.Time) (int, error) {
+func (a *SLA) sweepDialogSLA(ctx context.Context, dialogID int64, now time.Time) (int, error) {
 	var alerts []beseda.SLAAlert
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		c, h, workspaceID, err := tx.LockDialogSLA(ctx, dialogID)
@@ -277,7 +282,7 @@ type SLAEventData struct {
 
 // slaAlert tells the dialog's managers, each in their language and live,
 // and the workspace's webhooks.
-func (a *App) slaAlert(ctx context.Context, tx *store.Tx, d *beseda.Dialog, al beseda.SLAAlert) error {
+func (a *SLA) slaAlert(ctx context.Context, tx *store.Tx, d *beseda.Dialog, al beseda.SLAAlert) error {
 	kind, event := beseda.NotifySLAWarning, beseda.WebhookDialogSLAWarning
 	if al.Breach {
 		kind, event = beseda.NotifySLABreached, beseda.WebhookDialogSLABreached
@@ -288,7 +293,7 @@ func (a *App) slaAlert(ctx context.Context, tx *store.Tx, d *beseda.Dialog, al b
 		if _, err := tx.CreateNotification(ctx, d.WorkspaceID, n); err != nil {
 			return err
 		}
-		printer, err := a.printerFor(ctx, tx, d.WorkspaceID, p.ID)
+		printer, err := a.app.Tasks.printerFor(ctx, tx, d.WorkspaceID, p.ID)
 		if err != nil {
 			return err
 		}

@@ -77,7 +77,7 @@ func (in slaPolicyInput) update() (app.SLAPolicyUpdate, error) {
 }
 
 func (h *Handler) listSLAPolicies(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	list, err := h.app.SLAPolicies(r.Context(), actor)
+	list, err := h.app.SLA.SLAPolicies(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -96,7 +96,7 @@ func (h *Handler) createSLAPolicy(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	p, err := h.app.CreateSLAPolicy(r.Context(), actor, u)
+	p, err := h.app.SLA.CreateSLAPolicy(r.Context(), actor, u)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -120,7 +120,7 @@ func (h *Handler) updateSLAPolicy(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	p, err := h.app.UpdateSLAPolicy(r.Context(), actor, id, u)
+	p, err := h.app.SLA.UpdateSLAPolicy(r.Context(), actor, id, u)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -134,7 +134,7 @@ func (h *Handler) deleteSLAPolicy(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	if err := h.app.DeleteSLAPolicy(r.Context(), actor, id); err != nil {
+	if err := h.app.SLA.DeleteSLAPolicy(r.Context(), actor, id); err != nil {
 		Error(w, r, err)
 		return
 	}
@@ -142,7 +142,7 @@ func (h *Handler) deleteSLAPolicy(w http.ResponseWriter, r *http.Request, actor 
 }
 
 func (h *Handler) getBusinessHours(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	hours, err := h.app.BusinessHours(r.Context(), actor)
+	hours, err := h.app.SLA.BusinessHours(r.Context(), actor)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -156,7 +156,7 @@ func (h *Handler) putBusinessHours(w http.ResponseWriter, r *http.Request, actor
 		Error(w, r, err)
 		return
 	}
-	hours, err := h.app.UpdateBusinessHours(r.Context(), actor, in)
+	hours, err := h.app.SLA.UpdateBusinessHours(r.Context(), actor, in)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -188,7 +188,7 @@ func TestT2_PausedDialogStopsTheClock(t *testing.T) {
 			t.Fatalf("paused: %+v", paused.SLA)
 		}
 		clock.Advance(5 * time.Hour)
-		if _, _, err := w.Srv.App.SweepSLA(context.Background()); err != nil {
+		if _, _, err := w.Srv.App.SLA.Sweep(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		var notes []beseda.Notification
@@ -239,7 +239,7 @@ func TestT5_SweepFiresOnceAcrossProcesses(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				n, _, err := a.SweepSLA(context.Background())
+				n, _, err := a.SLA.Sweep(context.Background())
 				if err != nil {
 					t.Error(err)
 				}

@@ -26,7 +26,7 @@ type slaSweepWorker struct {
 
 func (w *slaSweepWorker) Work(ctx context.Context, job *river.Job[slaSweepArgs]) error {
 	for start := time.Now(); time.Since(start) < workBudget; {
-		_, more, err := w.r.app.SweepSLA(ctx)
+		_, more, err := w.r.app.SLA.Sweep(ctx)
 		if err != nil || !more {
 			return err
 		}

@@ -33,7 +33,7 @@ func (h *Handler) businessHours(w http.ResponseWriter, r *http.Request, p *page)
 		h.fail(w, r, p, err)
 		return
 	}
-	hours, err := h.app.BusinessHours(r.Context(), p.User)
+	hours, err := h.app.SLA.BusinessHours(r.Context(), p.User)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -87,7 +87,7 @@ func hoursFromForm(f map[string][]string) beseda.BusinessHours {
 
 func (h *Handler) saveBusinessHours(w http.ResponseWriter, r *http.Request, p *page) {
 	_ = r.ParseForm()
-	if _, err := h.app.UpdateBusinessHours(r.Context(), p.User, hoursFromForm(r.PostForm)); err != nil {
+	if _, err := h.app.SLA.UpdateBusinessHours(r.Context(), p.User, hoursFromForm(r.PostForm)); err != nil {
 		h.refuse(w, r, p, err, "/settings/hours", true)
 		return
 	}
