@@ -306,3 +306,6 @@ func (a *SLA) slaAlert(ctx context.Context, tx *store.Tx, d *beseda.Dialog, al b
 	a.webhookEvent(ctx, tx, d.WorkspaceID, event, SLAEventData{Dialog: d, Target: al.Target})
 	return a.emitDialog(ctx, tx, d)
 }
+
+// Now is the time on the use cases' clock, for pages that show time left.
+func (a *SLA) Now() time.Time { return a.now() }

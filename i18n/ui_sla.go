@@ -27,6 +27,21 @@ var slaTexts = map[string]entry{
 	"weekday.5":           {en: "Friday", ru: "Пятница"},
 	"weekday.6":           {en: "Saturday", ru: "Суббота"},
 
+	"sla.time_left":             {en: "Time left", ru: "Осталось"},
+	"sla.left":                  {en: "%s left", ru: "осталось %s"},
+	"sla.overdue":               {en: "overdue by %s", ru: "просрочено на %s"},
+	"sla.stopped":               {en: "clock stopped", ru: "часы стоят"},
+	"sla.met":                   {en: "targets met", ru: "сроки соблюдены"},
+	"sla.met_at":                {en: "met at %s", ru: "соблюдён: %s"},
+	"sla.breached":              {en: "missed", ru: "нарушен"},
+	"sla.minutes":               {en: "%d min", ru: "%d мин"},
+	"sla.target.first_response": {en: "First response", ru: "Первый ответ"},
+	"sla.target.next_response":  {en: "Next response", ru: "Следующий ответ"},
+	"sla.target.resolution":     {en: "Resolution", ru: "Решение"},
+	"dur.m":                     {en: "%d min", ru: "%d мин"},
+	"dur.hm":                    {en: "%d h %02d min", ru: "%d ч %02d мин"},
+	"dur.dh":                    {en: "%d d %d h", ru: "%d д %d ч"},
+
 	"hooks.event.dialog.sla_warning":  {en: "An SLA target is near", ru: "Срок SLA скоро истечёт"},
 	"hooks.event.dialog.sla_breached": {en: "An SLA target was missed", ru: "Срок SLA нарушен"},
 

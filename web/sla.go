@@ -1,9 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/beseda/beseda"
 )
@@ -98,4 +101,130 @@ func (h *Handler) saveBusinessHours(w http.ResponseWriter, r *http.Request, p *p
 type route struct {
 	pattern string
 	handle  func(http.ResponseWriter, *http.Request, *page)
+}
+
+// slaMark is how a dialog's SLA stands at a glance: the nearest due target's
+// time left (or how late it is), for the Dialogs tab and the dialog's page.
+type slaMark struct {
+	Text  string
+	Class string        // "sla-ok", "sla-warn" (under a quarter of the target left), "sla-late", "sla-stopped"
+	Left  time.Duration // for sorting; stopped and met clocks sort last
+}
+
+// slaRow is one target of a dialog on its page.
+type slaRow struct {
+	Target  beseda.SLATarget
+	Minutes int
+	Mark    slaMark
+}
+
+// duration writes a stretch of time for a manager, to the minute.
+func duration(p *page, d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m >= 24*60:
+		return p.T("dur.dh", m/(24*60), m%(24*60)/60)
+	case m >= 60:
+		return p.T("dur.hm", m/60, m%60)
+	}
+	return p.T("dur.m", m)
+}
+
+// markDue says how a target due at `due` (of `minutes` of working time)
+// stands at now.
+func markDue(p *page, due time.Time, minutes int, now time.Time) slaMark {
+	left := due.Sub(now)
+	if left <= 0 {
+		return slaMark{Text: p.T("sla.overdue", duration(p, -left)), Class: "sla-late", Left: left}
+	}
+	class := "sla-ok"
+	if left*4 < time.Duration(minutes)*time.Minute {
+		class = "sla-warn"
+	}
+	return slaMark{Text: p.T("sla.left", duration(p, left)), Class: class, Left: left}
+}
+
+// nearestMark is the mark of a dialog's nearest due target; ok is false
+// without an SLA.
+func nearestMark(p *page, v *beseda.DialogSLA, now time.Time) (slaMark, bool) {
+	if v == nil {
+		return slaMark{}, false
+	}
+	var best *slaMark
+	for _, r := range slaRows(p, v, now) {
+		if r.Mark.Class != "sla-ok" && r.Mark.Class != "sla-warn" && r.Mark.Class != "sla-late" {
+			continue
+		}
+		if best == nil || r.Mark.Left < best.Left {
+			m := r.Mark
+			best = &m
+		}
+	}
+	if best != nil {
+		return *best, true
+	}
+	if !v.Running {
+		return slaMark{Text: p.T("sla.stopped"), Class: "sla-stopped", Left: 1 << 62}, true
+	}
+	return slaMark{Text: p.T("sla.met"), Class: "sla-met", Left: 1 << 62}, true
+}
+
+// slaRows are a dialog's targets as its page shows them.
+func slaRows(p *page, v *beseda.DialogSLA, now time.Time) []slaRow {
+	var out []slaRow
+	breached := map[beseda.SLATarget]bool{}
+	for _, t := range v.Breached {
+		breached[t] = true
+	}
+	for _, t := range beseda.SLATargets {
+		var minutes int
+		var due *time.Time
+		switch t {
+		case beseda.SLAFirstResponse:
+			minutes, due = v.FirstResponseMinutes, v.FirstResponseDueAt
+		case beseda.SLANextResponse:
+			minutes, due = v.NextResponseMinutes, v.NextResponseDueAt
+		default:
+			minutes, due = v.ResolutionMinutes, v.ResolutionDueAt
+		}
+		if minutes == 0 {
+			continue
+		}
+		r := slaRow{Target: t, Minutes: minutes}
+		switch {
+		case due != nil:
+			r.Mark = markDue(p, *due, minutes, now)
+		case breached[t]:
+			r.Mark = slaMark{Text: p.T("sla.breached"), Class: "sla-missed"}
+		case t == beseda.SLAFirstResponse && v.FirstResponseAt != nil:
+			r.Mark = slaMark{Text: p.T("sla.met_at", p.When(*v.FirstResponseAt)), Class: "sla-met"}
+		case !v.Running:
+			r.Mark = slaMark{Text: p.T("sla.stopped"), Class: "sla-stopped"}
+		default:
+			r.Mark = slaMark{Text: "—", Class: "sla-none"}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// slaMarks marks the dialogs of a list and, when sortByLeft, orders them by
+// time left, the nearest (or latest) first and those without an SLA last.
+func slaMarks(p *page, list []*beseda.Dialog, now time.Time, sortByLeft bool) map[int64]slaMark {
+	marks := map[int64]slaMark{}
+	for _, d := range list {
+		if m, ok := nearestMark(p, d.SLA, now); ok {
+			marks[d.ID] = m
+		}
+	}
+	if sortByLeft {
+		left := func(d *beseda.Dialog) time.Duration {
+			if m, ok := marks[d.ID]; ok {
+				return m.Left
+			}
+			return 1<<63 - 1
+		}
+		slices.SortStableFunc(list, func(a, b *beseda.Dialog) int { return cmp.Compare(left(a), left(b)) })
+	}
+	return marks
 }

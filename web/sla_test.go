@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/testkit"
@@ -53,6 +55,50 @@ func TestT1_ConsoleBusinessHours(t *testing.T) {
 		w.Owner.MustDo("GET", "/api/v1/settings/business-hours", nil, 200, &h)
 		if len(h.Periods) != 2 {
 			t.Fatalf("a refused form changed the hours: %+v", h.Periods)
+		}
+	})
+}
+
+// TestT2_ConsoleShowsTimeLeft: the Dialogs tab marks each dialog with its
+// nearest target's time left and sorts by it on request; a dialog's page
+// shows each target, and a paused dialog's clock as stopped.
+func TestT2_ConsoleShowsTimeLeft(t *testing.T) {
+	t.Parallel()
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		w.Owner.MustDo("POST", "/api/v1/settings/sla-policies", map[string]any{"name": "Default",
+			"first_response_minutes": 60, "resolution_minutes": 600}, 201, nil)
+		var owner beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)
+		older := w.CreateDialog(w.NewVisitor("Anna").SubscriberID, "Older case")
+		srv.Clock.Advance(50 * time.Minute)
+		newer := w.CreateDialog(w.NewVisitor("Boris").SubscriberID, "Newer case")
+		srv.Clock.Advance(5 * time.Minute)
+
+		c := testkit.ConsoleLogin(t, srv.URL, owner.Email, testkit.TestPassword)
+		body := string(c.Get("/dialogs?sort=left").Body)
+		iOld, iNew := strings.Index(body, "dialog-row-"+strconv.FormatInt(older.ID, 10)), strings.Index(body, "dialog-row-"+strconv.FormatInt(newer.ID, 10))
+		if iOld < 0 || iNew < 0 || iOld > iNew {
+			t.Fatalf("sorted by time left, the older dialog (5 min left) is not first: %d, %d", iOld, iNew)
+		}
+		if !strings.Contains(body, `sla sla-warn">5 min left`) || !strings.Contains(body, `sla sla-ok">55 min left`) {
+			t.Errorf("the marks are missing:\n%s", body)
+		}
+		if body := string(c.Get("/dialogs").Body); strings.Index(body, "dialog-row-"+strconv.FormatInt(newer.ID, 10)) >
+			strings.Index(body, "dialog-row-"+strconv.FormatInt(older.ID, 10)) {
+			t.Errorf("without sorting, the newest dialog is not first")
+		}
+		srv.Clock.Advance(10 * time.Minute)
+		page := string(c.Get(testkit.Path("/dialogs/%d", older.ID)).Body)
+		if !strings.Contains(page, `id="sla-first_response">overdue by 5 min`) || !strings.Contains(page, `id="sla-resolution">8 h 55 min left`) {
+			i := strings.Index(page, "sla-first_response")
+			t.Errorf("the dialog's page does not show its targets: %s", page[max(i-300, 0):min(i+400, len(page))])
+		}
+		w.SetStatus(newer.ID, beseda.DialogPaused)
+		page = string(c.Get(testkit.Path("/dialogs/%d", newer.ID)).Body)
+		if !strings.Contains(page, `id="sla-resolution">clock stopped`) {
+			t.Errorf("a paused dialog's clock is not shown as stopped")
 		}
 	})
 }
