@@ -3,7 +3,7 @@ package i18n
 // slaTexts are the texts of the team's clock: business hours, SLA targets
 // and routing.
 var slaTexts = map[string]entry{
-	"settings.hours": {en: "Business hours", ru: "Рабочее время"},
+	"settings.hours": {en: "Business hours and SLA", ru: "Рабочее время и SLA"},
 	"hours.lead": {en: "SLA targets count only working time. With no periods the team works at every hour; holidays have no working time.",
 		ru: "Сроки SLA считаются только в рабочее время. Без периодов команда работает круглосуточно; в праздники рабочего времени нет."},
 	"hours.time_zone": {en: "Time zone", ru: "Часовой пояс"},
@@ -27,6 +27,13 @@ var slaTexts = map[string]entry{
 	"weekday.5":           {en: "Friday", ru: "Пятница"},
 	"weekday.6":           {en: "Saturday", ru: "Суббота"},
 
+	"sla.policies": {en: "SLA targets", ru: "Сроки SLA"},
+	"sla.policies_hint": {en: "Minutes of working time per dialog type; the default serves types without their own. Empty or 0: no such target. Managers are warned at the given share of a target. A dialog keeps the targets it got when it was opened.",
+		ru: "Минуты рабочего времени для каждого типа диалога; политика по умолчанию — для типов без своей. Пусто или 0 — срока нет. Менеджеров предупреждают, когда пройдена указанная доля срока. Диалог сохраняет сроки, полученные при открытии."},
+	"sla.default":               {en: "Default (any type)", ru: "По умолчанию (любой тип)"},
+	"sla.warn_percent":          {en: "Warn at, %", ru: "Предупредить при, %"},
+	"sla.none":                  {en: "No SLA targets yet: dialogs have no deadlines.", ru: "Сроков SLA пока нет: у диалогов нет крайних сроков."},
+	"sla.remove_lead":           {en: "Dialogs keep the targets they got.", ru: "Диалоги сохранят полученные сроки."},
 	"sla.time_left":             {en: "Time left", ru: "Осталось"},
 	"sla.left":                  {en: "%s left", ru: "осталось %s"},
 	"sla.overdue":               {en: "overdue by %s", ru: "просрочено на %s"},

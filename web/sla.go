@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
+	"github.com/beseda/beseda/app"
 )
 
 // slaRoutes are the console's pages of the team's clock: business hours.
@@ -16,6 +17,8 @@ func (h *Handler) slaRoutes() []route {
 	return []route{
 		{"GET /settings/hours", h.businessHours},
 		{"POST /settings/hours", h.saveBusinessHours},
+		{"POST /settings/sla", h.addSLAPolicy},
+		{"POST /settings/sla/{id}", h.changeSLAPolicy},
 	}
 }
 
@@ -27,6 +30,8 @@ type hoursData struct {
 	Periods  []beseda.Period  // the schedule's, then blank rows to add
 	Holidays []beseda.Holiday // likewise
 	Weekdays []int            // Monday first
+	Policies []*beseda.SLAPolicy
+	Types    []*beseda.CatalogItem // for the policies' type choice
 }
 
 // businessHours is Settings → Business hours (T1): the weekly periods, the
@@ -55,6 +60,22 @@ func (h *Handler) businessHours(w http.ResponseWriter, r *http.Request, p *page)
 		d.Periods[i].Weekday = -1
 	}
 	d.Holidays = append(append(d.Holidays, hours.Holidays...), make([]beseda.Holiday, blankRows)...)
+	if d.Policies, err = h.app.SLA.SLAPolicies(r.Context(), p.User); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if d.Types, err = h.app.Settings.ListCatalog(r.Context(), p.User, beseda.CatalogTypes); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if id := removeKey(r); id != 0 {
+		for _, pol := range d.Policies {
+			if pol.ID == id {
+				p.Removal = &removal{Action: "/settings/sla/" + strconv.FormatInt(id, 10), Name: pol.Name,
+					Lead: p.T("sla.remove_lead"), Back: "/settings/hours#sla"}
+			}
+		}
+	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "settings_hours", p)
 }
@@ -227,4 +248,59 @@ func slaMarks(p *page, list []*beseda.Dialog, now time.Time, sortByLeft bool) ma
 		slices.SortStableFunc(list, func(a, b *beseda.Dialog) int { return cmp.Compare(left(a), left(b)) })
 	}
 	return marks
+}
+
+// policyForm reads a policy's form: name, type ("" for the default) and
+// the targets in minutes (empty: none).
+func policyForm(r *http.Request) app.SLAPolicyUpdate {
+	num := func(name string) *int {
+		v := strings.TrimSpace(r.PostFormValue(name))
+		if v == "" {
+			v = "0"
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = -1 // refused by the domain, with its words
+		}
+		return &n
+	}
+	name := r.PostFormValue("name")
+	u := app.SLAPolicyUpdate{Name: &name, SetType: true, FirstResponseMinutes: num("first_response_minutes"),
+		NextResponseMinutes: num("next_response_minutes"), ResolutionMinutes: num("resolution_minutes"), WarnPercent: num("warn_percent")}
+	if id, err := strconv.ParseInt(r.PostFormValue("type_id"), 10, 64); err == nil && id > 0 {
+		u.TypeID = &id
+	}
+	return u
+}
+
+// addSLAPolicy adds a policy from Settings → Business hours and SLA.
+func (h *Handler) addSLAPolicy(w http.ResponseWriter, r *http.Request, p *page) {
+	if _, err := h.app.SLA.CreateSLAPolicy(r.Context(), p.User, policyForm(r)); err != nil {
+		h.refuse(w, r, p, err, "/settings/hours#sla", true)
+		return
+	}
+	http.Redirect(w, r, "/settings/hours?saved=1#sla", http.StatusSeeOther)
+}
+
+// changeSLAPolicy saves a policy, or removes it with action=remove (asked
+// first).
+func (h *Handler) changeSLAPolicy(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err := pathID(r, "SLA policy")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if r.PostFormValue("action") == "remove" {
+		if !confirmed(w, r, "/settings/hours", strconv.FormatInt(id, 10)) {
+			return
+		}
+		err = h.app.SLA.DeleteSLAPolicy(r.Context(), p.User, id)
+	} else {
+		_, err = h.app.SLA.UpdateSLAPolicy(r.Context(), p.User, id, policyForm(r))
+	}
+	if err != nil {
+		h.refuse(w, r, p, err, "/settings/hours#sla", false)
+		return
+	}
+	http.Redirect(w, r, "/settings/hours?saved=1#sla", http.StatusSeeOther)
 }

@@ -102,3 +102,50 @@ func TestT2_ConsoleShowsTimeLeft(t *testing.T) {
 		}
 	})
 }
+
+// TestT2_ConsoleSLAPolicies: SLA targets are added, changed and removed (after
+// asking) on Settings → Business hours and SLA; a refused policy says why
+// in the manager's language.
+func TestT2_ConsoleSLAPolicies(t *testing.T) {
+	t.Parallel()
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		var owner beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &owner)
+		c := testkit.ConsoleLogin(t, srv.URL, owner.Email, testkit.TestPassword)
+		res := c.Post("/settings/sla", url.Values{"name": {"Refunds"}, "type_id": {strconv.FormatInt(w.Types[1].ID, 10)},
+			"first_response_minutes": {"30"}, "next_response_minutes": {""}, "resolution_minutes": {"240"}, "warn_percent": {"75"}})
+		if res.Status != 303 {
+			t.Fatalf("add: %d %s", res.Status, flashOf(res))
+		}
+		var list []beseda.SLAPolicy
+		w.Owner.MustDo("GET", "/api/v1/settings/sla-policies", nil, 200, &list)
+		if len(list) != 1 || list[0].TypeID == nil || *list[0].TypeID != w.Types[1].ID || list[0].FirstResponseMinutes != 30 ||
+			list[0].NextResponseMinutes != 0 || list[0].WarnPercent != 75 {
+			t.Fatalf("stored %+v", list)
+		}
+		page := string(c.Get("/settings/hours").Body)
+		if !strings.Contains(page, `id="policy-`+strconv.FormatInt(list[0].ID, 10)+`"`) || !strings.Contains(page, `value="240"`) {
+			t.Errorf("the policy is not shown")
+		}
+		res = c.Post("/settings/sla", url.Values{"name": {"Empty"}})
+		if f := flashOf(res); !strings.Contains(f, "Set at least one target") {
+			t.Errorf("a policy without targets: %s", f)
+		}
+		path := testkit.Path("/settings/sla/%d", list[0].ID)
+		res = c.Post(path, url.Values{"action": {"save"}, "name": {"Any"}, "type_id": {""}, "first_response_minutes": {"15"}, "warn_percent": {"80"}})
+		w.Owner.MustDo("GET", "/api/v1/settings/sla-policies", nil, 200, &list)
+		if res.Status != 303 || list[0].TypeID != nil || list[0].FirstResponseMinutes != 15 || list[0].ResolutionMinutes != 0 {
+			t.Fatalf("saved as the default: %d %+v", res.Status, list[0])
+		}
+		if res = c.Post(path, url.Values{"action": {"remove"}}); !strings.Contains(res.Header.Get("Location"), "remove=") {
+			t.Fatalf("removing did not ask first: %s", res.Header.Get("Location"))
+		}
+		c.Post(path, url.Values{"action": {"remove"}, "confirmed": {"1"}})
+		w.Owner.MustDo("GET", "/api/v1/settings/sla-policies", nil, 200, &list)
+		if len(list) != 0 {
+			t.Fatalf("not removed: %+v", list)
+		}
+	})
+}
