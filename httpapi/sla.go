@@ -86,22 +86,7 @@ func (h *Handler) listSLAPolicies(w http.ResponseWriter, r *http.Request, actor 
 }
 
 func (h *Handler) createSLAPolicy(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
-	var in slaPolicyInput
-	if err := Decode(w, r, &in); err != nil {
-		Error(w, r, err)
-		return
-	}
-	u, err := in.update()
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	p, err := h.app.SLA.CreateSLAPolicy(r.Context(), actor, u)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, p)
+	h.saveSLAPolicy(w, r, actor, 0)
 }
 
 func (h *Handler) updateSLAPolicy(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
@@ -110,6 +95,11 @@ func (h *Handler) updateSLAPolicy(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
+	h.saveSLAPolicy(w, r, actor, id)
+}
+
+// saveSLAPolicy creates (id 0: 201) or changes a policy from the body.
+func (h *Handler) saveSLAPolicy(w http.ResponseWriter, r *http.Request, actor *beseda.User, id int64) {
 	var in slaPolicyInput
 	if err := Decode(w, r, &in); err != nil {
 		Error(w, r, err)
@@ -125,7 +115,11 @@ func (h *Handler) updateSLAPolicy(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, p)
+	status := http.StatusOK
+	if id == 0 {
+		status = http.StatusCreated
+	}
+	WriteJSON(w, status, p)
 }
 
 func (h *Handler) deleteSLAPolicy(w http.ResponseWriter, r *http.Request, actor *beseda.User) {

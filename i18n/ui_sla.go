@@ -31,7 +31,7 @@ var slaTexts = map[string]entry{
 	"sla.policies_hint": {en: "Minutes of working time per dialog type; the default serves types without their own. Empty or 0: no such target. Managers are warned at the given share of a target. A dialog keeps the targets it got when it was opened.",
 		ru: "Минуты рабочего времени для каждого типа диалога; политика по умолчанию — для типов без своей. Пусто или 0 — срока нет. Менеджеров предупреждают, когда пройдена указанная доля срока. Диалог сохраняет сроки, полученные при открытии."},
 	"sla.default":               {en: "Default (any type)", ru: "По умолчанию (любой тип)"},
-	"sla.warn_percent":          {en: "Warn at, %", ru: "Предупредить при, %"},
+	"sla.warn_percent":          {en: "Warn at percent", ru: "Предупредить на процентах"},
 	"sla.none":                  {en: "No SLA targets yet: dialogs have no deadlines.", ru: "Сроков SLA пока нет: у диалогов нет крайних сроков."},
 	"sla.remove_lead":           {en: "Dialogs keep the targets they got.", ru: "Диалоги сохранят полученные сроки."},
 	"sla.time_left":             {en: "Time left", ru: "Осталось"},
