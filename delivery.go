@@ -3,6 +3,8 @@ package beseda
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -56,4 +58,42 @@ func (e *SendError) Unwrap() error { return e.Err }
 type Pacing struct {
 	PerSecond float64
 	PerChat   time.Duration
+}
+
+// SendTag is what a message is sent with, on platforms that hand it back on
+// their webhook with their later reports of the message (a status update, an
+// echo). A send cut off by a crash is thus known to have reached the
+// platform, and is not sent again (SPEC D3).
+func SendTag(messageID int64) string { return sendTagPrefix + strconv.FormatInt(messageID, 10) }
+
+// ParseSendTag reads a tag SendTag made; false for any other text.
+func ParseSendTag(tag string) (int64, bool) {
+	rest, ok := strings.CutPrefix(tag, sendTagPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
+}
+
+const sendTagPrefix = "beseda:message:"
+
+// SendConfirmer is a channel type whose platform reports on its webhook every
+// message it took, with its SendTag. A send whose outcome a crash hid is
+// then recorded as sent when the report comes, and sent again only if none
+// came within ConfirmWait of the send. Other types' interrupted sends are
+// sent again at once, marked resent: the client may see them twice, never
+// not at all.
+type SendConfirmer interface {
+	ConfirmWait() time.Duration
+}
+
+// ConfirmWait is how long an interrupted send of the kind waits for the
+// platform's report before it is sent again; 0 when the platform reports
+// nothing.
+func (r *Registry) ConfirmWait(kind ChannelKind) time.Duration {
+	if c, ok := r.Of(kind).(SendConfirmer); ok {
+		return c.ConfirmWait()
+	}
+	return 0
 }

@@ -30,9 +30,20 @@ type InboundEvent struct {
 	// id of a button tap it waits on), if anything; see
 	// ChannelWebhook.Acknowledge.
 	AckID string `json:"ack_id,omitempty"`
+	// Sent, when set, makes the event no client's: it is the platform's
+	// report that it took a message Beseda sent (see SendTag). Only
+	// ExternalUserID and Key come with it.
+	Sent *SentReport `json:"sent,omitempty"`
 	// Raw is the event as the platform sent it, kept when it cannot be
 	// stored (SPEC H7).
 	Raw json.RawMessage `json:"-"`
+}
+
+// SentReport is a platform's word that a message reached it: the message's
+// id, read from the tag it was sent with, and the platform's id of it.
+type SentReport struct {
+	MessageID  int64  `json:"message_id"`
+	ExternalID string `json:"external_id"`
 }
 
 // Header is a request's headers, as a webhook's verification reads them

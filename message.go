@@ -102,6 +102,10 @@ type Message struct {
 	// PartsSent counts the platform messages of one in several (a text and
 	// files) that earlier attempts delivered: a retry sends the rest.
 	PartsSent int `json:"-"`
+	// Resent says the message was sent again after a crash hid whether its
+	// first send reached the platform (SPEC D3), on a platform that does
+	// not report what it took: the client may have it twice.
+	Resent bool `json:"resent,omitempty"`
 }
 
 // ShownAt is when the message took its place in the chat: when it was

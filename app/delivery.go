@@ -94,18 +94,19 @@ func (a *Delivery) ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.C
 	return nil
 }
 
-// FailedInFlight implements delivery.Recorder: consoles see the failure, and
-// a rating form among the messages is reported on its dialog.
-func (a *Delivery) FailedInFlight(ctx context.Context, tx *store.Tx, msgs []*beseda.Message) error {
-	for _, m := range msgs {
-		if err := a.emitStatus(ctx, tx, m, beseda.MessageFailed, m.Reason); err != nil {
+// ConfirmSent records a platform's report that it took a message Beseda
+// sent (beseda.SentReport): a send whose outcome a crash hid is thus sent,
+// not sent again (D3). A report of a message recorded already changes
+// nothing.
+func (a *Delivery) ConfirmSent(ctx context.Context, ch *beseda.Channel, rep beseda.SentReport) error {
+	return a.db.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.ConfirmSent(ctx, ch.ID, rep.MessageID, rep.ExternalID, a.now())
+		if err != nil || m == nil {
 			return err
 		}
-		if err := a.app.Ratings.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, m.Reason); err != nil {
-			return err
-		}
-	}
-	return nil
+		a.log.Info("send confirmed by the platform", "workspace", m.WorkspaceID, "channel", ch.ID, "message", m.ID)
+		return a.emitStatus(ctx, tx, m, beseda.MessageSent, "")
+	})
 }
 
 // emitStatus tells consoles that a message's status changed.

@@ -23,6 +23,10 @@ type Part struct {
 	Text    string             // a text part
 	File    *beseda.Attachment // or a file part
 	Caption string             // the file's caption, when the text fits one
+	// Tag is what the part is sent with on platforms that report what they
+	// took (beseda.SendTag): the message's tag on its last part, whose
+	// report means the whole message went; empty on the others.
+	Tag string
 }
 
 // Parts splits a message into the platform's calls, in order: a message
@@ -55,6 +59,9 @@ func Parts(m *beseda.Message, captionFits func(string) bool) []Part {
 // the parts sent so far, so that the engine keeps the count for the retry.
 func SendParts(ctx context.Context, d beseda.Delivery, parts []Part, send func(context.Context, Part) (string, error)) (string, error) {
 	var id string
+	if len(parts) > 0 {
+		parts[len(parts)-1].Tag = beseda.SendTag(d.Message.ID)
+	}
 	for i := d.Message.PartsSent; i < len(parts); i++ {
 		var err error
 		if id, err = send(ctx, parts[i]); err != nil {

@@ -9,7 +9,8 @@
 //   - Producers store messages as pending and, after their commit, Wake the
 //     engine for the channel. They touch no row shared by the clients of a
 //     channel (D1). Waking costs no SQL while this process delivers the
-//     channel; otherwise it starts a deliverer as a River job.
+//     channel; otherwise it starts a deliverer: a goroutine of this engine,
+//     never a queued job that a dead process could leave blocking the channel.
 //   - A deliverer holds the channel's lease (store.Leases); only deliverers
 //     touch it. A chat's next message goes only after the previous one is sent
 //     or failed.
@@ -19,9 +20,11 @@
 //     cut into slices well below the lease's lifetime, the lease is renewed
 //     between them, and a message is claimed afresh after any wait: a
 //     deliverer that lost its lease never sends (D2).
-//   - A deliverer that takes a lease fails the channel's messages still marked
-//     in flight as unconfirmed: they may have reached the client, so they are
-//     never sent twice.
+//   - A deliverer that takes a lease puts back the channel's messages still
+//     marked in flight (their sender died): on a platform that reports what
+//     it took (beseda.SendConfirmer) each waits for that report and is sent
+//     again only without it; elsewhere each is sent again at once, marked
+//     resent. None is lost.
 //   - On PostgreSQL a holder's death drops its lease at once (an advisory
 //     lock on a session of its own); on SQLite the one process frees the
 //     leases of its previous run at start. Either way the start-up sweep
@@ -34,5 +37,5 @@
 // (the automation gate, a channel's rules), record outcomes or live events by
 // itself (its Recorder, implemented by app, does), know about channel kinds
 // (senders and per-kind checks come from the wiring), import app, or keep a
-// queue of its own besides the messages table and River.
+// queue of its own besides the messages table.
 package delivery

@@ -31,11 +31,6 @@ const (
 	maxBackoff   = 5 * time.Minute
 	webBatch     = 200
 	headsPerPass = 200
-
-	// InFlightReason is the reason on a message whose send was in flight when
-	// its deliverer stopped: it may have reached the client, so it is not
-	// sent again.
-	InFlightReason = "unconfirmed: the server stopped while sending; not sent again"
 )
 
 // Outcome is what became of one attempt to send a message.
@@ -67,8 +62,6 @@ type Recorder interface {
 	// web chat): pending becomes sent, after the same gate check under the
 	// clients' locks.
 	ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.Channel, msgs []*beseda.Message) error
-	// FailedInFlight is told of messages failed as unconfirmed (InFlightReason).
-	FailedInFlight(ctx context.Context, tx *store.Tx, msgs []*beseda.Message) error
 }
 
 // Config is what the engine is built with; zero values take defaults.
@@ -101,11 +94,19 @@ type Engine struct {
 
 	mu     sync.Mutex
 	active map[int64]*slot // the channels a run of this engine delivers
+	loops  map[int64]*loop // the channels a deliverer of this engine works on
 	pacers map[int64]*pacer
 	start  func(ctx context.Context, channelID int64) error
 
 	stopping chan struct{}
 	stopOnce sync.Once
+	loopsWG  sync.WaitGroup
+}
+
+// loop is a deliverer of this engine: a goroutine that runs a channel until
+// nothing is left for it.
+type loop struct {
+	wake chan struct{} // woken while between runs (buffered, never blocks)
 }
 
 // slot is a channel being delivered by a run of this engine.
@@ -133,14 +134,16 @@ func New(db *store.DB, rec Recorder, cfg Config) *Engine {
 	cfg.Pacing = pacing
 	b := make([]byte, 6)
 	rand.Read(b)
-	return &Engine{db: db, rec: rec, leases: db.Leases(), clock: cfg.Clock, log: cfg.Logger, cfg: cfg,
-		instance: hex.EncodeToString(b), active: map[int64]*slot{}, pacers: map[int64]*pacer{},
-		stopping: make(chan struct{})}
+	e := &Engine{db: db, rec: rec, leases: db.Leases(), clock: cfg.Clock, log: cfg.Logger, cfg: cfg,
+		instance: hex.EncodeToString(b), active: map[int64]*slot{}, loops: map[int64]*loop{},
+		pacers: map[int64]*pacer{}, stopping: make(chan struct{})}
+	e.start = e.launch
+	return e
 }
 
-// SetStarter connects the way runs are started: start must make Run(ctx,
-// channelID) happen soon, once, in some process (jobs/ inserts a River job).
-// The server sets it once at start.
+// SetStarter replaces the way runs are started, which is a deliverer of this
+// engine (a goroutine). Tests that call Run themselves set a starter that
+// does nothing.
 func (e *Engine) SetStarter(start func(ctx context.Context, channelID int64) error) {
 	e.mu.Lock()
 	e.start = start
@@ -148,20 +151,20 @@ func (e *Engine) SetStarter(start func(ctx context.Context, channelID int64) err
 }
 
 // Wake tells the engine that a channel has new pending messages. Producers
-// call it after their commit. It costs no SQL while a run of this engine
-// delivers the channel; otherwise it starts one.
+// call it after their commit. It costs no SQL while a deliverer of this
+// engine works on the channel; otherwise it starts one.
 func (e *Engine) Wake(ctx context.Context, channelID int64) {
 	e.mu.Lock()
-	s, start := e.active[channelID], e.start
-	if s != nil {
+	s, l, start := e.active[channelID], e.loops[channelID], e.start
+	switch {
+	case s != nil:
 		s.woken = true
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
+		signal(s.wake)
+	case l != nil:
+		signal(l.wake) // between two runs: the next one starts at once
 	}
 	e.mu.Unlock()
-	if s != nil || start == nil || e.stopped() {
+	if s != nil || l != nil || start == nil || e.stopped() {
 		return
 	}
 	if err := start(ctx, channelID); err != nil {
@@ -170,9 +173,66 @@ func (e *Engine) Wake(ctx context.Context, channelID int64) {
 	}
 }
 
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// launch starts a deliverer of this engine for the channel, unless one is at
+// it. The deliverer is a goroutine of this process, not a queued job: nothing
+// of it outlives the process, so a process that dies leaves no job behind that
+// could keep the channel from being delivered (D3); the lease alone says who
+// delivers a channel.
+func (e *Engine) launch(_ context.Context, channelID int64) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.loops[channelID] != nil || e.stopped() {
+		return nil
+	}
+	l := &loop{wake: make(chan struct{}, 1)}
+	e.loops[channelID] = l
+	e.loopsWG.Add(1)
+	go e.deliver(channelID, l)
+	return nil
+}
+
+// deliver runs the channel until nothing is left for this engine: the queue
+// is empty, another process holds the lease, or the engine stops.
+func (e *Engine) deliver(channelID int64, l *loop) {
+	defer e.loopsWG.Done()
+	ctx := context.Background() // the engine's Stop ends it, not a request
+	for {
+		more, wait, err := e.Run(ctx, channelID)
+		if err != nil {
+			e.log.Warn("delivery run failed", "channel", channelID, "err", err)
+			more, wait = true, maxWait
+		}
+		if !more || e.stopped() {
+			e.mu.Lock()
+			if more || len(l.wake) == 0 {
+				delete(e.loops, channelID)
+				e.mu.Unlock()
+				return
+			}
+			e.mu.Unlock()
+			<-l.wake // woken after the run looked: look again
+			continue
+		}
+		if wait > 0 {
+			select {
+			case <-e.stopping:
+			case <-l.wake:
+			case <-e.clock.At(e.clock.Now().Add(wait)):
+			}
+		}
+	}
+}
+
 // Sweep starts delivery of the channels whose messages wait with no live
 // deliverer (it died, or its start was lost) and returns how many. The
-// server runs it at start, then SweepEvery and River's periodic job do.
+// engine runs it at start, then every interval (SweepEvery).
 func (e *Engine) Sweep(ctx context.Context) (int, error) {
 	ids, err := e.db.StrandedChannels(ctx, e.clock.Now())
 	if err != nil {
@@ -183,7 +243,7 @@ func (e *Engine) Sweep(ctx context.Context) (int, error) {
 	e.mu.Unlock()
 	n := 0
 	for _, id := range ids {
-		if e.delivering(id) || start == nil {
+		if e.delivering(id) || e.looping(id) || start == nil {
 			continue
 		}
 		if err := start(ctx, id); err != nil {
@@ -198,10 +258,8 @@ func (e *Engine) Sweep(ctx context.Context) (int, error) {
 }
 
 // SweepEvery sweeps every interval of the engine's clock until the engine
-// stops. River's periodic sweep runs only in its leader; this one runs in
-// every process, so that a process outliving another (River's leader, say)
-// takes the dead one's channels over at once, not when it comes to lead
-// (D3).
+// stops. It runs in every process, so that a process outliving another takes
+// the dead one's channels over within the interval (D3).
 func (e *Engine) SweepEvery(ctx context.Context, every time.Duration) {
 	for {
 		select {
@@ -217,9 +275,31 @@ func (e *Engine) SweepEvery(ctx context.Context, every time.Duration) {
 	}
 }
 
+// Start frees, on SQLite, the leases a previous run of this process left
+// behind (one process runs on SQLite, so any holder is gone), and resumes at
+// once the delivery nobody is doing; then every process sweeps every interval
+// by itself, so that one outliving another takes its channels over within the
+// interval (D3).
+func (e *Engine) Start(ctx context.Context, every time.Duration) error {
+	if e.db.Dialect() == store.SQLite {
+		if err := e.db.ResetDeliveryLeases(ctx); err != nil {
+			return err
+		}
+	}
+	if _, err := e.Sweep(ctx); err != nil {
+		return err
+	}
+	go e.SweepEvery(ctx, every)
+	return nil
+}
+
 // Stop makes every run yield at its next step (a send in flight finishes
-// first). Runs started afterwards do nothing.
-func (e *Engine) Stop() { e.stopOnce.Do(func() { close(e.stopping) }) }
+// first) and waits for this engine's deliverers to end. Runs started
+// afterwards do nothing.
+func (e *Engine) Stop() {
+	e.stopOnce.Do(func() { close(e.stopping) })
+	e.loopsWG.Wait()
+}
 
 // Close gives up this process's leases; call it after the runs have ended.
 func (e *Engine) Close() error { return e.leases.Close() }
@@ -233,10 +313,23 @@ func (e *Engine) stopped() bool {
 	}
 }
 
+// Deliverers counts the channels this engine's deliverers work on now.
+func (e *Engine) Deliverers() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.loops)
+}
+
 func (e *Engine) delivering(channelID int64) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.active[channelID] != nil
+}
+
+func (e *Engine) looping(channelID int64) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.loops[channelID] != nil
 }
 
 // claimSlot makes this run the channel's only one in this engine; nil if

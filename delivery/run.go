@@ -127,8 +127,10 @@ func (r *run) work(ctx context.Context) (bool, time.Duration, error) {
 	}
 }
 
-// acquire takes the channel's lease, and fails what a previous holder left in
-// flight: it may have reached the client, so it is not sent again.
+// acquire takes the channel's lease, and puts back in the queue what a
+// previous holder left in flight (it died mid-send): such a send is recorded
+// as sent when the platform reports it took it (ConfirmWait), else sent
+// again, so that no message is lost (D3).
 func (r *run) acquire(ctx context.Context) error {
 	now := r.e.clock.Now()
 	holder := fmt.Sprintf("%s/%d", r.e.instance, r.e.runs.Add(1))
@@ -140,13 +142,14 @@ func (r *run) acquire(ctx context.Context) error {
 	if r.sender == nil {
 		return nil // nothing is ever in flight to a web chat
 	}
+	wait := r.e.cfg.Channels.ConfirmWait(r.ch.Kind)
 	return r.e.db.Update(ctx, func(tx *store.Tx) error {
-		msgs, err := tx.FailInFlight(ctx, r.ch.ID, InFlightReason)
-		if err != nil || len(msgs) == 0 {
-			return err
+		msgs, err := tx.ResumeInFlight(ctx, r.ch.ID, wait)
+		if err == nil && len(msgs) > 0 {
+			r.e.log.Warn("sends cut off by a stop resumed", "channel", r.ch.ID, "count", len(msgs),
+				"wait_for_platform", wait)
 		}
-		r.e.log.Warn("in-flight messages failed as unconfirmed", "channel", r.ch.ID, "count", len(msgs))
-		return r.e.rec.FailedInFlight(ctx, tx, msgs)
+		return err
 	})
 }
 

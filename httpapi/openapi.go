@@ -312,6 +312,8 @@ var _ = []bool{
 			"after what was said during the dialog (absent for messages never held)",
 		"internal": "a note managers left each other in a dialog: never delivered, never shown to the client; " +
 			"its status is sent (stored)",
+		"resent": "sent a second time after a crash hid whether the first send reached the platform, which " +
+			"reports nothing it took: the client may have it twice",
 	}}),
 	openapi.Describe(beseda.Attachment{}, openapi.TypeDoc{Doc: "A file on a message.", Fields: map[string]string{
 		"name":         "the uploader's file name, without path or control characters",

@@ -13,7 +13,6 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/delivery"
@@ -25,7 +24,7 @@ type Config struct {
 	Logger *slog.Logger
 	// Workers is how many jobs run at once in this process.
 	Workers int
-	// SweepInterval is how often lost deliveries are looked for.
+	// SweepInterval is how often outgoing webhooks due are looked for.
 	SweepInterval time.Duration
 }
 
@@ -68,8 +67,8 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 		instance: hex.EncodeToString(b)}
 
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &deliverWorker{r: r})
-	river.AddWorker(workers, &sweepWorker{r: r})
+	river.AddWorker(workers, &legacyDeliverWorker{r: r})
+	river.AddWorker(workers, &legacySweepWorker{})
 	river.AddWorker(workers, &broadcastWorker{r: r})
 	river.AddWorker(workers, &funnelStepWorker{r: r})
 	river.AddWorker(workers, &taskStartWorker{r: r})
@@ -81,9 +80,6 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
-				func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return pruneEventsArgs{}, nil }, nil),
 		},
@@ -109,37 +105,27 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *delivery.Eng
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	a.SetJobs(r)
-	deliveries.SetStarter(r.startDelivery)
 	return r, nil
 }
 
-// Start begins working jobs. On SQLite (one process) it first frees the
-// delivery leases a previous run of this process left behind. It sweeps for
-// lost deliveries at once rather than waiting for the periodic sweep, which
-// only runs once this process is River's leader (after a crash, when the dead
-// leader's term runs out): delivery resumes as soon as the process is up (D3).
-// From then on this process also sweeps by itself (Engine.SweepEvery).
+// Start begins working jobs, and the delivery engine's deliverers and sweep
+// (delivery.Engine.Start): delivery resumes as soon as the process is up (D3).
 func (r *Runner) Start(ctx context.Context) error {
-	if r.db.Dialect() == store.SQLite {
-		if err := r.db.ResetDeliveryLeases(ctx); err != nil {
-			return err
-		}
-	}
 	if err := r.client.Start(ctx); err != nil {
 		return err
 	}
 	dispatchCtx, stop := context.WithCancel(ctx)
 	r.stopDispatch, r.dispatchDone = stop, make(chan struct{})
 	go func() { defer close(r.dispatchDone); r.dispatchWebhooks(dispatchCtx) }()
-	if _, err := r.deliveries.Sweep(ctx); err != nil {
-		return err
-	}
-	go r.deliveries.SweepEvery(ctx, r.sweepInterval)
-	return nil
+	return r.deliveries.Start(ctx, DeliverySweepInterval)
 }
 
-// Stop makes deliveries yield, lets running jobs finish (they yield within
-// workBudget) and stops.
+// DeliverySweepInterval is how often every process looks for channels whose
+// messages wait with no live deliverer: well under SPEC D3's 2 seconds.
+const DeliverySweepInterval = 500 * time.Millisecond
+
+// Stop makes deliveries yield and waits for them, lets running jobs finish
+// (they yield within workBudget) and stops.
 func (r *Runner) Stop(ctx context.Context) error {
 	r.deliveries.Stop()
 	if r.stopDispatch != nil {
@@ -154,33 +140,6 @@ func (r *Runner) Stop(ctx context.Context) error {
 		r.listener.Close()
 	}
 	return err
-}
-
-// deliverStates are the states in which a deliver job makes another with the
-// same arguments a duplicate (the fewest River allows).
-var deliverStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
-	rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateRetryable}
-
-// startDelivery makes a deliver job for the channel run soon: the delivery
-// engine's starter, called after a commit that stored pending messages when
-// no run of this process delivers the channel, and by the sweep. A job
-// waiting to run already serves (River's unique jobs: no job per message);
-// one that is running may be about to finish without seeing the new
-// messages, and one snoozed runs later, so one more job follows it.
-func (r *Runner) startDelivery(ctx context.Context, channelID int64) error {
-	args := deliverArgs{ChannelID: channelID}
-	for range 3 {
-		res, err := r.client.Insert(ctx, args, &river.InsertOpts{
-			UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: deliverStates}})
-		if err != nil {
-			return fmt.Errorf("start delivery: %w", err)
-		}
-		if !res.UniqueSkippedAsDuplicate || res.Job.State == rivertype.JobStateAvailable {
-			return nil
-		}
-		args.After = res.Job.ID
-	}
-	return nil
 }
 
 // ProduceBroadcast implements app.Jobs.

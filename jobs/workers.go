@@ -7,55 +7,35 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// deliverArgs: deliver a channel's pending messages (see startDelivery).
+// deliverArgs and sweepArgs are the jobs by which earlier versions ran the
+// delivery engine. Its deliverers are now goroutines of each process (a dead
+// process's job could block a channel until River rescued it, minutes later);
+// jobs a database still holds from then only wake the engine.
 type deliverArgs struct {
 	ChannelID int64 `json:"channel_id"`
-	// After is the job this one follows, when that one was already running.
-	After int64 `json:"after,omitempty"`
 }
 
 func (deliverArgs) Kind() string { return "deliver" }
 
-type deliverWorker struct {
+type legacyDeliverWorker struct {
 	river.WorkerDefaults[deliverArgs]
 	r *Runner
 }
 
-func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
-	more, wait, err := w.r.deliveries.Run(ctx, job.Args.ChannelID)
-	if err != nil || !more {
-		return err
-	}
-	if wait == 0 {
-		// Work is ready now: a new job is fetched at once (River wakes
-		// workers for new jobs), a snoozed one only at the next poll.
-		if err := w.r.startDelivery(ctx, job.Args.ChannelID); err == nil {
-			return nil
-		}
-	}
-	// The engine waits on the application's clock; checking again within a
-	// second keeps a run from sleeping through a fake clock that tests move.
-	return river.JobSnooze(min(wait, time.Second))
+func (w *legacyDeliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
+	w.r.deliveries.Wake(ctx, job.Args.ChannelID)
+	return nil
 }
 
-// sweepArgs: find channels whose delivery nobody is doing (periodic).
 type sweepArgs struct{}
 
 func (sweepArgs) Kind() string { return "sweep_deliveries" }
 
-func (sweepArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 1}
-}
-
-type sweepWorker struct {
+type legacySweepWorker struct {
 	river.WorkerDefaults[sweepArgs]
-	r *Runner
 }
 
-func (w *sweepWorker) Work(ctx context.Context, job *river.Job[sweepArgs]) error {
-	_, err := w.r.deliveries.Sweep(ctx)
-	return err
-}
+func (legacySweepWorker) Work(context.Context, *river.Job[sweepArgs]) error { return nil }
 
 // broadcastArgs: produce a broadcast's messages.
 type broadcastArgs struct {

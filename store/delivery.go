@@ -203,8 +203,8 @@ func (tx *Tx) MarkSent(ctx context.Context, id int64, externalID string, at time
 }
 
 // MarkRetry records a failed attempt, how many of the message's parts went
-// out, and when to try again. A message no longer pending (failed meanwhile
-// as unconfirmed) is left alone.
+// out, and when to try again. A message no longer pending (its platform
+// reported it meanwhile, ConfirmSent) is left alone.
 func (tx *Tx) MarkRetry(ctx context.Context, id int64, attempts, partsSent int, next time.Time, reason string) error {
 	_, err := tx.q.ExecContext(ctx, `UPDATE messages SET attempts = $1, next_attempt_at = $2, sending_at = NULL, reason = $3,
 		parts_sent = $4 WHERE id = $5 AND status = 'pending'`, attempts, ms(next), reason, partsSent, id)
@@ -224,27 +224,49 @@ func (tx *Tx) MarkFailed(ctx context.Context, id int64, attempts int, reason str
 	return nil
 }
 
-// FailInFlight fails the channel's messages whose send was in flight when a
-// previous deliverer stopped: they may have reached the client, so they are
-// not sent again (at most once), and the failure is visible. It returns them
-// (id, workspace, client). Index messages_pending serves it.
-func (tx *Tx) FailInFlight(ctx context.Context, channelID int64, reason string) ([]*beseda.Message, error) {
-	rows, err := tx.q.QueryContext(ctx, `UPDATE messages SET status = 'failed', reason = $1, sending_at = NULL,
-		next_attempt_at = NULL WHERE channel_id = $2 AND status = 'pending' AND sending_at IS NOT NULL
-		RETURNING id, workspace_id, subscriber_id`, reason, channelID)
+// ResumeInFlight puts back in the queue the channel's messages whose send
+// was in flight when a previous deliverer stopped, and returns them (id,
+// workspace, client). Whether they reached the platform is unknown: each is
+// marked resent and, when wait > 0 (the platform reports what it took, see
+// ConfirmSent), due only wait after its send, so that the report can come
+// first; else it is due at once. Index messages_pending serves it.
+func (tx *Tx) ResumeInFlight(ctx context.Context, channelID int64, wait time.Duration) ([]*beseda.Message, error) {
+	rows, err := tx.q.QueryContext(ctx, `UPDATE messages SET resent = TRUE,
+		next_attempt_at = CASE WHEN $1 > 0 THEN sending_at + $1 END, sending_at = NULL
+		WHERE channel_id = $2 AND status = 'pending' AND sending_at IS NOT NULL
+		RETURNING id, workspace_id, subscriber_id`, wait.Milliseconds(), channelID)
 	if err != nil {
-		return nil, fmt.Errorf("fail in-flight: %w", err)
+		return nil, fmt.Errorf("resume in-flight: %w", err)
 	}
 	defer rows.Close()
 	var out []*beseda.Message
 	for rows.Next() {
-		m := &beseda.Message{ChannelID: channelID, Status: beseda.MessageFailed, Reason: reason}
+		m := &beseda.Message{ChannelID: channelID, Status: beseda.MessagePending, Resent: true}
 		if err := rows.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID); err != nil {
-			return nil, fmt.Errorf("fail in-flight: %w", err)
+			return nil, fmt.Errorf("resume in-flight: %w", err)
 		}
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// ConfirmSent records as sent a pending message of the channel that its
+// platform reports it took: a send whose outcome its deliverer did not learn
+// (a crash, a lost answer). It was not sent twice, so resent is cleared. It
+// returns the message (id, workspace, client), or nil when it is not pending
+// (recorded already, or not the channel's).
+func (tx *Tx) ConfirmSent(ctx context.Context, channelID, id int64, externalID string, at time.Time) (*beseda.Message, error) {
+	m := &beseda.Message{ID: id, ChannelID: channelID, Status: beseda.MessageSent}
+	err := tx.q.QueryRowContext(ctx, `UPDATE messages SET status = 'sent', sent_at = $1, sending_at = NULL,
+		external_id = $2, next_attempt_at = NULL, reason = '', resent = FALSE
+		WHERE id = $3 AND channel_id = $4 AND status = 'pending' RETURNING workspace_id, subscriber_id`,
+		ms(at), nullString(externalID), id, channelID).Scan(&m.WorkspaceID, &m.SubscriberID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("confirm sent: %w", err)
+	}
+	return m, nil
 }
 
 // ReleaseHeld turns the client's held messages into pending ones, keeping

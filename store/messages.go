@@ -16,7 +16,7 @@ import (
 const messageColumns = `m.id, m.workspace_id, m.subscriber_id, m.channel_id, m.dialog_id, m.direction, m.source,
 	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at,
 	m.idempotency_key, m.broadcast_id, m.attempts, m.next_attempt_at, m.sending_at, m.external_id,
-	m.attachments, m.internal, m.parts_sent, m.released_at`
+	m.attachments, m.internal, m.parts_sent, m.released_at, m.resent`
 
 // chatOrder is a message's place in its client's chat (index messages_chat):
 // twice its id, or, for held automation released after a dialog, the odd
@@ -33,7 +33,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID, &m.ChannelID, &dialogID, &direction, &source,
 		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent,
 		&idemKey, &broadcastID, &m.Attempts, &nextAttempt, &sending, &externalID,
-		&attachments, &m.Internal, &m.PartsSent, &released); err != nil {
+		&attachments, &m.Internal, &m.PartsSent, &released, &m.Resent); err != nil {
 		return nil, err
 	}
 	m.IdempotencyKey, m.ExternalID, m.BroadcastID = idemKey.String, externalID.String, fromNullID(broadcastID)

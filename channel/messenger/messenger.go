@@ -81,6 +81,15 @@ func (t *Type) Sender() beseda.Sender { return t.sender }
 
 func (t *Type) Webhook() beseda.ChannelWebhook { return webhook{} }
 
+// ConfirmWait implements beseda.SendConfirmer: Messenger echoes every
+// message the page sent, with its metadata, to a page subscribed to
+// message_echoes, and retries a webhook the server missed while it was down.
+func (t *Type) ConfirmWait() time.Duration { return ConfirmWait }
+
+// ConfirmWait is how long a send cut off by a crash waits for its echo
+// before it is sent again.
+const ConfirmWait = 10 * time.Second
+
 func (t *Type) Path(key string) string { return beseda.WebhookPath(Kind, key) }
 
 // SetTransport implements channel.Networked: every Graph API call goes through rt.
@@ -103,6 +112,9 @@ type Recipient struct {
 type SendMessage struct {
 	Text       string      `json:"text,omitempty"`
 	Attachment *Attachment `json:"attachment,omitempty"`
+	// Metadata comes back in the message's echo (message_echoes):
+	// Beseda's tag of it (beseda.SendTag).
+	Metadata string `json:"metadata,omitempty"`
 }
 
 // Attachment is a template attachment.
@@ -161,9 +173,10 @@ func (s *Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 	endpoint := base + "/me/messages?access_token=" + url.QueryEscape(d.Channel.Config.Get("page_access_token"))
 	return channel.SendParts(ctx, d, channel.Parts(d.Message, nil), func(ctx context.Context, p channel.Part) (string, error) {
 		if p.File != nil {
-			return s.sendFile(ctx, d, endpoint, req, p.File)
+			return s.sendFile(ctx, d, endpoint, req, p)
 		}
 		req := req
+		req.Message.Metadata = p.Tag
 		if len(d.Message.Buttons) > 0 {
 			buttons := make([]Button, len(d.Message.Buttons))
 			for i, b := range d.Message.Buttons {
@@ -182,10 +195,15 @@ func (s *Sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 // sendFile sends a file as the Send API takes an upload: a multipart form
 // with recipient, messaging_type, tag and message as JSON fields, and the
 // bytes in filedata.
-func (s *Sender) sendFile(ctx context.Context, d beseda.Delivery, endpoint string, req SendRequest, att *beseda.Attachment) (string, error) {
+func (s *Sender) sendFile(ctx context.Context, d beseda.Delivery, endpoint string, req SendRequest, p channel.Part) (string, error) {
+	att := p.File
 	recipient, _ := json.Marshal(req.Recipient)
-	message, _ := json.Marshal(map[string]any{"attachment": map[string]any{
-		"type": attachmentType(att.ContentType), "payload": map[string]bool{"is_reusable": false}}})
+	msg := map[string]any{"attachment": map[string]any{
+		"type": attachmentType(att.ContentType), "payload": map[string]bool{"is_reusable": false}}}
+	if p.Tag != "" {
+		msg["metadata"] = p.Tag
+	}
+	message, _ := json.Marshal(msg)
 	fields := [][2]string{{"recipient", string(recipient)}, {"messaging_type", req.MessagingType}}
 	if req.Tag != "" {
 		fields = append(fields, [2]string{"tag", req.Tag})

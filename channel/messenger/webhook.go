@@ -19,6 +19,8 @@ type Event struct {
 		Mid    string `json:"mid"`
 		Text   string `json:"text"`
 		IsEcho bool   `json:"is_echo"`
+		// Metadata of an echo is what the page sent the message with.
+		Metadata string `json:"metadata"`
 		// Files (images, stickers…) arrive without text, each at an
 		// address; other attachments (a location, a shared post) have none.
 		Attachments []struct {
@@ -79,8 +81,10 @@ func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, er
 	return out, nil
 }
 
-// event turns a messaging event into what Beseda acts on: nil for echoes of
-// the page's own messages and for kinds it ignores (reads, deliveries).
+// event turns a messaging event into what Beseda acts on: an echo of a
+// message Beseda sent with its tag is the platform's word that it took it
+// (beseda.SentReport); nil for other echoes of the page's own messages and
+// for kinds it ignores (reads, deliveries).
 func event(e Event, raw json.RawMessage) *beseda.InboundEvent {
 	psid := e.Sender.ID
 	name := "Messenger user"
@@ -88,7 +92,14 @@ func event(e Event, raw json.RawMessage) *beseda.InboundEvent {
 		name += " …" + psid[len(psid)-4:]
 	}
 	switch {
-	case e.Message != nil && !e.Message.IsEcho:
+	case e.Message != nil && e.Message.IsEcho:
+		id, ok := beseda.ParseSendTag(e.Message.Metadata)
+		if !ok {
+			return nil
+		}
+		return &beseda.InboundEvent{ExternalUserID: e.Recipient.ID, Key: key("echo:", e.Message.Mid, raw),
+			Sent: &beseda.SentReport{MessageID: id, ExternalID: e.Message.Mid}, Raw: raw}
+	case e.Message != nil:
 		ev := &beseda.InboundEvent{ExternalUserID: psid, Name: name, Key: key("mid:", e.Message.Mid, raw),
 			Text: e.Message.Text, Raw: raw}
 		for _, a := range e.Message.Attachments {

@@ -93,9 +93,11 @@ func (webhook) Challenge(ch *beseda.Channel, query map[string][]string) (string,
 
 func (webhook) Acknowledge(context.Context, *beseda.Channel, beseda.InboundEvent) error { return nil }
 
-// Parse reads the clients' messages of the channel's number. Status updates
-// (sent, delivered, read) create nothing, nor do changes for another number
-// of the same business account, which Meta posts to the app's one callback.
+// Parse reads the clients' messages of the channel's number, and the status
+// updates of messages Beseda sent with its tag (biz_opaque_callback_data):
+// each says the platform took the message (beseda.SentReport). Changes for
+// another number of the same business account, which Meta posts to the
+// app's one callback, create nothing.
 func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, error) {
 	var hook Webhook
 	if err := json.Unmarshal(body, &hook); err != nil || hook.Object != "whatsapp_business_account" {
@@ -111,6 +113,11 @@ func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, er
 			names := map[string]string{}
 			for _, c := range v.Contacts {
 				names[c.WaID] = c.Profile.Name
+			}
+			for _, raw := range v.Statuses {
+				if ev := sentReport(raw); ev != nil {
+					out = append(out, *ev)
+				}
 			}
 			for _, raw := range v.Messages {
 				var m Message
@@ -177,4 +184,27 @@ func placeholder(m *Message) string {
 		return "[" + m.Type + "]"
 	}
 	return "[unsupported message]"
+}
+
+// Status is a status update of a message the business sent.
+type Status struct {
+	ID                    string `json:"id"`
+	Status                string `json:"status"` // sent, delivered, read, failed
+	RecipientID           string `json:"recipient_id"`
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
+}
+
+// sentReport reads a status update as the platform's word that it took a
+// message Beseda tagged; nil for failures and for messages without the tag.
+func sentReport(raw json.RawMessage) *beseda.InboundEvent {
+	var st Status
+	if json.Unmarshal(raw, &st) != nil || st.Status == "failed" || st.ID == "" {
+		return nil
+	}
+	id, ok := beseda.ParseSendTag(st.BizOpaqueCallbackData)
+	if !ok {
+		return nil
+	}
+	return &beseda.InboundEvent{ExternalUserID: st.RecipientID, Key: "status:" + st.ID + ":" + st.Status,
+		Sent: &beseda.SentReport{MessageID: id, ExternalID: st.ID}, Raw: raw}
 }

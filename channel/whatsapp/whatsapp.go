@@ -102,6 +102,15 @@ func (t *Type) Sender() beseda.Sender { return sender{t.api} }
 
 func (t *Type) Webhook() beseda.ChannelWebhook { return webhook{} }
 
+// ConfirmWait implements beseda.SendConfirmer: the Cloud API posts a "sent"
+// status of every message it took, with its biz_opaque_callback_data, and
+// Meta retries a webhook the server missed while it was down.
+func (t *Type) ConfirmWait() time.Duration { return ConfirmWait }
+
+// ConfirmWait is how long a send cut off by a crash waits for its status
+// webhook before it is sent again.
+const ConfirmWait = 10 * time.Second
+
 func (t *Type) Path(key string) string { return beseda.WebhookPath(Kind, key) }
 
 // SetTransport implements channel.Networked: every Cloud API call goes through rt.
@@ -117,6 +126,9 @@ type SendRequest struct {
 	Interactive      *Interactive `json:"interactive,omitempty"`
 	Image            *MediaObject `json:"image,omitempty"`
 	Document         *MediaObject `json:"document,omitempty"`
+	// BizOpaqueCallbackData comes back in the message's status webhooks:
+	// Beseda's tag of it (beseda.SendTag).
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }
 
 // MediaObject is a file uploaded before (its media id) sent as an image or
@@ -201,7 +213,8 @@ const imageMax = 5 << 20
 func (s sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 	parts := channel.Parts(d.Message, func(t string) bool { return captionLimit.Fits(captionLimit.Len(t)) })
 	return channel.SendParts(ctx, d, parts, func(ctx context.Context, p channel.Part) (string, error) {
-		req := SendRequest{MessagingProduct: "whatsapp", RecipientType: "individual", To: d.Subscriber.ExternalID}
+		req := SendRequest{MessagingProduct: "whatsapp", RecipientType: "individual", To: d.Subscriber.ExternalID,
+			BizOpaqueCallbackData: p.Tag}
 		switch {
 		case p.File != nil:
 			id, err := s.upload(ctx, d, p.File)

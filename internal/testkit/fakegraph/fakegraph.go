@@ -33,6 +33,9 @@ type Sent struct {
 	// audio, file) and bytes.
 	AttachmentType string
 	File           *File
+	// Metadata is what the message was sent with, which its echo carries
+	// back (see EchoTagged).
+	Metadata string
 }
 
 // File is a file uploaded in the filedata field.
@@ -194,7 +197,13 @@ func (s *Server) check(req map[string]any) Sent {
 		s.tb.Errorf("fakegraph: messaging_type must be RESPONSE, UPDATE or MESSAGE_TAG, got %q", out.MessagingType)
 	}
 	msg, _ := req["message"].(map[string]any)
-	allowed(s.tb, "message", msg, "text", "attachment")
+	allowed(s.tb, "message", msg, "text", "attachment", "metadata")
+	if md, ok := msg["metadata"]; ok {
+		if m, isString := md.(string); !isString || m == "" || utf8.RuneCountInString(m) > 1000 {
+			s.tb.Errorf("fakegraph: metadata must be a string of 1-1000 characters, got %#v", md)
+		}
+		out.Metadata, _ = md.(string)
+	}
 	text, hasText := msg["text"].(string)
 	att, hasAtt := msg["attachment"].(map[string]any)
 	if hasText == hasAtt {
@@ -324,6 +333,13 @@ func AttachmentEvent(pageID, psid, mid, text, kind string, urls ...string) []byt
 	}
 	return webhook(pageID, map[string]any{"sender": map[string]any{"id": psid}, "recipient": map[string]any{"id": pageID},
 		"timestamp": 1700000000000, "message": msg})
+}
+
+// EchoTagged is a webhook body echoing a message the page sent with
+// metadata, as Messenger posts to a page subscribed to message_echoes.
+func EchoTagged(pageID, psid, mid, metadata string) []byte {
+	return webhook(pageID, map[string]any{"sender": map[string]any{"id": pageID}, "recipient": map[string]any{"id": psid},
+		"timestamp": 1700000000000, "message": map[string]any{"mid": mid, "is_echo": true, "metadata": metadata}})
 }
 
 // EchoEvent is a webhook body echoing a message the page itself sent.

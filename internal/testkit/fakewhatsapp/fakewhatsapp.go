@@ -11,6 +11,7 @@
 package fakewhatsapp
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -23,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/beseda/beseda/internal/testkit/fakeform"
@@ -39,6 +41,10 @@ type Sent struct {
 	Caption  string
 	Filename string
 	File     *Media
+	// Tag is the biz_opaque_callback_data it was sent with, which its
+	// status webhooks carry back.
+	Tag string
+	ID  string // the wamid the API gave it
 }
 
 // Media is a file in the number's media: uploaded by Beseda, or sent by a
@@ -69,6 +75,15 @@ type Server struct {
 	nextID   int
 	media    map[string]*Media // by media id
 	uploads  []*Media
+
+	// PostStatuses: where and with which app secret to post a "sent"
+	// status webhook of every message accepted.
+	hookURL, appSecret string
+	// Slow: how long a send waits before it is taken, and after, before
+	// the answer.
+	slowBefore, slowAfter time.Duration
+	posting               sync.WaitGroup
+	closing               chan struct{}
 }
 
 type failure struct {
@@ -79,10 +94,56 @@ type failure struct {
 
 // New starts a fake Cloud API for the phone number, accepting the token.
 func New(tb testing.TB, phoneNumberID, accessToken string) *Server {
-	s := &Server{tb: tb, phoneNumberID: phoneNumberID, token: accessToken}
+	s := &Server{tb: tb, phoneNumberID: phoneNumberID, token: accessToken, closing: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	tb.Cleanup(s.Close)
+	tb.Cleanup(func() {
+		close(s.closing)
+		s.posting.Wait()
+		s.Close()
+	})
 	return s
+}
+
+// PostStatuses makes the fake post, as the Cloud API does, a "sent" status
+// webhook of every message it takes to the URL, signed with the app secret,
+// carrying the message's biz_opaque_callback_data. Like Meta, it posts again
+// until the server answers 200 (it may be down, or restarting).
+func (s *Server) PostStatuses(url, appSecret string) {
+	s.mu.Lock()
+	s.hookURL, s.appSecret = url, appSecret
+	s.mu.Unlock()
+}
+
+// Slow makes every send wait before the message is taken and, once taken,
+// before the answer: a sender killed meanwhile does not know whether its
+// message went.
+func (s *Server) Slow(before, after time.Duration) {
+	s.mu.Lock()
+	s.slowBefore, s.slowAfter = before, after
+	s.mu.Unlock()
+}
+
+// postStatus posts the status webhook of a message taken, until it is taken.
+func (s *Server) postStatus(url, secret string, sent Sent) {
+	defer s.posting.Done()
+	body := StatusTagged(s.phoneNumberID, sent.To, sent.ID, "sent", sent.Tag)
+	for {
+		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Hub-Signature-256", Sign(body, secret))
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+		select {
+		case <-s.closing:
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // FailNext makes the next send answer with a Cloud API error.
@@ -171,19 +232,51 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	before, after := s.slowBefore, s.slowAfter
+	s.mu.Unlock()
+	if !s.pause(r, before) {
+		return // the sender gave up: nothing was taken
+	}
+	s.mu.Lock()
 	s.nextID++
 	id := fmt.Sprintf("wamid.HBgL%06d", s.nextID)
+	out.ID = id
 	s.sent = append(s.sent, out)
+	if s.hookURL != "" && out.Tag != "" {
+		s.posting.Add(1)
+		go s.postStatus(s.hookURL, s.appSecret, out)
+	}
 	s.mu.Unlock()
+	s.pause(r, after)
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":%q}]}`,
 		out.To, out.To, id)
 }
 
+// pause waits d, or until the sender goes away (false).
+func (s *Server) pause(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	select {
+	case <-time.After(d):
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
 // check validates a send against the messages reference.
 func (s *Server) check(req map[string]any) Sent {
 	var out Sent
-	s.allowed("message", req, "messaging_product", "recipient_type", "to", "type", "text", "interactive", "image", "document")
+	s.allowed("message", req, "messaging_product", "recipient_type", "to", "type", "text", "interactive", "image", "document",
+		"biz_opaque_callback_data")
+	if tag, ok := req["biz_opaque_callback_data"]; ok {
+		if t, isString := tag.(string); !isString || utf8.RuneCountInString(t) > 512 {
+			s.tb.Errorf("fakewhatsapp: biz_opaque_callback_data must be a string of up to 512 characters, got %#v", tag)
+		}
+		out.Tag, _ = tag.(string)
+	}
 	if req["messaging_product"] != "whatsapp" {
 		s.tb.Errorf("fakewhatsapp: messaging_product must be \"whatsapp\", got %v", req["messaging_product"])
 	}
@@ -429,10 +522,19 @@ func Webhook(phoneNumberID, waID, name string, messages ...map[string]any) []byt
 
 // Status is a webhook body with a status update of a message sent.
 func Status(phoneNumberID, waID, messageID, status string) []byte {
+	return StatusTagged(phoneNumberID, waID, messageID, status, "")
+}
+
+// StatusTagged is a status update of a message sent with
+// biz_opaque_callback_data, which the update carries back.
+func StatusTagged(phoneNumberID, waID, messageID, status, tag string) []byte {
+	st := map[string]any{"id": messageID, "status": status, "timestamp": "1700000001", "recipient_id": waID}
+	if tag != "" {
+		st["biz_opaque_callback_data"] = tag
+	}
 	return envelope(map[string]any{"messaging_product": "whatsapp",
 		"metadata": map[string]any{"display_phone_number": "15550001111", "phone_number_id": phoneNumberID},
-		"statuses": []any{map[string]any{"id": messageID, "status": status, "timestamp": "1700000001",
-			"recipient_id": waID}}})
+		"statuses": []any{st}})
 }
 
 func envelope(value map[string]any) []byte {
