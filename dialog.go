@@ -76,6 +76,10 @@ type Dialog struct {
 	RatingFormError string `json:"rating_form_error,omitempty"`
 	// RatingFormMessageID is the form's message, whose delivery may still fail.
 	RatingFormMessageID *int64 `json:"-"`
+
+	// SLA is the dialog's SLA clock (T2–T5) as the API shows it; null when
+	// no policy applied when it was created.
+	SLA *DialogSLA `json:"sla"`
 }
 
 // HasParticipant reports whether the user takes part in the dialog.

@@ -19,7 +19,7 @@ func TestRules_EveryCitedRuleExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	defined := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?m)^- ([CSWGRPLHD][0-9]+)\. `).FindAllStringSubmatch(string(rulesText), -1) {
+	for _, m := range regexp.MustCompile(`(?m)^- ([CSWGRPLHDT][0-9]+)\. `).FindAllStringSubmatch(string(rulesText), -1) {
 		if defined[m[1]] {
 			t.Errorf("docs/rules.md defines %s twice", m[1])
 		}
@@ -31,7 +31,7 @@ func TestRules_EveryCitedRuleExists(t *testing.T) {
 		}
 	}
 
-	cited := regexp.MustCompile(`\b([CSWGRPLHD][0-9]+)\b`)
+	cited := regexp.MustCompile(`\b([CSWGRPLHDT][0-9]+)\b`)
 	docs, _ := filepath.Glob("docs/*.md")
 	docs = append(docs, "README.md", "SECURITY.md", "BENCHMARKS.md")
 	for _, name := range docs {
@@ -51,7 +51,7 @@ func TestRules_EveryCitedRuleExists(t *testing.T) {
 		}
 	}
 
-	named := regexp.MustCompile(`(?m)^func (?:Test|Benchmark|Fuzz)([CSWGRPLHD][0-9]+)_`)
+	named := regexp.MustCompile(`(?m)^func (?:Test|Benchmark|Fuzz)([CSWGRPLHDT][0-9]+)_`)
 	tests := 0
 	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {

@@ -42,6 +42,10 @@ const (
 	// NotifyTaskCancelled: the manager was removed from the dialog (S3),
 	// so their task will not start.
 	NotifyTaskCancelled NotificationKind = "task_cancelled"
+	// NotifySLAWarning and NotifySLABreached: a dialog's SLA target is near
+	// or missed (T5); Args.Target names it.
+	NotifySLAWarning  NotificationKind = "sla_warning"
+	NotifySLABreached NotificationKind = "sla_breached"
 )
 
 // Notification is a message to one manager in the console. It is stored as
@@ -70,8 +74,9 @@ type Notification struct {
 // NotificationArgs are the arguments of a notification's text besides the
 // dialog's title: how long until a scheduled task starts.
 type NotificationArgs struct {
-	Minutes int `json:"minutes,omitempty"`
-	Seconds int `json:"seconds,omitempty"`
+	Minutes int       `json:"minutes,omitempty"`
+	Seconds int       `json:"seconds,omitempty"`
+	Target  SLATarget `json:"target,omitempty"`
 }
 
 // Live streams are capped per holder (each process counts its own): one

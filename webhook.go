@@ -28,6 +28,12 @@ const (
 	WebhookDialogStatusChanged WebhookEventType = "dialog.status_changed"
 	// WebhookDialogClientRated: the client rated a dialog (data: the dialog).
 	WebhookDialogClientRated WebhookEventType = "dialog.client_rated"
+	// WebhookDialogSLAWarning: a share of an SLA target has passed (T5)
+	// (data: the dialog, with sla_target naming the target).
+	WebhookDialogSLAWarning WebhookEventType = "dialog.sla_warning"
+	// WebhookDialogSLABreached: an SLA target was missed (T5) (data: the
+	// dialog, with sla_target).
+	WebhookDialogSLABreached WebhookEventType = "dialog.sla_breached"
 	// WebhookTest is sent on request to one subscription, to try a receiver;
 	// nobody subscribes to it.
 	WebhookTest WebhookEventType = "test"
@@ -37,6 +43,7 @@ const (
 // order screens show them.
 var WebhookEventTypes = []WebhookEventType{
 	WebhookMessageReceived, WebhookDialogCreated, WebhookDialogStatusChanged, WebhookDialogClientRated,
+	WebhookDialogSLAWarning, WebhookDialogSLABreached,
 }
 
 // Valid reports whether a subscription may choose the type.

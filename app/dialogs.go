@@ -48,7 +48,14 @@ func (a *Dialogs) CreateDialog(ctx context.Context, actor *beseda.User, in besed
 		if d.Participants, err = userRefs(refs, in.ParticipantIDs); err != nil {
 			return err
 		}
+		startSLA, err := a.app.SLA.slaOfNewDialog(ctx, tx, d)
+		if err != nil {
+			return err
+		}
 		if err := tx.CreateDialog(ctx, d); err != nil {
+			return err
+		}
+		if err := startSLA(); err != nil {
 			return err
 		}
 		a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogCreated, d)
@@ -270,6 +277,9 @@ func (a *Dialogs) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Su
 		}
 	}
 	d.Status = to
+	if err := a.app.SLA.slaStatusChanged(ctx, tx, d); err != nil {
+		return err
+	}
 	a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogStatusChanged, d)
 	if beseda.ReleasesHeld(from, to) {
 		if err := a.releaseHeld(ctx, tx, sub); err != nil {

@@ -97,6 +97,9 @@ func (a *Messages) PostDialogMessage(ctx context.Context, actor *beseda.User, di
 		if m, err = a.managerMessage(ctx, tx, sub, &dialogID, actor, in); err != nil {
 			return err
 		}
+		if err := a.app.SLA.slaManagerReplied(ctx, tx, dialogID); err != nil {
+			return err
+		}
 		if err := a.produce(ctx, tx, sub, m); err != nil {
 			return err
 		}
@@ -206,6 +209,11 @@ func (a *Messages) receiveFiles(ctx context.Context, tx *store.Tx, sub *beseda.S
 	}
 	if err := tx.CreateMessage(ctx, m); err != nil {
 		return nil, err
+	}
+	if m.DialogID != nil {
+		if err := a.app.SLA.slaClientWrote(ctx, tx, *m.DialogID); err != nil {
+			return nil, err
+		}
 	}
 	attachClaimed(ctx, tx, m)
 	a.webhookEvent(ctx, tx, sub.WorkspaceID, beseda.WebhookMessageReceived, m)

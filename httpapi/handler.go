@@ -99,6 +99,9 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
+	for _, rt := range h.slaRoutes() {
+		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
+	}
 	for path, c := range catalogPaths {
 		mux.HandleFunc("GET /api/v1/settings/"+path, h.authed(h.listCatalog(c)))
 		mux.HandleFunc("POST /api/v1/settings/"+path, h.authed(h.addCatalogItem(c)))

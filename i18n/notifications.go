@@ -61,6 +61,8 @@ func (p *Printer) Notification(n *beseda.Notification) string {
 		return p.T("task.started", n.Title)
 	case beseda.NotifyTaskCancelled:
 		return p.T("task.cancelled", n.Title)
+	case beseda.NotifySLAWarning, beseda.NotifySLABreached:
+		return p.T("sla."+string(n.Kind)+"."+string(n.Args.Target), n.Title)
 	}
 	return n.Text
 }

@@ -32,7 +32,8 @@ func (r reader) dialogSelect() string {
 	return `SELECT ` + dialogColumns + `,
 		` + r.refsJSON("x.id", "x.name", "dialog_reason_links l JOIN dialog_reasons x ON x.id = l.reason_id WHERE l.dialog_id = d.id", "x.name, x.id") + `,
 		` + r.refsJSON("x.id", "x.name", "dialog_component_links l JOIN dialog_components x ON x.id = l.component_id WHERE l.dialog_id = d.id", "x.name, x.id") + `,
-		` + r.refsJSON("x.id", "x.name", "dialog_participants p JOIN users x ON x.id = p.user_id WHERE p.dialog_id = d.id", "p.added_at, x.id") +
+		` + r.refsJSON("x.id", "x.name", "dialog_participants p JOIN users x ON x.id = p.user_id WHERE p.dialog_id = d.id", "p.added_at, x.id") + `,
+		(SELECT x.clock FROM dialog_sla x WHERE x.dialog_id = d.id)` +
 		dialogJoins
 }
 
@@ -54,11 +55,19 @@ func scanDialog(row interface{ Scan(...any) error }) (*beseda.Dialog, error) {
 	var created, updated int64
 	var completed, accountRating, clientRating, formMessage sql.NullInt64
 	var reasons, components, participants []byte
+	var slaClock sql.NullString
 	if err := row.Scan(&d.ID, &d.WorkspaceID, &d.SubscriberID, &d.Subscriber.Name, &d.Title, &status,
 		&d.Type.ID, &d.Type.Name, &d.CreatedBy.ID, &d.CreatedBy.Name, &created, &updated, &completed,
 		&accountRating, &clientRating, &d.RatingFormSent, &d.RatingFormError, &formMessage,
-		&reasons, &components, &participants); err != nil {
+		&reasons, &components, &participants, &slaClock); err != nil {
 		return nil, err
+	}
+	if slaClock.Valid {
+		c, err := beseda.DecodeSLAClock(slaClock.String)
+		if err != nil {
+			return nil, fmt.Errorf("dialog %d sla: %w", d.ID, err)
+		}
+		d.SLA = c.View()
 	}
 	d.RatingFormMessageID = fromNullID(formMessage)
 	d.Subscriber.ID = d.SubscriberID

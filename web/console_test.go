@@ -67,6 +67,7 @@ func consoleScreens(ids demoIDs, widgetKey string) []struct{ name, path string }
 		{"settings-saved-replies", "/settings/saved-replies"},
 		{"settings-users", "/settings/users"},
 		{"settings-channels", "/settings/channels"},
+		{"settings-hours", "/settings/hours"},
 		{"account", "/account"},
 		{"search", "/search?q=webhook&status=active"},
 		{"error", "/dialogs/999999"},
@@ -115,7 +116,7 @@ func TestConsoleFitsEveryScreen(t *testing.T) {
 	// Russian at 1280 px: every label whole.
 	owner.MustDo("PATCH", "/api/v1/me", map[string]string{"locale": "ru"}, 200, nil)
 	for _, path := range []string{"/chats", "/dialogs", "/report", "/settings/dialogs", "/settings/standard-messages",
-		"/settings/saved-replies", "/settings/users", testkit.Path("/dialogs/%d", ids.active), "/notifications"} {
+		"/settings/saved-replies", "/settings/users", "/settings/hours", testkit.Path("/dialogs/%d", ids.active), "/notifications"} {
 		do(t, ctx, "open "+path+" in Russian",
 			chromedp.EmulateViewport(1280, 860),
 			chromedp.Navigate(srv.URL+path),

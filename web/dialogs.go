@@ -13,6 +13,8 @@ type dialogsTabData struct {
 	Filter            string // "", "mine" or "paused"
 	Dialogs           []*beseda.Dialog
 	All, Own, NPaused int
+	ByLeft            bool              // sorted by SLA time left (?sort=left)
+	SLA               map[int64]slaMark // by dialog
 }
 
 // dialogsTab is the "Dialogs" tab: the workspace's active dialogs, all or
@@ -58,7 +60,9 @@ func (h *Handler) dialogsTab(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	p.Title, p.Nav = p.T("nav.dialogs"), "dialogs"
 	p.Live["workspace"] = p.User.WorkspaceID
-	p.Data = dialogsTabData{Filter: filter, Dialogs: list, All: all, Own: own, NPaused: npaused}
+	byLeft := r.URL.Query().Get("sort") == "left"
+	marks := slaMarks(p, list, h.app.SLA.Now(), byLeft)
+	p.Data = dialogsTabData{Filter: filter, Dialogs: list, All: all, Own: own, NPaused: npaused, ByLeft: byLeft, SLA: marks}
 	h.render(w, r, http.StatusOK, "dialogs", p)
 }
 
@@ -81,6 +85,7 @@ type dialogView struct {
 	EditStatus  beseda.DialogStatus
 	Confirm     beseda.DialogStatus // a status change waiting for confirmation
 	MaxUpload   int64               // the largest file the composer takes
+	SLA         []slaRow            // the dialog's SLA targets and how they stand
 }
 
 func (h *Handler) dialog(w http.ResponseWriter, r *http.Request, p *page) {
@@ -100,6 +105,9 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 		return
 	}
 	v := &dialogView{D: d, Next: d.Status.AllowedTransitions(), EditStatus: d.Status, MaxUpload: h.app.Files.MaxUploadBytes()}
+	if d.SLA != nil {
+		v.SLA = slaRows(p, d.SLA, h.app.SLA.Now())
+	}
 	p.Saved = r.URL.Query().Get("saved") == "1"
 	v.Statuses = append([]beseda.DialogStatus{d.Status}, v.Next...)
 	if c := beseda.DialogStatus(r.URL.Query().Get("confirm")); d.Status.CheckTransition(c) == nil {

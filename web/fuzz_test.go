@@ -33,6 +33,7 @@ var consolePages = []consoleRoute{
 	{"GET", "/settings/users", "owner", []string{""}},
 	{"GET", "/settings/saved-replies", "owner", []string{""}},
 	{"GET", "/settings/channels", "owner", []string{""}},
+	{"GET", "/settings/hours", "owner", []string{"saved=1"}},
 	{"GET", "/account", "owner", []string{"saved=1"}},
 	{"GET", "/login", "anon", []string{"next=%2Fchats%3Fq%3Da", "next=%2F%2Fevil.example"}},
 }
@@ -54,6 +55,9 @@ var consoleForms = []consoleRoute{
 	{"POST", "/settings/saved-replies/{reply}", "owner", []string{"name=bye&text=Bye", "action=delete"}},
 	{"POST", "/settings/channels", "limited", []string{"kind=telegram&name=Bot&bot_token=1%3Aabc"}},
 	{"POST", "/settings/integrations", "limited", []string{"url=https%3A%2F%2Fexample.com%2Fhook&events=dialog.created&secret=s"}},
+	{"POST", "/settings/hours", "owner", []string{"time_zone=Europe%2FBerlin&weekday=1&start=09%3A00&end=17%3A00&date=2026-12-25&repeat=yearly",
+		"weekday=9&start=25%3A00&end=x&date=2026-02-30"}},
+	{"POST", "/settings/sla", "owner", []string{"name=Default&first_response_minutes=30&warn_percent=80", "name=x&first_response_minutes=abc&type_id=-5"}},
 	{"POST", "/account", "owner", []string{"name=Olga&locale=ru&time_zone=Europe%2FMoscow", "password=x&current_password=y"}},
 }
 

@@ -119,6 +119,9 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
+	for _, rt := range h.slaRoutes() {
+		mux.HandleFunc(rt.pattern, h.session(rt.handle))
+	}
 }
 
 // page is what every console page knows: who is looking, in which language

@@ -25,6 +25,7 @@ var statusByCode = map[string]int{
 	beseda.ELASTTYPE:          http.StatusConflict,
 	beseda.ENAMETAKEN:         http.StatusConflict,
 	beseda.EIDEMPOTENCY:       http.StatusConflict,
+	beseda.ESLAPOLICYEXISTS:   http.StatusConflict,
 	beseda.EMANYATTEMPTS:      http.StatusTooManyRequests,
 	beseda.EINTERNAL:          http.StatusInternalServerError,
 }

@@ -458,4 +458,5 @@ func walk(t *testing.T, w *testkit.World) {
 	owner.MustDo("DELETE", hp, nil, 204, nil)
 	manager.WantError("GET", "/api/v1/webhooks", nil, 403, beseda.EFORBIDDEN)
 	owner.MustDo("GET", "/api/v1/me", nil, 200, nil)
+	walkSLA(t, w)
 }
