@@ -3,9 +3,9 @@ package i18n
 // slaTexts are the texts of the team's clock: business hours, SLA targets
 // and routing.
 var slaTexts = map[string]entry{
-	"settings.hours": {en: "Business hours and SLA", ru: "Рабочее время и SLA"},
+	"settings.hours": {en: "Business hours and SLA", ru: "Рабочее время и сроки"},
 	"hours.lead": {en: "SLA targets count only working time. With no periods the team works at every hour; holidays have no working time.",
-		ru: "Сроки SLA считаются только в рабочее время. Без периодов команда работает круглосуточно; в праздники рабочего времени нет."},
+		ru: "Сроки ответа считаются только в рабочее время. Без периодов команда работает круглосуточно; в праздники рабочего времени нет."},
 	"hours.time_zone": {en: "Time zone", ru: "Часовой пояс"},
 	"hours.periods":   {en: "Working periods", ru: "Рабочие периоды"},
 	"hours.periods_hint": {en: "Several periods a day are allowed. A period that ends before it starts runs past midnight. Clear a row's times to remove it.",
@@ -27,12 +27,12 @@ var slaTexts = map[string]entry{
 	"weekday.5":           {en: "Friday", ru: "Пятница"},
 	"weekday.6":           {en: "Saturday", ru: "Суббота"},
 
-	"sla.policies": {en: "SLA targets", ru: "Сроки SLA"},
+	"sla.policies": {en: "SLA targets", ru: "Сроки ответа"},
 	"sla.policies_hint": {en: "Minutes of working time per dialog type; the default serves types without their own. Empty or 0: no such target. Managers are warned at the given share of a target. A dialog keeps the targets it got when it was opened.",
 		ru: "Минуты рабочего времени для каждого типа диалога; политика по умолчанию — для типов без своей. Пусто или 0 — срока нет. Менеджеров предупреждают, когда пройдена указанная доля срока. Диалог сохраняет сроки, полученные при открытии."},
 	"sla.default":               {en: "Default (any type)", ru: "По умолчанию (любой тип)"},
 	"sla.warn_percent":          {en: "Warn at percent", ru: "Предупредить на процентах"},
-	"sla.none":                  {en: "No SLA targets yet: dialogs have no deadlines.", ru: "Сроков SLA пока нет: у диалогов нет крайних сроков."},
+	"sla.none":                  {en: "No SLA targets yet: dialogs have no deadlines.", ru: "Сроков ответа пока нет: у диалогов нет крайних сроков."},
 	"sla.remove_lead":           {en: "Dialogs keep the targets they got.", ru: "Диалоги сохранят полученные сроки."},
 	"sla.time_left":             {en: "Time left", ru: "Осталось"},
 	"sla.left":                  {en: "%s left", ru: "осталось %s"},
@@ -49,8 +49,8 @@ var slaTexts = map[string]entry{
 	"dur.hm":                    {en: "%d h %02d min", ru: "%d ч %02d мин"},
 	"dur.dh":                    {en: "%d d %d h", ru: "%d д %d ч"},
 
-	"hooks.event.dialog.sla_warning":  {en: "An SLA target is near", ru: "Срок SLA скоро истечёт"},
-	"hooks.event.dialog.sla_breached": {en: "An SLA target was missed", ru: "Срок SLA нарушен"},
+	"hooks.event.dialog.sla_warning":  {en: "An SLA target is near", ru: "Срок ответа скоро истечёт"},
+	"hooks.event.dialog.sla_breached": {en: "An SLA target was missed", ru: "Срок ответа нарушен"},
 
 	"sla.sla_warning.first_response":  {en: "“%s”: the first response is due soon", ru: "«%s»: скоро истекает срок первого ответа"},
 	"sla.sla_warning.next_response":   {en: "“%s”: the client waits for an answer; it is due soon", ru: "«%s»: клиент ждёт ответа, срок скоро истекает"},
@@ -75,5 +75,5 @@ var slaErrors = map[string]entry{
 }
 
 var _ = addCatalog(slaTexts)
-var _ = addCatalog(map[string]entry{"noun.SLA policy": {en: "SLA policy", ru: "политика SLA"}})
+var _ = addCatalog(map[string]entry{"noun.SLA policy": {en: "SLA policy", ru: "правило сроков"}})
 var _ = addCatalog(prefixed(errorKey, slaErrors))
