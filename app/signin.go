@@ -259,13 +259,19 @@ func (a *SignIn) StartTOTP(ctx context.Context, actor *beseda.User) (*TOTPEnrolm
 	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.StartTOTP(ctx, actor.ID, key.Secret()) }); err != nil {
 		return nil, err
 	}
+	return enrolment(key)
+}
+
+// enrolment is what a person needs to add the key to an app: the secret,
+// its URL, and the URL as a QR code.
+func enrolment(key *otp.Key) (*TOTPEnrolment, error) {
 	img, err := key.Image(240, 240)
 	if err != nil {
-		return nil, fmt.Errorf("start totp: %w", err)
+		return nil, fmt.Errorf("totp qr code: %w", err)
 	}
 	var qr bytes.Buffer
 	if err := png.Encode(&qr, img); err != nil {
-		return nil, fmt.Errorf("start totp: %w", err)
+		return nil, fmt.Errorf("totp qr code: %w", err)
 	}
 	return &TOTPEnrolment{Secret: key.Secret(), OTPAuthURL: key.URL(), QRCode: qr.Bytes()}, nil
 }
@@ -282,15 +288,7 @@ func (a *SignIn) PendingTOTP(ctx context.Context, actor *beseda.User) (*TOTPEnro
 	if err != nil {
 		return nil, fmt.Errorf("pending totp: %w", err)
 	}
-	img, err := key.Image(240, 240)
-	if err != nil {
-		return nil, fmt.Errorf("pending totp: %w", err)
-	}
-	var qr bytes.Buffer
-	if err := png.Encode(&qr, img); err != nil {
-		return nil, fmt.Errorf("pending totp: %w", err)
-	}
-	return &TOTPEnrolment{Secret: t.Secret, OTPAuthURL: key.URL(), QRCode: qr.Bytes()}, nil
+	return enrolment(key)
 }
 
 // ConfirmTOTP turns two-factor sign-in on with a code of the started

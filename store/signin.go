@@ -302,11 +302,17 @@ func (r reader) PasswordLoginOff(ctx context.Context, workspaceID int64) (bool, 
 
 // FindUserByEmail returns the user with the e-mail, or ENOTFOUND.
 func (r reader) FindUserByEmail(ctx context.Context, email string) (*beseda.User, error) {
-	u, err := scanUser(r.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`, email))
+	return r.findUserWhere(ctx, "u.email = $1", email)
+}
+
+// findUserWhere returns the one user of any workspace the condition
+// (on users u, with $1 = arg) holds for, or ENOTFOUND.
+func (r reader) findUserWhere(ctx context.Context, cond string, arg any) (*beseda.User, error) {
+	u, err := scanUser(r.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE `+cond, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, beseda.NotFound("user")
 	} else if err != nil {
-		return nil, fmt.Errorf("find user by email: %w", err)
+		return nil, fmt.Errorf("find user: %w", err)
 	}
 	return u, nil
 }
@@ -351,13 +357,7 @@ func (tx *Tx) ForgetOIDCClientSecret(ctx context.Context, workspaceID int64) err
 // FindUserByIDAnywhere returns a user of any workspace, or ENOTFOUND (a
 // sign-in's ticket names the user before the workspace is known).
 func (r reader) FindUserByIDAnywhere(ctx context.Context, id int64) (*beseda.User, error) {
-	u, err := scanUser(r.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, beseda.NotFound("user")
-	} else if err != nil {
-		return nil, fmt.Errorf("find user: %w", err)
-	}
-	return u, nil
+	return r.findUserWhere(ctx, "u.id = $1", id)
 }
 
 // CountOIDCWorkspaces returns how many workspaces have single sign-on.

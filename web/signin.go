@@ -18,8 +18,8 @@ import (
 // signinRoutes are the console's pages of signing in: one's own two-factor
 // sign-in and API tokens (Account → Security), and the workspace's
 // sign-in settings (Settings → Sign-in).
-func (h *Handler) signinRoutes() []consoleRoute {
-	return []consoleRoute{
+func (h *Handler) signinRoutes() []route {
+	return []route{
 		{"GET /account/security", h.security},
 		{"POST /account/totp", h.startTOTP},
 		{"POST /account/totp/confirm", h.confirmTOTP},
@@ -30,12 +30,6 @@ func (h *Handler) signinRoutes() []consoleRoute {
 		{"POST /settings/sign-in", h.saveSigninSettings},
 		{"POST /settings/sign-in/two-factor", h.saveTwoFactorPolicy},
 	}
-}
-
-// consoleRoute is a console page that needs a session.
-type consoleRoute struct {
-	pattern string
-	handle  func(http.ResponseWriter, *http.Request, *page)
 }
 
 // enrolPaths are what a manager who must set up two-factor sign-in may
