@@ -29,7 +29,9 @@ func TestChatHistory_EarlierMessagesAndAroundAFoundOne(t *testing.T) {
 		}
 		c := consoleOf(t, w, w.Manager)
 		chat := testkit.Path("/chats/%d", v.SubscriberID)
-		shows := func(page string, n int) bool { return strings.Contains(page, fmt.Sprintf(`<p class="text">line %d</p>`, n)) }
+		shows := func(page string, n int) bool {
+			return strings.Contains(page, fmt.Sprintf(`<p class="text">line %d</p>`, n))
+		}
 
 		newest := string(c.Get(chat).Body)
 		if !shows(newest, 205) || !shows(newest, 6) || shows(newest, 5) || strings.Contains(newest, "To the newest messages") {
