@@ -291,3 +291,41 @@ func TestTwoFactor_RequiredByTheWorkspace(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoFactor_ACodeWorksOnceAtOnce: the same right code sent by several
+// sign-ins at once signs in exactly one of them (the time step is taken
+// with a conditional update), on both databases.
+func TestTwoFactor_ACodeWorksOnceAtOnce(t *testing.T) {
+	t.Parallel()
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		srv := testkit.StartServer(t, dbURL, testkit.Options{})
+		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+		var me beseda.User
+		w.Manager.MustDo("GET", "/api/v1/me", nil, 200, &me)
+		var e struct{ Secret string }
+		w.Manager.MustDo("POST", "/api/v1/me/totp", nil, 200, &e)
+		w.Manager.MustDo("POST", "/api/v1/me/totp/confirm", map[string]any{"code": code(t, e.Secret, srv.Clock.Now())}, 200, nil)
+		srv.Clock.Advance(30 * time.Second)
+		c := code(t, e.Secret, srv.Clock.Now())
+		const n = 6
+		statuses := make(chan int, n)
+		for range n {
+			go func() {
+				r := testkit.NewClient(t, srv.URL).Do("POST", "/api/v1/auth/login",
+					map[string]any{"email": me.Email, "password": testkit.TestPassword, "totp_code": c})
+				statuses <- r.Status
+			}()
+		}
+		ok := 0
+		for range n {
+			if s := <-statuses; s == 200 {
+				ok++
+			} else if s != 401 {
+				t.Errorf("status %d", s)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d sign-ins with one code", ok)
+		}
+	})
+}

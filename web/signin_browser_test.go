@@ -171,9 +171,23 @@ func TestOIDC_BrowserSignInWithARealProvider(t *testing.T) {
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
 	testkit.Login(t, srv.URL, me.Email, testkit.TestPassword)
 
+	ctx := testkit.Browser(t)
+	var manager beseda.User
+	w.Owner.MustDo("GET", testkit.Path("/api/v1/users/%d", w.ManagerID), nil, 200, &manager)
+	do(t, ctx, "a manager's password is refused in the console too",
+		chromedp.Navigate(srv.URL+"/login"),
+		chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, manager.Email),
+		chromedp.SendKeys(`#password`, testkit.TestPassword),
+		chromedp.Click(`form[action="/login"] button[type=submit]`),
+		chromedp.WaitVisible(`.alert`),
+	)
+	if text := eval[string](t, ctx, `document.querySelector(".alert").innerText`); !strings.Contains(text, "single sign-on only") {
+		t.Errorf("the refusal says %q", text)
+	}
+
 	// An address of a domain not allowed is refused at the callback.
 	idp.QueueUser(&mockoidc.MockUser{Subject: "x1", Email: "eve@elsewhere.test", EmailVerified: true})
-	ctx := testkit.Browser(t)
 	ssoStart(t, ctx, srv.URL, "nina@corp.test")
 	do(t, ctx, "a provider's user of another domain is refused", chromedp.WaitVisible(`.alert`))
 	if text := eval[string](t, ctx, `document.querySelector(".alert").innerText`); !strings.Contains(text, "eve@elsewhere.test") {
