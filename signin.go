@@ -155,6 +155,9 @@ type APITokenCreate struct {
 	Name      string     `json:"name"`
 	Scopes    []Scope    `json:"scopes"`
 	ExpiresAt *time.Time `json:"expires_at"`
+	// ExpiresInDays, instead of expires_at: the token ends this many days
+	// after it is made.
+	ExpiresInDays int `json:"expires_in_days,omitzero"`
 }
 
 // Validate normalises the input and checks it against what by holds: a
@@ -185,6 +188,13 @@ func (c *APITokenCreate) Validate(by *User, now time.Time) error {
 	}
 	slices.SortFunc(scopes, func(a, b Scope) int { return slices.Index(AllScopes, a) - slices.Index(AllScopes, b) })
 	c.Scopes = scopes
+	if c.ExpiresInDays < 0 || c.ExpiresInDays > 3650 || c.ExpiresInDays > 0 && c.ExpiresAt != nil {
+		return Errorf(EINVALID, "expires_in_days must be 1–3650, and not given with expires_at")
+	}
+	if c.ExpiresInDays > 0 {
+		at := now.AddDate(0, 0, c.ExpiresInDays)
+		c.ExpiresAt = &at
+	}
 	if c.ExpiresAt != nil && !c.ExpiresAt.After(now) {
 		return Errorf(EINVALID, "expires_at must be in the future")
 	}

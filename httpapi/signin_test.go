@@ -91,6 +91,12 @@ func TestScopedTokens_NeverMoreThanTheCreatorHolds(t *testing.T) {
 		w.Manager.WantError("POST", "/api/v1/tokens", map[string]any{"name": "past", "scopes": []string{"read"},
 			"expires_at": srv.Clock.Now().Add(-time.Minute)}, 400, beseda.EINVALID)
 
+		var days beseda.APIToken
+		w.Manager.MustDo("POST", "/api/v1/tokens", map[string]any{"name": "month", "scopes": []string{"read"}, "expires_in_days": 30}, 201, &days)
+		if days.ExpiresAt == nil || !days.ExpiresAt.Equal(srv.Clock.Now().AddDate(0, 0, 30).Truncate(time.Millisecond)) {
+			t.Errorf("expires_in_days 30: %v", days.ExpiresAt)
+		}
+
 		// A password change ends the user's scoped tokens too (H5).
 		long, _ := tokenAs(t, w.Manager, map[string]any{"name": "long", "scopes": []string{"read", "write"}})
 		long.MustDo("GET", "/api/v1/me", nil, 200, nil)

@@ -99,6 +99,8 @@ var signinErrors = map[string]entry{
 	"unknown scope %q": {en: "Unknown scope “%s”.", ru: "Неизвестное право «%s»."},
 	"you cannot give a token the scope %q: you do not hold it": {
 		en: "You cannot give a token the scope “%s”: you do not hold it.", ru: "Нельзя дать ключу право «%s»: у вас его нет."},
+	"expires_in_days must be 1–3650, and not given with expires_at": {
+		en: "The token lasts 1 to 3650 days.", ru: "Ключ действует от 1 до 3650 дней."},
 	"expires_at must be in the future":    {en: "The expiry must be in the future.", ru: "Срок действия должен быть в будущем."},
 	"%s is too long":                      {en: "%s is too long.", ru: "%s: слишком длинно."},
 	"issuer must be an http(s) URL":       {en: "The issuer must be a web address.", ru: "Адрес поставщика должен быть веб-адресом."},

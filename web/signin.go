@@ -123,10 +123,7 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request, p *page) {
 	for _, s := range r.PostForm["scopes"] {
 		in.Scopes = append(in.Scopes, beseda.Scope(s))
 	}
-	if days, _ := strconv.Atoi(r.PostFormValue("expires_days")); days > 0 {
-		at := time.Now().Add(time.Duration(days) * 24 * time.Hour)
-		in.ExpiresAt = &at
-	}
+	in.ExpiresInDays, _ = strconv.Atoi(r.PostFormValue("expires_days"))
 	t, err := h.app.Tokens.CreateToken(r.Context(), p.User, in)
 	if err != nil {
 		h.refuse(w, r, p, err, "/account/security#new-token", true)
