@@ -266,6 +266,16 @@ func TestTwoFactor_EnrolSignInAndRecovery(t *testing.T) {
 	})
 }
 
+// enrolTOTP turns two-factor sign-in on for c's manager and returns the
+// secret.
+func enrolTOTP(t *testing.T, srv *testkit.Server, c *testkit.Client) string {
+	t.Helper()
+	var e struct{ Secret string }
+	c.MustDo("POST", "/api/v1/me/totp", nil, 200, &e)
+	c.MustDo("POST", "/api/v1/me/totp/confirm", map[string]any{"code": code(t, e.Secret, srv.Clock.Now())}, 200, nil)
+	return e.Secret
+}
+
 func atoi(s string) int {
 	n := 0
 	for _, r := range s {
@@ -286,9 +296,7 @@ func TestTwoFactor_RequiredByTheWorkspace(t *testing.T) {
 		w.Owner.MustDo("PUT", "/api/v1/settings/two-factor", map[string]any{"required": true}, 200, nil)
 		w.Manager.WantError("GET", "/api/v1/dialogs", nil, 403, beseda.ETOTPENROL)
 		w.Manager.MustDo("GET", "/api/v1/me", nil, 200, nil)
-		var e struct{ Secret string }
-		w.Manager.MustDo("POST", "/api/v1/me/totp", nil, 200, &e)
-		w.Manager.MustDo("POST", "/api/v1/me/totp/confirm", map[string]any{"code": code(t, e.Secret, srv.Clock.Now())}, 200, nil)
+		enrolTOTP(t, srv, w.Manager)
 		w.Manager.MustDo("GET", "/api/v1/dialogs", nil, 200, nil)
 		var policy struct{ Required bool }
 		w.Manager.MustDo("GET", "/api/v1/settings/two-factor", nil, 200, &policy)
@@ -308,11 +316,9 @@ func TestTwoFactor_ACodeWorksOnceAtOnce(t *testing.T) {
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 		var me beseda.User
 		w.Manager.MustDo("GET", "/api/v1/me", nil, 200, &me)
-		var e struct{ Secret string }
-		w.Manager.MustDo("POST", "/api/v1/me/totp", nil, 200, &e)
-		w.Manager.MustDo("POST", "/api/v1/me/totp/confirm", map[string]any{"code": code(t, e.Secret, srv.Clock.Now())}, 200, nil)
+		secret := enrolTOTP(t, srv, w.Manager)
 		srv.Clock.Advance(30 * time.Second)
-		c := code(t, e.Secret, srv.Clock.Now())
+		c := code(t, secret, srv.Clock.Now())
 		const n = 6
 		statuses := make(chan int, n)
 		for range n {
