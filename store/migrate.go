@@ -15,6 +15,9 @@ import (
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
+// Migrations are the SQL files this binary applies (migrations/DIALECT/*.sql).
+func Migrations() fs.FS { return migrations }
+
 // migrationLock is the PostgreSQL advisory lock that keeps several processes
 // starting at once from migrating at the same time.
 const migrationLock = 7_428_113_901

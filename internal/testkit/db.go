@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -189,34 +188,41 @@ func execRetryingInUse(db *sql.DB, stmt string) error {
 }
 
 // migrationsHash names a version of the migrations: the SQL files of both
-// dialects, the code that applies them (and River's, whose version go.mod
-// holds). The templates of each version have names of their own, so that
-// worktrees and branches with other migrations, testing at the same time
-// on one machine, never share one.
+// dialects as this binary embeds them (not as the work tree holds them now:
+// a merge while a test binary runs would name an old set with a new hash),
+// the code that applies them (and River's, whose version go.mod holds). The
+// templates of each version have names of their own, so that worktrees and
+// branches with other migrations, testing at the same time on one machine,
+// never share one.
 var migrationsHash = sync.OnceValues(func() (string, error) {
 	root, err := ModuleRoot()
 	if err != nil {
 		return "", err
 	}
-	files := []string{"go.mod", "store/migrate.go"}
-	err = fs.WalkDir(os.DirFS(root), "store/migrations", func(path string, e fs.DirEntry, err error) error {
+	h := sha256.New()
+	add := func(fsys fs.FS, f string) error {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", f, len(data))
+		h.Write(data)
+		return nil
+	}
+	for _, f := range []string{"go.mod", "store/migrate.go"} {
+		if err := add(os.DirFS(root), f); err != nil {
+			return "", err
+		}
+	}
+	// WalkDir goes in lexical order.
+	err = fs.WalkDir(store.Migrations(), "migrations", func(path string, e fs.DirEntry, err error) error {
 		if err == nil && !e.IsDir() {
-			files = append(files, path)
+			err = add(store.Migrations(), path)
 		}
 		return err
 	})
 	if err != nil {
 		return "", err
-	}
-	sort.Strings(files)
-	h := sha256.New()
-	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(root, f))
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %d\n", f, len(data))
-		h.Write(data)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 })
