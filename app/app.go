@@ -15,6 +15,7 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/internal/ratelimit"
+	"github.com/beseda/beseda/outbox"
 	"github.com/beseda/beseda/store"
 )
 
@@ -87,8 +88,8 @@ type Automation struct{ *core }
 // Channels keeps a workspace's channels and their settings.
 type Channels struct{ *core }
 
-// Delivery is what the delivery engine tells the use cases: the gate checked
-// again, outcomes and failures of sends.
+// Delivery takes what the platforms report about sends (package outbox
+// delivers and records them).
 type Delivery struct{ *core }
 
 // Dialogs opens dialogs and changes them (C1–C3, S1–S3, L1, L3).
@@ -139,7 +140,7 @@ type core struct {
 	log    *slog.Logger
 	cfg    Config
 	jobs   Jobs
-	waker  Waker  // starts delivery after a commit
+	out    *outbox.Outbox[*store.Tx] // produces outgoing messages
 	kick   func() // wakes the live hub after a commit
 
 	// In memory per process (H4): failed sign-ins per client address, and
@@ -194,6 +195,7 @@ func New(db *store.DB, cfg Config) *App {
 		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
 		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}}
 	c.app = a
+	c.out = outbox.NewOutbox[*store.Tx](cfg.Channels, cfg.Clock, cfg.Logger, outboxEvents{c})
 	return a
 }
 

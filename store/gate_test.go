@@ -108,7 +108,9 @@ func TestG1_BroadcastProductionDecidesAsGate(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					batch, err := tx.ProduceBroadcastBatch(ctx, b.ID, c, 1000, store.GateOf(src, []int64{web}), now)
+					batch, err := tx.ProduceBroadcastBatch(ctx, beseda.BroadcastBatch{BroadcastID: b.ID,
+						WorkspaceID: c.WorkspaceID, AllSubscribers: c.AllSubscribers, Text: c.Text, After: c.Cursor,
+						Limit: 1000, Gate: beseda.GateFor(src), ShownOnStore: []int64{web}, At: now})
 					if err == nil && batch.Recipients != len(recipients[src]) {
 						err = fmt.Errorf("%d recipients produced, want %d", batch.Recipients, len(recipients[src]))
 					}
