@@ -141,7 +141,7 @@ type core struct {
 	cfg    Config
 	jobs   Jobs
 	out    *outbox.Outbox[*store.Tx] // produces outgoing messages
-	kick   func() // wakes the live hub after a commit
+	kick   func()                    // wakes the live hub after a commit
 
 	// In memory per process (H4): failed sign-ins per client address, and
 	// new web-chat sessions per address. Failures per account are stored.
