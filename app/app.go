@@ -205,10 +205,6 @@ func (a *App) DB() *store.DB { return a.db }
 // Registry returns the channel types the server speaks.
 func (a *App) Registry() *beseda.Registry { return a.cfg.Channels }
 
-// local reports whether a kind of channel has no remote side: its clients
-// see the messages stored, through this server's pages (the web chat).
-func (a *core) local(kind beseda.ChannelKind) bool { return a.cfg.Channels.Of(kind).Sender() == nil }
-
 // textLimit is the longest text a client of the kind of channel can get.
 func (a *core) textLimit(kind beseda.ChannelKind) beseda.TextLimit {
 	return a.cfg.Channels.Of(kind).TextLimit()

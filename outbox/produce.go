@@ -32,20 +32,13 @@ func NewOutbox[T Tx](channels *beseda.Registry, clock beseda.Clock, log *slog.Lo
 // does it once at start. Without one, messages wait for a sweep.
 func (o *Outbox[T]) SetWaker(w Waker) { o.waker = w }
 
-// shownOnStore reports whether a kind of channel has no remote side: its
-// clients see the messages stored, through this server's pages (the web
-// chat).
-func (o *Outbox[T]) shownOnStore(kind beseda.ChannelKind) bool {
-	return o.channels.Of(kind).Sender() == nil
-}
-
 // Produce stores one outgoing message in a client's chat. The automation gate
 // decides its fate (G1) against the dialog status read under the client's
 // lock, which the caller holds — so the decision and any status change of the
 // client's dialogs are atomic (G3).
 func (o *Outbox[T]) Produce(ctx context.Context, tx T, sub *beseda.Subscriber, m *beseda.Message) error {
 	m.Status, m.Reason = beseda.Gate(m.Source, sub.ActiveDialogID != nil)
-	if m.Status == beseda.MessagePending && o.shownOnStore(sub.ChannelKind) {
+	if m.Status == beseda.MessagePending && o.channels.ShownOnStore(sub.ChannelKind) {
 		// A web-chat message is delivered once stored, unless older messages
 		// of the client still wait: then it queues behind them.
 		if err := tx.CreateMessageUnlessQueued(ctx, m); err != nil {
@@ -77,7 +70,7 @@ func (o *Outbox[T]) Produce(ctx context.Context, tx T, sub *beseda.Subscriber, m
 func (o *Outbox[T]) ProduceBroadcast(ctx context.Context, tx T, b beseda.BroadcastBatch, channels []*beseda.Channel) (*beseda.BroadcastProduced, error) {
 	b.Gate, b.ShownOnStore = beseda.GateFor(beseda.SourceBroadcast), nil
 	for _, ch := range channels {
-		if o.shownOnStore(ch.Kind) {
+		if o.channels.ShownOnStore(ch.Kind) {
 			b.ShownOnStore = append(b.ShownOnStore, ch.ID)
 		}
 	}

@@ -54,8 +54,9 @@ func (o *Outbox[T]) record(ctx context.Context, tx T, m *beseda.Message, out Out
 }
 
 // show delivers messages of a channel with no remote side (the web chat):
-// its widget shows what is sent. The gate is checked again under the
-// clients' locks (G1, G3).
+// its widget shows what is sent. These are the messages that queued behind
+// older ones when produced (the store's shownStatus); taken in order, each is
+// now sent. The gate is checked again under the clients' locks (G1, G3).
 func (o *Outbox[T]) show(ctx context.Context, tx T, ch *beseda.Channel, msgs []*beseda.Message) error {
 	subs, err := tx.LockSubscribers(ctx, subscriberIDs(msgs))
 	if err != nil {

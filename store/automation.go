@@ -108,7 +108,7 @@ func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, b beseda.BroadcastBatch
 	}
 	// g is the gate's decision by the client's active dialog; d sends a
 	// deliverable message at once where the client sees it once stored,
-	// unless older ones wait. d is MATERIALIZED: inlined, its status (used
+	// unless older ones wait (shownStatus). d is MATERIALIZED: inlined, its status (used
 	// twice below) was decided twice per recipient, each a probe of the
 	// client's pending messages.
 	q := `WITH b AS (` + recipients + tx.forUpdate("s") + `),
@@ -116,8 +116,7 @@ func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, b beseda.BroadcastBatch
 			CASE WHEN b.active_dialog_id IS NOT NULL THEN ` + p(1) + ` ELSE ` + p(2) + ` END AS gated,
 			CASE WHEN b.active_dialog_id IS NOT NULL THEN ` + p(7) + ` ELSE ` + p(8) + ` END AS reason FROM b),
 		d AS MATERIALIZED (SELECT g.*, CASE
-			WHEN g.gated = 'pending' AND ` + shown + ` AND NOT EXISTS (SELECT 1 FROM messages m
-				WHERE m.subscriber_id = g.id AND m.status = 'pending') THEN 'sent'
+			WHEN g.gated = 'pending' AND ` + shown + ` THEN ` + shownStatus("g.id") + `
 			ELSE g.gated END AS status FROM g)
 		INSERT INTO messages (workspace_id, subscriber_id, channel_id, direction, source, text, buttons,
 			status, reason, created_at, sent_at, broadcast_id)
