@@ -50,9 +50,8 @@ type Config struct {
 	Clock  beseda.Clock
 	Logger *slog.Logger
 	// Channels says, per channel kind, how a message is sent (a type without
-	// a sender has no remote side: its messages are shown once stored),
-	// the platform's send window checked before
-	// every send, and the pace.
+	// a sender has no remote side: its messages are shown), the platform's
+	// send window checked before every send, and the pace.
 	Channels *beseda.Registry
 	// Pacing overrides the channel types' own pace, per kind.
 	Pacing map[beseda.ChannelKind]beseda.Pacing
