@@ -204,3 +204,27 @@ func MatchSmartAnswer(answers []*SmartAnswer, text string) *SmartAnswer {
 	}
 	return nil
 }
+
+// BroadcastBatch is one batch of a broadcast's production: the next Limit
+// recipients after After, in id order, each given Text through Gate (decided
+// by the client's active dialog). On the channels ShownOnStore (no sender) a
+// deliverable message is sent at once, unless older ones of the client
+// still wait.
+type BroadcastBatch struct {
+	BroadcastID    int64
+	WorkspaceID    int64
+	AllSubscribers bool
+	Text           string
+	After          int64
+	Limit          int
+	Gate           GateTable
+	ShownOnStore   []int64
+	At             time.Time
+}
+
+// BroadcastProduced is what one batch of a broadcast produced.
+type BroadcastProduced struct {
+	Recipients      int
+	Last            int64   // the last recipient, the cursor's next value
+	PendingChannels []int64 // channels with messages to deliver
+}

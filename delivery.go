@@ -97,3 +97,13 @@ func (r *Registry) ConfirmWait(kind ChannelKind) time.Duration {
 	}
 	return 0
 }
+
+// Lease is a deliverer's hold on a channel's delivery: one deliverer per
+// channel at a time. The store takes, renews and checks it.
+type Lease struct {
+	ChannelID int64
+	Holder    string
+	// Session is the store's lock session the lease was taken on; a lease
+	// of an older session is lost.
+	Session uint64
+}

@@ -19,3 +19,20 @@ func Gate(source Source, dialogActive bool) (status MessageStatus, reason string
 
 // DropActiveDialog is the reason recorded on a message the gate dropped.
 const DropActiveDialog = "active_dialog"
+
+// GateTable is Gate's decision for one source, with and without an active
+// dialog: what a producer that decides for many clients in one statement (a
+// broadcast batch) applies to each by its active dialog, so that the rule is
+// still decided here, once.
+type GateTable struct {
+	Active, Free             MessageStatus
+	ActiveReason, FreeReason string
+}
+
+// GateFor is Gate's table for the source.
+func GateFor(source Source) GateTable {
+	var g GateTable
+	g.Active, g.ActiveReason = Gate(source, true)
+	g.Free, g.FreeReason = Gate(source, false)
+	return g
+}

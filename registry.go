@@ -109,6 +109,11 @@ func (r *Registry) Connects(kind ChannelKind) bool {
 	return ok
 }
 
+// ShownOnStore reports whether a kind of channel has no remote side: no
+// sender, its clients see the messages stored, through this server's pages
+// (the web chat). There a message is delivered once stored.
+func (r *Registry) ShownOnStore(kind ChannelKind) bool { return r.Of(kind).Sender() == nil }
+
 // unsupported is the type of a kind this server does not speak.
 type unsupported ChannelKind
 

@@ -16,6 +16,7 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/filestore"
 	"github.com/beseda/beseda/internal/ratelimit"
+	"github.com/beseda/beseda/outbox"
 	"github.com/beseda/beseda/store"
 )
 
@@ -93,8 +94,8 @@ type Automation struct{ *core }
 // Channels keeps a workspace's channels and their settings.
 type Channels struct{ *core }
 
-// Delivery is what the delivery engine tells the use cases: the gate checked
-// again, outcomes and failures of sends.
+// Delivery takes what the platforms report about sends (package outbox
+// delivers and records them).
 type Delivery struct{ *core }
 
 // Dialogs opens dialogs and changes them (C1–C3, S1–S3, L1, L3).
@@ -145,8 +146,8 @@ type core struct {
 	log    *slog.Logger
 	cfg    Config
 	jobs   Jobs
-	waker  Waker  // starts delivery after a commit
-	kick   func() // wakes the live hub after a commit
+	out    *outbox.Outbox[*store.Tx] // produces outgoing messages
+	kick   func()                    // wakes the live hub after a commit
 
 	// In memory per process (H4): failed sign-ins per client address, and
 	// new web-chat sessions per address. Failures per account are stored.
@@ -200,6 +201,7 @@ func New(db *store.DB, cfg Config) *App {
 		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
 		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}, Tokens: &Tokens{c}, SignIn: &SignIn{c}}
 	c.app = a
+	c.out = outbox.NewOutbox[*store.Tx](cfg.Channels, cfg.Clock, cfg.Logger, outboxEvents{c})
 	return a
 }
 
@@ -208,10 +210,6 @@ func (a *App) DB() *store.DB { return a.db }
 
 // Registry returns the channel types the server speaks.
 func (a *App) Registry() *beseda.Registry { return a.cfg.Channels }
-
-// local reports whether a kind of channel has no remote side: its clients
-// see the messages stored, through this server's pages (the web chat).
-func (a *core) local(kind beseda.ChannelKind) bool { return a.cfg.Channels.Of(kind).Sender() == nil }
 
 // textLimit is the longest text a client of the kind of channel can get.
 func (a *core) textLimit(kind beseda.ChannelKind) beseda.TextLimit {

@@ -49,7 +49,7 @@ func (a *Automation) Outbound(ctx context.Context, actor *beseda.User, in beseda
 		if err := a.claimAttachments(ctx, tx, beseda.ManagerOwner(actor), m, msg.AttachmentIDs); err != nil {
 			return err
 		}
-		if err := a.produce(ctx, tx, sub, m); err != nil {
+		if err := a.out.Produce(ctx, tx, sub, m); err != nil {
 			return err
 		}
 		attachClaimed(ctx, tx, m)
@@ -143,29 +143,14 @@ func (a *Automation) ProduceBroadcast(ctx context.Context, id int64, budget time
 			if err != nil {
 				return err
 			}
-			var shown []int64
-			for _, ch := range channels {
-				if a.local(ch.Kind) {
-					shown = append(shown, ch.ID)
-				}
-			}
-			gate := store.GateOf(beseda.SourceBroadcast, shown)
-			batch, err := tx.ProduceBroadcastBatch(ctx, id, c, broadcastBatch, gate, now)
+			batch, err := a.out.ProduceBroadcast(ctx, tx, beseda.BroadcastBatch{BroadcastID: id, WorkspaceID: c.WorkspaceID,
+				AllSubscribers: c.AllSubscribers, Text: c.Text, After: c.Cursor, Limit: broadcastBatch, At: now}, channels)
 			if err != nil {
 				return err
 			}
 			if batch.Recipients == 0 {
 				done = true
 				return tx.AdvanceBroadcast(ctx, id, c.Cursor, 0, &now)
-			}
-			for _, ch := range batch.PendingChannels {
-				if err := a.queueDelivery(ctx, tx, ch); err != nil {
-					return err
-				}
-			}
-			if err := a.emit(ctx, tx, c.WorkspaceID, nil, beseda.LiveBroadcastProgress,
-				map[string]any{"broadcast_id": id, "produced": batch.Recipients}); err != nil {
-				return err
 			}
 			return tx.AdvanceBroadcast(ctx, id, batch.Last, batch.Recipients, nil)
 		})
@@ -265,7 +250,7 @@ func (a *Automation) ProduceFunnelStep(ctx context.Context, enrollmentID int64, 
 		now := a.now()
 		m := &beseda.Message{WorkspaceID: workspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
 			Direction: beseda.DirectionOut, Source: beseda.SourceFunnel, Text: f.Steps[position].Text, CreatedAt: now}
-		if err := a.produce(ctx, tx, sub, m); err != nil {
+		if err := a.out.Produce(ctx, tx, sub, m); err != nil {
 			return err
 		}
 		next := position + 1
@@ -320,5 +305,5 @@ func (a *Automation) smartAnswer(ctx context.Context, tx *store.Tx, sub *beseda.
 	answer := a.textLimit(sub.ChannelKind).Cut(match.Answer)
 	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
 		Direction: beseda.DirectionOut, Source: beseda.SourceAISupport, Text: strings.TrimSpace(answer), CreatedAt: a.now()}
-	return a.produce(ctx, tx, sub, m)
+	return a.out.Produce(ctx, tx, sub, m)
 }

@@ -282,7 +282,7 @@ func (a *Dialogs) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Su
 	}
 	a.webhookEvent(ctx, tx, d.WorkspaceID, beseda.WebhookDialogStatusChanged, d)
 	if beseda.ReleasesHeld(from, to) {
-		if err := a.releaseHeld(ctx, tx, sub); err != nil {
+		if err := a.out.ReleaseHeld(ctx, tx, sub); err != nil {
 			return err
 		}
 	}

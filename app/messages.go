@@ -54,7 +54,7 @@ func (a *Messages) PostChatMessage(ctx context.Context, actor *beseda.User, subs
 		if m, err = a.managerMessage(ctx, tx, sub, nil, actor, in); err != nil {
 			return err
 		}
-		if err := a.produce(ctx, tx, sub, m); err != nil {
+		if err := a.out.Produce(ctx, tx, sub, m); err != nil {
 			return err
 		}
 		attachClaimed(ctx, tx, m)
@@ -100,7 +100,7 @@ func (a *Messages) PostDialogMessage(ctx context.Context, actor *beseda.User, di
 		if err := a.app.SLA.slaManagerReplied(ctx, tx, dialogID); err != nil {
 			return err
 		}
-		if err := a.produce(ctx, tx, sub, m); err != nil {
+		if err := a.out.Produce(ctx, tx, sub, m); err != nil {
 			return err
 		}
 		attachClaimed(ctx, tx, m)

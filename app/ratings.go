@@ -96,7 +96,7 @@ func (a *Ratings) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.
 	text, buttons := texts.For(sub.Locale).RatingForm(a.cfg.Secret, d.ID, sub.ID)
 	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID, DialogID: &d.ID,
 		Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: text, Buttons: buttons, CreatedAt: a.now()}
-	if err := a.produce(ctx, tx, sub, m); err != nil {
+	if err := a.out.Produce(ctx, tx, sub, m); err != nil {
 		return err
 	}
 	d.RatingFormSent, d.RatingFormError, d.RatingFormMessageID = true, "", &m.ID
@@ -164,7 +164,7 @@ func (a *Ratings) rateDialog(ctx context.Context, tx *store.Tx, sub *beseda.Subs
 		return err
 	}
 	a.log.Info("client rated a dialog", "workspace", d.WorkspaceID, "dialog", d.ID, "rating", value)
-	return a.produce(ctx, tx, sub, &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
+	return a.out.Produce(ctx, tx, sub, &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID,
 		ChannelID: sub.ChannelID, DialogID: &d.ID, Direction: beseda.DirectionOut, Source: beseda.SourceSystem,
 		Text: texts.For(sub.Locale).ThankYou, CreatedAt: a.now()})
 }

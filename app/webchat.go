@@ -67,7 +67,7 @@ func (a *WebChat) webChannel(ctx context.Context, key string) (*beseda.Channel, 
 	if err != nil {
 		return nil, err
 	}
-	if !a.local(ch.Kind) || !ch.Enabled {
+	if !a.cfg.Channels.ShownOnStore(ch.Kind) || !ch.Enabled {
 		return nil, beseda.NotFound("channel")
 	}
 	return ch, nil

@@ -32,7 +32,7 @@ type Config struct {
 type Runner struct {
 	client     *river.Client[*sql.Tx]
 	app        *app.App
-	deliveries *outbox.Engine
+	deliveries *outbox.Engine[*store.Tx]
 	db         *store.DB
 	listener   *pgxpool.Pool
 	log        *slog.Logger
@@ -51,7 +51,7 @@ const workBudget = 10 * time.Second
 
 // New builds the runner for a and the delivery engine, and connects it as a's
 // Jobs and as the way the engine starts its runs.
-func New(ctx context.Context, db *store.DB, a *app.App, deliveries *outbox.Engine, cfg Config) (*Runner, error) {
+func New(ctx context.Context, db *store.DB, a *app.App, deliveries *outbox.Engine[*store.Tx], cfg Config) (*Runner, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

@@ -62,7 +62,7 @@ func TestDeliveryCarriesAttachments(t *testing.T) {
 		sender := &recordingSender{}
 		channels := beseda.NewRegistry(webchat.Type{}, recordingType{Type: telegram.New(), sender: sender})
 		a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost, Files: files, Channels: channels})
-		eng := outbox.New(db, a.Delivery, outbox.Config{Clock: clock, Logger: log, Channels: channels,
+		eng := outbox.New(db, db.Leases(), a.Outbox(), outbox.Config{Clock: clock, Logger: log, Channels: channels,
 			Pacing: map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: {}}})
 		a.SetDelivery(eng)
 		eng.SetStarter(func(context.Context, int64) error { return nil })

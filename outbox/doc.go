@@ -1,5 +1,8 @@
-// Package outbox is where an outbound message goes out. Its engine takes
-// pending messages to the clients:
+// Package outbox is the home of outgoing messages. Its Outbox produces them
+// (one message, or a broadcast's batch) through the automation gate
+// (beseda.Gate: held, dropped, or to send), holds and releases them in
+// order, and shows them at once where the client sees what is stored (the
+// web chat). Its Engine takes pending messages to the clients:
 // one deliverer per channel at a time under a lease, paced per channel and per
 // chat, every chat in order, retries with backoff, a sweep that restarts
 // delivery nobody is doing, and recovery of sends that were in flight when a
@@ -12,7 +15,7 @@
 //     channel (D1). Waking costs no SQL while this process delivers the
 //     channel; otherwise it starts a deliverer: a goroutine of this engine,
 //     never a queued job that a dead process could leave blocking the channel.
-//   - A deliverer holds the channel's lease (store.Leases); only deliverers
+//   - A deliverer holds the channel's lease (Leases); only deliverers
 //     touch it. A chat's next message goes only after the previous one is sent
 //     or failed.
 //   - A message is claimed by one conditional UPDATE (sending_at from NULL,
@@ -34,9 +37,15 @@
 // All time comes from the injected clock: pacing, backoff, retry_after, lease
 // expiry and a run's work budget. Tests move the clock; nothing here sleeps.
 //
-// What it must not do: decide what a message may say or whether it may go
-// (the automation gate, a channel's rules), record outcomes or live events by
-// itself (its Recorder, implemented by app, does), know about channel kinds
-// (senders and per-kind checks come from the wiring), import app, or keep a
-// queue of its own besides the messages table.
+// Storage stays in package store behind the interfaces declared here (Tx,
+// Store, Leases), which store's types implement; the outbox names no store
+// type. What happened is told through Events, which app implements (live
+// events, a rating form that could not go out), in the transaction of the
+// change.
+//
+// What it must not do: decide what a message may say (a channel's rules),
+// decide the gate other than by beseda.Gate, record live events or webhooks
+// by itself, know about channel kinds (senders and per-kind checks come from
+// the registry), import app or store, or keep a queue of its own besides the
+// messages table.
 package outbox

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/store"
 )
 
 const (
@@ -46,32 +45,13 @@ type Outcome struct {
 
 }
 
-// Recorder is the application's side of delivery: the rules a message meets
-// on its way out, and what its outcomes mean for the rest of the product (live
-// events, a rating form that could not go out). app implements it. Each
-// method works in the transaction it is given, which the engine opens.
-type Recorder interface {
-	// AdmitDelivery locks the message's client and checks the automation gate
-	// again: automation queued before a dialog began must wait for it to end
-	// (G1, G3). It returns the client when the message may go; when the gate
-	// holds or drops it now, it records that and returns nil.
-	AdmitDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message) (*beseda.Subscriber, error)
-	// RecordDelivery stores the outcome of a send.
-	RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.Message, o Outcome) error
-	// ShowDelivered delivers messages of a channel with no remote side (the
-	// web chat): pending becomes sent, after the same gate check under the
-	// clients' locks.
-	ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.Channel, msgs []*beseda.Message) error
-}
-
 // Config is what the engine is built with; zero values take defaults.
 type Config struct {
 	Clock  beseda.Clock
 	Logger *slog.Logger
 	// Channels says, per channel kind, how a message is sent (a type without
-	// a sender has no remote side: its messages are shown,
-	// Recorder.ShowDelivered), the platform's send window checked before
-	// every send, and the pace.
+	// a sender has no remote side: its messages are shown), the platform's
+	// send window checked before every send, and the pace.
 	Channels *beseda.Registry
 	// Pacing overrides the channel types' own pace, per kind.
 	Pacing map[beseda.ChannelKind]beseda.Pacing
@@ -81,11 +61,12 @@ type Config struct {
 	Files beseda.FileOpener
 }
 
-// Engine delivers pending messages. One per process.
-type Engine struct {
-	db       *store.DB
-	rec      Recorder
-	leases   *store.Leases
+// Engine delivers pending messages. One per process. T is the store's
+// transaction.
+type Engine[T Tx] struct {
+	db       Store[T]
+	out      *Outbox[T]
+	leases   Leases
 	clock    beseda.Clock
 	log      *slog.Logger
 	cfg      Config
@@ -115,8 +96,9 @@ type slot struct {
 	woken bool          // … since the run's current pass began
 }
 
-// New returns the engine delivering db's messages with rec's rules.
-func New(db *store.DB, rec Recorder, cfg Config) *Engine {
+// New returns the engine delivering db's messages under the process's
+// leases; out checks the gate again and records the outcomes.
+func New[T Tx](db Store[T], leases Leases, out *Outbox[T], cfg Config) *Engine[T] {
 	if cfg.Clock == nil {
 		cfg.Clock = beseda.SystemClock{}
 	}
@@ -134,7 +116,7 @@ func New(db *store.DB, rec Recorder, cfg Config) *Engine {
 	cfg.Pacing = pacing
 	b := make([]byte, 6)
 	rand.Read(b)
-	e := &Engine{db: db, rec: rec, leases: db.Leases(), clock: cfg.Clock, log: cfg.Logger, cfg: cfg,
+	e := &Engine[T]{db: db, out: out, leases: leases, clock: cfg.Clock, log: cfg.Logger, cfg: cfg,
 		instance: hex.EncodeToString(b), active: map[int64]*slot{}, loops: map[int64]*loop{},
 		pacers: map[int64]*pacer{}, stopping: make(chan struct{})}
 	e.start = e.launch
@@ -144,7 +126,7 @@ func New(db *store.DB, rec Recorder, cfg Config) *Engine {
 // SetStarter replaces the way runs are started, which is a deliverer of this
 // engine (a goroutine). Tests that call Run themselves set a starter that
 // does nothing.
-func (e *Engine) SetStarter(start func(ctx context.Context, channelID int64) error) {
+func (e *Engine[T]) SetStarter(start func(ctx context.Context, channelID int64) error) {
 	e.mu.Lock()
 	e.start = start
 	e.mu.Unlock()
@@ -153,7 +135,7 @@ func (e *Engine) SetStarter(start func(ctx context.Context, channelID int64) err
 // Wake tells the engine that a channel has new pending messages. Producers
 // call it after their commit. It costs no SQL while a deliverer of this
 // engine works on the channel; otherwise it starts one.
-func (e *Engine) Wake(ctx context.Context, channelID int64) {
+func (e *Engine[T]) Wake(ctx context.Context, channelID int64) {
 	e.mu.Lock()
 	s, l, start := e.active[channelID], e.loops[channelID], e.start
 	switch {
@@ -185,7 +167,7 @@ func signal(c chan struct{}) {
 // of it outlives the process, so a process that dies leaves no job behind that
 // could keep the channel from being delivered (D3); the lease alone says who
 // delivers a channel.
-func (e *Engine) launch(_ context.Context, channelID int64) error {
+func (e *Engine[T]) launch(_ context.Context, channelID int64) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.loops[channelID] != nil || e.stopped() {
@@ -200,7 +182,7 @@ func (e *Engine) launch(_ context.Context, channelID int64) error {
 
 // deliver runs the channel until nothing is left for this engine: the queue
 // is empty, another process holds the lease, or the engine stops.
-func (e *Engine) deliver(channelID int64, l *loop) {
+func (e *Engine[T]) deliver(channelID int64, l *loop) {
 	defer e.loopsWG.Done()
 	ctx := context.Background() // the engine's Stop ends it, not a request
 	for {
@@ -233,7 +215,7 @@ func (e *Engine) deliver(channelID int64, l *loop) {
 // Sweep starts delivery of the channels whose messages wait with no live
 // deliverer (it died, or its start was lost) and returns how many. The
 // engine runs it at start, then every interval (SweepEvery).
-func (e *Engine) Sweep(ctx context.Context) (int, error) {
+func (e *Engine[T]) Sweep(ctx context.Context) (int, error) {
 	ids, err := e.db.StrandedChannels(ctx, e.clock.Now())
 	if err != nil {
 		return 0, err
@@ -260,7 +242,7 @@ func (e *Engine) Sweep(ctx context.Context) (int, error) {
 // SweepEvery sweeps every interval of the engine's clock until the engine
 // stops. It runs in every process, so that a process outliving another takes
 // the dead one's channels over within the interval (D3).
-func (e *Engine) SweepEvery(ctx context.Context, every time.Duration) {
+func (e *Engine[T]) SweepEvery(ctx context.Context, every time.Duration) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -280,11 +262,9 @@ func (e *Engine) SweepEvery(ctx context.Context, every time.Duration) {
 // once the delivery nobody is doing; then every process sweeps every interval
 // by itself, so that one outliving another takes its channels over within the
 // interval (D3).
-func (e *Engine) Start(ctx context.Context, every time.Duration) error {
-	if e.db.Dialect() == store.SQLite {
-		if err := e.db.ResetDeliveryLeases(ctx); err != nil {
-			return err
-		}
+func (e *Engine[T]) Start(ctx context.Context, every time.Duration) error {
+	if err := e.db.ResetDeliveryLeases(ctx); err != nil {
+		return err
 	}
 	if _, err := e.Sweep(ctx); err != nil {
 		return err
@@ -296,15 +276,15 @@ func (e *Engine) Start(ctx context.Context, every time.Duration) error {
 // Stop makes every run yield at its next step (a send in flight finishes
 // first) and waits for this engine's deliverers to end. Runs started
 // afterwards do nothing.
-func (e *Engine) Stop() {
+func (e *Engine[T]) Stop() {
 	e.stopOnce.Do(func() { close(e.stopping) })
 	e.loopsWG.Wait()
 }
 
 // Close gives up this process's leases; call it after the runs have ended.
-func (e *Engine) Close() error { return e.leases.Close() }
+func (e *Engine[T]) Close() error { return e.leases.Close() }
 
-func (e *Engine) stopped() bool {
+func (e *Engine[T]) stopped() bool {
 	select {
 	case <-e.stopping:
 		return true
@@ -314,19 +294,19 @@ func (e *Engine) stopped() bool {
 }
 
 // Deliverers counts the channels this engine's deliverers work on now.
-func (e *Engine) Deliverers() int {
+func (e *Engine[T]) Deliverers() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return len(e.loops)
 }
 
-func (e *Engine) delivering(channelID int64) bool {
+func (e *Engine[T]) delivering(channelID int64) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.active[channelID] != nil
 }
 
-func (e *Engine) looping(channelID int64) bool {
+func (e *Engine[T]) looping(channelID int64) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.loops[channelID] != nil
@@ -334,7 +314,7 @@ func (e *Engine) looping(channelID int64) bool {
 
 // claimSlot makes this run the channel's only one in this engine; nil if
 // another one is at it.
-func (e *Engine) claimSlot(channelID int64) *slot {
+func (e *Engine[T]) claimSlot(channelID int64) *slot {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.active[channelID] != nil {
@@ -345,7 +325,7 @@ func (e *Engine) claimSlot(channelID int64) *slot {
 	return s
 }
 
-func (e *Engine) freeSlot(channelID int64, s *slot) {
+func (e *Engine[T]) freeSlot(channelID int64, s *slot) {
 	e.mu.Lock()
 	if e.active[channelID] == s {
 		delete(e.active, channelID)
@@ -353,7 +333,7 @@ func (e *Engine) freeSlot(channelID int64, s *slot) {
 	e.mu.Unlock()
 }
 
-func (e *Engine) pacer(ch *beseda.Channel) *pacer {
+func (e *Engine[T]) pacer(ch *beseda.Channel) *pacer {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p := e.pacers[ch.ID]

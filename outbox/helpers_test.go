@@ -113,7 +113,7 @@ func texts(sent []faketelegram.Sent) string {
 type node struct {
 	db    *store.DB
 	app   *app.App
-	eng   *outbox.Engine
+	eng   *outbox.Engine[*store.Tx]
 	clock *testkit.Clock
 }
 
@@ -127,7 +127,7 @@ func newNode(t *testing.T, dbURL string, clock *testkit.Clock) *node {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	channels := server.Channels()
 	a := app.New(db, app.Config{Clock: clock, Logger: log, BcryptCost: bcrypt.MinCost, Channels: channels})
-	eng := outbox.New(db, a.Delivery, outbox.Config{Clock: clock, Logger: log, Channels: channels,
+	eng := outbox.New(db, db.Leases(), a.Outbox(), outbox.Config{Clock: clock, Logger: log, Channels: channels,
 		Pacing: map[beseda.ChannelKind]beseda.Pacing{telegram.Kind: {}}})
 	a.SetDelivery(eng)
 	eng.SetStarter(func(context.Context, int64) error { return nil }) // the test runs the channel itself

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/store"
 )
 
 var (
@@ -20,7 +19,7 @@ var (
 // the holder of its lease. more=false means nothing is left for this run:
 // the queue is empty, or another deliverer has the channel. Otherwise the
 // caller runs it again after wait.
-func (e *Engine) Run(ctx context.Context, channelID int64) (more bool, wait time.Duration, err error) {
+func (e *Engine[T]) Run(ctx context.Context, channelID int64) (more bool, wait time.Duration, err error) {
 	more, wait, err = e.run(ctx, channelID)
 	if more && e.stopped() {
 		wait = maxWait // in another process, or after the restart
@@ -28,7 +27,7 @@ func (e *Engine) Run(ctx context.Context, channelID int64) (more bool, wait time
 	return more, wait, err
 }
 
-func (e *Engine) run(ctx context.Context, channelID int64) (bool, time.Duration, error) {
+func (e *Engine[T]) run(ctx context.Context, channelID int64) (bool, time.Duration, error) {
 	if e.stopped() {
 		return true, 0, nil
 	}
@@ -42,21 +41,21 @@ func (e *Engine) run(ctx context.Context, channelID int64) (bool, time.Duration,
 		return false, 0, fmt.Errorf("deliver: %w", err)
 	}
 	t := e.cfg.Channels.Of(ch.Kind)
-	r := &run{e: e, ch: ch, slot: s, sender: t.Sender(), window: t.Window(), pacer: e.pacer(ch)}
+	r := &run[T]{e: e, ch: ch, slot: s, sender: t.Sender(), window: t.Window(), pacer: e.pacer(ch)}
 	r.deadline = e.clock.Now().Add(e.cfg.Budget)
 	defer r.release(ctx)
 	return r.work(ctx)
 }
 
 // run is one Run of a channel.
-type run struct {
-	e        *Engine
+type run[T Tx] struct {
+	e        *Engine[T]
 	ch       *beseda.Channel
 	slot     *slot
 	sender   beseda.Sender // nil: the channel has no remote side
 	window   beseda.SendWindow
 	pacer    *pacer
-	lease    *store.Lease
+	lease    *beseda.Lease
 	renewed  time.Time
 	deadline time.Time
 }
@@ -74,7 +73,7 @@ func (p *pass) later(t time.Time) {
 	}
 }
 
-func (r *run) work(ctx context.Context) (bool, time.Duration, error) {
+func (r *run[T]) work(ctx context.Context) (bool, time.Duration, error) {
 	if err := r.acquire(ctx); err != nil || r.lease == nil {
 		return false, 0, err
 	}
@@ -131,7 +130,7 @@ func (r *run) work(ctx context.Context) (bool, time.Duration, error) {
 // previous holder left in flight (it died mid-send): such a send is recorded
 // as sent when the platform reports it took it (ConfirmWait), else sent
 // again, so that no message is lost (D3).
-func (r *run) acquire(ctx context.Context) error {
+func (r *run[T]) acquire(ctx context.Context) error {
 	now := r.e.clock.Now()
 	holder := fmt.Sprintf("%s/%d", r.e.instance, r.e.runs.Add(1))
 	lease, err := r.e.leases.Acquire(ctx, r.ch.ID, holder, now, now.Add(LeaseTTL))
@@ -143,7 +142,7 @@ func (r *run) acquire(ctx context.Context) error {
 		return nil // nothing is ever in flight to a web chat
 	}
 	wait := r.e.cfg.Channels.ConfirmWait(r.ch.Kind)
-	return r.e.db.Update(ctx, func(tx *store.Tx) error {
+	return r.e.db.Update(ctx, func(tx T) error {
 		msgs, err := tx.ResumeInFlight(ctx, r.ch.ID, wait)
 		if err == nil && len(msgs) > 0 {
 			r.e.log.Warn("sends cut off by a stop resumed", "channel", r.ch.ID, "count", len(msgs),
@@ -155,7 +154,7 @@ func (r *run) acquire(ctx context.Context) error {
 
 // release gives the lease up. After a loss it gives up what is left: on
 // PostgreSQL the lock, when the session that took it is still there.
-func (r *run) release(ctx context.Context) {
+func (r *run[T]) release(ctx context.Context) {
 	if r.lease == nil {
 		return
 	}
@@ -166,7 +165,7 @@ func (r *run) release(ctx context.Context) {
 }
 
 // keep renews the lease when it is due; errLost if it is gone.
-func (r *run) keep(ctx context.Context) error {
+func (r *run[T]) keep(ctx context.Context) error {
 	now := r.e.clock.Now()
 	if now.Before(r.renewed.Add(renewEvery)) {
 		return nil
@@ -185,7 +184,7 @@ func (r *run) keep(ctx context.Context) error {
 // wait waits until the moment, in slices of at most maxWait with the lease
 // renewed between them. A wakeable wait also ends when a producer wakes the
 // channel, and after one slice, so that the caller looks at the queue again.
-func (r *run) wait(ctx context.Context, until time.Time, wakeable bool) error {
+func (r *run[T]) wait(ctx context.Context, until time.Time, wakeable bool) error {
 	for {
 		now := r.e.clock.Now()
 		if !until.After(now) {
@@ -214,7 +213,7 @@ func (r *run) wait(ctx context.Context, until time.Time, wakeable bool) error {
 // and looks again after: a producer whose deliverer could not take the lease
 // because this run still held it committed before that, so its messages show
 // now, and this run carries on.
-func (r *run) finish(ctx context.Context) (bool, error) {
+func (r *run[T]) finish(ctx context.Context) (bool, error) {
 	r.e.mu.Lock()
 	woken := r.slot.woken
 	r.e.mu.Unlock()
@@ -242,7 +241,7 @@ func (r *run) finish(ctx context.Context) (bool, error) {
 
 // showPass delivers the oldest pending messages of a channel with no remote
 // side, as many as its pace allows now.
-func (r *run) showPass(ctx context.Context) (pass, error) {
+func (r *run[T]) showPass(ctx context.Context) (pass, error) {
 	now := r.e.clock.Now()
 	n := r.pacer.take(now, webBatch)
 	if n == 0 {
@@ -253,11 +252,11 @@ func (r *run) showPass(ctx context.Context) (pass, error) {
 	if err != nil || len(msgs) == 0 {
 		return pass{idle: true}, err
 	}
-	err = r.e.db.Update(ctx, func(tx *store.Tx) error {
+	err = r.e.db.Update(ctx, func(tx T) error {
 		if err := r.holds(ctx, tx); err != nil {
 			return err
 		}
-		return r.e.rec.ShowDelivered(ctx, tx, r.ch, msgs)
+		return r.e.out.show(ctx, tx, r.ch, msgs)
 	})
 	return pass{progressed: true}, err
 }
@@ -265,7 +264,7 @@ func (r *run) showPass(ctx context.Context) (pass, error) {
 // sendPass sends, for every chat, its oldest pending message, when the chat's
 // and the channel's pace allow. A chat whose head waits (pacing, a retry)
 // keeps its later messages back, while other chats go on.
-func (r *run) sendPass(ctx context.Context) (pass, error) {
+func (r *run[T]) sendPass(ctx context.Context) (pass, error) {
 	// The channel as it is now: switched off or given a new token meanwhile,
 	// its next message knows.
 	ch, err := r.e.db.FindChannel(ctx, r.ch.ID)
@@ -318,7 +317,7 @@ func (r *run) sendPass(ctx context.Context) (pass, error) {
 
 // holds checks, in a transaction that moves messages, that the lease is still
 // this run's.
-func (r *run) holds(ctx context.Context, tx *store.Tx) error {
+func (r *run[T]) holds(ctx context.Context, tx T) error {
 	ok, err := tx.HoldsLease(ctx, r.lease, r.e.clock.Now())
 	if err == nil && !ok {
 		err = errLost
@@ -327,17 +326,17 @@ func (r *run) holds(ctx context.Context, tx *store.Tx) error {
 }
 
 // sendOne claims a message, sends it and records the outcome.
-func (r *run) sendOne(ctx context.Context, m *beseda.Message) error {
+func (r *run[T]) sendOne(ctx context.Context, m *beseda.Message) error {
 	now := r.e.clock.Now()
 	var sub *beseda.Subscriber
 	claimed := false
-	err := r.e.db.Update(ctx, func(tx *store.Tx) error {
+	err := r.e.db.Update(ctx, func(tx T) error {
 		sub, claimed = nil, false
 		if err := r.holds(ctx, tx); err != nil {
 			return err
 		}
 		var err error
-		if sub, err = r.e.rec.AdmitDelivery(ctx, tx, m); err != nil || sub == nil {
+		if sub, err = r.e.out.admit(ctx, tx, m); err != nil || sub == nil {
 			return err
 		}
 		claimed, err = tx.ClaimMessage(ctx, m.ID, now)
@@ -363,11 +362,11 @@ func (r *run) sendOne(ctx context.Context, m *beseda.Message) error {
 	// The outcome is recorded whatever happens to the run meanwhile: the
 	// send took place.
 	ctx = context.WithoutCancel(ctx)
-	return r.e.db.Update(ctx, func(tx *store.Tx) error { return r.e.rec.RecordDelivery(ctx, tx, m, o) })
+	return r.e.db.Update(ctx, func(tx T) error { return r.e.out.record(ctx, tx, m, o) })
 }
 
 // outcome applies the retry policy to a send's result.
-func (r *run) outcome(m *beseda.Message, externalID string, err error) Outcome {
+func (r *run[T]) outcome(m *beseda.Message, externalID string, err error) Outcome {
 	now := r.e.clock.Now()
 	if err == nil {
 		return Outcome{Status: beseda.MessageSent, ExternalID: externalID, Attempts: m.Attempts}

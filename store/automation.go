@@ -69,35 +69,6 @@ func (tx *Tx) LockBroadcast(ctx context.Context, id int64) (*BroadcastCursor, er
 	return &c, nil
 }
 
-// BroadcastGate is what the automation gate decides for a broadcast's
-// message (beseda.Gate): its status and reason while the client has an
-// active dialog and while not. ShownOnStore lists the channels whose clients
-// see a message once it is stored (no sender): there a deliverable message
-// is sent at once, unless older ones of the client still wait — as for one
-// message (CreateMessageUnlessQueued). TestG1_BroadcastProductionDecidesAsGate
-// runs the statement against beseda.Gate for every source.
-type BroadcastGate struct {
-	Active, Free             beseda.MessageStatus
-	ActiveReason, FreeReason string
-	ShownOnStore             []int64
-}
-
-// GateOf is the gate's decision for the source's messages (beseda.Gate),
-// sent at once on the channels shownOnStore.
-func GateOf(source beseda.Source, shownOnStore []int64) BroadcastGate {
-	g := BroadcastGate{ShownOnStore: shownOnStore}
-	g.Active, g.ActiveReason = beseda.Gate(source, true)
-	g.Free, g.FreeReason = beseda.Gate(source, false)
-	return g
-}
-
-// BroadcastBatch is what one batch of a broadcast produced.
-type BroadcastBatch struct {
-	Recipients      int
-	Last            int64   // the last recipient, the cursor's next value
-	PendingChannels []int64 // channels with messages to deliver
-}
-
 // ProduceBroadcastBatch produces the broadcast's messages for the next
 // recipients after the cursor, in id order, in one statement: it locks the
 // recipients' rows, applies the gate's decision to each by its active dialog
@@ -107,12 +78,16 @@ type BroadcastBatch struct {
 // not touch the chats' last_message_at: a mailing to every client would
 // otherwise stamp every chat with one time and bury the conversations in
 // progress in the chat list.
-func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, id int64, c *BroadcastCursor, limit int,
-	gate BroadcastGate, at time.Time) (*BroadcastBatch, error) {
+//
+// The gate's decision comes from beseda.GateFor as b.Gate, so the statement
+// only looks it up; TestG1_BroadcastProductionDecidesAsGate runs it against
+// beseda.Gate for every source.
+func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, b beseda.BroadcastBatch) (*beseda.BroadcastProduced, error) {
+	gate, id := b.Gate, b.BroadcastID
 	recipients := `SELECT s.id, s.workspace_id, s.channel_id, s.active_dialog_id FROM subscribers s
 		WHERE s.workspace_id = $1 AND s.id > $2 ORDER BY s.id LIMIT $3` // index subscribers_workspace
-	args := []any{c.WorkspaceID, c.Cursor, limit}
-	if !c.AllSubscribers {
+	args := []any{b.WorkspaceID, b.After, b.Limit}
+	if !b.AllSubscribers {
 		recipients = `SELECT s.id, s.workspace_id, s.channel_id, s.active_dialog_id FROM broadcast_recipients r
 		JOIN subscribers s ON s.id = r.subscriber_id
 		WHERE r.broadcast_id = $4 AND s.workspace_id = $1 AND r.subscriber_id > $2 ORDER BY r.subscriber_id LIMIT $3`
@@ -120,12 +95,12 @@ func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, id int64, c *BroadcastC
 	}
 	n := len(args)
 	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
-	args = append(args, string(gate.Active), string(gate.Free), c.Text, ms(at), id, gate.ShownOnStore,
+	args = append(args, string(gate.Active), string(gate.Free), b.Text, ms(b.At), id, b.ShownOnStore,
 		gate.ActiveReason, gate.FreeReason)
 	shown := "g.channel_id = ANY(" + p(6) + ")"
 	if tx.dialect == SQLite {
-		list := make([]string, len(gate.ShownOnStore))
-		for i, id := range gate.ShownOnStore {
+		list := make([]string, len(b.ShownOnStore))
+		for i, id := range b.ShownOnStore {
 			list[i] = strconv.FormatInt(id, 10)
 		}
 		args[n+5] = "," + strings.Join(list, ",") + ","
@@ -133,7 +108,7 @@ func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, id int64, c *BroadcastC
 	}
 	// g is the gate's decision by the client's active dialog; d sends a
 	// deliverable message at once where the client sees it once stored,
-	// unless older ones wait. d is MATERIALIZED: inlined, its status (used
+	// unless older ones wait (shownStatus). d is MATERIALIZED: inlined, its status (used
 	// twice below) was decided twice per recipient, each a probe of the
 	// client's pending messages.
 	q := `WITH b AS (` + recipients + tx.forUpdate("s") + `),
@@ -141,8 +116,7 @@ func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, id int64, c *BroadcastC
 			CASE WHEN b.active_dialog_id IS NOT NULL THEN ` + p(1) + ` ELSE ` + p(2) + ` END AS gated,
 			CASE WHEN b.active_dialog_id IS NOT NULL THEN ` + p(7) + ` ELSE ` + p(8) + ` END AS reason FROM b),
 		d AS MATERIALIZED (SELECT g.*, CASE
-			WHEN g.gated = 'pending' AND ` + shown + ` AND NOT EXISTS (SELECT 1 FROM messages m
-				WHERE m.subscriber_id = g.id AND m.status = 'pending') THEN 'sent'
+			WHEN g.gated = 'pending' AND ` + shown + ` THEN ` + shownStatus("g.id") + `
 			ELSE g.gated END AS status FROM g)
 		INSERT INTO messages (workspace_id, subscriber_id, channel_id, direction, source, text, buttons,
 			status, reason, created_at, sent_at, broadcast_id)
@@ -155,7 +129,7 @@ func (tx *Tx) ProduceBroadcastBatch(ctx context.Context, id int64, c *BroadcastC
 		return nil, fmt.Errorf("produce broadcast: %w", err)
 	}
 	defer rows.Close()
-	batch := &BroadcastBatch{}
+	batch := &beseda.BroadcastProduced{}
 	pending := map[int64]bool{}
 	for rows.Next() {
 		var sub, channel int64

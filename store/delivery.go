@@ -111,9 +111,15 @@ func (r reader) queryIDs(ctx context.Context, query string, args ...any) ([]int6
 	return ids, rows.Err()
 }
 
-// ResetDeliveryLeases frees every delivery lease. A single process on SQLite
-// calls it at start: any holder is a previous run of itself.
+// ResetDeliveryLeases frees, on SQLite, every delivery lease: one process
+// uses it, so a holder found at start is a previous run of itself. On
+// PostgreSQL, where processes share the database, a dead holder's lease went
+// with its lock session, and a live one's is not ours to free: it does
+// nothing.
 func (db *DB) ResetDeliveryLeases(ctx context.Context) error {
+	if db.Dialect() != SQLite {
+		return nil
+	}
 	return wrap("reset delivery leases", db.Update(ctx, func(tx *Tx) error {
 		_, err := tx.q.ExecContext(ctx, `UPDATE delivery_leases SET holder = '', expires_at = 0 WHERE holder <> ''`)
 		return err

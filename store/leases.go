@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/beseda/beseda"
 )
 
 // Delivery leases: one deliverer per channel at a time, which keeps pacing
@@ -29,12 +31,9 @@ import (
 // which use the one-key form.
 const leaseLockSpace int32 = 0x42534441 // "BSDA"
 
-// Lease is a deliverer's hold on a channel's delivery.
-type Lease struct {
-	ChannelID int64
-	Holder    string
-	session   uint64 // the lock session it was taken on (PostgreSQL)
-}
+// Lease is a deliverer's hold on a channel's delivery; its Session is the
+// lock session it was taken on (PostgreSQL).
+type Lease = beseda.Lease
 
 // Leases takes and keeps the delivery leases of one process.
 type Leases struct {
@@ -101,7 +100,7 @@ func (l *Leases) Acquire(ctx context.Context, channelID int64, holder string, no
 		}
 		return nil, fmt.Errorf("acquire lease: %w", err)
 	}
-	return &Lease{ChannelID: channelID, Holder: holder, session: l.session}, nil
+	return &Lease{ChannelID: channelID, Holder: holder, Session: l.session}, nil
 }
 
 // Renew extends a lease; false means it is lost (another holder took it over,
@@ -123,7 +122,7 @@ func (l *Leases) Renew(ctx context.Context, lease *Lease, until time.Time) (bool
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.conn == nil || lease.session != l.session {
+	if l.conn == nil || lease.Session != l.session {
 		return false, nil
 	}
 	// On the lock session itself: renewing also proves it is alive.
@@ -147,7 +146,7 @@ func (l *Leases) Release(ctx context.Context, lease *Lease) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.conn == nil || lease.session != l.session {
+	if l.conn == nil || lease.Session != l.session {
 		return nil // the session ended, and the lock with it
 	}
 	if _, err := l.conn.Exec(ctx, q, lease.ChannelID, lease.Holder); err != nil {

@@ -86,12 +86,22 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *beseda.Message) error {
 	return nil
 }
 
+// shownStatus is, in SQL, the status of a deliverable message to a client
+// who sees what is stored (the web chat, a channel with no sender): sent at
+// once, unless older messages of the client still wait for delivery — then
+// pending behind them, and the engine shows it in its turn (outbox). The
+// rule's one place in SQL: one message (CreateMessageUnlessQueued) and a
+// broadcast's batch (ProduceBroadcastBatch) both use it. subscriber is the
+// client's id as an SQL expression; index messages_pending_subscriber serves
+// the probe.
+func shownStatus(subscriber string) string {
+	return `CASE WHEN EXISTS (SELECT 1 FROM messages w WHERE w.subscriber_id = ` + subscriber +
+		` AND w.status = 'pending') THEN 'pending' ELSE 'sent' END`
+}
+
 // CreateMessageUnlessQueued inserts m, a pending message to a client whose
-// channel needs no sender (the web chat shows what is stored): it is stored
-// as sent at once, unless older messages of the client still wait for
-// delivery, when it stays pending behind them. One statement; m.ID,
-// m.Status and m.SentAt are set to what was stored. Index
-// messages_pending_subscriber serves the check.
+// channel needs no sender, with the status shownStatus decides. One
+// statement; m.ID, m.Status and m.SentAt are set to what was stored.
 func (tx *Tx) CreateMessageUnlessQueued(ctx context.Context, m *beseda.Message) error {
 	buttons, err := encodeButtons(m.Buttons)
 	if err != nil {
@@ -103,11 +113,11 @@ func (tx *Tx) CreateMessageUnlessQueued(ctx context.Context, m *beseda.Message) 
 	}
 	var status string
 	err = tx.q.QueryRowContext(ctx, `
-		WITH q AS (SELECT EXISTS (SELECT 1 FROM messages WHERE subscriber_id = $2 AND status = 'pending') AS queued)
+		WITH q AS (SELECT `+shownStatus("$2")+` AS status)
 		INSERT INTO messages (workspace_id, subscriber_id, channel_id, dialog_id, direction, source, author_id,
 			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id, attachments, internal)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN q.queued THEN 'pending' ELSE 'sent' END, $10, $11,
-			CASE WHEN q.queued THEN NULL ELSE CAST($11 AS BIGINT) END, $12, $13, $14, $15 FROM q
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, q.status, $10, $11,
+			CASE WHEN q.status = 'sent' THEN CAST($11 AS BIGINT) END, $12, $13, $14, $15 FROM q
 		RETURNING id, status`,
 		m.WorkspaceID, m.SubscriberID, m.ChannelID, nullID(m.DialogID), string(m.Direction), string(m.Source),
 		nullID(m.AuthorID), m.Text, buttons, m.Reason, ms(m.CreatedAt),

@@ -53,8 +53,8 @@ var rules = []rule{
 		why: "adapters point inward (STYLE.md); what the HTTP surfaces share is in internal/httpx"},
 	{name: "store", from: []string{"./store/..."}, never: above,
 		why: "the store is below the use cases: it imports the domain and the drivers, nothing above it"},
-	{name: "outbox", from: []string{"./outbox"}, never: concat([]string{"./app", "./jobs", "./live", "./internal/httpx", "./internal/server"}, adapters),
-		why: "the outbox is below the use cases and knows no adapter: it tells the rest of the product what happened through its own interface, implemented by app"},
+	{name: "outbox", from: []string{"./outbox"}, never: concat([]string{"./app", "./jobs", "./live", "./internal/httpx", "./internal/server", "./store"}, adapters, sql),
+		linked: true, why: "the outbox is below the use cases and knows no adapter nor the database: it declares the storage it needs (outbox.Tx, Store, Leases) and tells the rest of the product what happened through its own interface (outbox.Events), implemented by app"},
 	{name: "httpx", from: []string{"./internal/httpx"}, never: concat([]string{"./store", "./live", "./app", "./outbox", "./jobs"}, adapters, sql),
 		linked: true, why: "the HTTP kit needs nothing of the adapters, the use cases, the live hub or the database (it declares httpx.Subscription)"},
 	// channel/webchat calls app, which links the store: see the last rule.
@@ -64,7 +64,7 @@ var rules = []rule{
 	{name: "adapters link no database", from: adapters, never: concat([]string{"./store"}, sql), linked: true,
 		why: "adapters link no database",
 		skip: "httpapi, web and channel/webchat call app, which imports store: app's services share a core holding *store.DB and run their use cases in a *store.Tx " +
-			"(only the rules' decision steps take storage interfaces app declares), and App.DB, Jobs and outbox.Recorder name store types; " +
+			"(only the rules' decision steps take storage interfaces app declares), and App.DB, App.Outbox, Jobs and the use cases' transactions name store types; " +
 			"enabled when app declares all the storage it needs"},
 }
 

@@ -119,7 +119,7 @@ type Server struct {
 	cfg        Config
 	DB         *store.DB
 	App        *app.App
-	Deliveries *outbox.Engine
+	Deliveries *outbox.Engine[*store.Tx]
 	Jobs       *jobs.Runner
 	Live       *live.Hub
 	Handler    http.Handler
@@ -244,7 +244,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
 		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks, Resolver: cfg.Resolver}), Channels: channels,
 		Addresses: guard, OIDCClient: &http.Client{Transport: guard.Transport(15 * time.Second), Timeout: 15 * time.Second}, Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
-	deliveries := outbox.New(db, a.Delivery, outbox.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
+	deliveries := outbox.New(db, db.Leases(), a.Outbox(), outbox.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
 		Channels: channels, Files: a.Files})
 	a.SetDelivery(deliveries)
 	hub := live.New(db, cfg.Logger)
