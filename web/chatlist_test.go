@@ -35,6 +35,7 @@ func chatRow(t *testing.T, c *testkit.Console, subscriberID int64) (class, text 
 // themselves; it stays unread for the others until they open it, and a new
 // message from the client makes it unread again.
 func TestChatList_UnreadIsPerManager(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -81,6 +82,7 @@ func TestChatList_UnreadIsPerManager(t *testing.T) {
 // message the client could see — not a dropped AI reply, held automation or
 // an internal note.
 func TestChatList_PreviewIsWhatTheClientCouldSee(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

@@ -18,6 +18,7 @@ import (
 // saved; the confirmation carries the settings as they were left, and
 // confirming saves them with the status, and only then says "Saved".
 func TestConsoleSavedOnlyOnceTheStatusIsConfirmed(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -63,7 +64,8 @@ func TestConsoleSavedOnlyOnceTheStatusIsConfirmed(t *testing.T) {
 // saved with the completion, and on the completed dialog they — only they —
 // stay editable, each change in its history.
 func TestConsoleCompletionSettlesReasonsAndComponents(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, http.StatusOK, &me)

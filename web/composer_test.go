@@ -18,6 +18,7 @@ import (
 // manager's words and stores nothing. A plain form still gets its redirect,
 // and a refused text comes back in the composer.
 func TestConsoleComposerAnswersTheScript(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

@@ -16,6 +16,7 @@ import (
 // JavaScript; nothing goes until the removal is confirmed, and Cancel leads
 // back.
 func TestConsoleRemovalsAskFirst(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{Configure: func(c *server.Config) { c.AllowPrivateWebhooks = true }})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

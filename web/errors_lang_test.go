@@ -27,6 +27,7 @@ func alertOf(t *testing.T, body []byte) string {
 // English and no machine names (config.app_secret, dialog_settings.edit) in
 // a Russian console; the API keeps its codes and English messages.
 func TestConsoleErrorsSpeakTheManagersLanguage(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleRU)

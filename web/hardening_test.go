@@ -185,6 +185,7 @@ func TestH4_ConsoleSignInIsSlowed(t *testing.T) {
 // Retry-After; the right password is then refused until the window passes,
 // and another account signs in meanwhile.
 func TestH4_ConsoleParallelWrongPasswordsStopAtTheLimit(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -309,6 +310,7 @@ func TestIDs_ConsolePathsTakeCanonicalDecimalsOnly(t *testing.T) {
 // permission it lacks, and a form posted anyway is refused and changes
 // nothing; a poorer colleague's permissions it changes.
 func TestH6_ConsoleCannotChangeARicherUsersPermissions(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)
@@ -358,6 +360,7 @@ func TestH6_ConsoleCannotChangeARicherUsersPermissions(t *testing.T) {
 // colleagues to a dialog, a dialog — name colleagues but show none of their
 // e-mails; Settings → Users and Channels are refused.
 func TestP2_ConsoleShowsPlainManagersNoColleagueAccounts(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

@@ -14,6 +14,7 @@ import (
 // in the past tense — in Russian in a form that fits any actor («создан
 // диалог», «изменён статус»), in English likewise — never «создаёт».
 func TestL3_HistoryIsToldInThePastTense(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

@@ -46,7 +46,8 @@ func messageShown(text string) string {
 // half-filled form, and where the manager scrolled to, all stay while the
 // client's messages arrive — with the caret in the composer and elsewhere.
 func TestLiveDraftKeptWhileClientWrites(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	for i := 1; i <= 30; i++ {
@@ -100,7 +101,8 @@ func TestLiveDraftKeptWhileClientWrites(t *testing.T) {
 // status agree with the panel), while the manager's draft and unsaved ticks
 // stay as they were.
 func TestLiveColleagueSavesSettings(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var reason beseda.CatalogItem
 	w.Owner.MustDo("POST", "/api/v1/settings/dialog-reasons", map[string]string{"name": "Billing question"}, 201, &reason)
@@ -171,7 +173,8 @@ func TestLiveColleagueSavesSettings(t *testing.T) {
 // text stays in the composer (and in the browser's draft), with the reason.
 // Without the script the refused text comes back filled in too.
 func TestLiveRefusedSendKeepsText(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	d := w.CreateDialog(v.SubscriberID, "Refund", w.ManagerID)
@@ -226,7 +229,8 @@ func TestLiveRefusedSendKeepsText(t *testing.T) {
 // TestDraftSurvivesReload: what a manager typed in a chat's composer is
 // there after a reload, is that chat's only, and is gone once sent.
 func TestDraftSurvivesReload(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	anna, boris := w.NewVisitor("Anna"), w.NewVisitor("Boris")
 	ctx := testkit.Browser(t)
@@ -266,7 +270,8 @@ func TestDraftSurvivesReload(t *testing.T) {
 // newest message with the composer in view; a locked general chat shows a
 // one-line notice, not a box to type in.
 func TestPhoneOpensAtNewest(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	for i := 1; i <= 25; i++ {
@@ -308,7 +313,8 @@ func TestPhoneOpensAtNewest(t *testing.T) {
 // bottom of the list once the picture has loaded — in the console at both
 // widths, and in the client's web chat.
 func TestLivePictureEndsAtBottom(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	for i := 1; i <= 30; i++ {
@@ -368,7 +374,8 @@ func TestLivePictureEndsAtBottom(t *testing.T) {
 // TestAttachmentChipRemovable: a file refused as too large shows as a chip
 // that can be removed, like any other.
 func TestAttachmentChipRemovable(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{
 		Configure: func(c *server.Config) { c.MaxUploadBytes = 1000 }})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
@@ -397,7 +404,8 @@ func TestAttachmentChipRemovable(t *testing.T) {
 // without leaving the page, a click elsewhere closes the menu; on a phone
 // it opens inside the screen, under its toggle.
 func TestDialogsMenu(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	v.Say("Hello")
@@ -463,7 +471,8 @@ func TestDialogsMenu(t *testing.T) {
 // the Dialogs menu (Create dialog) for a keyboard user, with the demo's
 // dozens of chats before it: the skip link leads to the conversation.
 func TestTabReachesDialogs(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{Demo: true})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{Demo: true})
 	owner := testkit.Login(t, srv.URL, app.DemoOwnerEmail, app.DemoPassword)
 	ids := findDemo(t, owner)
 	ctx := testkit.Browser(t)
@@ -492,7 +501,8 @@ func TestTabReachesDialogs(t *testing.T) {
 // TestConfirmationFromTheKeyboard: the confirmation of a status change takes
 // the focus when it opens, and Escape cancels it (the dialog stays as it was).
 func TestConfirmationFromTheKeyboard(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	d := w.CreateDialog(v.SubscriberID, "Refund")

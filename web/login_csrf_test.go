@@ -75,7 +75,8 @@ func postLogin(t *testing.T, base string, form url.Values, cookies []*http.Cooki
 // https the cookie is __Host- (Secure, Path=/), and a plain one set beside
 // it counts for nothing.
 func TestCSRF_SignInRefusesAPairForgedWithoutTheServersKey(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
@@ -130,7 +131,8 @@ func TestCSRF_SignInRefusesAPairForgedWithoutTheServersKey(t *testing.T) {
 // attacker's credentials — what plain double submission let through —
 // signs nobody in.
 func TestCSRF_SignInFormInABrowser(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var victim, attacker beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &victim)

@@ -16,7 +16,8 @@ import (
 // them, where; a name nothing matches says so; the hint takes no keys but
 // Escape, so Enter still sends.
 func TestConsoleSlashWithoutSavedRepliesHints(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	v := w.NewVisitor("Anna")
 	v.Say("Hi")

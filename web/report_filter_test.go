@@ -14,6 +14,7 @@ import (
 // report's totals, so the report's filter still offers it — marked as
 // removed — while dialogs of the period have it, and filtering by it works.
 func TestL2_ReportFilterOffersRemovedItemsOfThePeriod(t *testing.T) {
+	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
 		srv := testkit.StartServer(t, dbURL, testkit.Options{})
 		w := testkit.NewWorld(t, srv, beseda.LocaleEN)

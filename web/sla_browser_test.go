@@ -17,7 +17,8 @@ import (
 // hours and a default SLA target on Settings → Business hours and SLA, and
 // the Dialogs tab then shows a new dialog's time left.
 func TestT1_BrowserBusinessHoursAndSLA(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, http.StatusOK, &me)

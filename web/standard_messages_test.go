@@ -18,7 +18,8 @@ import (
 // each language's preview follows the typing before anything is saved, and
 // Save keeps both languages' texts.
 func TestConsoleStandardMessagesPerLanguage(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, http.StatusOK, &me)

@@ -16,7 +16,8 @@ import (
 // own (which would end another stream, and so on); shown again, it
 // reconnects (ending the oldest other stream) and is live again.
 func TestH4_ConsoleTabOverTheStreamCapWaitsUntilShown(t *testing.T) {
-	srv := testkit.StartServer(t, testkit.NewDatabase(t, "sqlite"), testkit.Options{})
+	t.Parallel()
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, "sqlite"), testkit.Options{})
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Manager.MustDo("GET", "/api/v1/me", nil, 200, &me)

@@ -76,7 +76,7 @@ func BenchmarkSSEFanOut1000(b *testing.B) {
 			select {
 			case at := <-received:
 				latencies = append(latencies, at.Sub(start))
-			case <-time.After(10 * time.Second):
+			case <-time.After(testkit.Timeout(10 * time.Second)):
 				b.Fatalf("event %d did not reach every client", i)
 			}
 		}

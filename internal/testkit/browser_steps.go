@@ -3,23 +3,19 @@ package testkit
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
-// StepWait is how long one browser step waits for the page to reach a
-// state: generous, since a busy machine can be slow, and per step, so that
-// a slow step never eats the time of the next.
-const StepWait = 30 * time.Second
-
 // WaitTrue waits until the JavaScript expression cond is true in the page
-// (polled, never a sleep), for at most StepWait.
+// (polled, never a sleep). It has no bound of its own: run as a step (Do),
+// it has the step's time (Timeout(StepTimeout), scaled for slow machines),
+// as every other step has.
 func WaitTrue(cond string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		if _, err := chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(StepWait))(ctx, t); err != nil {
+		if _, err := chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(0))(ctx, t); err != nil {
 			return fmt.Errorf("waiting for %s: %w", cond, err)
 		}
 		return nil
