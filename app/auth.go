@@ -41,6 +41,7 @@ func (a *Users) dummyHash() []byte {
 // EMANYATTEMPTS.
 func (a *Users) Login(ctx context.Context, email, password, kind string, from netip.Addr) (string, *beseda.User, error) {
 	now := a.now()
+	ctx = WithOrigin(ctx, Origin{Address: from, Via: kind}) // for the audit log
 	addr, wait, ok := a.loginAddrs.Reserve(ratelimit.AddrKey(from), now)
 	if !ok {
 		return "", nil, beseda.TooManyAttempts(wait, "too many failed sign-ins from your address; try again later")
@@ -61,7 +62,7 @@ func (a *Users) Login(ctx context.Context, email, password, kind string, from ne
 		return "", nil, fmt.Errorf("login: %w", err)
 	}
 	if user == nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		a.attemptFailed(user, failures)
+		a.attemptFailed(ctx, user, failures)
 		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
 	}
 	a.loginAddrs.Refund(addr) // the address counts failures
@@ -74,8 +75,12 @@ func (a *Users) Login(ctx context.Context, email, password, kind string, from ne
 		if err := tx.ClearLoginFailures(ctx, email); err != nil { // a success resets the count
 			return err
 		}
-		return tx.CreateToken(ctx, &store.Token{Hash: tokenHash, UserID: user.ID, Kind: kind, CSRF: csrf,
-			CreatedAt: now, ExpiresAt: now.Add(a.cfg.TokenTTL)})
+		if err := tx.CreateToken(ctx, &store.Token{Hash: tokenHash, UserID: user.ID, Kind: kind, CSRF: csrf,
+			CreatedAt: now, ExpiresAt: now.Add(a.cfg.TokenTTL)}); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, user.WorkspaceID, user, beseda.AuditSignIn,
+			AuditTarget{"user", user.ID}, nil)
 	})
 	if err != nil {
 		return "", nil, fmt.Errorf("login: %w", err)
@@ -112,11 +117,22 @@ func (a *Users) reserveAttempt(ctx context.Context, email string, now time.Time)
 	return f.Count, nil
 }
 
-// attemptFailed notes a wrong password of a known account whose attempt
-// was the last its window allows.
-func (a *Users) attemptFailed(user *beseda.User, failures int) {
-	if user != nil && failures == beseda.LoginFailuresPerAccount {
+// attemptFailed notes a wrong password of a known account in its
+// workspace's audit log (an unknown e-mail belongs to no workspace), and in
+// the log when it was the last attempt its window allows.
+func (a *Users) attemptFailed(ctx context.Context, user *beseda.User, failures int) {
+	if user == nil {
+		return
+	}
+	if failures == beseda.LoginFailuresPerAccount {
 		a.log.Warn("sign-in locked after failures", "workspace", user.WorkspaceID, "user", user.ID, "failures", failures)
+	}
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		return a.audit(ctx, tx, user.WorkspaceID, nil, beseda.AuditSignInFailed,
+			AuditTarget{"user", user.ID}, map[string]any{"failures": failures})
+	})
+	if err != nil {
+		a.log.Error("audit of a failed sign-in", "workspace", user.WorkspaceID, "user", user.ID, "err", err)
 	}
 }
 

@@ -24,8 +24,10 @@ func (a *Settings) AddCatalogItem(ctx context.Context, actor *beseda.User, c bes
 	}
 	var it *beseda.CatalogItem
 	err = a.db.Update(ctx, func(tx *store.Tx) (err error) {
-		it, err = tx.AddCatalogItem(ctx, actor.WorkspaceID, c, name, a.now())
-		return err
+		if it, err = tx.AddCatalogItem(ctx, actor.WorkspaceID, c, name, a.now()); err != nil {
+			return err
+		}
+		return a.auditCatalog(ctx, tx, actor, c, it.ID, nil, map[string]any{"name": name})
 	})
 	return it, err
 }
@@ -42,8 +44,18 @@ func (a *Settings) RenameCatalogItem(ctx context.Context, actor *beseda.User, c 
 	}
 	var it *beseda.CatalogItem
 	err = a.db.Update(ctx, func(tx *store.Tx) (err error) {
-		it, err = tx.RenameCatalogItem(ctx, actor.WorkspaceID, c, id, name)
-		return err
+		items, err := tx.FindCatalogItems(ctx, actor.WorkspaceID, c, []int64{id})
+		if err != nil {
+			return err
+		}
+		if it, err = tx.RenameCatalogItem(ctx, actor.WorkspaceID, c, id, name); err != nil {
+			return err
+		}
+		var before map[string]any
+		if old := items[id]; old != nil {
+			before = map[string]any{"name": old.Name}
+		}
+		return a.auditCatalog(ctx, tx, actor, c, id, before, map[string]any{"name": name})
 	})
 	return it, err
 }
@@ -70,6 +82,18 @@ func (a *Settings) RemoveCatalogItem(ctx context.Context, actor *beseda.User, c 
 		if c == beseda.CatalogTypes && n <= 1 {
 			return beseda.Errorf(beseda.ELASTTYPE, "the last dialog type cannot be removed; add another first")
 		}
-		return tx.RemoveCatalogItem(ctx, actor.WorkspaceID, c, id, a.now())
+		if err := tx.RemoveCatalogItem(ctx, actor.WorkspaceID, c, id, a.now()); err != nil {
+			return err
+		}
+		return a.auditCatalog(ctx, tx, actor, c, id, map[string]any{"name": items[id].Name}, nil)
 	})
+}
+
+// auditCatalog records a change of a dialog settings catalog: which
+// catalog, which item, its name before and after.
+func (a *Settings) auditCatalog(ctx context.Context, tx *store.Tx, actor *beseda.User, c beseda.Catalog, id int64,
+	before, after map[string]any) error {
+	changes := beseda.AuditChanges(before, after)
+	changes["catalog"] = string(c.Noun())
+	return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{"dialog_setting", id}, changes)
 }

@@ -95,6 +95,8 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"DELETE /api/v1/webhooks/{id}", h.deleteWebhook},
 		{"GET /api/v1/webhooks/{id}/deliveries", h.webhookDeliveries},
 		{"POST /api/v1/webhooks/{id}/test", h.testWebhook},
+
+		{"GET /api/v1/audit", h.auditLog},
 	}
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
@@ -121,10 +123,13 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 	return func(w http.ResponseWriter, r *http.Request) {
 		var user *beseda.User
 		var err error
+		origin := app.Origin{Address: httpx.ClientAddr(r)}
 		if token, ok := bearerToken(r); ok {
+			origin.Via = app.TokenAPI
 			user, _, err = h.app.Users.Authenticate(r.Context(), token, app.TokenAPI)
 		} else if c, cerr := r.Cookie(httpx.SessionCookie); cerr == nil {
 			var csrf string
+			origin.Via = app.TokenSession
 			user, csrf, err = h.app.Users.Authenticate(r.Context(), c.Value, app.TokenSession)
 			if err == nil && !httpx.SafeMethod(r.Method) && !httpx.ValidCSRF(r.Header.Get("X-CSRF-Token"), csrf) {
 				err = beseda.Errorf(beseda.EFORBIDDEN, "missing or wrong X-CSRF-Token")
@@ -136,7 +141,7 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 			Error(w, r, err)
 			return
 		}
-		next(w, r, user)
+		next(w, r.WithContext(app.WithOrigin(r.Context(), origin)), user)
 	}
 }
 

@@ -305,6 +305,7 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 		}
 		p.Unread, _ = h.app.Tasks.UnreadCount(r.Context(), user)
 		p.applyFlash(takeFlash(w, r))
+		r = r.WithContext(app.WithOrigin(r.Context(), app.Origin{Address: httpx.ClientAddr(r), Via: app.TokenSession}))
 		next(w, r, p)
 	}
 }
