@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -93,7 +94,6 @@ func (a *Settings) RemoveCatalogItem(ctx context.Context, actor *beseda.User, c 
 // catalog, which item, its name before and after.
 func (a *Settings) auditCatalog(ctx context.Context, tx *store.Tx, actor *beseda.User, c beseda.Catalog, id int64,
 	before, after map[string]any) error {
-	changes := beseda.AuditChanges(before, after)
-	changes["catalog"] = string(c.Noun())
-	return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{"dialog_setting", id}, changes)
+	kind := strings.ReplaceAll(c.Noun(), " ", "_") // dialog_type, dialog_reason, dialog_component
+	return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{kind, id}, beseda.AuditChanges(before, after))
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,7 +120,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
-	for _, rt := range h.slaRoutes() {
+	for _, rt := range slices.Concat(h.slaRoutes(), h.dataRightsRoutes()) {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
 }
