@@ -10,9 +10,6 @@ type Retention struct {
 	MessagesDays *int `json:"messages_days"`
 	// FilesDays: files older than that are removed; their messages stay.
 	FilesDays *int `json:"files_days"`
-	// DialogsDays: completed dialogs completed longer ago than that are
-	// removed, with their messages, history and tasks.
-	DialogsDays *int `json:"dialogs_days"`
 	// AuditDays: audit log entries older than that are removed. A new
 	// workspace keeps them DefaultAuditDays.
 	AuditDays *int       `json:"audit_days"`
@@ -32,7 +29,7 @@ func (r *Retention) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    *int
-	}{{"messages_days", r.MessagesDays}, {"files_days", r.FilesDays}, {"dialogs_days", r.DialogsDays}, {"audit_days", r.AuditDays}} {
+	}{{"messages_days", r.MessagesDays}, {"files_days", r.FilesDays}, {"audit_days", r.AuditDays}} {
 		if f.v != nil && (*f.v < 1 || *f.v > MaxRetentionDays) {
 			return Errorf(EINVALID, "%s must be from 1 to %d days, or null to keep for ever", Field(f.name), MaxRetentionDays)
 		}
@@ -56,13 +53,21 @@ type RetentionReport struct {
 	WorkspaceID  int64 `json:"-"`
 	Messages     int64 `json:"messages"`
 	Files        int64 `json:"files"`
-	Dialogs      int64 `json:"dialogs"`
 	AuditEntries int64 `json:"audit_entries"`
 }
 
 // Empty reports whether nothing was removed.
-func (r RetentionReport) Empty() bool {
-	return r.Messages == 0 && r.Files == 0 && r.Dialogs == 0 && r.AuditEntries == 0
+func (r RetentionReport) Empty() bool { return r.Messages == 0 && r.Files == 0 && r.AuditEntries == 0 }
+
+// Erasure is what erasing a client removed: its messages and files; its
+// dialogs and ratings stay, without title or name, as figures for the
+// report.
+type Erasure struct {
+	SubscriberID int64     `json:"subscriber_id"`
+	ErasedAt     time.Time `json:"erased_at"`
+	Messages     int64     `json:"messages"`
+	Files        int64     `json:"files"`
+	DialogsKept  int64     `json:"dialogs_kept"`
 }
 
 // ErasedName is the name an erased client keeps in dialogs and reports.

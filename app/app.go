@@ -54,6 +54,12 @@ type Config struct {
 	// beseda.DefaultMaxUploadBytes when 0.
 	Files          *filestore.Dir
 	MaxUploadBytes int64
+
+	// FailPoint, when set, is asked at the named steps of work that must
+	// survive a crash in the middle ("erase.before_commit",
+	// "erase.after_commit", "files.before_remove"); an error it returns
+	// stops the work there as a crash would. Tests only.
+	FailPoint func(step string) error
 }
 
 // App runs the use cases, one service per group of them; the server builds

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/beseda/beseda"
@@ -95,13 +96,11 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"DELETE /api/v1/webhooks/{id}", h.deleteWebhook},
 		{"GET /api/v1/webhooks/{id}/deliveries", h.webhookDeliveries},
 		{"POST /api/v1/webhooks/{id}/test", h.testWebhook},
-
-		{"GET /api/v1/audit", h.auditLog},
 	}
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
-	for _, rt := range h.slaRoutes() {
+	for _, rt := range slices.Concat(h.slaRoutes(), h.dataRightsRoutes()) {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
 	for path, c := range catalogPaths {

@@ -178,7 +178,6 @@ var errorWords = map[string]entry{
 
 	"field.messages_days":     {en: "Messages", ru: "Сообщения"},
 	"field.files_days":        {en: "Files", ru: "Файлы"},
-	"field.dialogs_days":      {en: "Completed dialogs", ru: "Завершённые диалоги"},
 	"field.audit_days":        {en: "Audit log", ru: "Журнал аудита"},
 	"field.rating_prompt":     {en: "The rating request", ru: "Просьба оценить"},
 	"field.caption_bad":       {en: "Button “1”", ru: "Кнопка «1»"},
