@@ -257,3 +257,99 @@ func TestDataRights_EraseCrashSafe(t *testing.T) {
 		}
 	})
 }
+
+// TestDataRights_RetentionRemovesOldDataSetBased: with a policy of files
+// kept 7 days and messages 30, the retention run at the clock's now removes
+// the older files from disk (their messages stay) and then the older
+// messages, leaves newer ones, records each removal in the audit log with
+// its counts, and keeps audit entries only audit_days.
+func TestDataRights_RetentionRemovesOldDataSetBased(t *testing.T) {
+	t.Parallel()
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		w, root := attachmentServer(t, dbURL, nil)
+		clock := w.Srv.Clock
+		v, urls := chatWithFiles(t, w)
+		var p beseda.Retention
+		w.Owner.MustDo("PUT", "/api/v1/settings/retention", map[string]any{"messages_days": 30, "files_days": 7, "audit_days": 60}, 200, &p)
+		if *p.MessagesDays != 30 || *p.FilesDays != 7 || *p.AuditDays != 60 {
+			t.Fatalf("policy %+v", p)
+		}
+		run := func() []beseda.RetentionReport {
+			t.Helper()
+			reps, err := w.Srv.App.DataRights.RunRetention(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return reps
+		}
+		chat := func(id int64) []beseda.Message {
+			var msgs []beseda.Message
+			w.Owner.MustDo("GET", testkit.Path("/api/v1/subscribers/%d/messages", id), nil, 200, &msgs)
+			return msgs
+		}
+		old := len(chat(v.SubscriberID))
+		if reps := run(); len(reps) != 0 {
+			t.Fatalf("a run with nothing old removed %+v", reps)
+		}
+
+		clock.Advance(8 * 24 * time.Hour)
+		fresh := w.NewVisitor("Fresh")
+		fresh.Say("new message")
+		reps := run()
+		if len(reps) != 1 || reps[0].Files != 2 || reps[0].Messages != 0 {
+			t.Fatalf("after 8 days the run removed %+v", reps)
+		}
+		for _, u := range urls {
+			w.Owner.WantError("GET", u, nil, 404, beseda.ENOTFOUND)
+		}
+		if n := len(storedFiles(t, root)); n != 0 {
+			t.Errorf("%d files left on disk", n)
+		}
+		msgs := chat(v.SubscriberID)
+		if len(msgs) != old {
+			t.Fatalf("files' retention removed messages: %d of %d left", len(msgs), old)
+		}
+		for _, m := range msgs {
+			if len(m.Attachments) != 0 {
+				t.Errorf("message %d still lists its removed files", m.ID)
+			}
+		}
+
+		var me beseda.User
+		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
+		clock.Advance(23 * 24 * time.Hour) // 31 days after the first chat, 23 after the fresh one
+		w.Owner = testkit.Login(t, w.Srv.URL, me.Email, testkit.TestPassword) // tokens last 30 days
+		reps = run()
+		if len(reps) != 1 || reps[0].Messages != int64(old) {
+			t.Fatalf("after 31 days the run removed %+v, want %d messages", reps, old)
+		}
+		if n := len(chat(v.SubscriberID)); n != 0 {
+			t.Errorf("%d old messages left", n)
+		}
+		if msgs := chat(fresh.SubscriberID); len(msgs) != 1 || msgs[0].Text != "new message" {
+			t.Errorf("the newer chat %+v", msgs)
+		}
+		var dialogs []beseda.Dialog
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs?subscriber_id=%d", v.SubscriberID), nil, 200, &dialogs)
+		if len(dialogs) != 1 || *dialogs[0].AccountRating != 2 {
+			t.Errorf("the dialog after its messages went %+v", dialogs)
+		}
+		removed := auditOf(t, w.Owner, beseda.AuditRetentionRun)
+		if len(removed) != 2 || removed[0].Actor != nil || removed[0].Changes["messages"] != float64(old) || removed[1].Changes["files"] != float64(2) {
+			t.Fatalf("retention entries %+v", removed)
+		}
+
+		// 61 days on, every entry but the run's own is older than audit_days.
+		clock.Advance(61 * 24 * time.Hour)
+		reps = run()
+		w.Owner = testkit.Login(t, w.Srv.URL, me.Email, testkit.TestPassword)
+		if len(reps) != 1 || reps[0].AuditEntries == 0 {
+			t.Fatalf("the audit retention removed %+v", reps)
+		}
+		var page auditPage
+		w.Owner.MustDo("GET", "/api/v1/audit", nil, 200, &page)
+		if len(page.Items) != 2 || page.Items[0].Action != beseda.AuditSignIn || page.Items[1].Action != beseda.AuditRetentionRun {
+			t.Errorf("the log after audit retention %+v", page.Items)
+		}
+	})
+}
