@@ -317,7 +317,7 @@ func TestDataRights_RetentionRemovesOldDataSetBased(t *testing.T) {
 
 		var me beseda.User
 		w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
-		clock.Advance(23 * 24 * time.Hour) // 31 days after the first chat, 23 after the fresh one
+		clock.Advance(23 * 24 * time.Hour)                                    // 31 days after the first chat, 23 after the fresh one
 		w.Owner = testkit.Login(t, w.Srv.URL, me.Email, testkit.TestPassword) // tokens last 30 days
 		reps = run()
 		if len(reps) != 1 || reps[0].Messages != int64(old) {
