@@ -33,10 +33,18 @@ func RetentionTotals() (messages, files, auditEntries int64) {
 	return retentionTotals.messages.Load(), retentionTotals.files.Load(), retentionTotals.auditEntries.Load()
 }
 
+// requireDataAdmin refuses all but owners and admins.
+func requireDataAdmin(actor *beseda.User) error {
+	if !actor.IsAdmin() {
+		return beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can manage the clients' data")
+	}
+	return nil
+}
+
 // Retention returns the workspace's retention policy. Owners and admins.
 func (a *DataRights) Retention(ctx context.Context, actor *beseda.User) (*beseda.Retention, error) {
-	if !actor.IsAdmin() {
-		return nil, beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can manage the clients' data")
+	if err := requireDataAdmin(actor); err != nil {
+		return nil, err
 	}
 	return a.db.FindRetention(ctx, actor.WorkspaceID)
 }
@@ -202,8 +210,8 @@ func (a *core) failPoint(step string) error {
 // idempotent RemoveMarkedFiles, retried by every retention run if this one
 // fails. Owners and admins. Returns ENOTFOUND.
 func (a *DataRights) Erase(ctx context.Context, actor *beseda.User, subscriberID int64) (*beseda.Erasure, error) {
-	if !actor.IsAdmin() {
-		return nil, beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can manage the clients' data")
+	if err := requireDataAdmin(actor); err != nil {
+		return nil, err
 	}
 	var e *beseda.Erasure
 	err := a.db.Update(ctx, func(tx *store.Tx) (err error) {
@@ -241,8 +249,8 @@ const exportPage = 500
 // files/ with each file the chat holds. The audit log records it. Owners
 // and admins. Returns ENOTFOUND before anything is written.
 func (a *DataRights) Export(ctx context.Context, actor *beseda.User, subscriberID int64, w io.Writer) error {
-	if !actor.IsAdmin() {
-		return beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can manage the clients' data")
+	if err := requireDataAdmin(actor); err != nil {
+		return err
 	}
 	sub, err := a.db.FindSubscriberByID(ctx, actor.WorkspaceID, subscriberID)
 	if err != nil {

@@ -30,10 +30,11 @@ var errorTexts = map[string]entry{
 	"this user holds permissions you do not hold; only someone who holds all of them can change their account": {
 		en: "This colleague holds permissions you do not hold: only someone who holds all of them can change their account.",
 		ru: "У этого коллеги есть разрешения, которых нет у вас: менять его учётную запись может только тот, у кого они все есть."},
-	"only an owner or admin can add channels":    {en: "Only an owner or admin can add channels.", ru: "Добавлять каналы может только владелец или администратор."},
-	"only an owner or admin can manage channels": {en: "Only an owner or admin can manage channels.", ru: "Управлять каналами может только владелец или администратор."},
-	"current_password is wrong":                  {en: "The current password is wrong.", ru: "Текущий пароль неверен."},
-	"missing or wrong CSRF token":                {en: "The form has expired: reload the page and try again.", ru: "Форма устарела: обновите страницу и попробуйте снова."},
+	"only an owner or admin can manage the clients' data": {en: "Only an owner or admin can manage the clients' data.", ru: "Управлять данными клиентов может только владелец или администратор."},
+	"only an owner or admin can add channels":             {en: "Only an owner or admin can add channels.", ru: "Добавлять каналы может только владелец или администратор."},
+	"only an owner or admin can manage channels":          {en: "Only an owner or admin can manage channels.", ru: "Управлять каналами может только владелец или администратор."},
+	"current_password is wrong":                           {en: "The current password is wrong.", ru: "Текущий пароль неверен."},
+	"missing or wrong CSRF token":                         {en: "The form has expired: reload the page and try again.", ru: "Форма устарела: обновите страницу и попробуйте снова."},
 
 	// Invalid input: after "Check the form:".
 	"%s must be 1 to %d characters":                              {en: "%s: 1 to %d characters.", ru: "%s: от 1 до %d символов."},

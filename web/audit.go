@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/httpx"
@@ -16,6 +17,9 @@ import (
 func (h *Handler) dataRightsRoutes() []route {
 	return []route{
 		{"GET /settings/audit", h.auditLog},
+		{"GET /settings/data", h.retention},
+		{"POST /settings/data", h.saveRetention},
+		{"POST /chats/{id}/erase", h.eraseClient},
 	}
 }
 
@@ -119,4 +123,77 @@ func hasKeys(m map[string]any, keys ...string) bool {
 		}
 	}
 	return true
+}
+
+// retention is Settings → Clients' data: how long messages, files and the
+// audit log are kept. Owners and admins.
+func (h *Handler) retention(w http.ResponseWriter, r *http.Request, p *page) {
+	pol, err := h.app.DataRights.Retention(r.Context(), p.User)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if f := p.Refused(); f != nil {
+		refused, _ := retentionFromForm(f)
+		pol = &refused
+	}
+	p.Title, p.Nav = p.T("settings.data"), "settings"
+	if r.URL.Query().Get("saved") == "1" && p.Error == nil {
+		p.Notice = p.T("settings.saved")
+	}
+	p.Data = pol
+	h.render(w, r, http.StatusOK, "settings_data", p)
+}
+
+// retentionFromForm reads the policy's fields: a number of days, or empty
+// to keep for ever; what is not a number is refused with the field named.
+func retentionFromForm(f url.Values) (beseda.Retention, error) {
+	var pol beseda.Retention
+	for _, fld := range []struct {
+		name string
+		dst  **int
+	}{{"messages_days", &pol.MessagesDays}, {"files_days", &pol.FilesDays}, {"audit_days", &pol.AuditDays}} {
+		s := strings.TrimSpace(f.Get(fld.name))
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			n = -1 // refused by the domain, with its words
+		}
+		*fld.dst = &n
+	}
+	return pol, nil
+}
+
+func (h *Handler) saveRetention(w http.ResponseWriter, r *http.Request, p *page) {
+	_ = r.ParseForm()
+	pol, _ := retentionFromForm(r.PostForm)
+	if _, err := h.app.DataRights.UpdateRetention(r.Context(), p.User, pol); err != nil {
+		h.refuse(w, r, p, err, "/settings/data", true)
+		return
+	}
+	http.Redirect(w, r, "/settings/data?saved=1", http.StatusSeeOther)
+}
+
+// eraseClient erases the chat's client once the form's box saying so is
+// ticked, and goes back to the chat, which shows what is left.
+func (h *Handler) eraseClient(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.fail(w, r, p, beseda.NotFound("subscriber"))
+		return
+	}
+	back := "/chats/" + strconv.FormatInt(id, 10)
+	if r.PostFormValue("confirm") != "1" {
+		h.refuseWith(w, r, &viewError{Message: p.T("erase.unconfirmed")}, http.StatusBadRequest, beseda.EINVALID, back, false)
+		return
+	}
+	e, err := h.app.DataRights.Erase(r.Context(), p.User, id)
+	if err != nil {
+		h.refuse(w, r, p, err, back, false)
+		return
+	}
+	setFlash(w, flash{Notice: p.T("erase.done", e.Messages, e.Files)})
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
