@@ -34,6 +34,9 @@ var consolePages = []consoleRoute{
 	{"GET", "/settings/saved-replies", "owner", []string{""}},
 	{"GET", "/settings/channels", "owner", []string{""}},
 	{"GET", "/settings/hours", "owner", []string{"saved=1"}},
+	{"GET", "/settings/audit", "owner", []string{"action=auth.sign_in&actor_id={manager}&from=2026-01-01&to=2026-12-31",
+		"cursor=x&action=NOPE&tz=Mars%2FBase", "from=2026-13-45"}},
+	{"GET", "/settings/data", "owner", []string{"saved=1"}},
 	{"GET", "/account", "owner", []string{"saved=1"}},
 	{"GET", "/login", "anon", []string{"next=%2Fchats%3Fq%3Da", "next=%2F%2Fevil.example"}},
 }
@@ -58,6 +61,8 @@ var consoleForms = []consoleRoute{
 	{"POST", "/settings/hours", "owner", []string{"time_zone=Europe%2FBerlin&weekday=1&start=09%3A00&end=17%3A00&date=2026-12-25&repeat=yearly",
 		"weekday=9&start=25%3A00&end=x&date=2026-02-30"}},
 	{"POST", "/settings/sla", "owner", []string{"name=Default&first_response_minutes=30&warn_percent=80", "name=x&first_response_minutes=abc&type_id=-5"}},
+	{"POST", "/settings/data", "owner", []string{"messages_days=365&files_days=30&audit_days=", "messages_days=-1&files_days=abc"}},
+	{"POST", "/chats/{subscriber}/erase", "limited", []string{"confirm=1", "confirm=0"}},
 	{"POST", "/account", "owner", []string{"name=Olga&locale=ru&time_zone=Europe%2FMoscow", "password=x&current_password=y"}},
 }
 
