@@ -33,9 +33,11 @@ func RetentionTotals() (messages, files, auditEntries int64) {
 	return retentionTotals.messages.Load(), retentionTotals.files.Load(), retentionTotals.auditEntries.Load()
 }
 
-// requireDataAdmin refuses all but owners and admins.
+// requireDataAdmin refuses all but owners and admins, and their API tokens
+// without the settings scope: exporting or erasing a client is the
+// workspace's decision, not an integration's reading or writing.
 func requireDataAdmin(actor *beseda.User) error {
-	if !actor.IsAdmin() {
+	if !actor.IsAdmin() || !actor.Scopes.Allows(beseda.ScopeSettings) {
 		return beseda.Errorf(beseda.EFORBIDDEN, "only an owner or admin can manage the clients' data")
 	}
 	return nil

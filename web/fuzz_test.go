@@ -38,6 +38,8 @@ var consolePages = []consoleRoute{
 		"cursor=x&action=NOPE&tz=Mars%2FBase", "from=2026-13-45"}},
 	{"GET", "/settings/data", "owner", []string{"saved=1"}},
 	{"GET", "/account", "owner", []string{"saved=1"}},
+	{"GET", "/account/security", "owner", []string{""}},
+	{"GET", "/settings/sign-in", "owner", []string{""}},
 	{"GET", "/login", "anon", []string{"next=%2Fchats%3Fq%3Da", "next=%2F%2Fevil.example"}},
 }
 
@@ -64,6 +66,11 @@ var consoleForms = []consoleRoute{
 	{"POST", "/settings/data", "owner", []string{"messages_days=365&files_days=30&audit_days=", "messages_days=-1&files_days=abc"}},
 	{"POST", "/chats/{subscriber}/erase", "limited", []string{"confirm=1", "confirm=0"}},
 	{"POST", "/account", "owner", []string{"name=Olga&locale=ru&time_zone=Europe%2FMoscow", "password=x&current_password=y"}},
+	{"POST", "/account/tokens", "owner", []string{"name=CI&scopes=read&scopes=report&expires_days=30", "name=&scopes=root&expires_days=-3"}},
+	{"POST", "/account/totp/confirm", "owner", []string{"code=123456", "code=%00"}},
+	{"POST", "/settings/sign-in", "owner", []string{"issuer=https%3A%2F%2Fid.example.com&client_id=b&client_secret=s&allowed_domains=example.com&role=manager&password_login=1",
+		"issuer=javascript%3Aalert(1)&role=owner"}},
+	{"POST", "/settings/sign-in/two-factor", "owner", []string{"required=", "required=1"}},
 }
 
 // console is a signed-in owner and manager of a fuzzed workspace, and the

@@ -460,4 +460,5 @@ func walk(t *testing.T, w *testkit.World) {
 	owner.MustDo("GET", "/api/v1/me", nil, 200, nil)
 	walkSLA(t, w)
 	walkDataRights(t, w)
+	walkSignIn(t, w)
 }
