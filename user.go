@@ -34,12 +34,13 @@ const (
 	PermAutomationEdit       Permission = "automation.edit"
 	PermSavedRepliesEdit     Permission = "saved_replies.edit"
 	PermIntegrationsManage   Permission = "integrations.manage"
+	PermAuditRead            Permission = "audit.read"
 )
 
 // AllPermissions lists every grantable permission, in the order screens show them.
 var AllPermissions = []Permission{
 	PermDialogSettingsEdit, PermStandardMessagesEdit, PermSavedRepliesEdit, PermReportsView, PermUsersManage, PermAutomationEdit,
-	PermIntegrationsManage,
+	PermIntegrationsManage, PermAuditRead,
 }
 
 func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }

@@ -59,6 +59,12 @@ type Config struct {
 	// beseda.DefaultMaxUploadBytes when 0.
 	Files          *filestore.Dir
 	MaxUploadBytes int64
+
+	// FailPoint, when set, is asked at the named steps of work that must
+	// survive a crash in the middle ("erase.before_commit",
+	// "erase.after_commit", "files.before_remove"); an error it returns
+	// stops the work there as a crash would. Tests only.
+	FailPoint func(step string) error
 }
 
 // App runs the use cases, one service per group of them; the server builds
@@ -84,6 +90,8 @@ type App struct {
 	WebChat     *WebChat
 	Webhooks    *Webhooks
 	SLA         *SLA
+	Audit       *Audit
+	DataRights  *DataRights
 	Tokens      *Tokens
 	SignIn      *SignIn
 }
@@ -199,7 +207,8 @@ func New(db *store.DB, cfg Config) *App {
 	a := &App{core: c, Automation: &Automation{c}, Channels: &Channels{c}, Delivery: &Delivery{c},
 		Dialogs: &Dialogs{c}, Files: &Files{c}, Inbox: &Inbox{c}, Messages: &Messages{c}, Ratings: &Ratings{c},
 		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
-		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}, Tokens: &Tokens{c}, SignIn: &SignIn{c}}
+		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}, Tokens: &Tokens{c}, SignIn: &SignIn{c},
+		Audit: &Audit{c}, DataRights: &DataRights{c}}
 	c.app = a
 	c.out = outbox.NewOutbox[*store.Tx](cfg.Channels, cfg.Clock, cfg.Logger, outboxEvents{c})
 	return a

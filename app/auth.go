@@ -72,11 +72,22 @@ func (a *Users) reserveAttempt(ctx context.Context, email string, now time.Time)
 	return f.Count, nil
 }
 
-// attemptFailed notes a wrong password of a known account whose attempt
-// was the last its window allows.
-func (a *Users) attemptFailed(user *beseda.User, failures int) {
-	if user != nil && failures == beseda.LoginFailuresPerAccount {
+// attemptFailed notes a wrong password of a known account in its
+// workspace's audit log (an unknown e-mail belongs to no workspace), and in
+// the log when it was the last attempt its window allows.
+func (a *Users) attemptFailed(ctx context.Context, user *beseda.User, failures int) {
+	if user == nil {
+		return
+	}
+	if failures == beseda.LoginFailuresPerAccount {
 		a.log.Warn("sign-in locked after failures", "workspace", user.WorkspaceID, "user", user.ID, "failures", failures)
+	}
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		return a.audit(ctx, tx, user.WorkspaceID, nil, beseda.AuditSignInFailed,
+			AuditTarget{"user", user.ID}, map[string]any{"failures": failures})
+	})
+	if err != nil {
+		a.log.Error("audit of a failed sign-in", "workspace", user.WorkspaceID, "user", user.ID, "err", err)
 	}
 }
 

@@ -66,7 +66,14 @@ func (a *Channels) CreateChannel(ctx context.Context, actor *beseda.User, in bes
 			return nil, err
 		}
 	}
-	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.CreateChannel(ctx, c) }); err != nil {
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateChannel(ctx, c); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, c.WorkspaceID, actor, beseda.AuditChannelCreated, AuditTarget{"channel", c.ID},
+			beseda.AuditChanges(nil, channelAudit(c)))
+	})
+	if err != nil {
 		return nil, err
 	}
 	a.log.Info("channel created", "workspace", c.WorkspaceID, "channel", c.ID, "kind", c.Kind)
@@ -83,6 +90,7 @@ func (a *Channels) UpdateChannel(ctx context.Context, actor *beseda.User, id int
 	if err != nil {
 		return nil, err
 	}
+	before := channelAudit(c)
 	if upd.Name != nil {
 		if c.Name, err = beseda.CheckChannelName(*upd.Name); err != nil {
 			return nil, err
@@ -129,7 +137,13 @@ func (a *Channels) UpdateChannel(ctx context.Context, actor *beseda.User, id int
 				strings.Join(missing, ", "))
 		}
 	}
-	err = a.db.Update(ctx, func(tx *store.Tx) error { return tx.UpdateChannel(ctx, c, a.now()) })
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateChannel(ctx, c, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, c.WorkspaceID, actor, beseda.AuditChannelChanged, AuditTarget{"channel", c.ID},
+			beseda.AuditChanges(before, channelAudit(c)))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -186,4 +200,14 @@ func (a *core) newSecret() string {
 		panic("beseda: random source failed: " + err.Error())
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// channelAudit is what the audit log compares of a channel: its settings
+// with their secrets (shown as "***" by beseda.AuditChanges).
+func channelAudit(c *beseda.Channel) map[string]any {
+	cfg := make(map[string]string, len(c.Config))
+	for k, v := range c.Config {
+		cfg[k] = v
+	}
+	return map[string]any{"kind": c.Kind, "name": c.Name, "enabled": c.Enabled, "config": cfg}
 }

@@ -54,6 +54,10 @@ func (a *Ratings) UpdateStandardMessages(ctx context.Context, actor *beseda.User
 		if t, err = a.standardTexts(ctx, tx, actor.WorkspaceID); err != nil {
 			return err
 		}
+		before := map[beseda.Locale]beseda.StandardMessages{}
+		for l, m := range t.Languages {
+			before[l] = m
+		}
 		changes, err := upd.Split(t.Locale)
 		if err != nil {
 			return err
@@ -73,7 +77,8 @@ func (a *Ratings) UpdateStandardMessages(ctx context.Context, actor *beseda.User
 			t.Languages[l] = m
 		}
 		t.StandardMessages = t.Languages[t.Locale]
-		return nil
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditStandardMessages, AuditTarget{Kind: "settings"},
+			beseda.AuditChanges(before, t.Languages))
 	})
 	return t, err
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -24,8 +25,10 @@ func (a *Settings) AddCatalogItem(ctx context.Context, actor *beseda.User, c bes
 	}
 	var it *beseda.CatalogItem
 	err = a.db.Update(ctx, func(tx *store.Tx) (err error) {
-		it, err = tx.AddCatalogItem(ctx, actor.WorkspaceID, c, name, a.now())
-		return err
+		if it, err = tx.AddCatalogItem(ctx, actor.WorkspaceID, c, name, a.now()); err != nil {
+			return err
+		}
+		return a.auditCatalog(ctx, tx, actor, c, it.ID, nil, map[string]any{"name": name})
 	})
 	return it, err
 }
@@ -42,8 +45,18 @@ func (a *Settings) RenameCatalogItem(ctx context.Context, actor *beseda.User, c 
 	}
 	var it *beseda.CatalogItem
 	err = a.db.Update(ctx, func(tx *store.Tx) (err error) {
-		it, err = tx.RenameCatalogItem(ctx, actor.WorkspaceID, c, id, name)
-		return err
+		items, err := tx.FindCatalogItems(ctx, actor.WorkspaceID, c, []int64{id})
+		if err != nil {
+			return err
+		}
+		if it, err = tx.RenameCatalogItem(ctx, actor.WorkspaceID, c, id, name); err != nil {
+			return err
+		}
+		var before map[string]any
+		if old := items[id]; old != nil {
+			before = map[string]any{"name": old.Name}
+		}
+		return a.auditCatalog(ctx, tx, actor, c, id, before, map[string]any{"name": name})
 	})
 	return it, err
 }
@@ -70,6 +83,17 @@ func (a *Settings) RemoveCatalogItem(ctx context.Context, actor *beseda.User, c 
 		if c == beseda.CatalogTypes && n <= 1 {
 			return beseda.Errorf(beseda.ELASTTYPE, "the last dialog type cannot be removed; add another first")
 		}
-		return tx.RemoveCatalogItem(ctx, actor.WorkspaceID, c, id, a.now())
+		if err := tx.RemoveCatalogItem(ctx, actor.WorkspaceID, c, id, a.now()); err != nil {
+			return err
+		}
+		return a.auditCatalog(ctx, tx, actor, c, id, map[string]any{"name": items[id].Name}, nil)
 	})
+}
+
+// auditCatalog records a change of a dialog settings catalog: which
+// catalog, which item, its name before and after.
+func (a *Settings) auditCatalog(ctx context.Context, tx *store.Tx, actor *beseda.User, c beseda.Catalog, id int64,
+	before, after map[string]any) error {
+	kind := strings.ReplaceAll(c.Noun(), " ", "_") // dialog_type, dialog_reason, dialog_component
+	return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{kind, id}, beseda.AuditChanges(before, after))
 }

@@ -64,6 +64,7 @@ const ticketTTL = 5 * time.Minute
 // EUNAUTHORIZED, ETOTPREQUIRED (with Login.Ticket), EMANYATTEMPTS.
 func (a *Users) LoginWith(ctx context.Context, c Credentials, kind string, from netip.Addr) (Login, error) {
 	now := a.now()
+	ctx = WithOrigin(ctx, Origin{Address: from, Via: kind}) // for the audit log
 	addr, wait, ok := a.loginAddrs.Reserve(ratelimit.AddrKey(from), now)
 	if !ok {
 		return Login{}, beseda.TooManyAttempts(wait, "too many failed sign-ins from your address; try again later")
@@ -91,7 +92,7 @@ func (a *Users) LoginWith(ctx context.Context, c Credentials, kind string, from 
 			return Login{}, err
 		}
 		if !ok {
-			a.attemptFailed(user, failures)
+			a.attemptFailed(ctx, user, failures)
 			return Login{Ticket: a.ticket(user.ID, now)}, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong code")
 		}
 	}
@@ -131,7 +132,7 @@ func (a *Users) checkFirstFactor(ctx context.Context, c Credentials, now time.Ti
 		return nil, 0, fmt.Errorf("login: %w", err)
 	}
 	if user == nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte(c.Password)) != nil {
-		a.attemptFailed(user, failures)
+		a.attemptFailed(ctx, user, failures)
 		return nil, 0, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
 	}
 	return user, failures, nil
@@ -149,8 +150,11 @@ func (a *core) startSession(ctx context.Context, user *beseda.User, kind string,
 		if err := tx.ClearLoginFailures(ctx, user.Email); err != nil { // a success resets the count
 			return err
 		}
-		return tx.CreateToken(ctx, &store.Token{Hash: tokenHash, UserID: user.ID, Kind: kind, CSRF: csrf,
-			CreatedAt: now, ExpiresAt: now.Add(a.cfg.TokenTTL)})
+		if err := tx.CreateToken(ctx, &store.Token{Hash: tokenHash, UserID: user.ID, Kind: kind, CSRF: csrf,
+			CreatedAt: now, ExpiresAt: now.Add(a.cfg.TokenTTL)}); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, user.WorkspaceID, user, beseda.AuditSignIn, AuditTarget{"user", user.ID}, nil)
 	})
 	if err != nil {
 		return "", fmt.Errorf("login: %w", err)
@@ -314,7 +318,7 @@ func (a *SignIn) ConfirmTOTP(ctx context.Context, actor *beseda.User, code strin
 	}
 	step, ok := totpStep(t.Secret, strings.TrimSpace(code), now)
 	if !ok {
-		users.attemptFailed(actor, failures)
+		users.attemptFailed(ctx, actor, failures)
 		return nil, beseda.Errorf(beseda.EINVALID, "the code is wrong; check the time on your phone and try the next code")
 	}
 	codes := make([]string, beseda.RecoveryCodes)
@@ -360,7 +364,7 @@ func (a *SignIn) DisableTOTP(ctx context.Context, actor *beseda.User, code strin
 		return err
 	}
 	if !ok {
-		users.attemptFailed(actor, failures)
+		users.attemptFailed(ctx, actor, failures)
 		return beseda.Errorf(beseda.EFORBIDDEN, "the code is wrong")
 	}
 	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.DisableTOTP(ctx, actor.ID) }); err != nil {

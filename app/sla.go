@@ -32,7 +32,16 @@ func (a *SLA) UpdateBusinessHours(ctx context.Context, actor *beseda.User, h bes
 	at := a.now()
 	h.UpdatedAt = &at
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		old, err := tx.FindBusinessHours(ctx, actor.WorkspaceID)
+		if err != nil {
+			return err
+		}
 		if err := tx.SaveBusinessHours(ctx, actor.WorkspaceID, &h, at); err != nil {
+			return err
+		}
+		changes := beseda.AuditChanges(map[string]any{"business_hours": old.Periods, "time_zone": old.TimeZone, "holidays": old.Holidays},
+			map[string]any{"business_hours": h.Periods, "time_zone": h.TimeZone, "holidays": h.Holidays})
+		if err := a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{Kind: "business_hours"}, changes); err != nil {
 			return err
 		}
 		// The running clocks' due times follow the new hours: the sweep
@@ -101,10 +110,13 @@ func (a *SLA) saveSLAPolicy(ctx context.Context, actor *beseda.User, id int64, c
 	}
 	p := &beseda.SLAPolicy{}
 	err := a.db.Update(ctx, func(tx *store.Tx) (err error) {
+		var before any
 		if id != 0 {
 			if p, err = tx.FindSLAPolicy(ctx, actor.WorkspaceID, id); err != nil {
 				return err
 			}
+			old := *p
+			before = &old
 		}
 		change(p)
 		p.ID = id
@@ -120,7 +132,11 @@ func (a *SLA) saveSLAPolicy(ctx context.Context, actor *beseda.User, id int64, c
 				return beseda.NotFound("dialog type")
 			}
 		}
-		return tx.SaveSLAPolicy(ctx, actor.WorkspaceID, p)
+		if err := tx.SaveSLAPolicy(ctx, actor.WorkspaceID, p); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{"sla_policy", p.ID},
+			beseda.AuditChanges(before, p))
 	})
 	if err != nil {
 		return nil, err
@@ -133,7 +149,17 @@ func (a *SLA) DeleteSLAPolicy(ctx context.Context, actor *beseda.User, id int64)
 	if err := actor.Require(beseda.PermDialogSettingsEdit); err != nil {
 		return err
 	}
-	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.DeleteSLAPolicy(ctx, actor.WorkspaceID, id) })
+	return a.db.Update(ctx, func(tx *store.Tx) error {
+		p, err := tx.FindSLAPolicy(ctx, actor.WorkspaceID, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSLAPolicy(ctx, actor.WorkspaceID, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{"sla_policy", id},
+			beseda.AuditChanges(p, nil))
+	})
 }
 
 // slaOfNewDialog reads the policy a new dialog gets, its type's or the

@@ -57,7 +57,14 @@ func (a *Users) CreateUser(ctx context.Context, actor *beseda.User, in beseda.Us
 	}
 	u := &beseda.User{WorkspaceID: actor.WorkspaceID, Email: in.Email, Name: in.Name, Role: in.Role,
 		Permissions: in.Permissions, Locale: in.Locale, TimeZone: in.TimeZone, CreatedAt: a.now()}
-	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u, hash) }); err != nil {
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUser(ctx, u, hash); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, u.WorkspaceID, actor, beseda.AuditUserCreated, AuditTarget{"user", u.ID},
+			beseda.AuditChanges(nil, userAudit(u)))
+	})
+	if err != nil {
 		return nil, err
 	}
 	a.log.Info("user created", "workspace", u.WorkspaceID, "user", u.ID, "by", actor.ID)
@@ -100,6 +107,7 @@ func (a *Users) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in
 	if err != nil {
 		return nil, err
 	}
+	before := userAudit(u)
 	if self && in.Role != nil && *in.Role != u.Role {
 		return nil, beseda.Errorf(beseda.EINVALID, "you cannot change your own role")
 	}
@@ -159,7 +167,20 @@ func (a *Users) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in
 	a.sessions.forget(nil)
 	defer a.sessions.forget(nil)
 	err = a.db.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.UpdateUser(ctx, u, hash); err != nil || hash == "" {
+		if err := tx.UpdateUser(ctx, u, hash); err != nil {
+			return err
+		}
+		if changes := beseda.AuditChanges(before, userAudit(u)); len(changes) > 0 {
+			if err := a.audit(ctx, tx, u.WorkspaceID, actor, beseda.AuditUserChanged, AuditTarget{"user", u.ID}, changes); err != nil {
+				return err
+			}
+		}
+		if hash == "" {
+			return nil
+		}
+		// The entry says that the password changed, never what to.
+		if err := a.audit(ctx, tx, u.WorkspaceID, actor, beseda.AuditPasswordChanged, AuditTarget{"user", u.ID},
+			beseda.AuditChanges(map[string]any{"password": "old"}, map[string]any{"password": "new"})); err != nil {
 			return err
 		}
 		var keep []byte
@@ -198,8 +219,19 @@ func (a *Users) checkCurrentPassword(ctx context.Context, u *beseda.User, curren
 		return err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(*current)) != nil {
-		a.attemptFailed(u, failures)
+		a.attemptFailed(ctx, u, failures)
 		return beseda.Errorf(beseda.EFORBIDDEN, "current_password is wrong")
 	}
 	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.ClearLoginFailures(ctx, u.Email) })
+}
+
+// userAudit is what the audit log compares of a user: the account and its
+// rights, never the password.
+func userAudit(u *beseda.User) map[string]any {
+	perms := u.Permissions
+	if perms == nil {
+		perms = []beseda.Permission{}
+	}
+	return map[string]any{"email": u.Email, "name": u.Name, "role": u.Role, "permissions": perms,
+		"locale": u.Locale, "time_zone": u.TimeZone}
 }

@@ -169,7 +169,11 @@ func (a *Webhooks) CreateWebhook(ctx context.Context, actor *beseda.User, in bes
 		if len(existing) >= beseda.WebhooksMax {
 			return beseda.Errorf(beseda.EINVALID, "a workspace has at most %d webhooks; remove one first", beseda.WebhooksMax)
 		}
-		return tx.CreateWebhook(ctx, w, actor.ID)
+		if err := tx.CreateWebhook(ctx, w, actor.ID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditWebhookCreated, AuditTarget{"webhook", w.ID},
+			beseda.AuditChanges(nil, map[string]any{"url": w.URL, "events": w.Events, "secret": string(w.Secret)}))
 	})
 	if err != nil {
 		return nil, err
@@ -185,7 +189,18 @@ func (a *Webhooks) DeleteWebhook(ctx context.Context, actor *beseda.User, id int
 	if err := actor.Require(beseda.PermIntegrationsManage); err != nil {
 		return err
 	}
-	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.DeleteWebhook(ctx, actor.WorkspaceID, id) }); err != nil {
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		w, err := tx.FindWebhook(ctx, actor.WorkspaceID, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteWebhook(ctx, actor.WorkspaceID, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditWebhookDeleted, AuditTarget{"webhook", id},
+			beseda.AuditChanges(map[string]any{"url": w.URL, "events": w.Events}, nil))
+	})
+	if err != nil {
 		return err
 	}
 	a.log.Info("webhook removed", "workspace", actor.WorkspaceID, "webhook", id, "by", actor.ID)

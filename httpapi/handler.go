@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/beseda/beseda"
@@ -102,7 +103,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range h.signinRoutes() {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
-	for _, rt := range h.slaRoutes() {
+	for _, rt := range slices.Concat(h.slaRoutes(), h.dataRightsRoutes()) {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
 	for path, c := range catalogPaths {
@@ -124,10 +125,13 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 	return func(w http.ResponseWriter, r *http.Request) {
 		var user *beseda.User
 		var err error
+		origin := app.Origin{Address: httpx.ClientAddr(r)}
 		if token, ok := bearerToken(r); ok {
+			origin.Via = app.TokenAPI
 			user, _, err = h.app.Users.Authenticate(r.Context(), token, app.TokenAPI)
 		} else if c, cerr := r.Cookie(httpx.SessionCookie); cerr == nil {
 			var csrf string
+			origin.Via = app.TokenSession
 			user, csrf, err = h.app.Users.Authenticate(r.Context(), c.Value, app.TokenSession)
 			if err == nil && !httpx.SafeMethod(r.Method) && !httpx.ValidCSRF(r.Header.Get("X-CSRF-Token"), csrf) {
 				err = beseda.Errorf(beseda.EFORBIDDEN, "missing or wrong X-CSRF-Token")
@@ -142,7 +146,7 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 			Error(w, r, err)
 			return
 		}
-		next(w, r, user)
+		next(w, r.WithContext(app.WithOrigin(r.Context(), origin)), user)
 	}
 }
 

@@ -7,6 +7,7 @@ import "golang.org/x/text/feature/plural"
 var integrationsTexts = map[string]entry{
 	"settings.integrations":    {en: "Integrations", ru: "Интеграции"},
 	"perm.integrations.manage": {en: "Can manage integrations", ru: "Может управлять интеграциями"},
+	"perm.audit.read":          {en: "Can read the audit log", ru: "Может читать журнал аудита"},
 
 	"hooks.lead": {en: "Webhooks tell your CRM or data team when a client writes, a dialog starts, changes status or gets rated: a signed POST to your address for every event, retried for a day until it answers 2xx.",
 		ru: "Вебхуки сообщают вашей CRM или аналитикам, когда клиент пишет, диалог создан, меняет статус или получает оценку: подписанный POST на ваш адрес на каждое событие, с повторами в течение суток, пока не придёт ответ 2xx."},

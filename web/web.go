@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,7 +123,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
-	for _, rt := range h.slaRoutes() {
+	for _, rt := range slices.Concat(h.slaRoutes(), h.dataRightsRoutes()) {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
 	for _, rt := range h.signinRoutes() {
@@ -320,6 +321,7 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 		}
 		p.Unread, _ = h.app.Tasks.UnreadCount(r.Context(), user)
 		p.applyFlash(takeFlash(w, r))
+		r = r.WithContext(app.WithOrigin(r.Context(), app.Origin{Address: httpx.ClientAddr(r), Via: app.TokenSession}))
 		next(w, r, p)
 	}
 }
