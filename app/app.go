@@ -79,6 +79,7 @@ type App struct {
 	WebChat     *WebChat
 	Webhooks    *Webhooks
 	SLA         *SLA
+	Routing     *Routing
 }
 
 // Automation runs broadcasts, funnels and smart answers (G1–G3).
@@ -192,7 +193,7 @@ func New(db *store.DB, cfg Config) *App {
 	a := &App{core: c, Automation: &Automation{c}, Channels: &Channels{c}, Delivery: &Delivery{c},
 		Dialogs: &Dialogs{c}, Files: &Files{c}, Inbox: &Inbox{c}, Messages: &Messages{c}, Ratings: &Ratings{c},
 		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
-		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}}
+		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}, Routing: &Routing{core: c}}
 	c.app = a
 	return a
 }
