@@ -83,7 +83,7 @@ func TestA6_AssignReassignUnassign(t *testing.T) {
 		}
 
 		w.Manager.MustDo("PATCH", path, map[string]any{"assignee_id": w.OwnerID}, 200, &s) // reassign
-		w.Owner.MustDo("PATCH", path, map[string]any{"assignee_id": nil}, 200, &s)          // unassign
+		w.Owner.MustDo("PATCH", path, map[string]any{"assignee_id": nil}, 200, &s)         // unassign
 		if s.Assignee != nil {
 			t.Fatalf("unassigned chat: %+v", s)
 		}

@@ -119,7 +119,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
-	for _, rt := range h.slaRoutes() {
+	for _, rt := range append(h.slaRoutes(), h.routingRoutes()...) {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
 }
