@@ -71,6 +71,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"PUT /api/v1/settings/standard-messages", h.putStandardMessages},
 
 		{"GET /api/v1/reports/dialogs", h.report},
+		{"GET /api/v1/reports/sla", h.slaReport},
 		{"GET /api/v1/search", h.search},
 
 		{"GET /api/v1/tasks", h.listTasks},
