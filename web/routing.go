@@ -132,3 +132,11 @@ func (p *page) Here() string {
 func (p *page) Availabilities() []beseda.Availability {
 	return []beseda.Availability{beseda.Online, beseda.Away, beseda.Offline}
 }
+
+// Percent writes a share (0..1) as a whole percentage, "—" without one.
+func (p *page) Percent(share *float64) string {
+	if share == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*share*100, 'f', 0, 64) + " %"
+}
