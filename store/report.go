@@ -355,6 +355,8 @@ func (r reader) SLAReport(ctx context.Context, f beseda.ReportFilter) (*beseda.S
 	err = group(`WITH days(day_start, day_end) AS (VALUES `+days+`)
 		SELECT days.day_start, '', `+slaSums+` FROM days JOIN dialogs d ON d.created_at >= days.day_start AND d.created_at < days.day_end
 		JOIN dialog_sla s ON s.dialog_id = d.id WHERE `+where+` GROUP BY days.day_start ORDER BY days.day_start`, args,
-		func(start int64, _ string, s beseda.SLASums) { out.PerDay = append(out.PerDay, s.Stats(0, dates[start])) })
+		func(start int64, _ string, s beseda.SLASums) {
+			out.PerDay = append(out.PerDay, s.Stats(0, dates[start]))
+		})
 	return out, err
 }
