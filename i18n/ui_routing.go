@@ -61,7 +61,7 @@ var _ = addCatalog(prefixed(errorKey, routingErrors))
 // slaReportTexts are the SLA part of the report.
 var slaReportTexts = map[string]entry{
 	"report.sla":                {en: "Response times and SLA", ru: "Сроки ответа"},
-	"report.sla_csv":            {en: "Download the SLA figures (CSV)", ru: "Скачать показатели сроков (CSV)"},
+	"report.sla_csv":            {en: "Download the SLA figures (CSV)", ru: "Скачать таблицу сроков"},
 	"report.sla_none":           {en: "No dialog of the period has SLA targets.", ru: "Ни у одного диалога за период нет сроков ответа."},
 	"report.sla_group":          {en: "Group", ru: "Группа"},
 	"report.sla_total":          {en: "All dialogs with targets", ru: "Все диалоги со сроками"},
