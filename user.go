@@ -65,6 +65,15 @@ type User struct {
 	Capacity     int          `json:"capacity"`
 	Availability Availability `json:"availability"`
 	LastSeenAt   time.Time    `json:"-"`
+
+	// TwoFactor: the manager signs in with a TOTP code after the password.
+	TwoFactor bool `json:"two_factor,omitzero"`
+	// MustEnrol: the workspace requires two-factor sign-in and the manager
+	// has not set it up; until then only setting it up is allowed.
+	MustEnrol bool `json:"-"`
+	// Scopes narrows what the user may do on this request: the scopes of the
+	// API token it came with (nil: a sign-in, everything the user holds).
+	Scopes TokenScopes `json:"-"`
 }
 
 // SeesAccountOf reports whether u may see other's account — e-mail, role,
@@ -84,6 +93,9 @@ func (u *User) Colleague() *User {
 
 // Can reports whether the user holds permission p.
 func (u *User) Can(p Permission) bool {
+	if !u.Scopes.Allows(ScopeOf(p)) {
+		return false
+	}
 	if u.Role == RoleOwner || u.Role == RoleAdmin {
 		return true
 	}

@@ -28,6 +28,9 @@ var statusByCode = map[string]int{
 	beseda.ESLAPOLICYEXISTS:   http.StatusConflict,
 	beseda.ECAPACITY:          http.StatusConflict,
 	beseda.EMANYATTEMPTS:      http.StatusTooManyRequests,
+	beseda.ETOTPREQUIRED:      http.StatusUnauthorized,
+	beseda.ETOTPENROL:         http.StatusForbidden,
+	beseda.EPASSWORDLOGINOFF:  http.StatusForbidden,
 	beseda.EINTERNAL:          http.StatusInternalServerError,
 }
 
