@@ -244,6 +244,9 @@ type DialogFilter struct {
 	ParticipantID *int64
 	BeforeID      int64 // pages backwards: newest first
 	Limit         int
+	// ByDeadline orders by time left: the nearest due instant of a running
+	// SLA clock first, then the dialogs without one, newest first.
+	ByDeadline bool
 }
 
 func uniqueIDs(ids []int64) []int64 {

@@ -31,6 +31,12 @@ type Subscriber struct {
 	// ReadAt is when the manager reading (the caller) last opened the chat
 	// in the console: each manager has their own.
 	ReadAt *time.Time `json:"read_at"`
+
+	// Assignee is the manager the chat is assigned to, nil for none (A1);
+	// WaitingSince, while the chat has none, is when the client wrote
+	// first since: the queue's order (A2).
+	Assignee     *Ref       `json:"assignee"`
+	WaitingSince *time.Time `json:"waiting_since"`
 }
 
 // Unread reports whether the client wrote since the manager reading last
@@ -51,6 +57,8 @@ type SubscriberFilter struct {
 	WorkspaceID int64
 	ReaderID    int64  // whose read marks ReadAt is
 	Query       string // part of the name, any case
+	AssigneeID  *int64 // only the chats of this manager
+	Unassigned  bool   // only the chats without an assignee
 	Offset      int
 	Limit       int
 }

@@ -109,6 +109,7 @@ const (
 	LiveMessageCreated      = "message.created"
 	LiveMessagesUpdated     = "messages.updated"
 	LiveDialogChanged       = "dialog.changed"
+	LiveChatAssigned        = "chat.assigned"
 	LiveTaskChanged         = "task.changed"
 	LiveNotificationCreated = "notification.created"
 	LiveBroadcastProgress   = "broadcast.progress"

@@ -59,6 +59,14 @@ type User struct {
 	Locale      Locale       `json:"locale,omitempty"`
 	TimeZone    string       `json:"time_zone,omitempty"`
 	CreatedAt   time.Time    `json:"created_at,omitzero"`
+
+	// Capacity is how many open chats routing gives the manager (A5), and
+	// Availability whether they take chats now (A3), as every colleague
+	// sees it. LastSeenAt is when they last did something signed in.
+	Capacity     int          `json:"capacity"`
+	Availability Availability `json:"availability"`
+	LastSeenAt   time.Time    `json:"-"`
+
 	// TwoFactor: the manager signs in with a TOTP code after the password.
 	TwoFactor bool `json:"two_factor,omitzero"`
 	// MustEnrol: the workspace requires two-factor sign-in and the manager
@@ -80,7 +88,9 @@ func (u *User) SeesAccountOf(other *User) bool {
 
 // Colleague is what a manager who does not manage users sees of another:
 // the id and the name.
-func (u *User) Colleague() *User { return &User{ID: u.ID, Name: u.Name} }
+func (u *User) Colleague() *User {
+	return &User{ID: u.ID, Name: u.Name, Capacity: u.Capacity, Availability: u.Availability}
+}
 
 // Can reports whether the user holds permission p.
 func (u *User) Can(p Permission) bool {

@@ -34,6 +34,10 @@ const (
 	// WebhookDialogSLABreached: an SLA target was missed (T5) (data: the
 	// dialog, with sla_target).
 	WebhookDialogSLABreached WebhookEventType = "dialog.sla_breached"
+	// WebhookChatAssigned: a chat was assigned, reassigned or unassigned
+	// (A6) (data: subscriber_id, assignee and previous, each {id, name} or
+	// null).
+	WebhookChatAssigned WebhookEventType = "chat.assigned"
 	// WebhookTest is sent on request to one subscription, to try a receiver;
 	// nobody subscribes to it.
 	WebhookTest WebhookEventType = "test"
@@ -43,7 +47,7 @@ const (
 // order screens show them.
 var WebhookEventTypes = []WebhookEventType{
 	WebhookMessageReceived, WebhookDialogCreated, WebhookDialogStatusChanged, WebhookDialogClientRated,
-	WebhookDialogSLAWarning, WebhookDialogSLABreached,
+	WebhookDialogSLAWarning, WebhookDialogSLABreached, WebhookChatAssigned,
 }
 
 // Valid reports whether a subscription may choose the type.

@@ -94,6 +94,7 @@ type App struct {
 	DataRights  *DataRights
 	Tokens      *Tokens
 	SignIn      *SignIn
+	Routing     *Routing
 }
 
 // Automation runs broadcasts, funnels and smart answers (G1–G3).
@@ -208,7 +209,7 @@ func New(db *store.DB, cfg Config) *App {
 		Dialogs: &Dialogs{c}, Files: &Files{c}, Inbox: &Inbox{c}, Messages: &Messages{c}, Ratings: &Ratings{c},
 		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
 		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}, Tokens: &Tokens{c}, SignIn: &SignIn{c},
-		Audit: &Audit{c}, DataRights: &DataRights{c}}
+		Audit: &Audit{c}, DataRights: &DataRights{c}, Routing: &Routing{core: c}}
 	c.app = a
 	c.out = outbox.NewOutbox[*store.Tx](cfg.Channels, cfg.Clock, cfg.Logger, outboxEvents{c})
 	return a

@@ -122,14 +122,23 @@ func (a *Users) Authenticate(ctx context.Context, token, kind string) (*beseda.U
 		return nil, "", err
 	}
 	a.sessions.put(hash, kind, user, t.CSRF, t.ExpiresAt, now)
+	a.app.Routing.seenNow(ctx, user)
 	return user, t.CSRF, nil
 }
 
-// Logout forgets a token.
+// Logout forgets a token; a manager signing out of the console is offline
+// (A3).
 func (a *Users) Logout(ctx context.Context, token string) error {
 	hash := hashToken(token)
 	a.sessions.forget(hash)
-	return a.db.Update(ctx, func(tx *store.Tx) error { return tx.DeleteToken(ctx, hash) })
+	user, _, err := a.db.FindUserByToken(ctx, hash, TokenSession, a.now())
+	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.DeleteToken(ctx, hash) }); err != nil {
+		return err
+	}
+	if err == nil {
+		a.app.Routing.signedOut(ctx, user)
+	}
+	return nil
 }
 
 func (a *core) hashPassword(password string) (string, error) {

@@ -16,6 +16,8 @@ import (
 // dialogs_one_active backs the rule up. The dialog is answered as written,
 // not read back.
 func (a *Dialogs) CreateDialog(ctx context.Context, actor *beseda.User, in beseda.DialogCreate) (*beseda.Dialog, error) {
+	// Participants not given: the chat's assignee joins the creator (A7).
+	withAssignee := in.ParticipantIDs == nil
 	if err := in.Validate(actor.ID); err != nil {
 		return nil, err
 	}
@@ -28,6 +30,9 @@ func (a *Dialogs) CreateDialog(ctx context.Context, actor *beseda.User, in besed
 			return err
 		}
 		d.Subscriber = beseda.Ref{ID: sub.ID, Name: sub.Name}
+		if withAssignee && sub.Assignee != nil && !slices.Contains(in.ParticipantIDs, sub.Assignee.ID) {
+			in.ParticipantIDs = append(in.ParticipantIDs, sub.Assignee.ID)
+		}
 		refs, err := tx.FindDialogRefs(ctx, actor.WorkspaceID, map[beseda.Catalog][]int64{
 			beseda.CatalogTypes: {in.TypeID}, beseda.CatalogReasons: in.ReasonIDs, beseda.CatalogComponents: in.ComponentIDs,
 		}, in.ParticipantIDs)
@@ -291,6 +296,9 @@ func (a *Dialogs) changeStatus(ctx context.Context, tx *store.Tx, sub *beseda.Su
 		return err
 	}
 	if to == beseda.DialogCompleted {
+		if err := a.releaseChat(ctx, tx, sub); err != nil {
+			return err
+		}
 		// Only managers other than the creator get tasks (C2).
 		if len(d.Participants) > 1 {
 			if err := a.app.Tasks.finishTasks(ctx, tx, d, 0, beseda.TaskDone); err != nil {

@@ -40,6 +40,7 @@ func (a *Inbox) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev besed
 		return err
 	}
 	kept := false // the files fetched are the message's
+	var routed *beseda.Subscriber
 	defer func() {
 		if !kept {
 			a.removeFetched(files)
@@ -77,9 +78,13 @@ func (a *Inbox) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev besed
 		}
 		_, err = a.app.Messages.receiveFiles(ctx, tx, locked, beseda.MessageInput{Text: ev.Text, AttachmentIDs: ids})
 		kept = err == nil && len(ids) > 0
+		routed = locked
 		return err
 	})
 	kept = kept && err == nil
+	if err == nil {
+		a.routeAfterInbound(ctx, routed)
+	}
 	return err
 }
 

@@ -175,9 +175,9 @@ type Inbound struct {
 func (a *Messages) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, in Inbound) (*beseda.Message, error) {
 	in.Text = beseda.SanitizeText(in.Text) // H1: a client's text is cleaned, never refused
 	var m *beseda.Message
-	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		locked, err := tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID)
-		if err != nil {
+	var locked *beseda.Subscriber
+	err := a.db.Update(ctx, func(tx *store.Tx) (err error) {
+		if locked, err = tx.LockSubscriber(ctx, sub.WorkspaceID, sub.ID); err != nil {
 			return err
 		}
 		if err := a.noteLanguage(ctx, tx, locked, in.Language); err != nil {
@@ -186,6 +186,9 @@ func (a *Messages) ReceiveMessage(ctx context.Context, sub *beseda.Subscriber, i
 		m, err = a.receiveFiles(ctx, tx, locked, beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
 		return err
 	})
+	if err == nil {
+		a.routeAfterInbound(ctx, locked)
+	}
 	return m, err
 }
 

@@ -56,3 +56,14 @@ func (a *Reports) ReportChoices(ctx context.Context, actor *beseda.User, c besed
 	}
 	return append(live, removed...), nil
 }
+
+// SLAReport sums up the SLA of the report's dialogs: first-response and
+// resolution times in working time, and attainment, in total, per manager,
+// per type and per day (T6). Needs reports.view.
+func (a *Reports) SLAReport(ctx context.Context, actor *beseda.User, f beseda.ReportFilter) (*beseda.SLAReport, error) {
+	if err := actor.Require(beseda.PermReportsView); err != nil {
+		return nil, err
+	}
+	f.WorkspaceID = actor.WorkspaceID
+	return a.db.SLAReport(ctx, f)
+}

@@ -159,6 +159,9 @@ func (a *core) startSession(ctx context.Context, user *beseda.User, kind string,
 	if err != nil {
 		return "", fmt.Errorf("login: %w", err)
 	}
+	if kind == TokenSession { // a person at the console is online (A3)
+		a.app.Routing.signedIn(ctx, user)
+	}
 	return token, nil
 }
 

@@ -21,6 +21,9 @@ func (a *Users) ListUsers(ctx context.Context, actor *beseda.User) ([]*beseda.Us
 	if err != nil {
 		return nil, err
 	}
+	if err := a.app.Routing.present(ctx, actor.WorkspaceID, users...); err != nil {
+		return nil, err
+	}
 	for i, u := range users {
 		if !actor.SeesAccountOf(u) {
 			users[i] = u.Colleague()
@@ -33,8 +36,14 @@ func (a *Users) ListUsers(ctx context.Context, actor *beseda.User) ([]*beseda.Us
 // them. Returns ENOTFOUND.
 func (a *Users) GetUser(ctx context.Context, actor *beseda.User, id int64) (*beseda.User, error) {
 	u, err := a.db.FindUserByID(ctx, actor.WorkspaceID, id)
-	if err != nil || actor.SeesAccountOf(u) {
-		return u, err
+	if err != nil {
+		return nil, err
+	}
+	if err := a.app.Routing.present(ctx, actor.WorkspaceID, u); err != nil {
+		return nil, err
+	}
+	if actor.SeesAccountOf(u) {
+		return u, nil
 	}
 	return u.Colleague(), nil
 }
@@ -82,6 +91,10 @@ type UserUpdate struct {
 	// CurrentPassword proves that whoever changes their own password knows
 	// it (H5): a stolen session alone cannot take the account over.
 	CurrentPassword *string `json:"current_password"`
+	// Availability is one's own to set (A3); Capacity is set by whoever
+	// manages the user (A5).
+	Availability *beseda.Availability `json:"availability"`
+	Capacity     *int                 `json:"capacity"`
 
 	// KeepToken is the API token or console session the change is made with:
 	// changing one's own password keeps it, and ends every other (H5).
@@ -97,7 +110,18 @@ type UserUpdate struct {
 // EFORBIDDEN (also for a wrong current_password), EMANYATTEMPTS, ENOTFOUND.
 func (a *Users) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in UserUpdate) (*beseda.User, error) {
 	self := id == actor.ID
-	manages := !self || in.Role != nil || in.Permissions != nil
+	manages := !self || in.Role != nil || in.Permissions != nil || in.Capacity != nil
+	if in.Availability != nil && !self {
+		return nil, beseda.Errorf(beseda.EFORBIDDEN, "availability is set by each manager for themselves")
+	}
+	if in.Availability != nil && !in.Availability.Valid() {
+		return nil, beseda.Errorf(beseda.EINVALID, "availability must be online, away or offline")
+	}
+	if in.Capacity != nil {
+		if err := beseda.CheckCapacity(*in.Capacity); err != nil {
+			return nil, err
+		}
+	}
 	if manages {
 		if err := actor.Require(beseda.PermUsersManage); err != nil {
 			return nil, err
@@ -170,6 +194,18 @@ func (a *Users) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in
 		if err := tx.UpdateUser(ctx, u, hash); err != nil {
 			return err
 		}
+		if in.Capacity != nil {
+			if err := tx.SetCapacity(ctx, u.WorkspaceID, u.ID, *in.Capacity); err != nil {
+				return err
+			}
+			u.Capacity = *in.Capacity
+		}
+		if in.Availability != nil {
+			if err := tx.SetAvailability(ctx, u.WorkspaceID, u.ID, *in.Availability, a.now()); err != nil {
+				return err
+			}
+			u.Availability, u.LastSeenAt = *in.Availability, a.now()
+		}
 		if changes := beseda.AuditChanges(before, userAudit(u)); len(changes) > 0 {
 			if err := a.audit(ctx, tx, u.WorkspaceID, actor, beseda.AuditUserChanged, AuditTarget{"user", u.ID}, changes); err != nil {
 				return err
@@ -198,7 +234,10 @@ func (a *Users) UpdateUser(ctx context.Context, actor *beseda.User, id int64, in
 	if hash != "" {
 		a.log.Info("password changed; other sessions ended", "workspace", u.WorkspaceID, "user", u.ID, "by", actor.ID)
 	}
-	return u, nil
+	if in.Capacity != nil || in.Availability != nil && *in.Availability == beseda.Online {
+		a.app.Routing.routeLater(ctx, u.WorkspaceID) // someone may take waiting chats now
+	}
+	return u, a.app.Routing.present(ctx, u.WorkspaceID, u)
 }
 
 // checkCurrentPassword verifies the password a user gave to change their own
@@ -233,5 +272,5 @@ func userAudit(u *beseda.User) map[string]any {
 		perms = []beseda.Permission{}
 	}
 	return map[string]any{"email": u.Email, "name": u.Name, "role": u.Role, "permissions": perms,
-		"locale": u.Locale, "time_zone": u.TimeZone}
+		"locale": u.Locale, "time_zone": u.TimeZone, "capacity": u.Capacity}
 }

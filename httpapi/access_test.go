@@ -196,8 +196,9 @@ func keysOf(t *testing.T, res *testkit.Response) []map[string]any {
 }
 
 // TestP2_PlainManagerSeesColleaguesIDsAndNamesOnly: a manager without
-// users.manage gets colleagues' ids and names (to add them to dialogs) —
-// not their e-mails, roles or permissions — from the list and one by one;
+// users.manage gets colleagues' ids and names (to add them to dialogs), and
+// their availability and capacity (to assign chats, A3, A5) — not their
+// e-mails, roles or permissions — from the list and one by one;
 // its own account in full. With users.manage (or as an owner) every field.
 func TestP2_PlainManagerSeesColleaguesIDsAndNamesOnly(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, dbURL string) {
@@ -219,8 +220,8 @@ func TestP2_PlainManagerSeesColleaguesIDsAndNamesOnly(t *testing.T) {
 				if want := full || self; hasEmail != want || hasRole != want || hasPerms != want {
 					t.Errorf("%s sees %v (want the account: %v)", who, u, want)
 				}
-				if !full && !self && len(u) != 2 {
-					t.Errorf("%s sees more than id and name of a colleague: %v", who, u)
+				if !full && !self && len(u) != 4 {
+					t.Errorf("%s sees more than id, name, availability and capacity of a colleague: %v", who, u)
 				}
 			}
 			if !full && strings.Contains(string(res.Body), owner.Email) {

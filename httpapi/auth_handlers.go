@@ -42,7 +42,12 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request, actor *beseda.User)
 		Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, meJSON{User: actor, Workspace: ws, Can: permissionsOf(actor)})
+	me, err := h.app.Users.GetUser(r.Context(), actor, actor.ID) // availability as it is now
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, meJSON{User: me, Workspace: ws, Can: permissionsOf(actor)})
 }
 
 type meJSON struct {

@@ -72,6 +72,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"PUT /api/v1/settings/standard-messages", h.putStandardMessages},
 
 		{"GET /api/v1/reports/dialogs", h.report},
+		{"GET /api/v1/reports/sla", h.slaReport},
 		{"GET /api/v1/search", h.search},
 
 		{"GET /api/v1/tasks", h.listTasks},
@@ -103,7 +104,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range h.signinRoutes() {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
-	for _, rt := range slices.Concat(h.slaRoutes(), h.dataRightsRoutes()) {
+	for _, rt := range slices.Concat(h.slaRoutes(), h.dataRightsRoutes(), h.routingRoutes()) {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
 	for path, c := range catalogPaths {

@@ -94,7 +94,9 @@ var _ = openapi.Add(
 		Auth: openapi.Manager, Body: beseda.ChannelUpdate{}, Response: channelJSON{}, Errors: []int{400, 403, 404}},
 
 	openapi.Op{Route: "GET /api/v1/subscribers", Tag: "Clients", Summary: "Clients (subscribers), the latest chats first", Auth: openapi.Manager,
-		Query: []openapi.Param{{Name: "q", Schema: "", Doc: "part of the name"}, limitParam, offsetParam}, Response: []beseda.Subscriber{}, Errors: []int{400}},
+		Query: []openapi.Param{{Name: "q", Schema: "", Doc: "part of the name"},
+			{Name: "assignee", Schema: "", Doc: "me, none (unassigned) or a manager's id"}, limitParam, offsetParam},
+		Response: []beseda.Subscriber{}, Errors: []int{400}},
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}", Tag: "Clients", Summary: "A client", Auth: openapi.Manager, Response: beseda.Subscriber{}, Errors: []int{404}},
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}/messages", Tag: "Messages", Summary: "A client's general chat: the whole history (W5)",
 		Description: "In the chat's order: the order messages were produced, except automation held during a dialog (G1), which " +

@@ -19,6 +19,10 @@ func (h *Handler) listSubscribers(w http.ResponseWriter, r *http.Request, actor 
 		return
 	}
 	f.Limit, f.Offset = int(min(limit, 1000)), int(min(offset, 1<<30))
+	if err := assigneeFilter(r, actor, &f); err != nil {
+		Error(w, r, err)
+		return
+	}
 	subs, err := h.app.Subscribers.ListSubscribers(r.Context(), actor, f)
 	if err != nil {
 		Error(w, r, err)

@@ -248,14 +248,37 @@ func dialogWhere(f beseda.DialogFilter) (string, []any) {
 // FindDialogs returns dialogs matching the filter, newest first (L1).
 // Index dialogs_workspace_status or dialogs_subscriber serves it.
 func (r reader) FindDialogs(ctx context.Context, f beseda.DialogFilter) ([]*beseda.Dialog, error) {
+	if f.ByDeadline {
+		return r.findDialogsByDeadline(ctx, f)
+	}
 	where, args := dialogWhere(f)
 	if f.BeforeID > 0 {
 		args = append(args, f.BeforeID)
 		where += fmt.Sprintf(" AND d.id < $%d", len(args))
 	}
 	args = append(args, limit(f.Limit, 50, 200))
-	rows, err := r.q.QueryContext(ctx, r.dialogSelect()+` WHERE `+where+
-		fmt.Sprintf(` ORDER BY d.id DESC LIMIT $%d`, len(args)), args...)
+	return r.scanDialogs(ctx, r.dialogSelect()+` WHERE `+where+fmt.Sprintf(` ORDER BY d.id DESC LIMIT $%d`, len(args)), args...)
+}
+
+// findDialogsByDeadline returns the dialogs matching the filter by time
+// left (DialogFilter.ByDeadline): those with a due instant by walking index
+// dialog_sla_due in its order, then, to fill the page, the others newest
+// first.
+func (r reader) findDialogsByDeadline(ctx context.Context, f beseda.DialogFilter) ([]*beseda.Dialog, error) {
+	where, args := dialogWhere(f)
+	n := limit(f.Limit, 50, 200)
+	due, err := r.scanDialogs(ctx, r.dialogSelect()+` JOIN dialog_sla ds ON ds.dialog_id = d.id AND ds.workspace_id = $1
+		WHERE ds.due_at IS NOT NULL AND `+where+fmt.Sprintf(` ORDER BY ds.due_at, d.id LIMIT $%d`, len(args)+1), append(args, n)...)
+	if err != nil || len(due) == n {
+		return due, err
+	}
+	rest, err := r.scanDialogs(ctx, r.dialogSelect()+` WHERE `+where+` AND NOT EXISTS (SELECT 1 FROM dialog_sla x
+		WHERE x.dialog_id = d.id AND x.due_at IS NOT NULL)`+fmt.Sprintf(` ORDER BY d.id DESC LIMIT $%d`, len(args)+1), append(args, n-len(due))...)
+	return append(due, rest...), err
+}
+
+func (r reader) scanDialogs(ctx context.Context, q string, args ...any) ([]*beseda.Dialog, error) {
+	rows, err := r.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find dialogs: %w", err)
 	}

@@ -106,6 +106,39 @@ const MaxReportDays = 366
 // over the period's and filters by the day's, which made a month's counts
 // read the month about fifteen times.
 func (r reader) reportPerDay(ctx context.Context, f beseda.ReportFilter, where string, args []any) ([]beseda.DayCount, error) {
+	out := []beseda.DayCount{}
+	days, dates, err := r.reportDays(ctx, f, where, args)
+	if err != nil || days == "" {
+		return out, err
+	}
+	period := f
+	period.From, period.To = nil, nil
+	where, args = reportWhere(period)
+	rows, err := r.q.QueryContext(ctx, `WITH days(day_start, day_end) AS (VALUES `+days+`)
+		SELECT days.day_start, (SELECT count(*) FROM dialogs d WHERE `+where+` AND d.created_at >= days.day_start AND d.created_at < days.day_end)
+		FROM days ORDER BY days.day_start`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("report per day: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var start int64
+		var n int
+		if err := rows.Scan(&start, &n); err != nil {
+			return nil, fmt.Errorf("report per day: %w", err)
+		}
+		if n > 0 {
+			out = append(out, beseda.DayCount{Date: dates[start], Count: n})
+		}
+	}
+	return out, rows.Err()
+}
+
+// reportDays are the days of the report's dialogs (at most MaxReportDays,
+// the last ones), in the report's time zone, cut to its period: as SQL
+// VALUES rows (day_start, day_end), and each start's date. Empty without
+// dialogs.
+func (r reader) reportDays(ctx context.Context, f beseda.ReportFilter, where string, args []any) (string, map[int64]string, error) {
 	loc := f.Location
 	if loc == nil {
 		loc = time.UTC
@@ -113,11 +146,10 @@ func (r reader) reportPerDay(ctx context.Context, f beseda.ReportFilter, where s
 	var first, last sql.NullInt64
 	if err := r.q.QueryRowContext(ctx, `SELECT min(d.created_at), max(d.created_at) FROM dialogs d WHERE `+where, args...).
 		Scan(&first, &last); err != nil {
-		return nil, fmt.Errorf("report per day: %w", err)
+		return "", nil, fmt.Errorf("report days: %w", err)
 	}
-	out := []beseda.DayCount{}
 	if !first.Valid {
-		return out, nil
+		return "", nil, nil
 	}
 	lastDay := dayStart(fromMS(last.Int64).In(loc))
 	day := dayStart(fromMS(first.Int64).In(loc))
@@ -126,7 +158,7 @@ func (r reader) reportPerDay(ctx context.Context, f beseda.ReportFilter, where s
 	}
 	// Day boundaries are computed here, not input: safe as literals.
 	var values strings.Builder
-	var dates []string
+	dates := map[int64]string{}
 	for ; !day.After(lastDay); day = day.AddDate(0, 0, 1) {
 		if values.Len() > 0 {
 			values.WriteString(", ")
@@ -139,28 +171,9 @@ func (r reader) reportPerDay(ctx context.Context, f beseda.ReportFilter, where s
 			end = min(end, ms(*f.To))
 		}
 		fmt.Fprintf(&values, "(%d, %d)", start, end)
-		dates = append(dates, day.Format(time.DateOnly))
+		dates[start] = day.Format(time.DateOnly)
 	}
-	period := f
-	period.From, period.To = nil, nil
-	where, args = reportWhere(period)
-	rows, err := r.q.QueryContext(ctx, `WITH days(day_start, day_end) AS (VALUES `+values.String()+`)
-		SELECT (SELECT count(*) FROM dialogs d WHERE `+where+` AND d.created_at >= days.day_start AND d.created_at < days.day_end)
-		FROM days ORDER BY days.day_start`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("report per day: %w", err)
-	}
-	defer rows.Close()
-	for i := 0; rows.Next(); i++ {
-		var n int
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("report per day: %w", err)
-		}
-		if n > 0 {
-			out = append(out, beseda.DayCount{Date: dates[i], Count: n})
-		}
-	}
-	return out, rows.Err()
+	return values.String(), dates, nil
 }
 
 func dayStart(t time.Time) time.Time {
@@ -277,4 +290,73 @@ func (r reader) reportDialogs(ctx context.Context, tail string, args []any) ([]*
 		return nil, fmt.Errorf("report rows: %w", err)
 	}
 	return out, nil
+}
+
+// slaSums are the SQL of beseda.SLASums over dialog_sla s: one pass, no
+// per-dialog work.
+const slaSums = `count(*), coalesce(sum(CASE WHEN s.missed = 0 THEN 1 ELSE 0 END), 0),
+	count(s.first_response_ms), coalesce(sum(s.first_response_ms), 0), count(s.resolution_ms), coalesce(sum(s.resolution_ms), 0)`
+
+func scanSLASums(row interface{ Scan(...any) error }, extra ...any) (beseda.SLASums, error) {
+	var s beseda.SLASums
+	err := row.Scan(append(extra, &s.Dialogs, &s.Attained, &s.FirstResponses, &s.FirstResponseMS, &s.Resolutions, &s.ResolutionMS)...)
+	return s, err
+}
+
+// SLAReport sums up the SLA of the report's dialogs (beseda.SLAReport): in
+// total, per manager, per type and per day, one statement each.
+func (r reader) SLAReport(ctx context.Context, f beseda.ReportFilter) (*beseda.SLAReport, error) {
+	where, args := reportWhere(f)
+	from := ` FROM dialogs d JOIN dialog_sla s ON s.dialog_id = d.id`
+	out := &beseda.SLAReport{ByManager: []beseda.SLAStats{}, ByType: []beseda.SLAStats{}, PerDay: []beseda.SLAStats{}}
+	sums, err := scanSLASums(r.q.QueryRowContext(ctx, `SELECT `+slaSums+from+` WHERE `+where, args...))
+	if err != nil {
+		return nil, fmt.Errorf("sla report: %w", err)
+	}
+	out.Totals = sums.Stats(0, "")
+	group := func(q string, args []any, add func(id int64, key string, s beseda.SLASums)) error {
+		rows, err := r.q.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("sla report: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var key string
+			s, err := scanSLASums(rows, &id, &key)
+			if err != nil {
+				return fmt.Errorf("sla report: %w", err)
+			}
+			add(id, key, s)
+		}
+		return rows.Err()
+	}
+	err = group(`SELECT u.id, u.name, `+slaSums+from+` JOIN dialog_participants p ON p.dialog_id = d.id JOIN users u ON u.id = p.user_id
+		WHERE `+where+` GROUP BY u.id, u.name ORDER BY u.name, u.id`, args, func(id int64, key string, s beseda.SLASums) {
+		out.ByManager = append(out.ByManager, s.Stats(id, key))
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = group(`SELECT t.id, t.name, `+slaSums+from+` JOIN dialog_types t ON t.id = d.type_id
+		WHERE `+where+` GROUP BY t.id, t.name ORDER BY t.name, t.id`, args, func(id int64, key string, s beseda.SLASums) {
+		out.ByType = append(out.ByType, s.Stats(id, key))
+	})
+	if err != nil {
+		return nil, err
+	}
+	days, dates, err := r.reportDays(ctx, f, where, args)
+	if err != nil || days == "" {
+		return out, err
+	}
+	period := f
+	period.From, period.To = nil, nil
+	where, args = reportWhere(period)
+	err = group(`WITH days(day_start, day_end) AS (VALUES `+days+`)
+		SELECT days.day_start, '', `+slaSums+` FROM days JOIN dialogs d ON d.created_at >= days.day_start AND d.created_at < days.day_end
+		JOIN dialog_sla s ON s.dialog_id = d.id WHERE `+where+` GROUP BY days.day_start ORDER BY days.day_start`, args,
+		func(start int64, _ string, s beseda.SLASums) {
+			out.PerDay = append(out.PerDay, s.Stats(0, dates[start]))
+		})
+	return out, err
 }

@@ -196,8 +196,8 @@ func (tx *Tx) CreateDialogSLA(ctx context.Context, workspaceID, dialogID int64, 
 	if err != nil {
 		return fmt.Errorf("create dialog sla: %w", err)
 	}
-	tx.Defer(ctx, `INSERT INTO dialog_sla (dialog_id, workspace_id, clock, next_at, missed) VALUES ($1, $2, $3, $4, $5)`,
-		dialogID, workspaceID, raw, nullMS(c.NextAt), int(c.Missed))
+	tx.Defer(ctx, `INSERT INTO dialog_sla (dialog_id, workspace_id, clock, next_at, missed, due_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		dialogID, workspaceID, raw, nullMS(c.NextAt), int(c.Missed), nullMS(c.View().NextDueAt()))
 	return nil
 }
 
@@ -235,8 +235,8 @@ func (tx *Tx) SaveDialogSLA(ctx context.Context, dialogID int64, c *beseda.SLACl
 	if c.ResolvedWorked != nil {
 		resolved = c.ResolvedWorked.Milliseconds()
 	}
-	tx.Defer(ctx, `UPDATE dialog_sla SET clock = $1, next_at = $2, first_response_ms = $3, resolution_ms = $4, missed = $5
-		WHERE dialog_id = $6`, raw, nullMS(c.NextAt), first, resolved, int(c.Missed), dialogID)
+	tx.Defer(ctx, `UPDATE dialog_sla SET clock = $1, next_at = $2, first_response_ms = $3, resolution_ms = $4, missed = $5,
+		due_at = $6 WHERE dialog_id = $7`, raw, nullMS(c.NextAt), first, resolved, int(c.Missed), nullMS(c.View().NextDueAt()), dialogID)
 	return nil
 }
 

@@ -13,13 +13,18 @@ import (
 )
 
 const subscriberColumns = `s.id, s.workspace_id, s.channel_id, c.kind, s.external_id, s.name, s.created_at,
-	s.last_message_at, s.last_inbound_at, s.active_dialog_id, s.locale`
+	s.last_message_at, s.last_inbound_at, s.active_dialog_id, s.locale, s.assignee_id, coalesce(au.name, ''), s.waiting_since`
+
+// subscriberJoins are the tables every read of subscribers joins: the
+// channel's kind and the assignee's name.
+const subscriberJoins = `
+	JOIN channels c ON c.id = s.channel_id
+	LEFT JOIN users au ON au.id = s.assignee_id`
 
 // subscriberSelect reads subscribers without anyone's read mark.
 const subscriberSelect = `
 	SELECT ` + subscriberColumns + `, CAST(NULL AS BIGINT)
-	FROM subscribers s
-	JOIN channels c ON c.id = s.channel_id`
+	FROM subscribers s` + subscriberJoins
 
 // subscriberSelectFor reads subscribers with the read mark of the manager in
 // parameter n: their own (chat_reads, by its key), else the one all
@@ -27,8 +32,7 @@ const subscriberSelect = `
 func subscriberSelectFor(n int) string {
 	return `
 	SELECT ` + subscriberColumns + `, coalesce(r.read_at, s.read_at)
-	FROM subscribers s
-	JOIN channels c ON c.id = s.channel_id
+	FROM subscribers s` + subscriberJoins + `
 	LEFT JOIN chat_reads r ON r.user_id = $` + strconv.Itoa(n) + ` AND r.subscriber_id = s.id`
 }
 
@@ -36,11 +40,16 @@ func scanSubscriber(row interface{ Scan(...any) error }) (*beseda.Subscriber, er
 	var s beseda.Subscriber
 	var kind string
 	var created int64
-	var lastMsg, lastIn, active, read sql.NullInt64
+	var lastMsg, lastIn, active, read, assignee, waiting sql.NullInt64
+	var assigneeName string
 	if err := row.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &kind, &s.ExternalID, &s.Name, &created,
-		&lastMsg, &lastIn, &active, &s.Locale, &read); err != nil {
+		&lastMsg, &lastIn, &active, &s.Locale, &assignee, &assigneeName, &waiting, &read); err != nil {
 		return nil, err
 	}
+	if assignee.Valid {
+		s.Assignee = &beseda.Ref{ID: assignee.Int64, Name: assigneeName}
+	}
+	s.WaitingSince = fromNullMS(waiting)
 	s.ReadAt = fromNullMS(read)
 	s.ChannelKind, s.CreatedAt = beseda.ChannelKind(kind), fromMS(created)
 	s.LastMessageAt, s.LastInboundAt, s.ActiveDialogID = fromNullMS(lastMsg), fromNullMS(lastIn), fromNullID(active)
@@ -170,6 +179,14 @@ func (r reader) FindSubscribers(ctx context.Context, f beseda.SubscriberFilter) 
 		args = append(args, "%"+escapeLike(strings.ToLower(q))+"%")
 		where = append(where, fmt.Sprintf(`s.name_key LIKE $%d ESCAPE '\'`, len(args)))
 	}
+	// Indexes subscribers_assignee and subscribers_unassigned serve these
+	// with the order.
+	if f.AssigneeID != nil {
+		args = append(args, *f.AssigneeID)
+		where = append(where, fmt.Sprintf(`s.assignee_id = $%d`, len(args)))
+	} else if f.Unassigned {
+		where = append(where, `s.assignee_id IS NULL`)
+	}
 	args = append(args, limit(f.Limit, 50, 500), max(f.Offset, 0))
 	// Index subscribers_recent serves the order.
 	rows, err := r.q.QueryContext(ctx, subscriberSelectFor(2)+` WHERE `+strings.Join(where, " AND ")+
@@ -194,7 +211,10 @@ func (r reader) FindSubscribers(ctx context.Context, f beseda.SubscriberFilter) 
 func (tx *Tx) TouchSubscriber(ctx context.Context, id int64, at time.Time, inbound bool) error {
 	q := `UPDATE subscribers SET last_message_at = $1 WHERE id = $2`
 	if inbound {
-		q = `UPDATE subscribers SET last_message_at = $1, last_inbound_at = $1 WHERE id = $2`
+		// A client writing in a chat without an assignee puts it in the
+		// routing queue, at the place of its first such message (A2).
+		q = `UPDATE subscribers SET last_message_at = $1, last_inbound_at = $1,
+			waiting_since = CASE WHEN assignee_id IS NULL THEN coalesce(waiting_since, $1) END WHERE id = $2`
 	}
 	tx.Defer(ctx, q, ms(at), id)
 	return nil

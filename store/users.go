@@ -11,17 +11,23 @@ import (
 	"github.com/beseda/beseda"
 )
 
-const userColumns = `u.id, u.workspace_id, u.email, u.name, u.role, u.permissions, u.locale, u.time_zone, u.created_at, u.totp_enabled_at IS NOT NULL`
+const userColumns = `u.id, u.workspace_id, u.email, u.name, u.role, u.permissions, u.locale, u.time_zone, u.created_at, u.totp_enabled_at IS NOT NULL,
+	u.capacity, u.availability, coalesce(u.last_seen_at, 0)`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (*beseda.User, error) {
 	var u beseda.User
-	var role, perms, locale string
-	var created int64
-	dest := append([]any{&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &role, &perms, &locale, &u.TimeZone, &created, &u.TwoFactor}, extra...)
+	var role, perms, locale, avail string
+	var created, seen int64
+	dest := append([]any{&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &role, &perms, &locale, &u.TimeZone, &created, &u.TwoFactor,
+		&u.Capacity, &avail, &seen}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	u.Role, u.Locale, u.CreatedAt = beseda.Role(role), beseda.Locale(locale), fromMS(created)
+	u.Availability = beseda.Availability(avail)
+	if seen != 0 {
+		u.LastSeenAt = fromMS(seen)
+	}
 	u.Permissions = []beseda.Permission{}
 	for _, p := range strings.Fields(perms) {
 		u.Permissions = append(u.Permissions, beseda.Permission(p))

@@ -10,6 +10,8 @@ import (
 
 type chatsData struct {
 	Query    string
+	Assignee string   // the list's view: "" (all), "me" or "none"
+	Filters  []string // the views offered
 	Chats    []beseda.ChatSummary
 	Selected *chatView
 	Names    map[int64]string // the workspace's managers, for who wrote
@@ -59,7 +61,8 @@ type chatView struct {
 	Components  []*beseda.CatalogItem
 	Users       []*beseda.User
 	Form        dialogForm
-	MaxUpload   int64 // the largest file the composer takes
+	MaxUpload   int64               // the largest file the composer takes
+	Assignments []*beseda.ChatEvent // the chat's history of assignment (A6)
 }
 
 // dialogForm is what the create-dialog form was sent with, shown again when
@@ -96,7 +99,9 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request, p *page) {
 
 func (h *Handler) renderChats(w http.ResponseWriter, r *http.Request, p *page, selected *chatView, status int) {
 	q := r.URL.Query().Get("q")
-	chats, err := h.app.Subscribers.ListChats(r.Context(), p.User, beseda.SubscriberFilter{Query: q, Limit: 100})
+	f := beseda.SubscriberFilter{Query: q, Limit: 100}
+	view := assigneeFilter(r, p, &f)
+	chats, err := h.app.Subscribers.ListChats(r.Context(), p.User, f)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -112,7 +117,7 @@ func (h *Handler) renderChats(w http.ResponseWriter, r *http.Request, p *page, s
 		p.Title = selected.Sub.Name
 		p.Live["subscriber"] = selected.Sub.ID
 	}
-	p.Data = chatsData{Query: q, Chats: chats, Selected: selected, Names: names(users)}
+	p.Data = chatsData{Query: q, Assignee: view, Filters: chatFilters, Chats: chats, Selected: selected, Names: names(users)}
 	h.render(w, r, status, "chats", p)
 }
 
@@ -156,6 +161,12 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 		v.Form.TypeID = v.Types[0].ID
 	}
 	v.Form.Participants = []int64{p.User.ID}
+	if sub.Assignee != nil { // the assignee takes part by default (A7)
+		v.Form.Participants = append(v.Form.Participants, sub.Assignee.ID)
+	}
+	if v.Assignments, err = h.app.Routing.ChatEvents(ctx, p.User, id); err != nil {
+		return nil, err
+	}
 	// A refused create-dialog form comes back filled in as it was sent.
 	if f := p.Refused(); f != nil && f.Has("title") {
 		v.Form = dialogForm{Title: f.Get("title"), TypeID: firstID(f, "type_id"), Participants: refusedIDs(f, "participant_ids"),

@@ -53,6 +53,8 @@ func (h *Handler) dialogsTab(w http.ResponseWriter, r *http.Request, p *page) {
 	default:
 		filter = ""
 	}
+	byLeft := r.URL.Query().Get("sort") == "left"
+	f.ByDeadline = byLeft // the query orders by the indexed deadline
 	list, err := h.app.Dialogs.ListDialogs(ctx, p.User, f)
 	if err != nil {
 		h.fail(w, r, p, err)
@@ -60,8 +62,7 @@ func (h *Handler) dialogsTab(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	p.Title, p.Nav = p.T("nav.dialogs"), "dialogs"
 	p.Live["workspace"] = p.User.WorkspaceID
-	byLeft := r.URL.Query().Get("sort") == "left"
-	marks := slaMarks(p, list, h.app.SLA.Now(), byLeft)
+	marks := slaMarks(p, list, h.app.SLA.Now())
 	p.Data = dialogsTabData{Filter: filter, Dialogs: list, All: all, Own: own, NPaused: npaused, ByLeft: byLeft, SLA: marks}
 	h.render(w, r, http.StatusOK, "dialogs", p)
 }

@@ -20,6 +20,15 @@ type reportData struct {
 	Users      []*beseda.User
 	Ratings    chart
 	PerDay     chart
+	SLA        *beseda.SLAReport // first response, resolution, attainment (T6)
+	SLAGroups  []slaGroup        // its table: the totals, then per manager, type and day
+	SLACSV     string
+}
+
+// slaGroup is a part of the SLA report's table, under its title's key.
+type slaGroup struct {
+	Title string
+	Rows  []beseda.SLAStats
 }
 
 // chart is a bar chart drawn by the server as inline SVG.
@@ -71,6 +80,13 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	csv.Set("format", "csv")
 	d.CSV = "/api/v1/reports/dialogs?" + csv.Encode()
+	d.SLACSV = "/api/v1/reports/sla?" + csv.Encode()
+	if d.SLA, err = h.app.Reports.SLAReport(ctx, p.User, f); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	d.SLAGroups = []slaGroup{{"", []beseda.SLAStats{d.SLA.Totals}}, {"report.sla_by_manager", d.SLA.ByManager},
+		{"report.sla_by_type", d.SLA.ByType}, {"report.sla_per_day", d.SLA.PerDay}}
 	// Removed items that dialogs of the period have stay choosable (marked).
 	if d.Types, err = h.app.Reports.ReportChoices(ctx, p.User, beseda.CatalogTypes, f); err == nil {
 		if d.Reasons, err = h.app.Reports.ReportChoices(ctx, p.User, beseda.CatalogReasons, f); err == nil {

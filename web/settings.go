@@ -191,6 +191,8 @@ type usersData struct {
 	Users       []*beseda.User
 	Permissions []beseda.Permission
 	New         beseda.UserCreate // the add form, filled in again when refused (never the password)
+	Routing     *beseda.RoutingSettings
+	Policies    []beseda.RoutingPolicy
 }
 
 // users is the list of managers with their roles and grants (P2).
@@ -209,7 +211,15 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, p *page, s
 		return
 	}
 	p.Title, p.Nav = p.T("settings.users"), "settings"
-	d := usersData{Users: users, Permissions: beseda.AllPermissions}
+	d := usersData{Users: users, Permissions: beseda.AllPermissions,
+		Policies: []beseda.RoutingPolicy{beseda.RoutingManual, beseda.RoutingRoundRobin, beseda.RoutingLeastBusy}}
+	if d.Routing, err = h.app.Routing.Settings(r.Context(), p.User); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if r.URL.Query().Get("saved") == "1" && p.Error == nil {
+		p.Notice = p.T("settings.saved")
+	}
 	if f := p.Refused(); f != nil {
 		d.New = beseda.UserCreate{Name: f.Get("name"), Email: f.Get("email"), Role: beseda.Role(f.Get("role"))}
 		for _, perm := range f["permissions"] {

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"cmp"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -229,23 +227,14 @@ func slaRows(p *page, v *beseda.DialogSLA, now time.Time) []slaRow {
 	return out
 }
 
-// slaMarks marks the dialogs of a list and, when sortByLeft, orders them by
-// time left, the nearest (or latest) first and those without an SLA last.
-func slaMarks(p *page, list []*beseda.Dialog, now time.Time, sortByLeft bool) map[int64]slaMark {
+// slaMarks marks the dialogs of a list with their time left (the list comes
+// ordered by it from the store when sorted so: DialogFilter.ByDeadline).
+func slaMarks(p *page, list []*beseda.Dialog, now time.Time) map[int64]slaMark {
 	marks := map[int64]slaMark{}
 	for _, d := range list {
 		if m, ok := nearestMark(p, d.SLA, now); ok {
 			marks[d.ID] = m
 		}
-	}
-	if sortByLeft {
-		left := func(d *beseda.Dialog) time.Duration {
-			if m, ok := marks[d.ID]; ok {
-				return m.Left
-			}
-			return 1<<63 - 1
-		}
-		slices.SortStableFunc(list, func(a, b *beseda.Dialog) int { return cmp.Compare(left(a), left(b)) })
 	}
 	return marks
 }

@@ -123,7 +123,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
-	for _, rt := range slices.Concat(h.slaRoutes(), h.dataRightsRoutes()) {
+	for _, rt := range slices.Concat(h.slaRoutes(), h.dataRightsRoutes(), h.routingRoutes()) {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
 	for _, rt := range h.signinRoutes() {

@@ -26,6 +26,7 @@ var statusByCode = map[string]int{
 	beseda.ENAMETAKEN:         http.StatusConflict,
 	beseda.EIDEMPOTENCY:       http.StatusConflict,
 	beseda.ESLAPOLICYEXISTS:   http.StatusConflict,
+	beseda.ECAPACITY:          http.StatusConflict,
 	beseda.EMANYATTEMPTS:      http.StatusTooManyRequests,
 	beseda.ETOTPREQUIRED:      http.StatusUnauthorized,
 	beseda.ETOTPENROL:         http.StatusForbidden,

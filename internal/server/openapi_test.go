@@ -461,4 +461,5 @@ func walk(t *testing.T, w *testkit.World) {
 	walkSLA(t, w)
 	walkDataRights(t, w)
 	walkSignIn(t, w)
+	walkRouting(t, w)
 }

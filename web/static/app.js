@@ -372,5 +372,13 @@
     if (page === "tasks") refresh();
   });
   on("task.changed", function () { if (page === "tasks") refresh(); });
+  // A chat assigned, reassigned or unassigned (A6): its row and header.
+  on("chat.assigned", function (e) { onChat([(data(e).data || {}).subscriber_id]); });
+  // The availability switch applies on change; its button is for no script.
+  var availability = document.getElementById("availability-form");
+  if (availability) {
+    availability.querySelector("button").hidden = true;
+    availability.querySelector("select").addEventListener("change", function () { availability.submit(); });
+  }
   connect();
 })();
