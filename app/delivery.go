@@ -59,7 +59,8 @@ func (a *Delivery) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.M
 		if err := a.emitStatus(ctx, tx, m, beseda.MessageFailed, o.Reason); err != nil {
 			return err
 		}
-		return a.app.Ratings.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, o.Reason)
+		m.Status, m.Reason, m.NextAttemptAt, m.SendingAt = beseda.MessageFailed, o.Reason, nil, nil
+		return a.messageFailed(ctx, tx, m)
 	}
 	return tx.MarkRetry(ctx, m.ID, o.Attempts, o.PartsSent, o.NextAttempt, o.Reason)
 }
@@ -99,14 +100,16 @@ func (a *Delivery) ShowDelivered(ctx context.Context, tx *store.Tx, ch *beseda.C
 // not sent again (D3). A report of a message recorded already changes
 // nothing.
 func (a *Delivery) ConfirmSent(ctx context.Context, ch *beseda.Channel, rep beseda.SentReport) error {
-	return a.db.Update(ctx, func(tx *store.Tx) error {
-		m, err := tx.ConfirmSent(ctx, ch.ID, rep.MessageID, rep.ExternalID, a.now())
-		if err != nil || m == nil {
-			return err
-		}
-		a.log.Info("send confirmed by the platform", "workspace", m.WorkspaceID, "channel", ch.ID, "message", m.ID)
-		return a.emitStatus(ctx, tx, m, beseda.MessageSent, "")
-	})
+	return a.db.Update(ctx, func(tx *store.Tx) error { return a.confirmSent(ctx, tx, ch, rep) })
+}
+
+func (a *Delivery) confirmSent(ctx context.Context, tx *store.Tx, ch *beseda.Channel, rep beseda.SentReport) error {
+	m, err := tx.ConfirmSent(ctx, ch.ID, rep.MessageID, rep.ExternalID, a.now())
+	if err != nil || m == nil {
+		return err
+	}
+	a.log.Info("send confirmed by the platform", "workspace", m.WorkspaceID, "channel", ch.ID, "message", m.ID)
+	return a.emitStatus(ctx, tx, m, beseda.MessageSent, "")
 }
 
 // emitStatus tells consoles that a message's status changed.

@@ -233,6 +233,9 @@ var _ = func() bool {
 
 var _ = openapi.AddWebhooks(
 	openapi.Webhook{Event: string(beseda.WebhookMessageReceived), Summary: "A client wrote; data is the message", Body: webhookBody[beseda.Message]{}},
+	openapi.Webhook{Event: string(beseda.WebhookMessageDelivered), Summary: "The platform delivered an outgoing message; data is the message, with delivered_at", Body: webhookBody[beseda.Message]{}},
+	openapi.Webhook{Event: string(beseda.WebhookMessageRead), Summary: "The client read an outgoing message; data is the message, with read_at", Body: webhookBody[beseda.Message]{}},
+	openapi.Webhook{Event: string(beseda.WebhookMessageFailed), Summary: "An outgoing message failed for good; data is the message, with its id and reason (such as outside_messaging_window)", Body: webhookBody[beseda.Message]{}},
 	openapi.Webhook{Event: string(beseda.WebhookDialogCreated), Summary: "A dialog was opened; data is the dialog", Body: webhookBody[beseda.Dialog]{}},
 	openapi.Webhook{Event: string(beseda.WebhookDialogStatusChanged), Summary: "A dialog became active, paused or completed; data is the dialog", Body: webhookBody[beseda.Dialog]{}},
 	openapi.Webhook{Event: string(beseda.WebhookDialogClientRated), Summary: "The client rated a dialog; data is the dialog", Body: webhookBody[beseda.Dialog]{}},

@@ -16,7 +16,7 @@ import (
 const messageColumns = `m.id, m.workspace_id, m.subscriber_id, m.channel_id, m.dialog_id, m.direction, m.source,
 	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at,
 	m.idempotency_key, m.broadcast_id, m.attempts, m.next_attempt_at, m.sending_at, m.external_id,
-	m.attachments, m.internal, m.parts_sent, m.released_at, m.resent`
+	m.attachments, m.internal, m.parts_sent, m.released_at, m.resent, m.delivered_at, m.read_at`
 
 // chatOrder is a message's place in its client's chat (index messages_chat):
 // twice its id, or, for held automation released after a dialog, the odd
@@ -26,14 +26,14 @@ const chatOrder = `coalesce(m.chat_place, 2 * m.id)`
 
 func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	var m beseda.Message
-	var dialogID, authorID, sent, broadcastID, nextAttempt, sending, released sql.NullInt64
+	var dialogID, authorID, sent, broadcastID, nextAttempt, sending, released, delivered, read sql.NullInt64
 	var direction, source, buttons, status, attachments string
 	var idemKey, externalID sql.NullString
 	var created int64
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID, &m.ChannelID, &dialogID, &direction, &source,
 		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent,
 		&idemKey, &broadcastID, &m.Attempts, &nextAttempt, &sending, &externalID,
-		&attachments, &m.Internal, &m.PartsSent, &released, &m.Resent); err != nil {
+		&attachments, &m.Internal, &m.PartsSent, &released, &m.Resent, &delivered, &read); err != nil {
 		return nil, err
 	}
 	m.IdempotencyKey, m.ExternalID, m.BroadcastID = idemKey.String, externalID.String, fromNullID(broadcastID)
@@ -41,6 +41,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	m.DialogID, m.AuthorID = fromNullID(dialogID), fromNullID(authorID)
 	m.Direction, m.Source, m.Status = beseda.Direction(direction), beseda.Source(source), beseda.MessageStatus(status)
 	m.CreatedAt, m.SentAt, m.ReleasedAt = fromMS(created), fromNullMS(sent), fromNullMS(released)
+	m.DeliveredAt, m.ReadAt = fromNullMS(delivered), fromNullMS(read)
 	m.Buttons = []beseda.Button{}
 	if buttons != "" {
 		if err := json.Unmarshal([]byte(buttons), &m.Buttons); err != nil {

@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/beseda/beseda"
@@ -95,7 +96,8 @@ func (webhook) Acknowledge(context.Context, *beseda.Channel, beseda.InboundEvent
 
 // Parse reads the clients' messages of the channel's number, and the status
 // updates of messages Beseda sent with its tag (biz_opaque_callback_data):
-// each says the platform took the message (beseda.SentReport). Changes for
+// each says the platform took the message (beseda.SentReport) and how far it
+// got (beseda.StatusReport). Changes for
 // another number of the same business account, which Meta posts to the
 // app's one callback, create nothing.
 func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, error) {
@@ -115,7 +117,7 @@ func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, er
 				names[c.WaID] = c.Profile.Name
 			}
 			for _, raw := range v.Statuses {
-				if ev := sentReport(raw); ev != nil {
+				if ev := statusReport(raw); ev != nil {
 					out = append(out, *ev)
 				}
 			}
@@ -192,19 +194,46 @@ type Status struct {
 	Status                string `json:"status"` // sent, delivered, read, failed
 	RecipientID           string `json:"recipient_id"`
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
+	Errors                []struct {
+		Code    int    `json:"code"`
+		Title   string `json:"title"`
+		Message string `json:"message"`
+	} `json:"errors"`
 }
 
-// sentReport reads a status update as the platform's word that it took a
-// message Beseda tagged; nil for failures and for messages without the tag.
-func sentReport(raw json.RawMessage) *beseda.InboundEvent {
+// statusReport reads a status update of a message Beseda tagged: any but
+// failed is the platform's word that it took the message (beseda.SentReport),
+// and delivered, read and failed move the message's delivery state
+// (beseda.StatusReport). Nil for messages without the tag.
+func statusReport(raw json.RawMessage) *beseda.InboundEvent {
 	var st Status
-	if json.Unmarshal(raw, &st) != nil || st.Status == "failed" || st.ID == "" {
+	if json.Unmarshal(raw, &st) != nil || st.ID == "" {
 		return nil
 	}
 	id, ok := beseda.ParseSendTag(st.BizOpaqueCallbackData)
 	if !ok {
 		return nil
 	}
-	return &beseda.InboundEvent{ExternalUserID: st.RecipientID, Key: "status:" + st.ID + ":" + st.Status,
-		Sent: &beseda.SentReport{MessageID: id, ExternalID: st.ID}, Raw: raw}
+	ev := &beseda.InboundEvent{ExternalUserID: st.RecipientID, Key: "status:" + st.ID + ":" + st.Status, Raw: raw}
+	state := beseda.DeliveryState(st.Status)
+	switch state {
+	case beseda.DeliverySent, beseda.DeliveryDelivered, beseda.DeliveryRead:
+		ev.Sent = &beseda.SentReport{MessageID: id, ExternalID: st.ID}
+		if state != beseda.DeliverySent {
+			ev.Status = &beseda.StatusReport{State: state, MessageID: id}
+		}
+	case beseda.DeliveryFailed:
+		reason := "whatsapp: failed"
+		if len(st.Errors) > 0 {
+			e := st.Errors[0]
+			reason = fmt.Sprintf("whatsapp error %d: %s", e.Code, e.Title)
+			if e.Code == errReengagement {
+				reason = beseda.OutsideWindow
+			}
+		}
+		ev.Status = &beseda.StatusReport{State: state, MessageID: id, Reason: reason}
+	default:
+		return nil
+	}
+	return ev
 }

@@ -549,3 +549,14 @@ func Sign(body []byte, appSecret string) string {
 	mac.Write(body)
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
+
+// StatusFailed is a "failed" status update of a tagged message, with the
+// Cloud API's error (131047: more than 24 hours since the client wrote).
+func StatusFailed(phoneNumberID, waID, messageID, tag string, code int, title string) []byte {
+	st := map[string]any{"id": messageID, "status": "failed", "timestamp": "1700000001", "recipient_id": waID,
+		"biz_opaque_callback_data": tag, "errors": []any{map[string]any{"code": code, "title": title,
+			"message": title, "error_data": map[string]any{"details": title}}}}
+	return envelope(map[string]any{"messaging_product": "whatsapp",
+		"metadata": map[string]any{"display_phone_number": "15550001111", "phone_number_id": phoneNumberID},
+		"statuses": []any{st}})
+}
