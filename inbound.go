@@ -39,6 +39,9 @@ type InboundEvent struct {
 	// platform's report of how far messages Beseda sent got (delivered,
 	// read, failed). It may come with Sent, which it then follows.
 	Status *StatusReport `json:"status,omitempty"`
+	// Template, when set, is no client's either: the platform reviewed one
+	// of the channel's message templates anew (approved, rejected, paused).
+	Template *TemplateUpdate `json:"template,omitempty"`
 	// Raw is the event as the platform sent it, kept when it cannot be
 	// stored (SPEC H7).
 	Raw json.RawMessage `json:"-"`
@@ -75,6 +78,14 @@ type StatusReport struct {
 	ExternalIDs []string      `json:"external_ids,omitempty"`
 	Watermark   *time.Time    `json:"watermark,omitempty"`
 	Reason      string        `json:"reason,omitempty"`
+}
+
+// TemplateUpdate is a platform's word that a message template's review
+// status changed.
+type TemplateUpdate struct {
+	Name     string `json:"name"`
+	Language string `json:"language"`
+	Status   string `json:"status"`
 }
 
 // Header is a request's headers, as a webhook's verification reads them

@@ -90,6 +90,13 @@ type Message struct {
 	// before the release, while CreatedAt stays when it was produced.
 	ReleasedAt *time.Time `json:"released_at,omitempty"`
 
+	// Template, when set, is the platform's message template the message
+	// was sent as (its Text is the template rendered); Fallback is the one
+	// automation gave to be sent instead of Text should the client's window
+	// be closed at delivery (see SendWindow.Prepare).
+	Template *TemplateRef `json:"template,omitempty"`
+	Fallback *TemplateRef `json:"fallback,omitempty"`
+
 	// Attachments are the message's files; a channel's sender gets them with
 	// the message (Delivery).
 	Attachments []Attachment `json:"attachments"`

@@ -31,6 +31,9 @@ type Subscriber struct {
 	// ReadAt is when the manager reading (the caller) last opened the chat
 	// in the console: each manager has their own.
 	ReadAt *time.Time `json:"read_at"`
+	// Window is the client's send window on their platform now, when the
+	// platform has one (read with one subscriber, not in lists).
+	Window *WindowState `json:"window,omitempty"`
 }
 
 // Unread reports whether the client wrote since the manager reading last

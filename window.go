@@ -56,13 +56,61 @@ func (w SendWindow) Mode(source Source, lastInbound *time.Time, now time.Time) S
 
 // Prepare applies the window to a delivery just before it is sent: outside
 // it a manager's message goes as a human agent's where the platform allows
-// that, anything else fails for good, visibly.
+// that; a message template goes at any time (the platform approved it for
+// that); a message with a fallback template goes as the template, rendered
+// (the message is changed so); anything else fails for good, visibly.
 func (w SendWindow) Prepare(d *Delivery, now time.Time) error {
 	switch w.Mode(d.Message.Source, d.Subscriber.LastInboundAt, now) {
 	case SendClosed:
-		return &SendError{Reason: OutsideWindow, Permanent: true}
+		m := d.Message
+		switch {
+		case m.Template != nil:
+		case m.Fallback != nil:
+			ref := *m.Fallback
+			m.Text, ref.Text = ref.Text, ""
+			m.Template = &ref
+			d.UsedFallback = true
+		default:
+			return &SendError{Reason: OutsideWindow, Permanent: true}
+		}
 	case SendHumanAgent:
 		d.HumanAgent = true
 	}
 	return nil
+}
+
+// WindowState is a client's window now, as a composer shows it before
+// anyone writes: Open while anyone may write (until ClosesAt, nil when the
+// client never wrote); after that, until HumanUntil, a manager's message
+// still goes (as a human agent's, where the platform has that); then only
+// a message template does.
+type WindowState struct {
+	Open       bool       `json:"open"`
+	ClosesAt   *time.Time `json:"closes_at"`
+	HumanUntil *time.Time `json:"human_until"`
+}
+
+// State is the window of a client who last wrote at lastInbound, now; nil
+// for a platform without one.
+func (w SendWindow) State(lastInbound *time.Time, now time.Time) *WindowState {
+	if w.Open() {
+		return nil
+	}
+	st := &WindowState{}
+	if lastInbound == nil {
+		return st
+	}
+	closes := lastInbound.Add(w.Standard)
+	st.ClosesAt, st.Open = &closes, !now.After(closes)
+	if w.Human > w.Standard {
+		human := lastInbound.Add(w.Human)
+		st.HumanUntil = &human
+	}
+	return st
+}
+
+// ManagerMayWrite reports whether a manager's free text goes now: within the
+// window, or as a human agent's after it.
+func (s *WindowState) ManagerMayWrite(now time.Time) bool {
+	return s == nil || s.Open || (s.HumanUntil != nil && !now.After(*s.HumanUntil))
 }

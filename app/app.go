@@ -79,6 +79,7 @@ type App struct {
 	WebChat     *WebChat
 	Webhooks    *Webhooks
 	SLA         *SLA
+	Templates   *Templates
 }
 
 // Automation runs broadcasts, funnels and smart answers (G1–G3).
@@ -124,6 +125,10 @@ type Users struct{ *core }
 
 // WebChat starts and serves the visitors of the web chat.
 type WebChat struct{ *core }
+
+// Templates keeps the platforms' message templates of each channel, synced
+// from the platform, and sends them when a client's window is closed.
+type Templates struct{ *core }
 
 // Webhooks keeps the outgoing webhooks and delivers their events.
 type Webhooks struct{ *core }
@@ -192,7 +197,8 @@ func New(db *store.DB, cfg Config) *App {
 	a := &App{core: c, Automation: &Automation{c}, Channels: &Channels{c}, Delivery: &Delivery{c},
 		Dialogs: &Dialogs{c}, Files: &Files{c}, Inbox: &Inbox{c}, Messages: &Messages{c}, Ratings: &Ratings{c},
 		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
-		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}}
+		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c},
+		Templates: &Templates{c}}
 	c.app = a
 	return a
 }

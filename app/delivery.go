@@ -51,6 +51,12 @@ func (a *Delivery) RecordDelivery(ctx context.Context, tx *store.Tx, m *beseda.M
 		if err := tx.MarkSent(ctx, m.ID, o.ExternalID, o.At); err != nil {
 			return err
 		}
+		if m.Fallback != nil && m.Template != nil {
+			// The window was closed: the fallback template went instead.
+			if err := tx.UseFallback(ctx, m); err != nil {
+				return err
+			}
+		}
 		return a.emitStatus(ctx, tx, m, beseda.MessageSent, "")
 	case beseda.MessageFailed:
 		if err := tx.MarkFailed(ctx, m.ID, o.Attempts, o.Reason); err != nil {

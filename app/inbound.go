@@ -19,6 +19,9 @@ import (
 // and stored with it (see fetchMedia). Any other error means the event was
 // not stored and may be tried again (see RecordInboundFailure).
 func (a *Inbox) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent) error {
+	if ev.Template != nil {
+		return a.app.Templates.templateChanged(ctx, ch, *ev.Template)
+	}
 	if ev.Sent != nil || ev.Status != nil {
 		return a.app.Delivery.ReceiveReport(ctx, ch, ev)
 	}

@@ -89,6 +89,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *outbox.Engin
 	r.addWebhookJobs(workers, riverCfg, cfg.SweepInterval)
 	r.addUploadJobs(workers, riverCfg)
 	r.addSLAJobs(workers, riverCfg)
+	r.addTemplateJobs(workers, riverCfg)
 	var err error
 	if db.Dialect() == store.Postgres {
 		// LISTEN/NOTIFY wakes workers as soon as a job is inserted, in any process.

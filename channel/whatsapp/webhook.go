@@ -23,6 +23,17 @@ type Webhook struct {
 	} `json:"entry"`
 }
 
+// templateUpdate reads a message_template_status_update of the channel's
+// business account: a template approved, rejected, paused.
+func templateUpdate(ch *beseda.Channel, waba string, v Value) *beseda.InboundEvent {
+	if waba != ch.Config.Get("business_account_id") || v.MessageTemplateName == "" || v.Event == "" {
+		return nil
+	}
+	up := &beseda.TemplateUpdate{Name: beseda.SanitizeText(v.MessageTemplateName),
+		Language: beseda.SanitizeText(v.MessageTemplateLanguage), Status: beseda.SanitizeText(v.Event)}
+	return &beseda.InboundEvent{Key: "template:" + up.Name + ":" + up.Language + ":" + up.Status, Template: up}
+}
+
 // Value is what changed: messages from clients (with their profiles), or
 // status updates of messages sent.
 type Value struct {
@@ -39,6 +50,11 @@ type Value struct {
 	} `json:"contacts"`
 	Messages []json.RawMessage `json:"messages"`
 	Statuses []json.RawMessage `json:"statuses"`
+	// A message_template_status_update: the template and its new status
+	// (event: APPROVED, REJECTED, PAUSED…).
+	Event                   string `json:"event"`
+	MessageTemplateName     string `json:"message_template_name"`
+	MessageTemplateLanguage string `json:"message_template_language"`
 }
 
 // Message is a client's message.
@@ -108,6 +124,12 @@ func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, er
 	var out []beseda.InboundEvent
 	for _, entry := range hook.Entry {
 		for _, change := range entry.Changes {
+			if change.Field == "message_template_status_update" {
+				if ev := templateUpdate(ch, entry.ID, change.Value); ev != nil {
+					out = append(out, *ev)
+				}
+				continue
+			}
 			v := change.Value
 			if change.Field != "messages" || v.Metadata.PhoneNumberID != ch.Config.Get("phone_number_id") {
 				continue

@@ -1,0 +1,38 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/beseda/beseda"
+)
+
+// listTemplates: GET /api/v1/channels/{id}/templates[?language=]; the
+// client's language, if given, comes first.
+func (h *Handler) listTemplates(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	id, err := pathID(r, "channel")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	ts, err := h.app.Templates.ListTemplates(r.Context(), actor, id, r.URL.Query().Get("language"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, ts)
+}
+
+// syncTemplates: POST /api/v1/channels/{id}/templates/sync.
+func (h *Handler) syncTemplates(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	id, err := pathID(r, "channel")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	ts, err := h.app.Templates.SyncTemplates(r.Context(), actor, id)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, ts)
+}
