@@ -88,6 +88,8 @@ type WindowState struct {
 	Open       bool       `json:"open"`
 	ClosesAt   *time.Time `json:"closes_at"`
 	HumanUntil *time.Time `json:"human_until"`
+	// At is the moment the state describes.
+	At time.Time `json:"-"`
 }
 
 // State is the window of a client who last wrote at lastInbound, now; nil
@@ -96,7 +98,7 @@ func (w SendWindow) State(lastInbound *time.Time, now time.Time) *WindowState {
 	if w.Open() {
 		return nil
 	}
-	st := &WindowState{}
+	st := &WindowState{At: now}
 	if lastInbound == nil {
 		return st
 	}
@@ -109,8 +111,16 @@ func (w SendWindow) State(lastInbound *time.Time, now time.Time) *WindowState {
 	return st
 }
 
-// ManagerMayWrite reports whether a manager's free text goes now: within the
+// ManagerMayWrite reports whether a manager's free text goes: within the
 // window, or as a human agent's after it.
-func (s *WindowState) ManagerMayWrite(now time.Time) bool {
-	return s == nil || s.Open || (s.HumanUntil != nil && !now.After(*s.HumanUntil))
+func (s *WindowState) ManagerMayWrite() bool {
+	return s == nil || s.Open || (s.HumanUntil != nil && !s.At.After(*s.HumanUntil))
+}
+
+// Left is how long the window stays open (0 when closed).
+func (s *WindowState) Left() time.Duration {
+	if s == nil || !s.Open || s.ClosesAt == nil {
+		return 0
+	}
+	return s.ClosesAt.Sub(s.At)
 }

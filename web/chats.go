@@ -60,6 +60,7 @@ type chatView struct {
 	Users       []*beseda.User
 	Form        dialogForm
 	MaxUpload   int64 // the largest file the composer takes
+	Window      *windowView
 }
 
 // dialogForm is what the create-dialog form was sent with, shown again when
@@ -123,6 +124,9 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 		return nil, err
 	}
 	v := &chatView{Sub: sub, Titles: map[int64]string{}, MaxUpload: h.app.Files.MaxUploadBytes()}
+	if v.Window, err = h.loadWindow(r, p, sub); err != nil {
+		return nil, err
+	}
 	if v.Messages, err = h.app.Messages.ChatMessages(ctx, p.User, id, beseda.MessageFilter{Limit: 200}); err != nil {
 		return nil, err
 	}
