@@ -131,3 +131,64 @@ func (a *core) resolveTemplate(ctx context.Context, tx *store.Tx, sub *beseda.Su
 	}
 	return &ref, nil
 }
+
+// RatingTemplate returns the template the rating form goes as when the
+// client's window is closed, or nil when none is chosen.
+func (a *Templates) RatingTemplate(ctx context.Context, actor *beseda.User) (*beseda.TemplateRef, error) {
+	return a.db.FindRatingTemplate(ctx, actor.WorkspaceID)
+}
+
+// SetRatingTemplate chooses the rating template (nil, or an empty name,
+// clears it): a template with three quick-reply buttons, the form's 1–3.
+// Needs standard_messages.edit. Returns EINVALID.
+func (a *Templates) SetRatingTemplate(ctx context.Context, actor *beseda.User, ref *beseda.TemplateRef) (*beseda.TemplateRef, error) {
+	if err := actor.Require(beseda.PermStandardMessagesEdit); err != nil {
+		return nil, err
+	}
+	if ref != nil && ref.Name == "" {
+		ref = nil
+	}
+	if ref != nil {
+		if err := ref.Validate(); err != nil {
+			return nil, err
+		}
+		ref.Parameters, ref.Text = nil, ""
+	}
+	err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.SetRatingTemplate(ctx, actor.WorkspaceID, ref, a.now()) })
+	return ref, err
+}
+
+// ratingTemplateForm is the rating form as the workspace's rating template,
+// for a client whose window is closed: nil when the client's channel has no
+// such approved template with three quick replies and no parameters.
+func (a *core) ratingTemplateForm(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, buttons []beseda.Button) (*beseda.Message, error) {
+	if _, ok := a.cfg.Channels.Of(sub.ChannelKind).(beseda.TemplateChannel); !ok {
+		return nil, nil
+	}
+	ref, err := tx.FindRatingTemplate(ctx, sub.WorkspaceID)
+	if err != nil || ref == nil {
+		return nil, err
+	}
+	t, err := tx.FindTemplate(ctx, sub.ChannelID, ref.Name, ref.Language)
+	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var replies []string
+	for _, b := range t.Buttons {
+		if b.Type == "QUICK_REPLY" {
+			replies = append(replies, b.Text)
+		}
+	}
+	if !t.Approved() || t.ParameterCount != 0 || len(replies) != len(buttons) {
+		return nil, nil
+	}
+	// The template's quick replies, in order, carry the form's signed
+	// payloads: a tap is a rating click like any other (R3).
+	form := make([]beseda.Button, len(buttons))
+	for i, b := range buttons {
+		form[i] = beseda.Button{Title: replies[i], Payload: b.Payload}
+	}
+	return &beseda.Message{Text: t.Body, Template: &beseda.TemplateRef{Name: t.Name, Language: t.Language}, Buttons: form}, nil
+}

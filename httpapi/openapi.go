@@ -85,6 +85,11 @@ var _ = openapi.Add(
 	openapi.Op{Route: "POST /api/v1/channels/{id}/templates/sync", Tag: "Channels", Summary: "Read a channel's message templates from the platform now",
 		Description: "Every page of the business account's templates replaces the stored ones; 400 for a channel whose platform has none.",
 		Auth:        openapi.Manager, Response: []beseda.MessageTemplate{}, Errors: []int{400, 404}},
+	openapi.Op{Route: "GET /api/v1/settings/rating-template", Tag: "Settings", Summary: "The template the rating form goes as outside a client's window",
+		Description: "A WhatsApp message template without parameters whose three quick-reply buttons are the form's 1–3; null when none is chosen.",
+		Auth: openapi.Manager, Response: ratingTemplate{}},
+	openapi.Op{Route: "PUT /api/v1/settings/rating-template", Tag: "Settings", Summary: "Choose the rating template (standard_messages.edit); null clears it",
+		Auth: openapi.Manager, Body: ratingTemplate{}, Response: ratingTemplate{}, Errors: []int{400, 403}},
 	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels",
 		Description: "Every manager gets each channel's id, kind, name, title, state and a web chat's widget_url; owners and admins also " +
 			"its key, webhook URL and the settings that are not secret. Secrets are never shown.",

@@ -36,3 +36,34 @@ func (h *Handler) syncTemplates(w http.ResponseWriter, r *http.Request, actor *b
 	}
 	WriteJSON(w, http.StatusOK, ts)
 }
+
+// ratingTemplate is the rating template's setting: name and language, or
+// null when none is chosen.
+type ratingTemplate struct {
+	Template *beseda.TemplateRef `json:"template"`
+}
+
+// getRatingTemplate: GET /api/v1/settings/rating-template.
+func (h *Handler) getRatingTemplate(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	ref, err := h.app.Templates.RatingTemplate(r.Context(), actor)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, ratingTemplate{Template: ref})
+}
+
+// putRatingTemplate: PUT /api/v1/settings/rating-template.
+func (h *Handler) putRatingTemplate(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
+	var in ratingTemplate
+	if err := Decode(w, r, &in); err != nil {
+		Error(w, r, err)
+		return
+	}
+	ref, err := h.app.Templates.SetRatingTemplate(r.Context(), actor, in.Template)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, ratingTemplate{Template: ref})
+}

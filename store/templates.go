@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -112,6 +114,35 @@ func (tx *Tx) UseFallback(ctx context.Context, m *beseda.Message) error {
 		templateJSON(m.Template), m.Text, m.ID)
 	if err != nil {
 		return fmt.Errorf("use fallback: %w", err)
+	}
+	return nil
+}
+
+// FindRatingTemplate returns the template the workspace's rating form goes
+// as outside the window, or nil when none is chosen.
+func (r reader) FindRatingTemplate(ctx context.Context, workspaceID int64) (*beseda.TemplateRef, error) {
+	var ref beseda.TemplateRef
+	err := r.q.QueryRowContext(ctx, `SELECT name, language FROM rating_templates WHERE workspace_id = $1`,
+		workspaceID).Scan(&ref.Name, &ref.Language)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("find rating template: %w", err)
+	}
+	return &ref, nil
+}
+
+// SetRatingTemplate chooses the workspace's rating template; nil clears it.
+func (tx *Tx) SetRatingTemplate(ctx context.Context, workspaceID int64, ref *beseda.TemplateRef, at time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM rating_templates WHERE workspace_id = $1`, workspaceID); err != nil {
+		return fmt.Errorf("set rating template: %w", err)
+	}
+	if ref == nil {
+		return nil
+	}
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO rating_templates (workspace_id, name, language, updated_at)
+		VALUES ($1, $2, $3, $4)`, workspaceID, ref.Name, ref.Language, ms(at)); err != nil {
+		return fmt.Errorf("set rating template: %w", err)
 	}
 	return nil
 }

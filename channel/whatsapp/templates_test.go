@@ -234,3 +234,65 @@ func TestWhatsAppWindowAndTemplates(t *testing.T) {
 		}
 	})
 }
+
+// TestR3_WhatsAppRatingFormByTemplate: a client silent for a day gets the
+// rating form at completion as the workspace's rating template (chosen in
+// the settings): its three quick replies carry the form's signed payloads.
+// A tap arrives as a button webhook and rates the dialog like any rating
+// click; the first tap wins. Without a rating template the form is not sent
+// and the dialog says outside_messaging_window.
+func TestR3_WhatsAppRatingFormByTemplate(t *testing.T) {
+	t.Parallel()
+	rating := fakewhatsapp.Template{Name: "rate_us", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
+		Body: "How did we do?", QuickReplies: []string{"Bad", "OK", "Great"}}
+	testkit.Each(t, func(t *testing.T, dbURL string) {
+		n := newTemplateNumber(t, dbURL, rating, followUp)
+		n.say(t, "wamid.in1", "Help")
+		sub := n.subscriber(t)
+		complete := func() beseda.Dialog {
+			d := n.w.CreateDialog(sub.ID, "Help")
+			n.w.Srv.Clock.Advance(25 * time.Hour)
+			var out beseda.Dialog
+			n.w.Owner.MustDo("PATCH", testkit.Path("/api/v1/dialogs/%d", d.ID), map[string]any{"status": "completed",
+				"send_rating_form": true}, 200, &out)
+			return out
+		}
+		if d := complete(); d.RatingFormSent || d.RatingFormError != beseda.OutsideWindow {
+			t.Fatalf("without a rating template: sent %v, error %q", d.RatingFormSent, d.RatingFormError)
+		}
+		n.w.Owner.MustDo("PUT", "/api/v1/settings/rating-template",
+			map[string]any{"template": map[string]any{"name": "rate_us", "language": "en_US"}}, 200, nil)
+		d := complete()
+		if !d.RatingFormSent {
+			t.Fatalf("with a rating template the form was not sent: %q", d.RatingFormError)
+		}
+		var form fakewhatsapp.Sent
+		testkit.Eventually(t, 10*time.Second, "the rating template sent", func() bool {
+			for _, s := range n.api.Sent() {
+				if s.Template == "rate_us/en_US" {
+					form = s
+					return true
+				}
+			}
+			return false
+		})
+		if len(form.Buttons) != 3 || form.Buttons[2].Title != "Great" || form.Text != "How did we do?" {
+			t.Fatalf("the form as sent: %+v", form)
+		}
+		tap := func(id string, b fakewhatsapp.Button) {
+			t.Helper()
+			body := fakewhatsapp.Webhook(phoneID, waID, "", map[string]any{"from": waID, "id": id, "timestamp": "1700000000",
+				"type": "button", "button": map[string]any{"payload": b.ID, "text": b.Title}})
+			if res := n.post(t, body); res.Status != 200 {
+				t.Fatalf("tap: %d %s", res.Status, res.Body)
+			}
+		}
+		tap("wamid.tap1", form.Buttons[2])
+		tap("wamid.tap2", form.Buttons[0]) // too late: the first tap counts
+		var got beseda.Dialog
+		n.w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d", d.ID), nil, 200, &got)
+		if got.ClientRating == nil || *got.ClientRating != 3 {
+			t.Errorf("client rating %v, want 3 (the first tap)", got.ClientRating)
+		}
+	})
+}
