@@ -87,7 +87,7 @@ var _ = openapi.Add(
 		Auth:        openapi.Manager, Response: []beseda.MessageTemplate{}, Errors: []int{400, 404}},
 	openapi.Op{Route: "GET /api/v1/settings/rating-template", Tag: "Settings", Summary: "The template the rating form goes as outside a client's window",
 		Description: "A WhatsApp message template without parameters whose three quick-reply buttons are the form's 1–3; null when none is chosen.",
-		Auth: openapi.Manager, Response: ratingTemplate{}},
+		Auth:        openapi.Manager, Response: ratingTemplate{}},
 	openapi.Op{Route: "PUT /api/v1/settings/rating-template", Tag: "Settings", Summary: "Choose the rating template (standard_messages.edit); null clears it",
 		Auth: openapi.Manager, Body: ratingTemplate{}, Response: ratingTemplate{}, Errors: []int{400, 403}},
 	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels",
