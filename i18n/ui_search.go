@@ -23,6 +23,8 @@ var searchTexts = map[string]entry{
 	"search.more":            {en: "More", ru: "Ещё"},
 	"search.note":            {en: "Internal note", ru: "Внутренняя заметка"},
 	"search.in_dialog":       {en: "in the dialog", ru: "в диалоге"},
+	"history.earlier":        {en: "Earlier messages", ru: "Более ранние сообщения"},
+	"history.newest":         {en: "To the newest messages", ru: "К последним сообщениям"},
 	"search.prompt":          {en: "Type a word, a \"phrase\" or the start of a word.", ru: "Введите слово, «фразу» или начало слова."},
 
 	"field.q":      {en: "The search", ru: "Запрос"},

@@ -152,3 +152,65 @@ func TestMigration30_SearchIndexNeverDisagreesAfterACrash(t *testing.T) {
 		}
 	})
 }
+
+// TestSearch_NewestFirstWhetherFewOrManyRowsMatch: newest first, a word that
+// more rows hold than PostgreSQL reads from its index (fewMatchesAtMost) and
+// a word few rows hold each come back newest first, page after page, every
+// match once, on both databases.
+func TestSearch_NewestFirstWhetherFewOrManyRowsMatch(t *testing.T) {
+	t.Parallel()
+	for _, d := range testkit.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			db := testkit.OpenDB(t, d)
+			f := newFixture(t, db)
+			ctx := context.Background()
+			now := time.Now().UTC()
+			want := map[string][]int64{}
+			err := db.Update(ctx, func(tx *store.Tx) error {
+				for i := range 1100 + 30 {
+					word := "pelicans"
+					if i%40 == 7 {
+						word = "walruses"
+					}
+					m := &beseda.Message{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, ChannelID: f.sub.ChannelID,
+						Direction: beseda.DirectionIn, Source: beseda.SourceClient, Status: beseda.MessageSent,
+						Text: fmt.Sprintf("%s number %d", word, i), CreatedAt: now}
+					if err := tx.CreateMessage(ctx, m); err != nil {
+						return err
+					}
+					want[word] = append([]int64{m.ID}, want[word]...) // newest first
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for word, ids := range want {
+				q, err := beseda.ParseSearchQuery(map[string]string{"pelicans": "pelican", "walruses": "walrus"}[word])
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []int64
+				filter := beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchMessages, Limit: 100}
+				for {
+					page, err := db.Search(ctx, filter)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, h := range page.Items {
+						got = append(got, h.ID)
+					}
+					if page.NextCursor == "" {
+						break
+					}
+					if filter.Cursor, err = beseda.ParseSearchCursor(page.NextCursor, filter.Order); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(ids) {
+					t.Errorf("%s: %d hits, want %d newest first; first %v", word, len(got), len(ids), got[:min(5, len(got))])
+				}
+			}
+		})
+	}
+}

@@ -127,7 +127,11 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 	if v.Window, err = h.loadWindow(r, p, sub); err != nil {
 		return nil, err
 	}
-	if v.Messages, err = h.app.Messages.ChatMessages(ctx, p.User, id, beseda.MessageFilter{Limit: 200}); err != nil {
+	var shown history
+	v.Messages, shown, err = loadHistory(r, "/chats/"+strconv.FormatInt(id, 10), func(f beseda.MessageFilter) ([]*beseda.Message, error) {
+		return h.app.Messages.ChatMessages(ctx, p.User, id, f)
+	})
+	if err != nil {
 		return nil, err
 	}
 	if v.Dialogs, err = h.app.Dialogs.ListDialogs(ctx, p.User, beseda.DialogFilter{SubscriberID: &id, Limit: 200}); err != nil {
@@ -151,7 +155,7 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 	if v.Users, err = h.app.Users.ListUsers(ctx, p.User); err != nil {
 		return nil, err
 	}
-	v.MessageList = messageList{P: p, Messages: v.Messages, Titles: v.Titles, ShowDialogs: true, Names: names(v.Users)}
+	v.MessageList = messageList{P: p, Messages: v.Messages, Titles: v.Titles, ShowDialogs: true, Names: names(v.Users), History: shown}
 	if len(v.Types) > 0 {
 		v.Form.TypeID = v.Types[0].ID
 	}

@@ -74,6 +74,7 @@ type dialogView struct {
 	D           *beseda.Dialog
 	Sub         *beseda.Subscriber
 	Messages    []*beseda.Message
+	History     history
 	Events      []*beseda.DialogEvent
 	Types       []beseda.Ref
 	Reasons     []beseda.Ref
@@ -134,7 +135,10 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 		h.fail(w, r, p, err)
 		return
 	}
-	if v.Messages, err = h.app.Messages.DialogMessages(ctx, p.User, id, beseda.MessageFilter{Limit: 200}); err != nil {
+	v.Messages, v.History, err = loadHistory(r, "/dialogs/"+strconv.FormatInt(id, 10), func(f beseda.MessageFilter) ([]*beseda.Message, error) {
+		return h.app.Messages.DialogMessages(ctx, p.User, id, f)
+	})
+	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
@@ -172,7 +176,7 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 		h.fail(w, r, p, err)
 		return
 	}
-	v.MessageList = messageList{P: p, Messages: v.Messages, Names: names(v.Users)}
+	v.MessageList = messageList{P: p, Messages: v.Messages, Names: names(v.Users), History: v.History}
 	p.Title, p.Nav = d.Title, "dialogs"
 	p.Live["dialog"], p.Live["subscriber"] = d.ID, d.SubscriberID
 	p.Data = v

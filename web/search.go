@@ -42,13 +42,20 @@ func (searchData) Link(h beseda.SearchHit) string {
 	switch h.Kind {
 	case beseda.SearchMessages:
 		if h.DialogID != nil {
-			return "/dialogs/" + strconv.FormatInt(*h.DialogID, 10) + "#m" + strconv.FormatInt(h.ID, 10)
+			return "/dialogs/" + strconv.FormatInt(*h.DialogID, 10) + at(h.ID)
 		}
-		return "/chats/" + strconv.FormatInt(h.SubscriberID, 10) + "#m" + strconv.FormatInt(h.ID, 10)
+		return "/chats/" + strconv.FormatInt(h.SubscriberID, 10) + at(h.ID)
 	case beseda.SearchDialogs:
 		return "/dialogs/" + strconv.FormatInt(h.ID, 10)
 	}
 	return "/chats/" + strconv.FormatInt(h.SubscriberID, 10)
+}
+
+// at asks a chat or a dialog for the messages around one (an older one is
+// not among the newest the page shows by default) and scrolls to it.
+func at(messageID int64) string {
+	id := strconv.FormatInt(messageID, 10)
+	return "?at=" + id + "#m" + id
 }
 
 // typing makes the last word of what a person typed a prefix (the API does

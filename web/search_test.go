@@ -34,8 +34,8 @@ func TestSearchPage_GroupsEscapesAndLinks(t *testing.T) {
 			`id="found-message"`, `id="found-dialog"`,
 			`Верните &lt;script&gt;<mark>оплату</mark>&lt;/script&gt; за кота`,
 			`<mark>Оплатили</mark> обратно`,
-			testkit.Path(`href="/chats/%d#m%d"`, v.SubscriberID, first.Items[0].ID),
-			testkit.Path(`href="/dialogs/%d#m%d"`, d.ID, inDialog.ID),
+			testkit.Path(`href="/chats/%d?at=%d#m%d"`, v.SubscriberID, first.Items[0].ID, first.Items[0].ID),
+			testkit.Path(`href="/dialogs/%d?at=%d#m%d"`, d.ID, inDialog.ID, inDialog.ID),
 			testkit.Path(`href="/dialogs/%d"`, d.ID),
 			`Кот &lt;b&gt;Учёный&lt;/b&gt;`,
 		} {

@@ -15,6 +15,7 @@ type messageList struct {
 	Titles      map[int64]string // dialog titles, for the marks in the general chat
 	ShowDialogs bool
 	Names       map[int64]string // managers' names, for who wrote
+	History     history          // which part of the messages is shown
 }
 
 // Author says who wrote an outgoing message: the manager by name, or the
