@@ -18,7 +18,7 @@ type Outbound struct {
 	// send nothing twice.
 	IdempotencyKey string `json:"idempotency_key"`
 	// Template is the fallback sent instead of Text when the client's
-	// window is closed at delivery (WhatsApp's message templates).
+	// window is closed at delivery (a platform's message template).
 	Template *TemplateRef `json:"template,omitempty"`
 }
 

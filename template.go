@@ -10,7 +10,7 @@ import (
 )
 
 // MessageTemplate is a message a platform approved in advance, which a
-// business may send to a client whose window is closed (WhatsApp's message
+// business may send to a client whose window is closed (a platform's message
 // templates). Its body has numbered parameters {{1}}, {{2}}… filled in at
 // each send. Beseda keeps a copy per channel, synced from the platform.
 type MessageTemplate struct {
