@@ -178,6 +178,9 @@ type MessageInput struct {
 	Text          string  `json:"text"`
 	AttachmentIDs []int64 `json:"attachment_ids"`
 	Internal      bool    `json:"internal"`
+	// Template sends one of the channel's approved message templates
+	// instead of text (it goes when the client's window is closed).
+	Template *TemplateRef `json:"template,omitempty"`
 }
 
 // Clean trims the text and checks the input: a text or a file at least, a

@@ -17,6 +17,9 @@ type Outbound struct {
 	// IdempotencyKey makes a retried request return the first message and
 	// send nothing twice.
 	IdempotencyKey string `json:"idempotency_key"`
+	// Template is the fallback sent instead of Text when the client's
+	// window is closed at delivery (a platform's message template).
+	Template *TemplateRef `json:"template,omitempty"`
 }
 
 // Validate checks what does not depend on the client's channel.

@@ -27,6 +27,9 @@ type Delivery struct {
 	// its window, where it allows that (a human agent's message tag); see
 	// SendWindow.
 	HumanAgent bool
+	// UsedFallback says the window was closed and the message goes as its
+	// fallback template (Message.Template is now that, Text its rendering).
+	UsedFallback bool
 	// Files opens the message's attachments, for senders that upload them.
 	Files FileOpener
 }

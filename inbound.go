@@ -3,6 +3,7 @@ package beseda
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
 
 // InboundEvent is one thing a platform reported about a client: a message,
@@ -34,6 +35,13 @@ type InboundEvent struct {
 	// report that it took a message Beseda sent (see SendTag). Only
 	// ExternalUserID and Key come with it.
 	Sent *SentReport `json:"sent,omitempty"`
+	// Status, when set, makes the event no client's either: it is the
+	// platform's report of how far messages Beseda sent got (delivered,
+	// read, failed). It may come with Sent, which it then follows.
+	Status *StatusReport `json:"status,omitempty"`
+	// Template, when set, is no client's either: the platform reviewed one
+	// of the channel's message templates anew (approved, rejected, paused).
+	Template *TemplateUpdate `json:"template,omitempty"`
 	// Raw is the event as the platform sent it, kept when it cannot be
 	// stored (SPEC H7).
 	Raw json.RawMessage `json:"-"`
@@ -44,6 +52,40 @@ type InboundEvent struct {
 type SentReport struct {
 	MessageID  int64  `json:"message_id"`
 	ExternalID string `json:"external_id"`
+}
+
+// DeliveryState is how far a message sent to a platform got, as the
+// platform reports it. The states only go forward: a message read is not
+// delivered again when the platform's reports arrive out of order.
+type DeliveryState string
+
+const (
+	DeliverySent      DeliveryState = "sent"
+	DeliveryDelivered DeliveryState = "delivered"
+	DeliveryRead      DeliveryState = "read"
+	// DeliveryFailed: the platform took the message and then could not
+	// deliver it (Reason says why); a message delivered or read never fails.
+	DeliveryFailed DeliveryState = "failed"
+)
+
+// StatusReport is a platform's report on messages Beseda sent to one client
+// (the event's ExternalUserID): one message named by Beseda's tag
+// (MessageID, see SendTag) or by the platform's ids, or, where the platform
+// says it so, every message sent to the client up to Watermark.
+type StatusReport struct {
+	State       DeliveryState `json:"state"`
+	MessageID   int64         `json:"message_id,omitempty"`
+	ExternalIDs []string      `json:"external_ids,omitempty"`
+	Watermark   *time.Time    `json:"watermark,omitempty"`
+	Reason      string        `json:"reason,omitempty"`
+}
+
+// TemplateUpdate is a platform's word that a message template's review
+// status changed.
+type TemplateUpdate struct {
+	Name     string `json:"name"`
+	Language string `json:"language"`
+	Status   string `json:"status"`
 }
 
 // Header is a request's headers, as a webhook's verification reads them

@@ -80,10 +80,22 @@ type Message struct {
 	Reason       string        `json:"reason,omitempty"` // why failed or dropped
 	CreatedAt    time.Time     `json:"created_at"`
 	SentAt       *time.Time    `json:"sent_at,omitempty"`
+	// DeliveredAt and ReadAt are when the platform reported the message
+	// delivered to the client's device and read (its status webhooks); nil
+	// until then, and on channels that report neither.
+	DeliveredAt *time.Time `json:"delivered_at"`
+	ReadAt      *time.Time `json:"read_at"`
 	// ReleasedAt is when automation held during a dialog was released (G2):
 	// from then on the message stands in its chat after everything said
 	// before the release, while CreatedAt stays when it was produced.
 	ReleasedAt *time.Time `json:"released_at,omitempty"`
+
+	// Template, when set, is the platform's message template the message
+	// was sent as (its Text is the template rendered); Fallback is the one
+	// automation gave to be sent instead of Text should the client's window
+	// be closed at delivery (see SendWindow.Prepare).
+	Template *TemplateRef `json:"template,omitempty"`
+	Fallback *TemplateRef `json:"fallback,omitempty"`
 
 	// Attachments are the message's files; a channel's sender gets them with
 	// the message (Delivery).

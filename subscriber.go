@@ -37,6 +37,10 @@ type Subscriber struct {
 	// first since: the queue's order (A2).
 	Assignee     *Ref       `json:"assignee"`
 	WaitingSince *time.Time `json:"waiting_since"`
+
+	// Window is the client's send window on their platform now, when the
+	// platform has one (read with one subscriber, not in lists).
+	Window *WindowState `json:"window,omitempty"`
 }
 
 // Unread reports whether the client wrote since the manager reading last

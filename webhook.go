@@ -21,6 +21,17 @@ type WebhookEventType string
 const (
 	// WebhookMessageReceived: a client wrote (data: the message).
 	WebhookMessageReceived WebhookEventType = "message.received"
+	// WebhookMessageDelivered: the platform reports an outgoing message
+	// delivered to the client's device (data: the message, with
+	// delivered_at).
+	WebhookMessageDelivered WebhookEventType = "message.delivered"
+	// WebhookMessageRead: the client read an outgoing message (data: the
+	// message, with read_at).
+	WebhookMessageRead WebhookEventType = "message.read"
+	// WebhookMessageFailed: an outgoing message failed for good (data: the
+	// message, with its id and reason, such as outside_messaging_window),
+	// so that its producer can act.
+	WebhookMessageFailed WebhookEventType = "message.failed"
 	// WebhookDialogCreated: a dialog was opened (data: the dialog).
 	WebhookDialogCreated WebhookEventType = "dialog.created"
 	// WebhookDialogStatusChanged: a dialog became active, paused or
@@ -46,7 +57,8 @@ const (
 // WebhookEventTypes are the event types a subscription may choose, in the
 // order screens show them.
 var WebhookEventTypes = []WebhookEventType{
-	WebhookMessageReceived, WebhookDialogCreated, WebhookDialogStatusChanged, WebhookDialogClientRated,
+	WebhookMessageReceived, WebhookMessageDelivered, WebhookMessageRead, WebhookMessageFailed,
+	WebhookDialogCreated, WebhookDialogStatusChanged, WebhookDialogClientRated,
 	WebhookDialogSLAWarning, WebhookDialogSLABreached, WebhookChatAssigned,
 }
 

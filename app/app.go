@@ -95,6 +95,7 @@ type App struct {
 	Tokens      *Tokens
 	SignIn      *SignIn
 	Routing     *Routing
+	Templates   *Templates
 }
 
 // Automation runs broadcasts, funnels and smart answers (G1–G3).
@@ -140,6 +141,10 @@ type Users struct{ *core }
 
 // WebChat starts and serves the visitors of the web chat.
 type WebChat struct{ *core }
+
+// Templates keeps the platforms' message templates of each channel, synced
+// from the platform, and sends them when a client's window is closed.
+type Templates struct{ *core }
 
 // Webhooks keeps the outgoing webhooks and delivers their events.
 type Webhooks struct{ *core }
@@ -209,7 +214,7 @@ func New(db *store.DB, cfg Config) *App {
 		Dialogs: &Dialogs{c}, Files: &Files{c}, Inbox: &Inbox{c}, Messages: &Messages{c}, Ratings: &Ratings{c},
 		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
 		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}, Tokens: &Tokens{c}, SignIn: &SignIn{c},
-		Audit: &Audit{c}, DataRights: &DataRights{c}, Routing: &Routing{core: c}}
+		Audit: &Audit{c}, DataRights: &DataRights{c}, Routing: &Routing{core: c}, Templates: &Templates{c}}
 	c.app = a
 	c.out = outbox.NewOutbox[*store.Tx](cfg.Channels, cfg.Clock, cfg.Logger, outboxEvents{c})
 	return a

@@ -46,6 +46,11 @@ func (a *Automation) Outbound(ctx context.Context, actor *beseda.User, in beseda
 		m = &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
 			Direction: beseda.DirectionOut, Source: in.Source, Text: msg.Text, CreatedAt: a.now(),
 			IdempotencyKey: in.IdempotencyKey}
+		if in.Template != nil {
+			if m.Fallback, err = a.resolveTemplate(ctx, tx, sub, *in.Template); err != nil {
+				return err
+			}
+		}
 		if err := a.claimAttachments(ctx, tx, beseda.ManagerOwner(actor), m, msg.AttachmentIDs); err != nil {
 			return err
 		}

@@ -77,6 +77,7 @@ func (a *Channels) CreateChannel(ctx context.Context, actor *beseda.User, in bes
 		return nil, err
 	}
 	a.log.Info("channel created", "workspace", c.WorkspaceID, "channel", c.ID, "kind", c.Kind)
+	a.syncConnected(ctx, c)
 	return c, nil
 }
 
@@ -149,6 +150,9 @@ func (a *Channels) UpdateChannel(ctx context.Context, actor *beseda.User, id int
 	}
 	a.log.Info("channel changed", "workspace", c.WorkspaceID, "channel", c.ID, "kind", c.Kind, "enabled", c.Enabled,
 		"settings", len(upd.Config) > 0)
+	if len(upd.Config) > 0 && c.Enabled {
+		a.syncConnected(ctx, c)
+	}
 	return c, nil
 }
 

@@ -19,8 +19,11 @@ import (
 // and stored with it (see fetchMedia). Any other error means the event was
 // not stored and may be tried again (see RecordInboundFailure).
 func (a *Inbox) ReceiveInbound(ctx context.Context, ch *beseda.Channel, ev beseda.InboundEvent) error {
-	if ev.Sent != nil {
-		return a.app.Delivery.ConfirmSent(ctx, ch, *ev.Sent)
+	if ev.Template != nil {
+		return a.app.Templates.templateChanged(ctx, ch, *ev.Template)
+	}
+	if ev.Sent != nil || ev.Status != nil {
+		return a.app.Delivery.ReceiveReport(ctx, ch, ev)
 	}
 	for _, s := range []*string{&ev.ExternalUserID, &ev.Name, &ev.Key, &ev.Text, &ev.Payload} {
 		*s = beseda.SanitizeText(*s)

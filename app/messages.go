@@ -147,12 +147,26 @@ func (a *Messages) postNote(ctx context.Context, actor *beseda.User, dialogID in
 }
 
 func (a *Messages) managerMessage(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, dialogID *int64, actor *beseda.User, in beseda.MessageInput) (*beseda.Message, error) {
+	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
+		DialogID: dialogID, Direction: beseda.DirectionOut, Source: beseda.SourceManager, AuthorID: &actor.ID,
+		CreatedAt: a.now()}
+	if in.Template != nil {
+		// A template is its own text: stored rendered, as the client reads it.
+		if in.Text != "" || len(in.AttachmentIDs) > 0 {
+			return nil, beseda.Errorf(beseda.EINVALID, "a message is a template or a text with files, not both")
+		}
+		ref, err := a.resolveTemplate(ctx, tx, sub, *in.Template)
+		if err != nil {
+			return nil, err
+		}
+		m.Text, ref.Text = ref.Text, ""
+		m.Template = ref
+		return m, nil
+	}
 	if err := in.Clean(a.textLimit(sub.ChannelKind)); err != nil {
 		return nil, err
 	}
-	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID,
-		DialogID: dialogID, Direction: beseda.DirectionOut, Source: beseda.SourceManager, AuthorID: &actor.ID,
-		Text: in.Text, CreatedAt: a.now()}
+	m.Text = in.Text
 	if err := a.claimAttachments(ctx, tx, beseda.ManagerOwner(actor), m, in.AttachmentIDs); err != nil {
 		return nil, err
 	}

@@ -22,8 +22,8 @@ func (a *Delivery) ConfirmSent(ctx context.Context, ch *beseda.Channel, rep bese
 }
 
 // outboxEvents is what the outbox's news means for the rest of the product:
-// live events for the consoles, and a rating form that could not go out
-// reported on its dialog.
+// live events for the consoles, and a message that failed for good told to
+// integrations (a rating form that could not go out also on its dialog).
 type outboxEvents struct{ *core }
 
 var _ outbox.Events[*store.Tx] = outboxEvents{}
@@ -38,7 +38,8 @@ func (a outboxEvents) Changed(ctx context.Context, tx *store.Tx, c outbox.Change
 }
 
 func (a outboxEvents) Failed(ctx context.Context, tx *store.Tx, m *beseda.Message, reason string) error {
-	return a.app.Ratings.ratingFormFailed(ctx, tx, m.WorkspaceID, m.ID, reason)
+	m.Status, m.Reason, m.NextAttemptAt, m.SendingAt = beseda.MessageFailed, reason, nil, nil
+	return a.app.Delivery.messageFailed(ctx, tx, m)
 }
 
 func (a outboxEvents) BroadcastProgress(ctx context.Context, tx *store.Tx, workspaceID, broadcastID int64, produced int) error {

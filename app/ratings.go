@@ -89,18 +89,25 @@ func (a *Ratings) UpdateStandardMessages(ctx context.Context, actor *beseda.User
 // channel's send window (24 hours, say) the product may not write
 // to the client, so then the form is not sent and the dialog says why.
 func (a *Ratings) sendRatingForm(ctx context.Context, tx *store.Tx, sub *beseda.Subscriber, d *beseda.Dialog, actor *beseda.User) error {
-	window := a.cfg.Channels.Of(sub.ChannelKind).Window()
-	if window.Mode(beseda.SourceSystem, sub.LastInboundAt, a.now()) == beseda.SendClosed {
-		d.RatingFormSent, d.RatingFormError = false, beseda.OutsideWindow
-		return a.record(ctx, tx, d.ID, actor, beseda.EventRatingFormFailed, beseda.EventData{Reason: beseda.OutsideWindow})
-	}
 	texts, err := a.standardTexts(ctx, tx, d.WorkspaceID)
 	if err != nil {
 		return err
 	}
 	text, buttons := texts.For(sub.Locale).RatingForm(a.cfg.Secret, d.ID, sub.ID)
-	m := &beseda.Message{WorkspaceID: sub.WorkspaceID, SubscriberID: sub.ID, ChannelID: sub.ChannelID, DialogID: &d.ID,
-		Direction: beseda.DirectionOut, Source: beseda.SourceSystem, Text: text, Buttons: buttons, CreatedAt: a.now()}
+	m := &beseda.Message{Text: text, Buttons: buttons}
+	window := a.cfg.Channels.Of(sub.ChannelKind).Window()
+	if window.Mode(beseda.SourceSystem, sub.LastInboundAt, a.now()) == beseda.SendClosed {
+		// Outside the window only the workspace's rating template goes.
+		if m, err = a.ratingTemplateForm(ctx, tx, sub, buttons); err != nil {
+			return err
+		}
+		if m == nil {
+			d.RatingFormSent, d.RatingFormError = false, beseda.OutsideWindow
+			return a.record(ctx, tx, d.ID, actor, beseda.EventRatingFormFailed, beseda.EventData{Reason: beseda.OutsideWindow})
+		}
+	}
+	m.WorkspaceID, m.SubscriberID, m.ChannelID, m.DialogID = sub.WorkspaceID, sub.ID, sub.ChannelID, &d.ID
+	m.Direction, m.Source, m.CreatedAt = beseda.DirectionOut, beseda.SourceSystem, a.now()
 	if err := a.out.Produce(ctx, tx, sub, m); err != nil {
 		return err
 	}

@@ -15,9 +15,16 @@ func (a *Subscribers) ListSubscribers(ctx context.Context, actor *beseda.User, f
 }
 
 // GetSubscriber returns a client of the actor's workspace, with the actor's
-// read mark of the chat.
+// read mark of the chat and their platform's window now.
 func (a *Subscribers) GetSubscriber(ctx context.Context, actor *beseda.User, id int64) (*beseda.Subscriber, error) {
-	return a.db.FindSubscriberFor(ctx, actor.WorkspaceID, id, actor.ID)
+	sub, err := a.db.FindSubscriberFor(ctx, actor.WorkspaceID, id, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	if a.cfg.Channels.Known(sub.ChannelKind) {
+		sub.Window = a.cfg.Channels.Of(sub.ChannelKind).Window().State(sub.LastInboundAt, a.now())
+	}
+	return sub, nil
 }
 
 // ListChats returns the workspace's chats for the chat list: clients, most

@@ -49,6 +49,10 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"GET /api/v1/channels", h.listChannels},
 		{"POST /api/v1/channels", h.createChannel},
 		{"PATCH /api/v1/channels/{id}", h.updateChannel},
+		{"GET /api/v1/channels/{id}/templates", h.listTemplates},
+		{"POST /api/v1/channels/{id}/templates/sync", h.syncTemplates},
+		{"GET /api/v1/settings/rating-template", h.getRatingTemplate},
+		{"PUT /api/v1/settings/rating-template", h.putRatingTemplate},
 
 		{"GET /api/v1/subscribers", h.listSubscribers},
 		{"GET /api/v1/subscribers/{id}", h.getSubscriber},

@@ -24,8 +24,9 @@ func messagePage(r *http.Request) (beseda.MessageFilter, error) {
 // postMessage is a message in the general chat: a text, files uploaded
 // before, or both (notes are for dialogs: beseda.MessageInput).
 type postMessage struct {
-	Text          string  `json:"text"`
-	AttachmentIDs []int64 `json:"attachment_ids"`
+	Text          string              `json:"text"`
+	AttachmentIDs []int64             `json:"attachment_ids"`
+	Template      *beseda.TemplateRef `json:"template,omitempty"`
 }
 
 func (h *Handler) listChatMessages(w http.ResponseWriter, r *http.Request, actor *beseda.User) {
@@ -58,7 +59,8 @@ func (h *Handler) postChatMessage(w http.ResponseWriter, r *http.Request, actor 
 		Error(w, r, err)
 		return
 	}
-	m, err := h.app.Messages.PostChatMessage(r.Context(), actor, id, beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs})
+	m, err := h.app.Messages.PostChatMessage(r.Context(), actor, id, beseda.MessageInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs,
+		Template: in.Template})
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -78,6 +78,18 @@ var _ = openapi.Add(
 			"that user's sessions and tokens (H5).",
 		Auth: openapi.Manager, Body: app.UserUpdate{}, Response: beseda.User{}, Errors: []int{403, 404}},
 
+	openapi.Op{Route: "GET /api/v1/channels/{id}/templates", Tag: "Channels", Summary: "A WhatsApp channel's message templates, as last synced",
+		Description: "Synced from GET /{business_account_id}/message_templates at connection, on demand, hourly, and on the " +
+			"message_template_status_update webhook. ?language= (the client's) puts templates in that language first. Any manager.",
+		Auth: openapi.Manager, Response: []beseda.MessageTemplate{}, Errors: []int{404}},
+	openapi.Op{Route: "POST /api/v1/channels/{id}/templates/sync", Tag: "Channels", Summary: "Read a channel's message templates from the platform now",
+		Description: "Every page of the business account's templates replaces the stored ones; 400 for a channel whose platform has none.",
+		Auth:        openapi.Manager, Response: []beseda.MessageTemplate{}, Errors: []int{400, 404}},
+	openapi.Op{Route: "GET /api/v1/settings/rating-template", Tag: "Settings", Summary: "The template the rating form goes as outside a client's window",
+		Description: "A WhatsApp message template without parameters whose three quick-reply buttons are the form's 1–3; null when none is chosen.",
+		Auth:        openapi.Manager, Response: ratingTemplate{}},
+	openapi.Op{Route: "PUT /api/v1/settings/rating-template", Tag: "Settings", Summary: "Choose the rating template (standard_messages.edit); null clears it",
+		Auth: openapi.Manager, Body: ratingTemplate{}, Response: ratingTemplate{}, Errors: []int{400, 403}},
 	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels",
 		Description: "Every manager gets each channel's id, kind, name, title, state and a web chat's widget_url; owners and admins also " +
 			"its key, webhook URL and the settings that are not secret. Secrets are never shown.",
@@ -235,6 +247,9 @@ var _ = func() bool {
 
 var _ = openapi.AddWebhooks(
 	openapi.Webhook{Event: string(beseda.WebhookMessageReceived), Summary: "A client wrote; data is the message", Body: webhookBody[beseda.Message]{}},
+	openapi.Webhook{Event: string(beseda.WebhookMessageDelivered), Summary: "The platform delivered an outgoing message; data is the message, with delivered_at", Body: webhookBody[beseda.Message]{}},
+	openapi.Webhook{Event: string(beseda.WebhookMessageRead), Summary: "The client read an outgoing message; data is the message, with read_at", Body: webhookBody[beseda.Message]{}},
+	openapi.Webhook{Event: string(beseda.WebhookMessageFailed), Summary: "An outgoing message failed for good; data is the message, with its id and reason (such as outside_messaging_window)", Body: webhookBody[beseda.Message]{}},
 	openapi.Webhook{Event: string(beseda.WebhookDialogCreated), Summary: "A dialog was opened; data is the dialog", Body: webhookBody[beseda.Dialog]{}},
 	openapi.Webhook{Event: string(beseda.WebhookDialogStatusChanged), Summary: "A dialog became active, paused or completed; data is the dialog", Body: webhookBody[beseda.Dialog]{}},
 	openapi.Webhook{Event: string(beseda.WebhookDialogClientRated), Summary: "The client rated a dialog; data is the dialog", Body: webhookBody[beseda.Dialog]{}},
@@ -327,13 +342,16 @@ var _ = []bool{
 		"text":           "may be empty when attachment_ids are given",
 		"attachment_ids": "uploads of the caller's, not attached yet (POST /api/v1/uploads); at most 10",
 		"internal":       "a note for managers: never delivered to the client",
+		"template":       "instead of text: an approved message template of the channel {name, language, parameters} (WhatsApp), sent also when the client's window is closed; stored with its text rendered",
 	}}),
 	openapi.Describe(postMessage{}, openapi.TypeDoc{Fields: map[string]string{
+		"template":       "instead of text: an approved message template of the channel {name, language, parameters} (WhatsApp), sent also when the client's window is closed; stored with its text rendered",
 		"text":           "may be empty when attachment_ids are given",
 		"attachment_ids": "uploads of the caller's, not attached yet (POST /api/v1/uploads); at most 10",
 	}}),
 	openapi.Describe(beseda.Outbound{}, openapi.TypeDoc{Fields: map[string]string{
 		"attachment_ids": "uploads of the caller's, not attached yet (POST /api/v1/uploads); then text may be empty",
+		"template":       "the fallback: an approved message template of the client's channel {name, language, parameters}, sent instead of text when the client's window is closed at delivery; without one the message fails with outside_messaging_window (webhook message.failed)",
 	}}),
 	openapi.Describe(httpx.UploadAnswer(&beseda.Upload{}), openapi.TypeDoc{Name: "Upload", Doc: "A stored file, to name in a message's attachment_ids.",
 		Fields: map[string]string{"content_type": "told from the bytes"}}),

@@ -30,6 +30,9 @@ type Tx interface {
 	ClaimMessage(ctx context.Context, id int64, at time.Time) (bool, error)
 	ResumeInFlight(ctx context.Context, channelID int64, wait time.Duration) ([]*beseda.Message, error)
 	MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error
+	// UseFallback records that a message went as its fallback template (the
+	// window was closed when it was sent).
+	UseFallback(ctx context.Context, m *beseda.Message) error
 	MarkRetry(ctx context.Context, id int64, attempts, partsSent int, next time.Time, reason string) error
 	MarkFailed(ctx context.Context, id int64, attempts int, reason string) error
 	ConfirmSent(ctx context.Context, channelID, id int64, externalID string, at time.Time) (*beseda.Message, error)

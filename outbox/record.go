@@ -40,6 +40,12 @@ func (o *Outbox[T]) record(ctx context.Context, tx T, m *beseda.Message, out Out
 		if err := tx.MarkSent(ctx, m.ID, out.ExternalID, out.At); err != nil {
 			return err
 		}
+		if m.Fallback != nil && m.Template != nil {
+			// The window was closed: the fallback template went instead.
+			if err := tx.UseFallback(ctx, m); err != nil {
+				return err
+			}
+		}
 		return o.changed(ctx, tx, m, beseda.MessageSent, "")
 	case beseda.MessageFailed:
 		if err := tx.MarkFailed(ctx, m.ID, out.Attempts, out.Reason); err != nil {

@@ -16,7 +16,8 @@ import (
 const messageColumns = `m.id, m.workspace_id, m.subscriber_id, m.channel_id, m.dialog_id, m.direction, m.source,
 	m.author_id, m.text, m.buttons, m.status, m.reason, m.created_at, m.sent_at,
 	m.idempotency_key, m.broadcast_id, m.attempts, m.next_attempt_at, m.sending_at, m.external_id,
-	m.attachments, m.internal, m.parts_sent, m.released_at, m.resent`
+	m.attachments, m.internal, m.parts_sent, m.released_at, m.resent, m.delivered_at, m.read_at,
+	m.template, m.fallback`
 
 // chatOrder is a message's place in its client's chat (index messages_chat):
 // twice its id, or, for held automation released after a dialog, the odd
@@ -26,14 +27,15 @@ const chatOrder = `coalesce(m.chat_place, 2 * m.id)`
 
 func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	var m beseda.Message
-	var dialogID, authorID, sent, broadcastID, nextAttempt, sending, released sql.NullInt64
+	var dialogID, authorID, sent, broadcastID, nextAttempt, sending, released, delivered, read sql.NullInt64
 	var direction, source, buttons, status, attachments string
-	var idemKey, externalID sql.NullString
+	var idemKey, externalID, template, fallback sql.NullString
 	var created int64
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.SubscriberID, &m.ChannelID, &dialogID, &direction, &source,
 		&authorID, &m.Text, &buttons, &status, &m.Reason, &created, &sent,
 		&idemKey, &broadcastID, &m.Attempts, &nextAttempt, &sending, &externalID,
-		&attachments, &m.Internal, &m.PartsSent, &released, &m.Resent); err != nil {
+		&attachments, &m.Internal, &m.PartsSent, &released, &m.Resent, &delivered, &read,
+		&template, &fallback); err != nil {
 		return nil, err
 	}
 	m.IdempotencyKey, m.ExternalID, m.BroadcastID = idemKey.String, externalID.String, fromNullID(broadcastID)
@@ -41,6 +43,17 @@ func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 	m.DialogID, m.AuthorID = fromNullID(dialogID), fromNullID(authorID)
 	m.Direction, m.Source, m.Status = beseda.Direction(direction), beseda.Source(source), beseda.MessageStatus(status)
 	m.CreatedAt, m.SentAt, m.ReleasedAt = fromMS(created), fromNullMS(sent), fromNullMS(released)
+	m.DeliveredAt, m.ReadAt = fromNullMS(delivered), fromNullMS(read)
+	for _, t := range []struct {
+		col sql.NullString
+		to  **beseda.TemplateRef
+	}{{template, &m.Template}, {fallback, &m.Fallback}} {
+		if t.col.String != "" {
+			if err := json.Unmarshal([]byte(t.col.String), t.to); err != nil {
+				return nil, fmt.Errorf("message %d template: %w", m.ID, err)
+			}
+		}
+	}
 	m.Buttons = []beseda.Button{}
 	if buttons != "" {
 		if err := json.Unmarshal([]byte(buttons), &m.Buttons); err != nil {
@@ -52,6 +65,15 @@ func scanMessage(row interface{ Scan(...any) error }) (*beseda.Message, error) {
 		return nil, fmt.Errorf("message %d attachments: %w", m.ID, err)
 	}
 	return &m, nil
+}
+
+// templateJSON is a template reference as stored: JSON, or NULL.
+func templateJSON(t *beseda.TemplateRef) any {
+	if t == nil {
+		return nil
+	}
+	b, _ := json.Marshal(t)
+	return string(b)
 }
 
 func encodeButtons(b []beseda.Button) (string, error) {
@@ -74,11 +96,13 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *beseda.Message) error {
 	}
 	err = tx.q.QueryRowContext(ctx, `
 		INSERT INTO messages (workspace_id, subscriber_id, channel_id, dialog_id, direction, source, author_id,
-			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id, attachments, internal)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+			text, buttons, status, reason, created_at, sent_at, idempotency_key, broadcast_id, attachments, internal,
+			template, fallback)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
 		m.WorkspaceID, m.SubscriberID, m.ChannelID, nullID(m.DialogID), string(m.Direction), string(m.Source),
 		nullID(m.AuthorID), m.Text, buttons, string(m.Status), m.Reason, ms(m.CreatedAt), nullMS(m.SentAt),
-		nullString(m.IdempotencyKey), nullID(m.BroadcastID), attachments, m.Internal).Scan(&m.ID)
+		nullString(m.IdempotencyKey), nullID(m.BroadcastID), attachments, m.Internal,
+		templateJSON(m.Template), templateJSON(m.Fallback)).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("create message: %w", err)
 	}

@@ -63,6 +63,7 @@ type chatView struct {
 	Form        dialogForm
 	MaxUpload   int64               // the largest file the composer takes
 	Assignments []*beseda.ChatEvent // the chat's history of assignment (A6)
+	Window      *windowView
 }
 
 // dialogForm is what the create-dialog form was sent with, shown again when
@@ -128,6 +129,9 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 		return nil, err
 	}
 	v := &chatView{Sub: sub, Titles: map[int64]string{}, MaxUpload: h.app.Files.MaxUploadBytes()}
+	if v.Window, err = h.loadWindow(r, p, sub); err != nil {
+		return nil, err
+	}
 	var shown history
 	v.Messages, shown, err = loadHistory(r, "/chats/"+strconv.FormatInt(id, 10), func(f beseda.MessageFilter) ([]*beseda.Message, error) {
 		return h.app.Messages.ChatMessages(ctx, p.User, id, f)

@@ -90,6 +90,7 @@ func (h *Handler) Register(mux openapi.Mux) {
 		{"GET /chats/{id}", h.chat},
 		{"GET /search", h.search},
 		{"POST /chats/{id}/messages", h.postChatMessage},
+		{"POST /chats/{id}/template", h.postChatTemplate},
 		{"POST /chats/{id}/dialogs", h.createDialog},
 		{"GET /dialogs", h.dialogsTab},
 		{"GET /dialogs/{id}", h.dialog},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"path"
+	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/channel"
@@ -30,6 +31,16 @@ type Event struct {
 			} `json:"payload"`
 		} `json:"attachments"`
 	} `json:"message,omitempty"`
+	// Delivery says the page's messages to the client reached their device:
+	// those named, or all sent up to the watermark (ms).
+	Delivery *struct {
+		Mids      []string `json:"mids"`
+		Watermark int64    `json:"watermark"`
+	} `json:"delivery,omitempty"`
+	// Read says the client read every message sent up to the watermark.
+	Read *struct {
+		Watermark int64 `json:"watermark"`
+	} `json:"read,omitempty"`
 	Postback *struct {
 		Mid     string `json:"mid"`
 		Title   string `json:"title"`
@@ -83,8 +94,9 @@ func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, er
 
 // event turns a messaging event into what Beseda acts on: an echo of a
 // message Beseda sent with its tag is the platform's word that it took it
-// (beseda.SentReport); nil for other echoes of the page's own messages and
-// for kinds it ignores (reads, deliveries).
+// (beseda.SentReport); deliveries and reads move the delivery state of the
+// client's messages (beseda.StatusReport); nil for other echoes of the
+// page's own messages and for kinds it ignores.
 func event(e Event, raw json.RawMessage) *beseda.InboundEvent {
 	psid := e.Sender.ID
 	name := "Messenger user"
@@ -111,11 +123,30 @@ func event(e Event, raw json.RawMessage) *beseda.InboundEvent {
 			ev.Text = "[attachment]"
 		}
 		return ev
+	case e.Delivery != nil:
+		rep := &beseda.StatusReport{State: beseda.DeliveryDelivered, ExternalIDs: e.Delivery.Mids,
+			Watermark: watermark(e.Delivery.Watermark)}
+		if rep.Watermark == nil && len(rep.ExternalIDs) == 0 {
+			return nil
+		}
+		return &beseda.InboundEvent{ExternalUserID: psid, Key: channel.RawKey("delivery:", raw), Status: rep, Raw: raw}
+	case e.Read != nil && e.Read.Watermark > 0:
+		return &beseda.InboundEvent{ExternalUserID: psid, Key: channel.RawKey("read:", raw), Raw: raw,
+			Status: &beseda.StatusReport{State: beseda.DeliveryRead, Watermark: watermark(e.Read.Watermark)}}
 	case e.Postback != nil:
 		return &beseda.InboundEvent{ExternalUserID: psid, Name: name, Key: key("postback:", e.Postback.Mid, raw),
 			Postback: true, Payload: e.Postback.Payload, Raw: raw}
 	}
 	return nil
+}
+
+// watermark reads a watermark (ms since the epoch); nil when there is none.
+func watermark(ms int64) *time.Time {
+	if ms <= 0 {
+		return nil
+	}
+	t := time.UnixMilli(ms).UTC()
+	return &t
 }
 
 // fileName is the last element of a file's address: Messenger gives no

@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/beseda/beseda"
@@ -22,6 +23,17 @@ type Webhook struct {
 	} `json:"entry"`
 }
 
+// templateUpdate reads a message_template_status_update of the channel's
+// business account: a template approved, rejected, paused.
+func templateUpdate(ch *beseda.Channel, waba string, v Value) *beseda.InboundEvent {
+	if waba != ch.Config.Get("business_account_id") || v.MessageTemplateName == "" || v.Event == "" {
+		return nil
+	}
+	up := &beseda.TemplateUpdate{Name: beseda.SanitizeText(v.MessageTemplateName),
+		Language: beseda.SanitizeText(v.MessageTemplateLanguage), Status: beseda.SanitizeText(v.Event)}
+	return &beseda.InboundEvent{Key: "template:" + up.Name + ":" + up.Language + ":" + up.Status, Template: up}
+}
+
 // Value is what changed: messages from clients (with their profiles), or
 // status updates of messages sent.
 type Value struct {
@@ -38,6 +50,11 @@ type Value struct {
 	} `json:"contacts"`
 	Messages []json.RawMessage `json:"messages"`
 	Statuses []json.RawMessage `json:"statuses"`
+	// A message_template_status_update: the template and its new status
+	// (event: APPROVED, REJECTED, PAUSED…).
+	Event                   string `json:"event"`
+	MessageTemplateName     string `json:"message_template_name"`
+	MessageTemplateLanguage string `json:"message_template_language"`
 }
 
 // Message is a client's message.
@@ -95,7 +112,8 @@ func (webhook) Acknowledge(context.Context, *beseda.Channel, beseda.InboundEvent
 
 // Parse reads the clients' messages of the channel's number, and the status
 // updates of messages Beseda sent with its tag (biz_opaque_callback_data):
-// each says the platform took the message (beseda.SentReport). Changes for
+// each says the platform took the message (beseda.SentReport) and how far it
+// got (beseda.StatusReport). Changes for
 // another number of the same business account, which Meta posts to the
 // app's one callback, create nothing.
 func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, error) {
@@ -106,6 +124,12 @@ func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, er
 	var out []beseda.InboundEvent
 	for _, entry := range hook.Entry {
 		for _, change := range entry.Changes {
+			if change.Field == "message_template_status_update" {
+				if ev := templateUpdate(ch, entry.ID, change.Value); ev != nil {
+					out = append(out, *ev)
+				}
+				continue
+			}
 			v := change.Value
 			if change.Field != "messages" || v.Metadata.PhoneNumberID != ch.Config.Get("phone_number_id") {
 				continue
@@ -115,7 +139,7 @@ func (webhook) Parse(ch *beseda.Channel, body []byte) ([]beseda.InboundEvent, er
 				names[c.WaID] = c.Profile.Name
 			}
 			for _, raw := range v.Statuses {
-				if ev := sentReport(raw); ev != nil {
+				if ev := statusReport(raw); ev != nil {
 					out = append(out, *ev)
 				}
 			}
@@ -192,19 +216,46 @@ type Status struct {
 	Status                string `json:"status"` // sent, delivered, read, failed
 	RecipientID           string `json:"recipient_id"`
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
+	Errors                []struct {
+		Code    int    `json:"code"`
+		Title   string `json:"title"`
+		Message string `json:"message"`
+	} `json:"errors"`
 }
 
-// sentReport reads a status update as the platform's word that it took a
-// message Beseda tagged; nil for failures and for messages without the tag.
-func sentReport(raw json.RawMessage) *beseda.InboundEvent {
+// statusReport reads a status update of a message Beseda tagged: any but
+// failed is the platform's word that it took the message (beseda.SentReport),
+// and delivered, read and failed move the message's delivery state
+// (beseda.StatusReport). Nil for messages without the tag.
+func statusReport(raw json.RawMessage) *beseda.InboundEvent {
 	var st Status
-	if json.Unmarshal(raw, &st) != nil || st.Status == "failed" || st.ID == "" {
+	if json.Unmarshal(raw, &st) != nil || st.ID == "" {
 		return nil
 	}
 	id, ok := beseda.ParseSendTag(st.BizOpaqueCallbackData)
 	if !ok {
 		return nil
 	}
-	return &beseda.InboundEvent{ExternalUserID: st.RecipientID, Key: "status:" + st.ID + ":" + st.Status,
-		Sent: &beseda.SentReport{MessageID: id, ExternalID: st.ID}, Raw: raw}
+	ev := &beseda.InboundEvent{ExternalUserID: st.RecipientID, Key: "status:" + st.ID + ":" + st.Status, Raw: raw}
+	state := beseda.DeliveryState(st.Status)
+	switch state {
+	case beseda.DeliverySent, beseda.DeliveryDelivered, beseda.DeliveryRead:
+		ev.Sent = &beseda.SentReport{MessageID: id, ExternalID: st.ID}
+		if state != beseda.DeliverySent {
+			ev.Status = &beseda.StatusReport{State: state, MessageID: id}
+		}
+	case beseda.DeliveryFailed:
+		reason := "whatsapp: failed"
+		if len(st.Errors) > 0 {
+			e := st.Errors[0]
+			reason = fmt.Sprintf("whatsapp error %d: %s", e.Code, e.Title)
+			if e.Code == errReengagement {
+				reason = beseda.OutsideWindow
+			}
+		}
+		ev.Status = &beseda.StatusReport{State: state, MessageID: id, Reason: reason}
+	default:
+		return nil
+	}
+	return ev
 }

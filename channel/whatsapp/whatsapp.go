@@ -67,6 +67,11 @@ func (t *Type) Fields() []beseda.ConfigField {
 		{Name: "verify_token", Required: true, Generated: true,
 			Label: beseda.Texts{EN: "Verify token", RU: "Маркер подтверждения"},
 			Help:  beseda.Texts{EN: "Paste it into the app's webhook settings with the callback URL", RU: "Вставьте его в настройки вебхука приложения вместе с адресом обратного вызова"}},
+		{Name: "business_account_id",
+			Label: beseda.Texts{EN: "WhatsApp Business Account ID", RU: "ID бизнес-аккаунта WhatsApp"},
+			Help: beseda.Texts{EN: "WhatsApp → API Setup; message templates are read from it",
+				RU: "WhatsApp → API Setup; из него читаются шаблоны сообщений"},
+			Check: checkID},
 		{Name: "api_base_url", Label: beseda.Texts{EN: "Graph API address (for tests)", RU: "Адрес Graph API (для тестов)"},
 			Check: beseda.CheckAPIBaseURL, Address: true},
 	}
@@ -95,7 +100,7 @@ func (t *Type) TextLimit() beseda.TextLimit { return beseda.TextLimit{Max: 4096}
 func (t *Type) Pacing() beseda.Pacing { return beseda.Pacing{PerSecond: 80} }
 
 // Window: the customer service window, 24 hours after the client's last
-// message; after it only template messages go, which Beseda does not send.
+// message; after it only approved message templates go (Templates).
 func (t *Type) Window() beseda.SendWindow { return beseda.SendWindow{Standard: 24 * time.Hour} }
 
 func (t *Type) Sender() beseda.Sender { return sender{t.api} }
@@ -118,14 +123,15 @@ func (t *Type) SetTransport(rt http.RoundTripper) { t.api.SetTransport(rt) }
 
 // SendRequest is the body of POST /{phone_number_id}/messages.
 type SendRequest struct {
-	MessagingProduct string       `json:"messaging_product"`
-	RecipientType    string       `json:"recipient_type"`
-	To               string       `json:"to"`
-	Type             string       `json:"type"`
-	Text             *Text        `json:"text,omitempty"`
-	Interactive      *Interactive `json:"interactive,omitempty"`
-	Image            *MediaObject `json:"image,omitempty"`
-	Document         *MediaObject `json:"document,omitempty"`
+	MessagingProduct string           `json:"messaging_product"`
+	RecipientType    string           `json:"recipient_type"`
+	To               string           `json:"to"`
+	Type             string           `json:"type"`
+	Text             *Text            `json:"text,omitempty"`
+	Interactive      *Interactive     `json:"interactive,omitempty"`
+	Image            *MediaObject     `json:"image,omitempty"`
+	Document         *MediaObject     `json:"document,omitempty"`
+	Template         *TemplateMessage `json:"template,omitempty"`
 	// BizOpaqueCallbackData comes back in the message's status webhooks:
 	// Beseda's tag of it (beseda.SendTag).
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
@@ -211,6 +217,9 @@ const imageMax = 5 << 20
 // media (POST /{phone_number_id}/media) and sent by its id as an image or
 // a document, the text its caption when it fits one.
 func (s sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
+	if d.Message.Template != nil {
+		return s.sendTemplate(ctx, d)
+	}
 	parts := channel.Parts(d.Message, func(t string) bool { return captionLimit.Fits(captionLimit.Len(t)) })
 	return channel.SendParts(ctx, d, parts, func(ctx context.Context, p channel.Part) (string, error) {
 		req := SendRequest{MessagingProduct: "whatsapp", RecipientType: "individual", To: d.Subscriber.ExternalID,
@@ -247,6 +256,22 @@ func (s sender) Send(ctx context.Context, d beseda.Delivery) (string, error) {
 		}
 		return out.Messages[0].ID, nil
 	})
+}
+
+// sendTemplate sends a message as its template (beseda.Message.Template),
+// which goes whatever the window: files and text are the template's.
+func (s sender) sendTemplate(ctx context.Context, d beseda.Delivery) (string, error) {
+	req := SendRequest{MessagingProduct: "whatsapp", RecipientType: "individual", To: d.Subscriber.ExternalID,
+		BizOpaqueCallbackData: beseda.SendTag(d.Message.ID), Type: "template", Template: templateMessage(d.Message)}
+	status, raw, err := s.api.PostJSON(ctx, endpoint(d.Channel, "messages"), bearer(d.Channel), req)
+	var out SendResponse
+	if err := s.answer(status, raw, err, &out); err != nil {
+		return "", err
+	}
+	if len(out.Messages) == 0 || out.Messages[0].ID == "" {
+		return "", s.api.NotJSON(status)
+	}
+	return out.Messages[0].ID, nil
 }
 
 // upload puts a file in the number's media and returns its id.

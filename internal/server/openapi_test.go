@@ -17,6 +17,7 @@ import (
 	"github.com/beseda/beseda/internal/openapi"
 	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/internal/testkit/fakewhatsapp"
 	"github.com/beseda/beseda/store"
 )
 
@@ -311,6 +312,15 @@ func walk(t *testing.T, w *testkit.World) {
 	manager.MustDo("GET", "/api/v1/channels", nil, 200, nil)
 	tg := w.AddChannel("telegram", "Bot", map[string]string{"bot_token": "123456:TEST-token_abcdefghijklmnop", "webhook_secret": "s3cret-token", "api_base_url": "http://127.0.0.1:1"})
 	owner.MustDo("PATCH", testkit.Path("/api/v1/channels/%d", tg.ID), map[string]any{"name": "Bot of the shop"}, 200, nil)
+	wa := fakewhatsapp.New(t, "1065403522", "wa-token")
+	wa.SetTemplates("5550001", 10, fakewhatsapp.Template{Name: "order_update", Language: "en_US", Category: "UTILITY",
+		Status: "APPROVED", Body: "Your order {{1}} is on its way.", QuickReplies: []string{"Thanks"}})
+	wach := w.AddChannel("whatsapp", "WhatsApp", map[string]string{"phone_number_id": "1065403522", "access_token": "wa-token",
+		"app_secret": "wa-secret", "verify_token": "wa-verify", "api_base_url": wa.URL, "business_account_id": "5550001"})
+	manager.MustDo("GET", testkit.Path("/api/v1/channels/%d/templates?language=en", wach.ID), nil, 200, nil)
+	manager.MustDo("POST", testkit.Path("/api/v1/channels/%d/templates/sync", wach.ID), nil, 200, nil)
+	owner.MustDo("PUT", "/api/v1/settings/rating-template", map[string]any{"template": map[string]any{"name": "rating", "language": "en"}}, 200, nil)
+	owner.MustDo("GET", "/api/v1/settings/rating-template", nil, 200, nil)
 	manager.WantError("PATCH", testkit.Path("/api/v1/channels/%d", tg.ID), map[string]any{"enabled": false}, 403, beseda.EFORBIDDEN)
 	anon.WantError("POST", "/webhooks/telegram/"+tg.Key, map[string]any{"update_id": 1}, 401, beseda.EUNAUTHORIZED)
 	anon.WantError("POST", "/webhooks/telegram/unknown", map[string]any{"update_id": 1}, 404, beseda.ENOTFOUND)

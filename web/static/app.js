@@ -382,3 +382,33 @@
   }
   connect();
 })();
+
+// The template picker (a client's window is closed): the chosen template's
+// parameter fields are the form's, and the preview shows its body with what
+// is typed in them.
+(function () {
+  "use strict";
+  function form() { return document.getElementById("template-form"); }
+  function update() {
+    var f = form();
+    if (!f) return;
+    var pick = f.querySelector("#template-pick");
+    var chosen = pick.value, body = "";
+    var opt = pick.options[pick.selectedIndex];
+    if (opt) body = opt.getAttribute("data-body") || "";
+    f.querySelectorAll(".template-params").forEach(function (fs) {
+      var on = fs.getAttribute("data-for") === chosen;
+      fs.disabled = !on;
+      fs.hidden = !on;
+      if (!on) return;
+      fs.querySelectorAll("input[data-n]").forEach(function (input) {
+        var v = input.value.trim();
+        if (v) body = body.split("{{" + input.getAttribute("data-n") + "}}").join(v);
+      });
+    });
+    var preview = f.querySelector("#template-preview");
+    if (preview) preview.textContent = body;
+  }
+  document.addEventListener("change", function (e) { if (e.target && e.target.id === "template-pick") update(); });
+  document.addEventListener("input", function (e) { if (e.target && e.target.closest && e.target.closest("#template-form")) update(); });
+})();

@@ -386,3 +386,22 @@ func Batch(pageID string, bodies ...[]byte) []byte {
 		"id": pageID, "time": 1700000000000, "messaging": events}}})
 	return out
 }
+
+// DeliveryEvent is a webhook body saying the page's messages to the client
+// were delivered: those named by mid, and every one sent up to the
+// watermark (ms since the epoch).
+func DeliveryEvent(pageID, psid string, watermark int64, mids ...string) []byte {
+	delivery := map[string]any{"watermark": watermark}
+	if len(mids) > 0 {
+		delivery["mids"] = mids
+	}
+	return webhook(pageID, map[string]any{"sender": map[string]any{"id": psid}, "recipient": map[string]any{"id": pageID},
+		"timestamp": watermark, "delivery": delivery})
+}
+
+// ReadEvent is a webhook body saying the client read every message the page
+// sent up to the watermark (ms since the epoch).
+func ReadEvent(pageID, psid string, watermark int64) []byte {
+	return webhook(pageID, map[string]any{"sender": map[string]any{"id": psid}, "recipient": map[string]any{"id": pageID},
+		"timestamp": watermark, "read": map[string]any{"watermark": watermark}})
+}

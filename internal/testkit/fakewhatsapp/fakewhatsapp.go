@@ -45,6 +45,10 @@ type Sent struct {
 	// status webhooks carry back.
 	Tag string
 	ID  string // the wamid the API gave it
+	// Template is the name and language ("name/en_US") of a template
+	// message; Text is then its body rendered with the parameters, and
+	// Buttons its quick replies with the payloads sent.
+	Template string
 }
 
 // Media is a file in the number's media: uploaded by Beseda, or sent by a
@@ -75,6 +79,12 @@ type Server struct {
 	nextID   int
 	media    map[string]*Media // by media id
 	uploads  []*Media
+
+	// The business account's message templates, served in pages.
+	waba          string
+	templates     []Template
+	pageSize      int
+	templatePages int
 
 	// PostStatuses: where and with which app secret to post a "sent"
 	// status webhook of every message accepted.
@@ -188,12 +198,19 @@ func (s *Server) Calls() int {
 var (
 	versionPath = regexp.MustCompile(`^/v[0-9]+\.[0-9]+/([^/]+)/(messages|media)$`)
 	mediaPath   = regexp.MustCompile(`^/v[0-9]+\.[0-9]+/([^/]+)$`)
+	// templatesPath is GET /{waba_id}/message_templates of the Business
+	// Management API.
+	templatesPath = regexp.MustCompile(`^/v[0-9]+\.[0-9]+/([^/]+)/message_templates$`)
 )
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
+	if r.Method == "GET" && templatesPath.MatchString(r.URL.Path) {
+		s.listTemplates(w, r)
+		return
+	}
 	if r.Method == "GET" {
 		s.get(w, r)
 		return
@@ -270,7 +287,7 @@ func (s *Server) pause(r *http.Request, d time.Duration) bool {
 func (s *Server) check(req map[string]any) Sent {
 	var out Sent
 	s.allowed("message", req, "messaging_product", "recipient_type", "to", "type", "text", "interactive", "image", "document",
-		"biz_opaque_callback_data")
+		"biz_opaque_callback_data", "template")
 	if tag, ok := req["biz_opaque_callback_data"]; ok {
 		if t, isString := tag.(string); !isString || utf8.RuneCountInString(t) > 512 {
 			s.tb.Errorf("fakewhatsapp: biz_opaque_callback_data must be a string of up to 512 characters, got %#v", tag)
@@ -369,8 +386,10 @@ func (s *Server) check(req map[string]any) Sent {
 			s.tb.Errorf("fakewhatsapp: a caption takes up to 1024 characters, got %d", n)
 		}
 		out.Filename, _ = obj["filename"].(string)
+	case "template":
+		s.checkTemplate(req, &out)
 	default:
-		s.tb.Errorf("fakewhatsapp: Beseda sends messages of type text, interactive, image or document, got %q", out.Type)
+		s.tb.Errorf("fakewhatsapp: Beseda sends messages of type text, interactive, image, document or template, got %q", out.Type)
 	}
 	return out
 }
@@ -548,4 +567,15 @@ func Sign(body []byte, appSecret string) string {
 	mac := hmac.New(sha256.New, []byte(appSecret))
 	mac.Write(body)
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// StatusFailed is a "failed" status update of a tagged message, with the
+// Cloud API's error (131047: more than 24 hours since the client wrote).
+func StatusFailed(phoneNumberID, waID, messageID, tag string, code int, title string) []byte {
+	st := map[string]any{"id": messageID, "status": "failed", "timestamp": "1700000001", "recipient_id": waID,
+		"biz_opaque_callback_data": tag, "errors": []any{map[string]any{"code": code, "title": title,
+			"message": title, "error_data": map[string]any{"details": title}}}}
+	return envelope(map[string]any{"messaging_product": "whatsapp",
+		"metadata": map[string]any{"display_phone_number": "15550001111", "phone_number_id": phoneNumberID},
+		"statuses": []any{st}})
 }
