@@ -66,8 +66,16 @@ func run(dbURL string, subscribers, dialogs int, active float64, messages, month
 	spec.End = time.Now().UTC()
 	spec.Start = spec.End.AddDate(0, -months, 0)
 	start := time.Now()
+	spec.Progress = func(phase string, done int) {
+		fmt.Fprintf(os.Stderr, "%s %s: %d\n", time.Since(start).Round(time.Second), phase, done)
+	}
 	res, err := synth.Generate(ctx, db, spec)
 	if err != nil {
+		return err
+	}
+	// Up-to-date statistics for whoever measures next (autovacuum would
+	// take its time over millions of new rows).
+	if err := db.Vacuum(ctx); err != nil {
 		return err
 	}
 	fmt.Printf("workspace %d: %d clients, %d dialogs (%d active) in %v\nsign in as %s / %s\n",
