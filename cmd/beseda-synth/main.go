@@ -7,7 +7,12 @@
 //
 //	go run ./cmd/beseda-synth --db URL --subscribers 200 --dialogs 0 --owner-email admin@example.com --owner-password demo
 //
-// It prints the workspace and the owner's sign-in. Do not point it at a
+// For the search benchmark at scale (BENCHMARKS.md), messages too, ten per
+// client; on PostgreSQL the messages' search index is built once after them:
+//
+//	go run ./cmd/beseda-synth --db URL --subscribers 1000000 --dialogs 1000000 --messages 10 --owner-email owner@search.test
+//
+// It prints its progress, then the workspace and the owner's sign-in. Do not point it at a
 // database with real data: it writes a million rows as fast as it can.
 package main
 
