@@ -58,6 +58,14 @@ type User struct {
 	Locale      Locale       `json:"locale,omitempty"`
 	TimeZone    string       `json:"time_zone,omitempty"`
 	CreatedAt   time.Time    `json:"created_at,omitzero"`
+	// TwoFactor: the manager signs in with a TOTP code after the password.
+	TwoFactor bool `json:"two_factor,omitzero"`
+	// MustEnrol: the workspace requires two-factor sign-in and the manager
+	// has not set it up; until then only setting it up is allowed.
+	MustEnrol bool `json:"-"`
+	// Scopes narrows what the user may do on this request: the scopes of the
+	// API token it came with (nil: a sign-in, everything the user holds).
+	Scopes TokenScopes `json:"-"`
 }
 
 // SeesAccountOf reports whether u may see other's account — e-mail, role,
@@ -75,6 +83,9 @@ func (u *User) Colleague() *User { return &User{ID: u.ID, Name: u.Name} }
 
 // Can reports whether the user holds permission p.
 func (u *User) Can(p Permission) bool {
+	if !u.Scopes.Allows(ScopeOf(p)) {
+		return false
+	}
 	if u.Role == RoleOwner || u.Role == RoleAdmin {
 		return true
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -45,6 +46,9 @@ type Config struct {
 	// given (the transport checks every connection). Nil: no rule, for
 	// tools and tests that build their own use cases.
 	Addresses AddressRule
+	// OIDCClient makes the requests of single sign-on to providers
+	// (discovery, keys, code exchange); nil: a plain client.
+	OIDCClient *http.Client
 
 	// Channels are the channel types the server speaks: their settings,
 	// limits and windows.
@@ -79,6 +83,8 @@ type App struct {
 	WebChat     *WebChat
 	Webhooks    *Webhooks
 	SLA         *SLA
+	Tokens      *Tokens
+	SignIn      *SignIn
 }
 
 // Automation runs broadcasts, funnels and smart answers (G1–G3).
@@ -192,7 +198,7 @@ func New(db *store.DB, cfg Config) *App {
 	a := &App{core: c, Automation: &Automation{c}, Channels: &Channels{c}, Delivery: &Delivery{c},
 		Dialogs: &Dialogs{c}, Files: &Files{c}, Inbox: &Inbox{c}, Messages: &Messages{c}, Ratings: &Ratings{c},
 		Reports: &Reports{c}, Search: &Search{c}, Settings: &Settings{c}, Subscribers: &Subscribers{c}, Tasks: &Tasks{c},
-		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}}
+		Users: &Users{c}, WebChat: &WebChat{c}, Webhooks: &Webhooks{c}, SLA: &SLA{c}, Tokens: &Tokens{c}, SignIn: &SignIn{c}}
 	c.app = a
 	return a
 }

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/beseda/beseda"
-	"github.com/beseda/beseda/internal/ratelimit"
 	"github.com/beseda/beseda/store"
 )
 
@@ -40,48 +40,8 @@ func (a *Users) dummyHash() []byte {
 // made before any of them was counted. Returns EUNAUTHORIZED or
 // EMANYATTEMPTS.
 func (a *Users) Login(ctx context.Context, email, password, kind string, from netip.Addr) (string, *beseda.User, error) {
-	now := a.now()
-	addr, wait, ok := a.loginAddrs.Reserve(ratelimit.AddrKey(from), now)
-	if !ok {
-		return "", nil, beseda.TooManyAttempts(wait, "too many failed sign-ins from your address; try again later")
-	}
-	email, err := beseda.NormalizeEmail(email)
-	if err != nil || password == "" {
-		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
-	}
-	failures, err := a.reserveAttempt(ctx, email, now)
-	if err != nil {
-		a.loginAddrs.Refund(addr) // no password was tried
-		return "", nil, err
-	}
-	user, hash, err := a.db.FindUserCredentials(ctx, email)
-	if beseda.ErrorCode(err) == beseda.ENOTFOUND {
-		_ = bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(password))
-	} else if err != nil {
-		return "", nil, fmt.Errorf("login: %w", err)
-	}
-	if user == nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		a.attemptFailed(user, failures)
-		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "wrong email or password")
-	}
-	a.loginAddrs.Refund(addr) // the address counts failures
-	token, tokenHash := a.newToken()
-	csrf := ""
-	if kind == TokenSession {
-		csrf, _ = a.newToken()
-	}
-	err = a.db.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.ClearLoginFailures(ctx, email); err != nil { // a success resets the count
-			return err
-		}
-		return tx.CreateToken(ctx, &store.Token{Hash: tokenHash, UserID: user.ID, Kind: kind, CSRF: csrf,
-			CreatedAt: now, ExpiresAt: now.Add(a.cfg.TokenTTL)})
-	})
-	if err != nil {
-		return "", nil, fmt.Errorf("login: %w", err)
-	}
-	a.log.Info("signed in", "workspace", user.WorkspaceID, "user", user.ID, "kind", kind)
-	return token, user, nil
+	l, err := a.LoginWith(ctx, Credentials{Email: email, Password: password}, kind, from)
+	return l.Token, l.User, err
 }
 
 // reserveAttempt counts an attempt to prove the account's password (a
@@ -141,6 +101,10 @@ func (a *Users) Authenticate(ctx context.Context, token, kind string) (*beseda.U
 	hash, now := hashToken(token), a.now()
 	if user, csrf, ok := a.sessions.get(hash, kind, now); ok {
 		return user, csrf, nil
+	}
+	if kind == TokenAPI && strings.HasPrefix(token, apiTokenPrefix) {
+		user, err := a.authenticateScoped(ctx, token, hash)
+		return user, "", err
 	}
 	user, t, err := a.db.FindUserByToken(ctx, hash, kind, now)
 	if err != nil {

@@ -76,6 +76,18 @@ func (a *App) ForgetKeys(ctx context.Context, ids []string) ([]Forgotten, error)
 				if s.Key == "signing_secret" {
 					f.Lost += "; rating buttons already sent and file links already handed out no longer work"
 				}
+			case store.SecretTOTP:
+				if err := tx.DisableTOTP(ctx, s.ID); err != nil {
+					return err
+				}
+				f.Lost = fmt.Sprintf("user %d %s (workspace %d): two-factor sign-in is off; they set it up again "+
+					"(at once if the workspace requires it)", s.ID, s.Name, s.WorkspaceID)
+			case store.SecretOIDCClient:
+				if err := tx.ForgetOIDCClientSecret(ctx, s.WorkspaceID); err != nil {
+					return err
+				}
+				f.Lost = fmt.Sprintf("workspace %d: the single sign-on client secret of %s is gone; sign-in with it fails "+
+					"until an owner enters it again in Settings → Sign-in (owners keep their password)", s.WorkspaceID, s.Name)
 			default:
 				return fmt.Errorf("forget keys: %s is a secret this version does not know", s.Where)
 			}

@@ -12,17 +12,19 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
+		TOTPCode string `json:"totp_code"`
 	}
 	if err := Decode(w, r, &in); err != nil {
 		Error(w, r, err)
 		return
 	}
-	token, user, err := h.app.Users.Login(r.Context(), in.Email, in.Password, app.TokenAPI, httpx.ClientAddr(r))
+	l, err := h.app.Users.LoginWith(r.Context(), app.Credentials{Email: in.Email, Password: in.Password, TOTPCode: in.TOTPCode},
+		app.TokenAPI, httpx.ClientAddr(r))
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"token": token, "user": user})
+	WriteJSON(w, http.StatusOK, map[string]any{"token": l.Token, "user": l.User})
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, _ *beseda.User) {

@@ -99,6 +99,9 @@ func (h *Handler) Register(mux openapi.Mux) {
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
+	for _, rt := range h.signinRoutes() {
+		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
+	}
 	for _, rt := range h.slaRoutes() {
 		mux.HandleFunc(rt.pattern, h.authed(rt.handle))
 	}
@@ -132,6 +135,9 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 		} else {
 			err = beseda.Errorf(beseda.EUNAUTHORIZED, "send Authorization: Bearer TOKEN; get a token from POST /api/v1/auth/login")
 		}
+		if err == nil {
+			err = checkTokenUse(r, user)
+		}
 		if err != nil {
 			Error(w, r, err)
 			return
@@ -139,6 +145,25 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 		next(w, r, user)
 	}
 }
+
+// checkTokenUse refuses a request its token may not make: one outside the
+// scopes of a scoped token (every route has a scope: beseda.RouteScope),
+// and any but setting up two-factor sign-in while the workspace requires it
+// of a manager who has not.
+func checkTokenUse(r *http.Request, user *beseda.User) error {
+	_, path, _ := strings.Cut(r.Pattern, " ")
+	if s := beseda.RouteScope(r.Method, path); !user.Scopes.Allows(s) {
+		return beseda.Errorf(beseda.EFORBIDDEN, "this token lacks the scope %q", s)
+	}
+	if user.MustEnrol && !enrolRoutes[r.Method+" "+path] {
+		return beseda.Errorf(beseda.ETOTPENROL, "this workspace requires two-factor sign-in: set it up first (POST /api/v1/me/totp)")
+	}
+	return nil
+}
+
+// enrolRoutes are what a manager who must set up two-factor sign-in may do.
+var enrolRoutes = map[string]bool{"GET /api/v1/me": true, "POST /api/v1/me/totp": true, "POST /api/v1/me/totp/confirm": true,
+	"POST /api/v1/auth/logout": true}
 
 // requestToken is the token a request authenticated with: its bearer token,
 // else its session cookie.

@@ -72,6 +72,9 @@ func (h *Handler) viewer(r *http.Request, id int64) (beseda.Viewer, error) {
 	ctx := r.Context()
 	if token, ok := bearerToken(r); ok {
 		u, _, err := h.app.Users.Authenticate(ctx, token, app.TokenAPI)
+		if err == nil {
+			err = checkTokenUse(r, u)
+		}
 		if err != nil {
 			return beseda.Viewer{}, err
 		}
@@ -90,6 +93,9 @@ func (h *Handler) viewer(r *http.Request, id int64) (beseda.Viewer, error) {
 	}
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
 		u, _, err := h.app.Users.Authenticate(ctx, c.Value, app.TokenSession)
+		if err == nil {
+			err = checkTokenUse(r, u)
+		}
 		if err != nil {
 			return beseda.Viewer{}, err
 		}

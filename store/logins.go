@@ -87,5 +87,8 @@ func (tx *Tx) DeleteUserTokens(ctx context.Context, userID int64, keep []byte) e
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM auth_tokens WHERE user_id = $1 AND token_hash <> $2`, userID, keep); err != nil {
 		return fmt.Errorf("delete tokens: %w", err)
 	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1 AND token_hash <> $2`, userID, keep); err != nil {
+		return fmt.Errorf("delete api tokens: %w", err)
+	}
 	return nil
 }

@@ -36,6 +36,8 @@ var sealedColumns = []sealedColumn{
 	{"channels", "config", "id", noConfig},
 	{"webhooks", "secret", "id", ""},
 	{"installation", "value", "key", ""},
+	{"users", "totp_secret", "id", ""},
+	{"oidc_settings", "client_secret", "workspace_id", ""},
 }
 
 // InstallationSecret returns the installation-wide secret key, storing the
@@ -85,12 +87,12 @@ func (r reader) SecretKeyIDs(ctx context.Context) ([]string, error) {
 // Secret is one stored secret: where it is, what it belongs to, and the id
 // of the key it is sealed with ("" while it is not sealed yet).
 type Secret struct {
-	Where       string // "channels.config", "webhooks.secret", "installation.value"
+	Where       string // "channels.config", "webhooks.secret", "installation.value", "users.totp_secret", "oidc_settings.client_secret"
 	ID          int64  // the channel's or the webhook's
 	Key         string // the installation value's name ("signing_secret")
 	WorkspaceID int64
 	Kind        string // the channel's kind
-	Name        string // the channel's name, the webhook's URL
+	Name        string // the channel's name, the webhook's URL, the user's e-mail, the OIDC issuer
 	KeyID       string
 }
 
@@ -132,6 +134,18 @@ func (r reader) Secrets(ctx context.Context) ([]Secret, error) {
 		err = scan(`SELECT key, value FROM installation ORDER BY key`, installationValue,
 			func(rows interface{ Scan(...any) error }, s *Secret, v *string) error {
 				return rows.Scan(&s.Key, v)
+			})
+	}
+	if err == nil {
+		err = scan(`SELECT id, workspace_id, email, totp_secret FROM users WHERE totp_secret <> '' ORDER BY id`, totpSecret,
+			func(rows interface{ Scan(...any) error }, s *Secret, v *string) error {
+				return rows.Scan(&s.ID, &s.WorkspaceID, &s.Name, v)
+			})
+	}
+	if err == nil {
+		err = scan(`SELECT workspace_id, workspace_id, issuer, client_secret FROM oidc_settings WHERE client_secret <> '' ORDER BY workspace_id`, oidcClientSecret,
+			func(rows interface{ Scan(...any) error }, s *Secret, v *string) error {
+				return rows.Scan(&s.ID, &s.WorkspaceID, &s.Name, v)
 			})
 	}
 	return out, err

@@ -11,13 +11,13 @@ import (
 	"github.com/beseda/beseda"
 )
 
-const userColumns = `u.id, u.workspace_id, u.email, u.name, u.role, u.permissions, u.locale, u.time_zone, u.created_at`
+const userColumns = `u.id, u.workspace_id, u.email, u.name, u.role, u.permissions, u.locale, u.time_zone, u.created_at, u.totp_enabled_at IS NOT NULL`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (*beseda.User, error) {
 	var u beseda.User
 	var role, perms, locale string
 	var created int64
-	dest := append([]any{&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &role, &perms, &locale, &u.TimeZone, &created}, extra...)
+	dest := append([]any{&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &role, &perms, &locale, &u.TimeZone, &created, &u.TwoFactor}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -172,16 +172,18 @@ func (tx *Tx) DeleteToken(ctx context.Context, hash []byte) error {
 func (r reader) FindUserByToken(ctx context.Context, hash []byte, kind string, now time.Time) (*beseda.User, *Token, error) {
 	t := Token{Hash: hash, Kind: kind}
 	var created, expires int64
+	var required bool
 	u, err := scanUser(r.q.QueryRowContext(ctx, `
-		SELECT `+userColumns+`, t.csrf, t.created_at, t.expires_at
-		FROM auth_tokens t JOIN users u ON u.id = t.user_id
+		SELECT `+userColumns+`, t.csrf, t.created_at, t.expires_at, w.require_totp
+		FROM auth_tokens t JOIN users u ON u.id = t.user_id JOIN workspaces w ON w.id = u.workspace_id
 		WHERE t.token_hash = $1 AND t.kind = $2 AND t.expires_at > $3`,
-		hash, kind, ms(now)), &t.CSRF, &created, &expires)
+		hash, kind, ms(now)), &t.CSRF, &created, &expires, &required)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, beseda.Errorf(beseda.EUNAUTHORIZED, "the token is unknown or expired")
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("find user by token: %w", err)
 	}
 	t.UserID, t.CreatedAt, t.ExpiresAt = u.ID, fromMS(created), fromMS(expires)
+	u.MustEnrol = required && !u.TwoFactor
 	return u, &t, nil
 }

@@ -3,13 +3,10 @@ package web
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
-	"math"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
@@ -20,6 +17,7 @@ type loginData struct {
 	Email string
 	Next  string
 	CSRF  string // the sign-in form's own CSRF token (there is no session yet)
+	SSO   bool   // some workspace signs in with single sign-on: offer it
 }
 
 // The sign-in form's CSRF token (login CSRF: without it a third-party page
@@ -47,7 +45,7 @@ func loginCookieName(r *http.Request) string {
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, nil, "")
 	p.Title = p.T("login.title")
-	p.Data = loginData{Next: safeNext(r.URL.Query().Get("next")), CSRF: h.loginToken(w, r)}
+	p.Data = loginData{Next: safeNext(r.URL.Query().Get("next")), CSRF: h.loginToken(w, r), SSO: h.app.SignIn.SSOAvailable(r.Context())}
 	h.render(w, r, http.StatusOK, "login", p)
 }
 
@@ -80,44 +78,17 @@ func fromThisSite(r *http.Request) bool {
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), safeNext(r.PostFormValue("next"))
-	again := func(status int, message string) {
-		p := h.newPage(r, nil, "")
-		p.Title = p.T("login.title")
-		p.Error = &viewError{Message: message}
-		p.Data = loginData{Email: email, Next: next, CSRF: h.loginToken(w, r)}
-		h.render(w, r, status, "login", p)
-	}
 	c, err := r.Cookie(loginCookieName(r))
 	if err != nil || !fromThisSite(r) || !h.app.Users.CheckLoginFormToken(c.Value, r.PostFormValue("csrf")) {
-		again(http.StatusForbidden, h.newPage(r, nil, "").T("login.expired"))
+		h.loginAgain(w, r, http.StatusForbidden, email, next, "login.expired")
 		return
 	}
 	if err := checkForm(r); err != nil {
-		again(http.StatusBadRequest, h.newPage(r, nil, "").T("login.failed"))
+		h.loginAgain(w, r, http.StatusBadRequest, email, next, "login.failed")
 		return
 	}
-	token, user, err := h.app.Users.Login(r.Context(), email, password, app.TokenSession, httpx.ClientAddr(r))
-	if err != nil {
-		p := h.newPage(r, nil, "")
-		switch code := beseda.ErrorCode(err); code {
-		case beseda.EUNAUTHORIZED, beseda.EINVALID:
-			again(http.StatusUnauthorized, p.T("login.failed"))
-		case beseda.EMANYATTEMPTS:
-			var e *beseda.Error
-			errors.As(err, &e)
-			w.Header().Set("Retry-After", httpx.RetryAfter(e.RetryAfter))
-			again(http.StatusTooManyRequests, p.T("login.too_many", int(math.Ceil(e.RetryAfter.Minutes()))))
-		default:
-			again(httpx.StatusOf(err), h.viewError(r, p, err).Message)
-		}
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: secure(r), Expires: time.Now().Add(30 * 24 * time.Hour)})
-	http.SetCookie(w, &http.Cookie{Name: loginCookieName(r), Value: "", Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: secure(r), MaxAge: -1})
-	h.log.Info("console sign-in", "workspace", user.WorkspaceID, "user", user.ID)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	l, err := h.app.Users.LoginWith(r.Context(), app.Credentials{Email: email, Password: password}, app.TokenSession, httpx.ClientAddr(r))
+	h.finishLogin(w, r, l, err, email, next)
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, p *page) {

@@ -69,6 +69,8 @@ func consoleScreens(ids demoIDs, widgetKey string) []struct{ name, path string }
 		{"settings-channels", "/settings/channels"},
 		{"settings-hours", "/settings/hours"},
 		{"account", "/account"},
+		{"account-security", "/account/security"},
+		{"settings-sign-in", "/settings/sign-in"},
 		{"search", "/search?q=webhook&status=active"},
 		{"error", "/dialogs/999999"},
 		{"widget", "/widget/" + widgetKey},

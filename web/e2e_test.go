@@ -236,7 +236,7 @@ func TestConsoleRussianHasNoEnglish(t *testing.T) {
 	latin := regexp.MustCompile(`[A-Za-z]+`)
 	for _, path := range []string{"/chats", fmt.Sprintf("/chats/%d", d.SubscriberID), fmt.Sprintf("/dialogs/%d", d.ID),
 		fmt.Sprintf("/dialogs/%d", d2.ID), "/dialogs", "/dialogs?mine=1", "/notifications", "/report",
-		"/settings/dialogs", "/settings/standard-messages"} {
+		"/settings/dialogs", "/settings/standard-messages", "/account/security", "/settings/sign-in"} {
 		do(t, b, "open "+path, chromedp.Navigate(p.URL+path), chromedp.WaitVisible(`header.top`))
 		// Everything the page shows, and the labels only screen readers
 		// read; not what it shows in another language on purpose (the

@@ -35,6 +35,8 @@ var consolePages = []consoleRoute{
 	{"GET", "/settings/channels", "owner", []string{""}},
 	{"GET", "/settings/hours", "owner", []string{"saved=1"}},
 	{"GET", "/account", "owner", []string{"saved=1"}},
+	{"GET", "/account/security", "owner", []string{""}},
+	{"GET", "/settings/sign-in", "owner", []string{""}},
 	{"GET", "/login", "anon", []string{"next=%2Fchats%3Fq%3Da", "next=%2F%2Fevil.example"}},
 }
 
@@ -59,6 +61,11 @@ var consoleForms = []consoleRoute{
 		"weekday=9&start=25%3A00&end=x&date=2026-02-30"}},
 	{"POST", "/settings/sla", "owner", []string{"name=Default&first_response_minutes=30&warn_percent=80", "name=x&first_response_minutes=abc&type_id=-5"}},
 	{"POST", "/account", "owner", []string{"name=Olga&locale=ru&time_zone=Europe%2FMoscow", "password=x&current_password=y"}},
+	{"POST", "/account/tokens", "owner", []string{"name=CI&scopes=read&scopes=report&expires_days=30", "name=&scopes=root&expires_days=-3"}},
+	{"POST", "/account/totp/confirm", "owner", []string{"code=123456", "code=%00"}},
+	{"POST", "/settings/sign-in", "owner", []string{"issuer=https%3A%2F%2Fid.example.com&client_id=b&client_secret=s&allowed_domains=example.com&role=manager&password_login=1",
+		"issuer=javascript%3Aalert(1)&role=owner"}},
+	{"POST", "/settings/sign-in/two-factor", "owner", []string{"required=", "required=1"}},
 }
 
 // console is a signed-in owner and manager of a fuzzed workspace, and the

@@ -77,6 +77,9 @@ func (h *Handler) Register(mux openapi.Mux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/chats", http.StatusSeeOther) })
 	mux.HandleFunc("GET /login", h.loginPage)
 	mux.HandleFunc("POST /login", h.login)
+	mux.HandleFunc("POST /login/code", h.loginCode)
+	mux.HandleFunc("POST /auth/oidc/start", h.oidcStart)
+	mux.HandleFunc("GET /auth/oidc/callback", h.oidcCallback)
 	routes := []struct {
 		pattern string
 		handle  func(http.ResponseWriter, *http.Request, *page)
@@ -120,6 +123,9 @@ func (h *Handler) Register(mux openapi.Mux) {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
 	for _, rt := range h.slaRoutes() {
+		mux.HandleFunc(rt.pattern, h.session(rt.handle))
+	}
+	for _, rt := range h.signinRoutes() {
 		mux.HandleFunc(rt.pattern, h.session(rt.handle))
 	}
 }
@@ -278,6 +284,15 @@ func (h *Handler) session(next func(http.ResponseWriter, *http.Request, *page)) 
 			return
 		} else if err != nil {
 			h.toLogin(w, r)
+			return
+		}
+		if user.MustEnrol && !enrolPaths[r.Pattern] {
+			// The workspace requires two-factor sign-in: set it up first.
+			if httpx.SafeMethod(r.Method) {
+				http.Redirect(w, r, "/account/security", http.StatusSeeOther)
+			} else {
+				http.Error(w, "Set up two-factor sign-in first.", http.StatusForbidden)
+			}
 			return
 		}
 		p := h.newPage(r, user, csrf)

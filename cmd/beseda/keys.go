@@ -199,6 +199,10 @@ func describeSecret(s store.Secret) string {
 			return "the installation's signing secret (rating buttons, file links)"
 		}
 		return "the installation's " + s.Key
+	case store.SecretTOTP:
+		return fmt.Sprintf("user %d %s (workspace %d): the two-factor sign-in key", s.ID, s.Name, s.WorkspaceID)
+	case store.SecretOIDCClient:
+		return fmt.Sprintf("workspace %d: the single sign-on client secret of %s", s.WorkspaceID, s.Name)
 	}
 	return s.Where
 }

@@ -12,7 +12,11 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/pquerna/otp/totp"
+
+	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/server"
 	"github.com/beseda/beseda/internal/testkit"
 	"github.com/beseda/beseda/store"
@@ -69,6 +73,15 @@ func TestKeys_ALostKeyDoesNotStrandTheDatabase(t *testing.T) {
 		var hook struct{ ID int64 }
 		owner.MustDo("POST", "/api/v1/webhooks", map[string]any{"url": "http://127.0.0.1:9/hook",
 			"events": []string{"dialog.created"}, "secret": "the receiver's secret"}, 201, &hook)
+		// Signing in's secrets: a manager's two-factor key, single sign-on's client secret.
+		var me beseda.User
+		owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
+		var e struct{ Secret string }
+		owner.MustDo("POST", "/api/v1/me/totp", nil, 200, &e)
+		totpCode, _ := totp.GenerateCode(e.Secret, time.Now())
+		owner.MustDo("POST", "/api/v1/me/totp/confirm", map[string]any{"code": totpCode}, 200, nil)
+		owner.MustDo("PUT", "/api/v1/settings/oidc", map[string]any{"issuer": "http://127.0.0.1:9/idp", "client_id": "beseda",
+			"client_secret": "idp secret", "password_login": true}, 200, nil)
 		if err := p.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
 		}
@@ -108,6 +121,8 @@ func TestKeys_ALostKeyDoesNotStrandTheDatabase(t *testing.T) {
 			fmt.Sprintf("      channel %d \"Support bot\" (Telegram, workspace 1): its settings\n", tg.ID),
 			fmt.Sprintf("      webhook %d http://127.0.0.1:9/hook (workspace 1): its signing secret\n", hook.ID),
 			"      the installation's signing secret (rating buttons, file links)\n",
+			fmt.Sprintf("      user %d owner@acme.test (workspace 1): the two-factor sign-in key\n", me.ID),
+			"      workspace 1: the single sign-on client secret of http://127.0.0.1:9/idp\n",
 			"This server has no keys: secret key: there is no key file at "+lost+"/secret.key and BESEDA_SECRET_KEY is not set\n",
 			"  beseda keys forget --key-id ID "+hint+"\n",
 		)
@@ -125,11 +140,21 @@ func TestKeys_ALostKeyDoesNotStrandTheDatabase(t *testing.T) {
 				"it is switched off until an owner or admin enters bot_token again in Settings → Channels (or PATCH /api/v1/channels/%d) and switches it on\n", tg.ID, tg.ID),
 			fmt.Sprintf("  - webhook %d http://127.0.0.1:9/hook (workspace 1): its signing secret is gone; it signs with a new one now: ", hook.ID),
 			"  - the installation's signing_secret: the server makes a new one at its next start; rating buttons already sent and file links already handed out no longer work\n",
+			fmt.Sprintf("  - user %d owner@acme.test (workspace 1): two-factor sign-in is off; they set it up again", me.ID),
+			"  - workspace 1: the single sign-on client secret of http://127.0.0.1:9/idp is gone; sign-in with it fails until an owner enters it again",
 			"A new key file was made at "+lost+"/secret.key: keep a copy apart from the database's backups.\n",
 		)
 
 		p = testkit.StartProcess(t, dir, testkit.FreePort(t), keyless, "--db", dbURL, "--data-dir", lost)
-		owner = testkit.Login(t, p.URL, "owner@acme.test", "a long secret")
+		owner = testkit.Login(t, p.URL, "owner@acme.test", "a long secret") // no code: two-factor sign-in is off
+		var sso struct {
+			Issuer    string
+			SecretSet bool `json:"client_secret_set"`
+		}
+		owner.MustDo("GET", "/api/v1/settings/oidc", nil, 200, &sso)
+		if sso.Issuer == "" || sso.SecretSet {
+			t.Errorf("single sign-on after forgetting: %+v", sso)
+		}
 		var channels []struct {
 			ID              int64
 			Kind            string

@@ -27,6 +27,9 @@ var statusByCode = map[string]int{
 	beseda.EIDEMPOTENCY:       http.StatusConflict,
 	beseda.ESLAPOLICYEXISTS:   http.StatusConflict,
 	beseda.EMANYATTEMPTS:      http.StatusTooManyRequests,
+	beseda.ETOTPREQUIRED:      http.StatusUnauthorized,
+	beseda.ETOTPENROL:         http.StatusForbidden,
+	beseda.EPASSWORDLOGINOFF:  http.StatusForbidden,
 	beseda.EINTERNAL:          http.StatusInternalServerError,
 }
 

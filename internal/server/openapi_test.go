@@ -459,4 +459,5 @@ func walk(t *testing.T, w *testkit.World) {
 	manager.WantError("GET", "/api/v1/webhooks", nil, 403, beseda.EFORBIDDEN)
 	owner.MustDo("GET", "/api/v1/me", nil, 200, nil)
 	walkSLA(t, w)
+	walkSignIn(t, w)
 }

@@ -243,7 +243,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
 		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
 		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks, Resolver: cfg.Resolver}), Channels: channels,
-		Addresses: guard, Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
+		Addresses: guard, OIDCClient: &http.Client{Transport: guard.Transport(15 * time.Second), Timeout: 15 * time.Second}, Files: files, MaxUploadBytes: cfg.MaxUploadBytes})
 	deliveries := outbox.New(db, a.Delivery, outbox.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
 		Channels: channels, Files: a.Files})
 	a.SetDelivery(deliveries)
