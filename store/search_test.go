@@ -154,7 +154,7 @@ func TestMigration30_SearchIndexNeverDisagreesAfterACrash(t *testing.T) {
 }
 
 // TestSearch_NewestFirstWhetherFewOrManyRowsMatch: newest first, a word that
-// more rows hold than PostgreSQL reads from its index (fewMatchesAtMost) and
+// more rows hold than a page among the newest (PostgreSQL's recentRows) and
 // a word few rows hold each come back newest first, page after page, every
 // match once, on both databases.
 func TestSearch_NewestFirstWhetherFewOrManyRowsMatch(t *testing.T) {
@@ -209,6 +209,76 @@ func TestSearch_NewestFirstWhetherFewOrManyRowsMatch(t *testing.T) {
 				}
 				if fmt.Sprint(got) != fmt.Sprint(ids) {
 					t.Errorf("%s: %d hits, want %d newest first; first %v", word, len(got), len(ids), got[:min(5, len(got))])
+				}
+			}
+		})
+	}
+}
+
+// TestSearch_NewestFirstBeyondTheRecentRows: on PostgreSQL a page is first
+// looked for among the newest rows (5,000) below the cursor; words whose
+// matches lie only before them, or that they hold fewer of than a page,
+// still come back whole and newest first, page after page, on both
+// databases.
+func TestSearch_NewestFirstBeyondTheRecentRows(t *testing.T) {
+	t.Parallel()
+	for _, d := range testkit.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			db := testkit.OpenDB(t, d)
+			f := newFixture(t, db)
+			ctx := context.Background()
+			now := time.Now().UTC()
+			want := map[string][]int64{}
+			err := db.Update(ctx, func(tx *store.Tx) error {
+				for i := range 5300 {
+					words := "herons"
+					if i < 30 {
+						words = "ospreys" // only the oldest
+					}
+					if i%1000 == 999 {
+						words += " egrets" // six, five of them among the newest 5,000
+					}
+					m := &beseda.Message{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, ChannelID: f.sub.ChannelID,
+						Direction: beseda.DirectionIn, Source: beseda.SourceClient, Status: beseda.MessageSent,
+						Text: fmt.Sprintf("%s number %d", words, i), CreatedAt: now}
+					if err := tx.CreateMessage(ctx, m); err != nil {
+						return err
+					}
+					for _, w := range strings.Fields(words) {
+						if w != "herons" {
+							want[w] = append([]int64{m.ID}, want[w]...) // newest first
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for word, ids := range want {
+				q, err := beseda.ParseSearchQuery(word)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []int64
+				filter := beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchMessages, Limit: 4}
+				for {
+					page, err := db.Search(ctx, filter)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, h := range page.Items {
+						got = append(got, h.ID)
+					}
+					if page.NextCursor == "" {
+						break
+					}
+					if filter.Cursor, err = beseda.ParseSearchCursor(page.NextCursor, filter.Order); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(ids) {
+					t.Errorf("%s: %v, want %v", word, got, ids)
 				}
 			}
 		})

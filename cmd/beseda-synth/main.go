@@ -7,7 +7,12 @@
 //
 //	go run ./cmd/beseda-synth --db URL --subscribers 200 --dialogs 0 --owner-email admin@example.com --owner-password demo
 //
-// It prints the workspace and the owner's sign-in. Do not point it at a
+// For the search benchmark at scale (BENCHMARKS.md), messages too, ten per
+// client; on PostgreSQL the messages' search index is built once after them:
+//
+//	go run ./cmd/beseda-synth --db URL --subscribers 1000000 --dialogs 1000000 --messages 10 --owner-email owner@search.test
+//
+// It prints its progress, then the workspace and the owner's sign-in. Do not point it at a
 // database with real data: it writes a million rows as fast as it can.
 package main
 
@@ -66,8 +71,16 @@ func run(dbURL string, subscribers, dialogs int, active float64, messages, month
 	spec.End = time.Now().UTC()
 	spec.Start = spec.End.AddDate(0, -months, 0)
 	start := time.Now()
+	spec.Progress = func(phase string, done int) {
+		fmt.Fprintf(os.Stderr, "%s %s: %d\n", time.Since(start).Round(time.Second), phase, done)
+	}
 	res, err := synth.Generate(ctx, db, spec)
 	if err != nil {
+		return err
+	}
+	// Up-to-date statistics for whoever measures next (autovacuum would
+	// take its time over millions of new rows).
+	if err := db.Vacuum(ctx); err != nil {
 		return err
 	}
 	fmt.Printf("workspace %d: %d clients, %d dialogs (%d active) in %v\nsign in as %s / %s\n",

@@ -33,6 +33,14 @@ type Spec struct {
 	// Start and End bound the creation times, spread evenly.
 	Start, End time.Time
 	Seed       uint64
+	// Progress, if set, hears how far a long run got (phase, rows done).
+	Progress func(phase string, done int)
+}
+
+func (s Spec) progress(phase string, done int) {
+	if s.Progress != nil {
+		s.Progress(phase, done)
+	}
 }
 
 // Result tells what was made.
@@ -89,6 +97,9 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 			return res, fmt.Errorf("synth subscribers: %w", err)
 		}
 		done += n
+		if done%100_000 == 0 {
+			spec.progress("clients", done)
+		}
 	}
 	res.FirstSubscriberID = firstID
 
@@ -194,6 +205,9 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 				return res, fmt.Errorf("synth dialogs: %w", err)
 			}
 			pending = pending[:0]
+			if (k+1)%100_000 == 0 {
+				spec.progress("dialogs", k+1)
+			}
 		}
 	}
 	if err := flush(pending); err != nil {
@@ -202,31 +216,44 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 
 	// Chat history.
 	if spec.MessagesPerSubscriber > 0 {
-		for s := 0; s < spec.Subscribers; s += batch / 2 {
-			n := min(batch/2, spec.Subscribers-s)
-			err := db.Update(ctx, func(tx *store.Tx) error {
-				var args []any
-				for i := range n {
-					sub := firstID + int64(s+i)
-					for m := range spec.MessagesPerSubscriber {
-						dir, src := "in", "client"
-						if m%2 == 1 {
-							dir, src = "out", "manager"
-						}
-						at := spread(spec.Start, span, s+i, spec.Subscribers).Add(time.Duration(m) * time.Minute)
-						args = append(args, spec.WorkspaceID, sub, spec.ChannelID, dir, src, messageText(rng),
-							"sent", at.UnixMilli())
-					}
-				}
-				return tx.Exec(ctx, `INSERT INTO messages (workspace_id, subscriber_id, channel_id, direction, source, text, status, created_at)
-					VALUES `+tx.Values(len(args)/8, 8), args...)
-			})
-			if err != nil {
-				return res, fmt.Errorf("synth messages: %w", err)
-			}
+		if err := withoutMessageIndex(ctx, db, func() error { return generateMessages(ctx, db, spec, rng, firstID) }); err != nil {
+			return res, err
 		}
 	}
 	return res, nil
+}
+
+// generateMessages writes MessagesPerSubscriber messages into every new
+// client's chat, a minute apart from the client's creation time.
+func generateMessages(ctx context.Context, db *store.DB, spec Spec, rng *rand.Rand, firstID int64) error {
+	span := spec.End.Sub(spec.Start)
+	for s := 0; s < spec.Subscribers; s += batch / 2 {
+		n := min(batch/2, spec.Subscribers-s)
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			var args []any
+			for i := range n {
+				sub := firstID + int64(s+i)
+				for m := range spec.MessagesPerSubscriber {
+					dir, src := "in", "client"
+					if m%2 == 1 {
+						dir, src = "out", "manager"
+					}
+					at := spread(spec.Start, span, s+i, spec.Subscribers).Add(time.Duration(m) * time.Minute)
+					args = append(args, spec.WorkspaceID, sub, spec.ChannelID, dir, src, messageText(rng),
+						"sent", at.UnixMilli())
+				}
+			}
+			return tx.Exec(ctx, `INSERT INTO messages (workspace_id, subscriber_id, channel_id, direction, source, text, status, created_at)
+					VALUES `+tx.Values(len(args)/8, 8), args...)
+		})
+		if err != nil {
+			return fmt.Errorf("synth messages: %w", err)
+		}
+		if (s+n)%10_000 == 0 {
+			spec.progress("messages", (s+n)*spec.MessagesPerSubscriber)
+		}
+	}
+	return nil
 }
 
 // spread places item k of n evenly over span from start (in floating point:

@@ -1,0 +1,47 @@
+package synth
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/beseda/beseda/store"
+)
+
+// withoutMessageIndex runs load with PostgreSQL's GIN index of messages
+// (migration 00030) dropped and builds it again afterwards from the
+// definition the database reports, unchanged: one build over ten million
+// vectors is much cheaper than keeping the index up to date over thousands
+// of multi-row INSERTs. The vectors themselves are the generated column's,
+// written with each row as in the product. If the run dies in between, the
+// index is missing: pg_indexes' definition printed in the error restores it.
+//
+// SQLite is left as it is: its FTS5 triggers stem each message in the
+// statement that writes it, which a later bulk INSERT … SELECT would do as
+// well, and FTS5 already buffers a transaction's terms in memory.
+func withoutMessageIndex(ctx context.Context, db *store.DB, load func() error) error {
+	if db.Dialect() != store.Postgres {
+		return load()
+	}
+	var def string
+	if err := db.WriteDB().QueryRowContext(ctx,
+		`SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'messages_search'`).Scan(&def); err != nil {
+		return fmt.Errorf("synth: the messages' search index: %w", err)
+	}
+	if _, err := db.WriteDB().ExecContext(ctx, `DROP INDEX messages_search`); err != nil {
+		return err
+	}
+	loadErr := load()
+	// One connection, so that the memory setting applies to the build.
+	conn, err := db.WriteDB().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("synth: rebuild %q: %w", def, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET maintenance_work_mem = '512MB'`); err != nil {
+		return fmt.Errorf("synth: rebuild %q: %w", def, err)
+	}
+	if _, err := conn.ExecContext(ctx, def); err != nil {
+		return fmt.Errorf("synth: rebuild %q: %w", def, err)
+	}
+	return loadErr
+}
