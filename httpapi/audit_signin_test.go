@@ -56,7 +56,7 @@ func TestAudit_TokensTwoFactorAndSingleSignOn(t *testing.T) {
 			"client_secret": cfg.ClientSecret, "allowed_domains": []string{"corp.test"}, "create_users": false, "role": "manager",
 			"password_login": true}, 200, nil)
 		w.Owner.MustDo("PUT", "/api/v1/settings/two-factor", map[string]any{"required": true}, 200, nil)
-		enrolTOTP(t, srv, w.Owner) // required now, of the owner too
+		enrolTOTP(t, srv, w.Owner)                                   // required now, of the owner too
 		settings := auditOf(t, w.Owner, beseda.AuditSettingsChanged) // newest first
 		if len(settings) != 2 {
 			t.Fatalf("settings changed: %+v", settings)
