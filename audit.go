@@ -27,12 +27,17 @@ const (
 	AuditRetentionRun     AuditAction = "retention.removed"
 	AuditClientExported   AuditAction = "client.exported"
 	AuditClientErased     AuditAction = "client.erased"
+	AuditTokenCreated     AuditAction = "token.created"
+	AuditTokenRevoked     AuditAction = "token.revoked"
+	AuditTwoFactorOn      AuditAction = "user.two_factor_on"
+	AuditTwoFactorOff     AuditAction = "user.two_factor_off"
 )
 
 // AuditActions lists the actions, in the order the console's filter offers
 // them.
 var AuditActions = []AuditAction{
-	AuditSignIn, AuditSignInFailed, AuditPasswordChanged, AuditUserCreated, AuditUserChanged,
+	AuditSignIn, AuditSignInFailed, AuditPasswordChanged, AuditTwoFactorOn, AuditTwoFactorOff,
+	AuditTokenCreated, AuditTokenRevoked, AuditUserCreated, AuditUserChanged,
 	AuditSettingsChanged, AuditStandardMessages, AuditChannelCreated, AuditChannelChanged,
 	AuditWebhookCreated, AuditWebhookDeleted, AuditRetentionChanged, AuditRetentionRun,
 	AuditClientExported, AuditClientErased,

@@ -50,7 +50,23 @@ func (a *SignIn) PutOIDCSettings(ctx context.Context, actor *beseda.User, in bes
 			return nil, err
 		}
 	}
-	err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.PutOIDCSettings(ctx, actor.WorkspaceID, &in, a.now()) })
+	before, err := a.OIDCSettings(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.PutOIDCSettings(ctx, actor.WorkspaceID, &in, a.now()); err != nil {
+			return err
+		}
+		// The secret shows only that it changed ("***"), never its value.
+		after := in
+		after.HasSecret = before.HasSecret || in.ClientSecret != ""
+		changes := beseda.AuditChanges(before, after)
+		if len(changes) == 0 {
+			return nil
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{"settings", actor.WorkspaceID}, changes)
+	})
 	if err != nil {
 		return nil, err
 	}

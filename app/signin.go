@@ -338,6 +338,9 @@ func (a *SignIn) ConfirmTOTP(ctx context.Context, actor *beseda.User, code strin
 		if err := tx.EnableTOTP(ctx, actor.ID, now, step, hashes); err != nil {
 			return err
 		}
+		if err := a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditTwoFactorOn, AuditTarget{"user", actor.ID}, nil); err != nil {
+			return err
+		}
 		return tx.ClearLoginFailures(ctx, actor.Email)
 	})
 	if err != nil {
@@ -370,7 +373,13 @@ func (a *SignIn) DisableTOTP(ctx context.Context, actor *beseda.User, code strin
 		users.attemptFailed(ctx, actor, failures)
 		return beseda.Errorf(beseda.EFORBIDDEN, "the code is wrong")
 	}
-	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.DisableTOTP(ctx, actor.ID) }); err != nil {
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.DisableTOTP(ctx, actor.ID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditTwoFactorOff, AuditTarget{"user", actor.ID}, nil)
+	})
+	if err != nil {
 		return err
 	}
 	a.sessions.forget(nil)
@@ -402,7 +411,21 @@ func (a *SignIn) SetTwoFactorPolicy(ctx context.Context, actor *beseda.User, p T
 	if actor.Role != beseda.RoleOwner || !actor.Scopes.Allows(beseda.ScopeSettings) {
 		return p, beseda.Errorf(beseda.EFORBIDDEN, "only an owner can require two-factor sign-in")
 	}
-	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.SetRequireTOTP(ctx, actor.WorkspaceID, p.Required) }); err != nil {
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		before, err := tx.RequireTOTP(ctx, actor.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetRequireTOTP(ctx, actor.WorkspaceID, p.Required); err != nil {
+			return err
+		}
+		changes := beseda.AuditChanges(map[string]any{"two_factor_required": before}, map[string]any{"two_factor_required": p.Required})
+		if len(changes) == 0 {
+			return nil
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{"settings", actor.WorkspaceID}, changes)
+	})
+	if err != nil {
 		return p, err
 	}
 	a.sessions.forget(nil)

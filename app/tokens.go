@@ -30,7 +30,11 @@ func (a *Tokens) CreateToken(ctx context.Context, actor *beseda.User, in beseda.
 	token = apiTokenPrefix + token
 	t := &beseda.APIToken{UserID: actor.ID, UserName: actor.Name, Name: in.Name, Scopes: in.Scopes, CreatedAt: now, ExpiresAt: in.ExpiresAt}
 	if err := a.db.Update(ctx, func(tx *store.Tx) error {
-		return tx.CreateAPIToken(ctx, actor.WorkspaceID, t, hashToken(token))
+		if err := tx.CreateAPIToken(ctx, actor.WorkspaceID, t, hashToken(token)); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditTokenCreated, AuditTarget{"token", t.ID},
+			beseda.AuditChanges(nil, map[string]any{"name": t.Name, "scopes": t.Scopes, "expires_at": t.ExpiresAt}))
 	}); err != nil {
 		return nil, err
 	}
@@ -51,8 +55,10 @@ func (a *Tokens) RevokeToken(ctx context.Context, actor *beseda.User, id int64) 
 	var hash []byte
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
 		var err error
-		hash, err = tx.DeleteAPIToken(ctx, actor.WorkspaceID, a.tokensOf(actor), id)
-		return err
+		if hash, err = tx.DeleteAPIToken(ctx, actor.WorkspaceID, a.tokensOf(actor), id); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditTokenRevoked, AuditTarget{"token", id}, nil)
 	})
 	if err != nil {
 		return err
