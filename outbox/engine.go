@@ -186,10 +186,10 @@ func (e *Engine[T]) deliver(channelID int64, l *loop) {
 	defer e.loopsWG.Done()
 	ctx := context.Background() // the engine's Stop ends it, not a request
 	for {
-		more, wait, err := e.Run(ctx, channelID)
+		more, at, err := e.runUntil(ctx, channelID)
 		if err != nil {
 			e.log.Warn("delivery run failed", "channel", channelID, "err", err)
-			more, wait = true, maxWait
+			more, at = true, e.clock.Now().Add(maxWait)
 		}
 		if !more || e.stopped() {
 			e.mu.Lock()
@@ -202,11 +202,11 @@ func (e *Engine[T]) deliver(channelID int64, l *loop) {
 			<-l.wake // woken after the run looked: look again
 			continue
 		}
-		if wait > 0 {
+		if !at.IsZero() {
 			select {
 			case <-e.stopping:
 			case <-l.wake:
-			case <-e.clock.At(e.clock.Now().Add(wait)):
+			case <-e.clock.At(at):
 			}
 		}
 	}

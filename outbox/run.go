@@ -20,25 +20,37 @@ var (
 // the queue is empty, or another deliverer has the channel. Otherwise the
 // caller runs it again after wait.
 func (e *Engine[T]) Run(ctx context.Context, channelID int64) (more bool, wait time.Duration, err error) {
-	more, wait, err = e.run(ctx, channelID)
-	if more && e.stopped() {
-		wait = maxWait // in another process, or after the restart
+	more, at, err := e.runUntil(ctx, channelID)
+	if !at.IsZero() {
+		wait = max(at.Sub(e.clock.Now()), 0)
 	}
 	return more, wait, err
 }
 
-func (e *Engine[T]) run(ctx context.Context, channelID int64) (bool, time.Duration, error) {
+// runUntil is Run with the moment to run again (zero: at once). A moment,
+// not a wait: the clock may move between the run's look at it and the
+// caller's, and a wait added to the later time would miss the moment the
+// run named (a retry's back-off, D2).
+func (e *Engine[T]) runUntil(ctx context.Context, channelID int64) (bool, time.Time, error) {
+	more, at, err := e.run(ctx, channelID)
+	if more && e.stopped() {
+		at = e.clock.Now().Add(maxWait) // in another process, or after the restart
+	}
+	return more, at, err
+}
+
+func (e *Engine[T]) run(ctx context.Context, channelID int64) (bool, time.Time, error) {
 	if e.stopped() {
-		return true, 0, nil
+		return true, time.Time{}, nil
 	}
 	s := e.claimSlot(channelID)
 	if s == nil {
-		return false, 0, nil // another run of this process is at it
+		return false, time.Time{}, nil // another run of this process is at it
 	}
 	defer e.freeSlot(channelID, s)
 	ch, err := e.db.FindChannel(ctx, channelID)
 	if err != nil {
-		return false, 0, fmt.Errorf("deliver: %w", err)
+		return false, time.Time{}, fmt.Errorf("deliver: %w", err)
 	}
 	t := e.cfg.Channels.Of(ch.Kind)
 	r := &run[T]{e: e, ch: ch, slot: s, sender: t.Sender(), window: t.Window(), pacer: e.pacer(ch)}
@@ -73,17 +85,17 @@ func (p *pass) later(t time.Time) {
 	}
 }
 
-func (r *run[T]) work(ctx context.Context) (bool, time.Duration, error) {
+func (r *run[T]) work(ctx context.Context) (bool, time.Time, error) {
 	if err := r.acquire(ctx); err != nil || r.lease == nil {
-		return false, 0, err
+		return false, time.Time{}, err
 	}
 	for {
 		now := r.e.clock.Now()
 		if r.e.stopped() {
-			return true, 0, nil
+			return true, time.Time{}, nil
 		}
 		if !now.Before(r.deadline) {
-			return true, 0, nil
+			return true, time.Time{}, nil
 		}
 		r.e.mu.Lock()
 		r.slot.woken = false
@@ -99,17 +111,17 @@ func (r *run[T]) work(ctx context.Context) (bool, time.Duration, error) {
 		}
 		switch {
 		case errors.Is(err, errLost):
-			return false, 0, nil // its new holder carries on; the release gives up what is left of it
+			return false, time.Time{}, nil // its new holder carries on; the release gives up what is left of it
 		case errors.Is(err, errStopped) || (err != nil && ctx.Err() != nil):
-			return true, 0, nil // to be run again
+			return true, time.Time{}, nil // to be run again
 		case err != nil:
-			return false, 0, err
+			return false, time.Time{}, err
 		case p.progressed:
 			continue
 		case p.idle:
 			done, err := r.finish(ctx)
 			if done || err != nil {
-				return false, 0, err
+				return false, time.Time{}, err
 			}
 			continue
 		}
@@ -118,10 +130,10 @@ func (r *run[T]) work(ctx context.Context) (bool, time.Duration, error) {
 			next = now.Add(maxWait)
 		}
 		if next.After(r.deadline) {
-			return true, next.Sub(now), nil
+			return true, next, nil
 		}
 		if err := r.wait(ctx, next, true); err != nil {
-			return !errors.Is(err, errLost), 0, nil
+			return !errors.Is(err, errLost), time.Time{}, nil
 		}
 	}
 }
