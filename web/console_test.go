@@ -71,6 +71,8 @@ func consoleScreens(ids demoIDs, widgetKey string) []struct{ name, path string }
 		{"account", "/account"},
 		{"account-security", "/account/security"},
 		{"settings-sign-in", "/settings/sign-in"},
+		{"settings-audit", "/settings/audit"},
+		{"settings-data", "/settings/data"},
 		{"search", "/search?q=webhook&status=active"},
 		{"error", "/dialogs/999999"},
 		{"widget", "/widget/" + widgetKey},

@@ -6,12 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/internal/testkit/fakewhatsapp"
 	"github.com/beseda/beseda/store"
 )
 
@@ -43,6 +45,22 @@ func TestScreenshots(t *testing.T) {
 		"bot_token": "123456:SCREENSHOT-token_abcdefghijkl", "webhook_secret": "screenshot-secret"}}, 201, nil)
 	owner.MustDo("POST", "/api/v1/channels", map[string]any{"kind": "messenger", "name": "Acme on Facebook", "config": map[string]string{
 		"page_id": "1122334455", "page_access_token": "EAAG-screenshot", "app_secret": "screenshot-app-secret"}}, 201, nil)
+	// Routing and SLA as a team that uses them sees the console: two chats
+	// are the owner's, and dialogs started from now have targets.
+	var me beseda.User
+	owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
+	for _, sub := range []int64{ids.anna, ids.chen} {
+		owner.MustDo("PATCH", testkit.Path("/api/v1/subscribers/%d", sub), map[string]any{"assignee_id": me.ID}, 200, nil)
+	}
+	owner.MustDo("POST", "/api/v1/settings/sla-policies", map[string]any{"name": "Default",
+		"first_response_minutes": 60, "resolution_minutes": 480}, 201, nil)
+	var boris []beseda.Subscriber
+	owner.MustDo("GET", "/api/v1/subscribers?q=Boris", nil, 200, &boris)
+	var types []beseda.CatalogItem
+	owner.MustDo("GET", "/api/v1/settings/dialog-types", nil, 200, &types)
+	var slaDialog beseda.Dialog
+	owner.MustDo("POST", "/api/v1/dialogs", map[string]any{"subscriber_id": boris[0].ID, "title": "Delays between funnel steps",
+		"type_id": types[0].ID}, 201, &slaDialog)
 	screens := consoleScreens(ids, channels[0].Key)
 	screens = append(screens,
 		struct{ name, path string }{"dialog-confirm-paused", testkit.Path("/dialogs/%d?confirm=paused", ids.active)},
@@ -50,6 +68,8 @@ func TestScreenshots(t *testing.T) {
 		struct{ name, path string }{"saved-reply-menu", testkit.Path("/dialogs/%d", ids.active)},
 		struct{ name, path string }{"chat-dialogs-menu", testkit.Path("/chats/%d", ids.chen)},
 		struct{ name, path string }{"widget-chat", "/widget/" + channels[0].Key},
+		struct{ name, path string }{"chats-mine", "/chats?assignee=me"},
+		struct{ name, path string }{"dialog-sla", testkit.Path("/dialogs/%d", slaDialog.ID)},
 	)
 	for _, width := range []int64{1280, 390} {
 		for _, s := range screens {
@@ -96,6 +116,50 @@ func TestScreenshots(t *testing.T) {
 			}
 		}
 	}
+	whatsAppScreenshots(t, dir)
+}
+
+// whatsAppScreenshots: a WhatsApp client's chat while its window is open,
+// and a day later, closed, with the template picker. A server of its own on
+// the test clock, with the fake Cloud API serving three templates.
+func whatsAppScreenshots(t *testing.T, dir string) {
+	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	var me beseda.User
+	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
+	const phone, token, secret, waID = "106540352242922", "wa-token", "wa-secret", "4915112345678"
+	api := fakewhatsapp.New(t, phone, token)
+	api.SetTemplates("5550001", 10,
+		fakewhatsapp.Template{Name: "order_update", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
+			Body: "Hello {{1}}, your order {{2}} is on its way."},
+		fakewhatsapp.Template{Name: "follow_up", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
+			Body: "We have news about your question. Reply to this message to continue."},
+		fakewhatsapp.Template{Name: "rating_request", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
+			Body: "How did we do?"})
+	ch := w.AddChannel("whatsapp", "Acme on WhatsApp", map[string]string{"phone_number_id": phone, "access_token": token,
+		"app_secret": secret, "verify_token": "v", "api_base_url": api.URL, "business_account_id": "5550001"})
+	body := fakewhatsapp.TextMessage(phone, waID, "Greta Hansen", "wamid.1", "Hi, where is my order A-17? It was due on Friday.")
+	if res := w.Webhook(ch.WebhookURL, body, map[string]string{"X-Hub-Signature-256": fakewhatsapp.Sign(body, secret)}); res.Status != 200 {
+		t.Fatalf("webhook: %d", res.Status)
+	}
+	sub := w.SubscriberOf("whatsapp")
+	srv.Clock.Advance(72 * time.Minute)
+	ctx := testkit.Browser(t)
+	signIn(t, ctx, srv.URL, me.Email, testkit.TestPassword)
+	chat := srv.URL + testkit.Path("/chats/%d", sub.ID)
+	shoot := func(name, wait string) {
+		for _, width := range []int64{1280, 390} {
+			testkit.Do(t, ctx, name, chromedp.EmulateViewport(width, 860), chromedp.Navigate(chat), chromedp.WaitVisible(wait))
+			png := testkit.Run(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
+			file := filepath.Join(dir, name+"-"+map[int64]string{1280: "desktop", 390: "phone"}[width]+".png")
+			if err := os.WriteFile(file, png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	shoot("chat-window-open", `#window-notice`)
+	srv.Clock.Advance(24 * time.Hour)
+	shoot("chat-template-picker", `#template-form`)
 }
 
 // signIn signs in through the sign-in page.
