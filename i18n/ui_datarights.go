@@ -20,6 +20,7 @@ var dataRightsTexts = map[string]entry{
 
 	"audit.via.session": {en: "in the console", ru: "в консоли"},
 	"audit.via.api":     {en: "through the API", ru: "через программный интерфейс"},
+	"audit.token":       {en: "token “%s” #%s", ru: "ключ доступа «%s» №%s"},
 
 	"audit.action.auth.sign_in":              {en: "Signed in", ru: "Вход"},
 	"audit.action.auth.sign_in_failed":       {en: "Sign-in failed", ru: "Неудачный вход"},

@@ -108,12 +108,14 @@ func TestDataRights_BrowserExportAndErase(t *testing.T) {
 		chromedp.WaitVisible(`#retention`),
 		chromedp.SetValue(`#messages_days`, "365"),
 		chromedp.SetValue(`#files_days`, "30"),
+		chromedp.SetValue(`#dialogs_days`, "730"),
 		chromedp.Click(`#retention button[type=submit]`),
 		chromedp.WaitVisible(`.notice`),
 	)
 	var p beseda.Retention
 	w.Owner.MustDo("GET", "/api/v1/settings/retention", nil, http.StatusOK, &p)
-	if p.MessagesDays == nil || *p.MessagesDays != 365 || p.FilesDays == nil || *p.FilesDays != 30 {
+	if p.MessagesDays == nil || *p.MessagesDays != 365 || p.FilesDays == nil || *p.FilesDays != 30 || p.DialogsDays == nil ||
+		*p.DialogsDays != 730 {
 		t.Errorf("saved %+v", p)
 	}
 }
