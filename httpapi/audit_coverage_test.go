@@ -15,9 +15,9 @@ import (
 
 // TestAudit_RoutingCapacityAndRatingTemplate: the routing policy (a
 // setting), a manager's capacity set from the console's users page (as
-// through the API's user change) and the rating template (a standard
-// message) each leave an entry of who changed what from what; saving the
-// same again leaves none. On both databases.
+// through the API's user change), the rating template (a standard message)
+// and a channel switched off each leave an entry of who changed what from
+// what; saving the same again leaves none. On both databases.
 func TestAudit_RoutingCapacityAndRatingTemplate(t *testing.T) {
 	t.Parallel()
 	testkit.Each(t, func(t *testing.T, dbURL string) {
@@ -69,6 +69,17 @@ func TestAudit_RoutingCapacityAndRatingTemplate(t *testing.T) {
 		}
 		if before, after := change(got[0], "rating_template"); before != "rate_us (en)" || after != nil {
 			t.Errorf("rating template cleared: %v → %v", before, after)
+		}
+
+		var channels []testkit.ChannelInfo
+		w.Owner.MustDo("GET", "/api/v1/channels", nil, 200, &channels)
+		w.Owner.MustDo("PATCH", testkit.Path("/api/v1/channels/%d", channels[0].ID), map[string]any{"enabled": false}, 200, nil)
+		got = auditOf(t, w.Owner, beseda.AuditChannelChanged)
+		if len(got) != 1 || *got[0].TargetID != channels[0].ID {
+			t.Fatalf("channel entries %+v", got)
+		}
+		if before, after := change(got[0], "enabled"); before != true || after != false {
+			t.Errorf("channel enabled %v → %v", before, after)
 		}
 	})
 }
