@@ -83,6 +83,11 @@ func TestDataRights_RetentionRemovesClosedDialogs(t *testing.T) {
 				t.Fatalf("before the run %s holds %d rows of the old dialogs", table, got)
 			}
 		}
+		var found beseda.SearchPage
+		w.Owner.MustDo("GET", "/api/v1/search?kind=dialog&q=case", nil, 200, &found)
+		if len(found.Items) != len(old) {
+			t.Fatalf("before the run search finds %d of the %d dialogs", len(found.Items), len(old))
+		}
 		run := func() []beseda.RetentionReport {
 			t.Helper()
 			reps, err := w.Srv.App.DataRights.RunRetention(t.Context())
@@ -142,7 +147,6 @@ func TestDataRights_RetentionRemovesClosedDialogs(t *testing.T) {
 				t.Errorf("the chat page links to the removed dialog %d", old[i])
 			}
 		}
-		var found beseda.SearchPage
 		w.Owner.MustDo("GET", "/api/v1/search?q=inside", nil, 200, &found)
 		if len(found.Items) != len(old) {
 			t.Errorf("search finds %+v", found.Items)
@@ -151,6 +155,10 @@ func TestDataRights_RetentionRemovesClosedDialogs(t *testing.T) {
 			if h.DialogID != nil {
 				t.Errorf("search links %+v to a removed dialog", h)
 			}
+		}
+		w.Owner.MustDo("GET", "/api/v1/search?kind=dialog&q=case", nil, 200, &found)
+		if len(found.Items) != 0 {
+			t.Errorf("search still finds the removed dialogs %+v", found.Items)
 		}
 
 		// The report, the audit log and the run say the same.
