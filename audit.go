@@ -63,6 +63,11 @@ type AuditEntry struct {
 	Action      AuditAction `json:"action"`
 	TargetKind  string      `json:"target_kind"`
 	TargetID    *int64      `json:"target_id"`
+	// TokenID names the scoped API token the change came through (null: a
+	// session, a sign-in token, the product itself); TokenName is its name
+	// then, kept after the token is revoked.
+	TokenID   *int64 `json:"token_id"`
+	TokenName string `json:"token_name"`
 	// Changes is {"field": {"before": …, "after": …}} for what changed, or
 	// figures ({"messages": 12}); secrets are always "***".
 	Changes map[string]any `json:"changes"`

@@ -10,6 +10,13 @@ type Retention struct {
 	MessagesDays *int `json:"messages_days"`
 	// FilesDays: files older than that are removed; their messages stay.
 	FilesDays *int `json:"files_days"`
+	// DialogsDays: completed dialogs whose completion is older than that
+	// are removed, with all that hangs off them (participants, reasons,
+	// components, ratings, history, tasks, notifications, SLA figures), and
+	// leave the report. The messages written in them stay in the client's
+	// chat, no longer marked with a dialog: MessagesDays governs them.
+	// Active and paused dialogs are never removed, however old.
+	DialogsDays *int `json:"dialogs_days"`
 	// AuditDays: audit log entries older than that are removed. A new
 	// workspace keeps them DefaultAuditDays.
 	AuditDays *int       `json:"audit_days"`
@@ -29,7 +36,8 @@ func (r *Retention) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    *int
-	}{{"messages_days", r.MessagesDays}, {"files_days", r.FilesDays}, {"audit_days", r.AuditDays}} {
+	}{{"messages_days", r.MessagesDays}, {"files_days", r.FilesDays}, {"dialogs_days", r.DialogsDays},
+		{"audit_days", r.AuditDays}} {
 		if f.v != nil && (*f.v < 1 || *f.v > MaxRetentionDays) {
 			return Errorf(EINVALID, "%s must be from 1 to %d days, or null to keep for ever", Field(f.name), MaxRetentionDays)
 		}
@@ -53,11 +61,14 @@ type RetentionReport struct {
 	WorkspaceID  int64 `json:"-"`
 	Messages     int64 `json:"messages"`
 	Files        int64 `json:"files"`
+	Dialogs      int64 `json:"dialogs"`
 	AuditEntries int64 `json:"audit_entries"`
 }
 
 // Empty reports whether nothing was removed.
-func (r RetentionReport) Empty() bool { return r.Messages == 0 && r.Files == 0 && r.AuditEntries == 0 }
+func (r RetentionReport) Empty() bool {
+	return r.Messages == 0 && r.Files == 0 && r.Dialogs == 0 && r.AuditEntries == 0
+}
 
 // Erasure is what erasing a client removed: its messages and files; its
 // dialogs and ratings stay, without title or name, as figures for the

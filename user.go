@@ -75,6 +75,9 @@ type User struct {
 	// Scopes narrows what the user may do on this request: the scopes of the
 	// API token it came with (nil: a sign-in, everything the user holds).
 	Scopes TokenScopes `json:"-"`
+	// Token is the scoped API token the request came with (nil: a sign-in),
+	// which the audit log names.
+	Token *Ref `json:"-"`
 }
 
 // SeesAccountOf reports whether u may see other's account — e-mail, role,

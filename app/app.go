@@ -65,6 +65,10 @@ type Config struct {
 	// "erase.after_commit", "files.before_remove"); an error it returns
 	// stops the work there as a crash would. Tests only.
 	FailPoint func(step string) error
+	// RetentionBatch bounds the rows one transaction of the retention job
+	// removes (0: retentionBatch messages, dialogRetentionBatch dialogs);
+	// tests make it small to cross batches.
+	RetentionBatch int
 }
 
 // App runs the use cases, one service per group of them; the server builds

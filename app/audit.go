@@ -21,9 +21,10 @@ type Audit struct{ *core }
 type Origin struct {
 	Address netip.Addr
 	Via     string
-	// TokenID names the API token used, when tokens have ids (scoped
-	// tokens); 0 otherwise.
-	TokenID int64
+	// TokenID names the scoped API token used, TokenName its name; 0 and
+	// "" for a session, a sign-in token, the product itself.
+	TokenID   int64
+	TokenName string
 }
 
 type originKey struct{}
@@ -65,10 +66,8 @@ func (a *Audit) Record(ctx context.Context, tx *store.Tx, workspaceID int64, act
 		e.TargetID = &id
 	}
 	if o.TokenID != 0 {
-		if e.Changes == nil {
-			e.Changes = map[string]any{}
-		}
-		e.Changes["token_id"] = o.TokenID
+		id := o.TokenID
+		e.TokenID, e.TokenName = &id, o.TokenName
 	}
 	return tx.AddAuditEntry(ctx, e)
 }

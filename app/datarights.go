@@ -25,12 +25,13 @@ type DataRights struct{ *core }
 
 // retentionTotals count what the retention job removed since the process
 // started, for /metrics.
-var retentionTotals struct{ messages, files, auditEntries atomic.Int64 }
+var retentionTotals struct{ messages, files, dialogs, auditEntries atomic.Int64 }
 
-// RetentionTotals returns how many messages, files and audit entries the
-// retention job of this process removed since it started.
-func RetentionTotals() (messages, files, auditEntries int64) {
-	return retentionTotals.messages.Load(), retentionTotals.files.Load(), retentionTotals.auditEntries.Load()
+// RetentionTotals returns how many messages, files, dialogs and audit
+// entries the retention job of this process removed since it started.
+func RetentionTotals() beseda.RetentionReport {
+	return beseda.RetentionReport{Messages: retentionTotals.messages.Load(), Files: retentionTotals.files.Load(),
+		Dialogs: retentionTotals.dialogs.Load(), AuditEntries: retentionTotals.auditEntries.Load()}
 }
 
 // requireDataAdmin refuses all but owners and admins, and their API tokens
@@ -78,8 +79,13 @@ func (a *DataRights) UpdateRetention(ctx context.Context, actor *beseda.User, p 
 }
 
 // retentionBatch bounds the messages one transaction of the retention job
-// removes, so that it never holds the writer long.
-const retentionBatch = 1000
+// removes, so that it never holds the writer long; dialogRetentionBatch the
+// dialogs, each of which takes its history, links and tasks along and
+// detaches its messages.
+const (
+	retentionBatch       = 1000
+	dialogRetentionBatch = 200
+)
 
 // RunRetention applies every workspace's retention policy at the injected
 // clock's now: set-based, a batch of rows per transaction, each workspace's
@@ -92,32 +98,45 @@ func (a *DataRights) RunRetention(ctx context.Context) ([]beseda.RetentionReport
 		return nil, err
 	}
 	now := a.now()
+	msgBatch, dialogBatch := retentionBatch, dialogRetentionBatch
+	if a.cfg.RetentionBatch > 0 {
+		msgBatch, dialogBatch = a.cfg.RetentionBatch, a.cfg.RetentionBatch
+	}
 	var out []beseda.RetentionReport
 	for _, w := range policies {
 		rep := beseda.RetentionReport{WorkspaceID: w.WorkspaceID}
-		batch := func(fn func(tx *store.Tx) (int64, error)) error {
+		// batch runs fn, a transaction each, until a set smaller than size
+		// says that nothing older is left.
+		batch := func(size int, fn func(tx *store.Tx) (int64, error)) error {
 			for {
 				var n int64
 				if err := a.db.Update(ctx, func(tx *store.Tx) (err error) { n, err = fn(tx); return err }); err != nil {
 					return err
 				}
-				if n < retentionBatch {
+				if n < int64(size) {
 					return nil
 				}
 			}
 		}
 		if cutoff := beseda.Cutoff(w.Policy.MessagesDays, now); cutoff != nil {
-			err = batch(func(tx *store.Tx) (int64, error) {
-				msgs, files, err := tx.RemoveOldMessages(ctx, w.WorkspaceID, *cutoff, now, retentionBatch)
+			err = batch(msgBatch, func(tx *store.Tx) (int64, error) {
+				msgs, files, err := tx.RemoveOldMessages(ctx, w.WorkspaceID, *cutoff, now, msgBatch)
 				rep.Messages, rep.Files = rep.Messages+msgs, rep.Files+files
 				return msgs, err
 			})
 		}
 		if cutoff := beseda.Cutoff(w.Policy.FilesDays, now); err == nil && cutoff != nil {
-			err = batch(func(tx *store.Tx) (int64, error) {
-				files, err := tx.RemoveOldFiles(ctx, w.WorkspaceID, *cutoff, now, retentionBatch)
+			err = batch(msgBatch, func(tx *store.Tx) (int64, error) {
+				files, err := tx.RemoveOldFiles(ctx, w.WorkspaceID, *cutoff, now, msgBatch)
 				rep.Files += files
-				return min(files, retentionBatch-1), err // a message has several files: a batch is messages
+				return min(files, int64(msgBatch)-1), err // a message has several files: a batch is messages
+			})
+		}
+		if cutoff := beseda.Cutoff(w.Policy.DialogsDays, now); err == nil && cutoff != nil {
+			err = batch(dialogBatch, func(tx *store.Tx) (int64, error) {
+				n, err := tx.RemoveOldDialogs(ctx, w.WorkspaceID, *cutoff, dialogBatch)
+				rep.Dialogs += n
+				return n, err
 			})
 		}
 		if err != nil {
@@ -137,7 +156,7 @@ func (a *DataRights) RunRetention(ctx context.Context) ([]beseda.RetentionReport
 			// The entry that says what went is written after the old ones
 			// went, so that it stays.
 			return a.audit(ctx, tx, w.WorkspaceID, nil, beseda.AuditRetentionRun, AuditTarget{Kind: "workspace", ID: w.WorkspaceID},
-				map[string]any{"messages": rep.Messages, "files": rep.Files, "audit_entries": rep.AuditEntries})
+				map[string]any{"messages": rep.Messages, "files": rep.Files, "dialogs": rep.Dialogs, "audit_entries": rep.AuditEntries})
 		})
 		if err != nil {
 			return out, fmt.Errorf("retention of workspace %d: %w", w.WorkspaceID, err)
@@ -145,9 +164,10 @@ func (a *DataRights) RunRetention(ctx context.Context) ([]beseda.RetentionReport
 		if !rep.Empty() {
 			retentionTotals.messages.Add(rep.Messages)
 			retentionTotals.files.Add(rep.Files)
+			retentionTotals.dialogs.Add(rep.Dialogs)
 			retentionTotals.auditEntries.Add(rep.AuditEntries)
 			a.log.Info("retention removed", "workspace", w.WorkspaceID, "messages", rep.Messages, "files", rep.Files,
-				"audit_entries", rep.AuditEntries)
+				"dialogs", rep.Dialogs, "audit_entries", rep.AuditEntries)
 			out = append(out, rep)
 		}
 	}

@@ -172,43 +172,13 @@ func (a *SignIn) FinishOIDC(ctx context.Context, f *OIDCFlow, state, code, redir
 	if !s.Enabled() {
 		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "single sign-on is off for this workspace")
 	}
-	cfg, p, err := a.oauthConfig(ctx, s, redirectURL)
+	email, name, err := a.verifyOIDC(ctx, f, s, code, redirectURL)
 	if err != nil {
-		return "", nil, err
+		return "", nil, a.oidcRefused(ctx, f.WorkspaceID, email, err)
 	}
-	octx := a.oidcContext(ctx)
-	tok, err := cfg.Exchange(octx, code, oauth2.VerifierOption(f.Verifier))
+	user, err := a.oidcUser(ctx, s, f.WorkspaceID, email, name)
 	if err != nil {
-		a.log.Warn("single sign-on: code exchange failed", "workspace", f.WorkspaceID, "err", err)
-		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "the provider did not confirm the sign-in")
-	}
-	raw, _ := tok.Extra("id_token").(string)
-	idToken, err := p.Verifier(&oidc.Config{ClientID: s.ClientID, Now: a.clock.Now}).Verify(octx, raw)
-	if err != nil {
-		a.log.Warn("single sign-on: ID token refused", "workspace", f.WorkspaceID, "err", err)
-		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "the provider's answer could not be verified")
-	}
-	if !hmac.Equal([]byte(idToken.Nonce), []byte(f.Nonce)) {
-		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "the provider's answer is not for this sign-in")
-	}
-	var claims struct {
-		Email    string `json:"email"`
-		Verified *bool  `json:"email_verified"`
-		Name     string `json:"name"`
-	}
-	if err := idToken.Claims(&claims); err != nil {
-		return "", nil, beseda.Errorf(beseda.EUNAUTHORIZED, "the provider's answer could not be read")
-	}
-	email, err := beseda.NormalizeEmail(claims.Email)
-	if err != nil || claims.Verified == nil || !*claims.Verified {
-		return "", nil, beseda.Errorf(beseda.EFORBIDDEN, "the provider gave no verified e-mail address")
-	}
-	if !s.AllowsEmail(email) {
-		return "", nil, beseda.Errorf(beseda.EFORBIDDEN, "%s is not an address this workspace signs in with", email)
-	}
-	user, err := a.oidcUser(ctx, s, f.WorkspaceID, email, claims.Name)
-	if err != nil {
-		return "", nil, err
+		return "", nil, a.oidcRefused(ctx, f.WorkspaceID, email, err)
 	}
 	token, err := a.startSession(ctx, user, kind, now)
 	if err != nil {
@@ -216,6 +186,72 @@ func (a *SignIn) FinishOIDC(ctx context.Context, f *OIDCFlow, state, code, redir
 	}
 	a.log.Info("signed in with single sign-on", "workspace", user.WorkspaceID, "user", user.ID)
 	return token, user, nil
+}
+
+// verifyOIDC exchanges the code and verifies the provider's answer for the
+// flow (FinishOIDC), and returns the verified e-mail of an allowed domain
+// and the name the provider gives; the e-mail too when it is refused, for
+// the audit log.
+func (a *SignIn) verifyOIDC(ctx context.Context, f *OIDCFlow, s *beseda.OIDCSettings, code, redirectURL string) (email, name string, err error) {
+	cfg, p, err := a.oauthConfig(ctx, s, redirectURL)
+	if err != nil {
+		return "", "", err
+	}
+	octx := a.oidcContext(ctx)
+	tok, err := cfg.Exchange(octx, code, oauth2.VerifierOption(f.Verifier))
+	if err != nil {
+		a.log.Warn("single sign-on: code exchange failed", "workspace", f.WorkspaceID, "err", err)
+		return "", "", beseda.Errorf(beseda.EUNAUTHORIZED, "the provider did not confirm the sign-in")
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	idToken, err := p.Verifier(&oidc.Config{ClientID: s.ClientID, Now: a.clock.Now}).Verify(octx, raw)
+	if err != nil {
+		a.log.Warn("single sign-on: ID token refused", "workspace", f.WorkspaceID, "err", err)
+		return "", "", beseda.Errorf(beseda.EUNAUTHORIZED, "the provider's answer could not be verified")
+	}
+	if !hmac.Equal([]byte(idToken.Nonce), []byte(f.Nonce)) {
+		return "", "", beseda.Errorf(beseda.EUNAUTHORIZED, "the provider's answer is not for this sign-in")
+	}
+	var claims struct {
+		Email    string `json:"email"`
+		Verified *bool  `json:"email_verified"`
+		Name     string `json:"name"`
+	}
+	if err := idToken.Claims(&claims); err != nil {
+		return "", "", beseda.Errorf(beseda.EUNAUTHORIZED, "the provider's answer could not be read")
+	}
+	email, err = beseda.NormalizeEmail(claims.Email)
+	if err != nil || claims.Verified == nil || !*claims.Verified {
+		return "", "", beseda.Errorf(beseda.EFORBIDDEN, "the provider gave no verified e-mail address")
+	}
+	if !s.AllowsEmail(email) {
+		return email, "", beseda.Errorf(beseda.EFORBIDDEN, "%s is not an address this workspace signs in with", email)
+	}
+	return email, claims.Name, nil
+}
+
+// oidcRefused records a refused single sign-on in the audit log of the
+// workspace the flow was for (auth.sign_in_failed, of the manager when the
+// e-mail is one of its own), and returns err. Failures of our own (the
+// database, the provider unreachable) are not sign-in failures.
+func (a *SignIn) oidcRefused(ctx context.Context, workspaceID int64, email string, err error) error {
+	if code := beseda.ErrorCode(err); code != beseda.EUNAUTHORIZED && code != beseda.EFORBIDDEN {
+		return err
+	}
+	changes := map[string]any{"method": "single_sign_on", "reason": beseda.ErrorMessage(err)}
+	target := AuditTarget{Kind: "user"}
+	if email != "" {
+		changes["email"] = email
+		if u, ferr := a.db.FindUserByEmail(ctx, email); ferr == nil && u.WorkspaceID == workspaceID {
+			target.ID = u.ID
+		}
+	}
+	if aerr := a.db.Update(ctx, func(tx *store.Tx) error {
+		return a.audit(ctx, tx, workspaceID, nil, beseda.AuditSignInFailed, target, changes)
+	}); aerr != nil {
+		a.log.Error("audit of a refused single sign-on", "workspace", workspaceID, "err", aerr)
+	}
+	return err
 }
 
 // oidcUser returns the workspace's manager with the e-mail, creating one
@@ -244,7 +280,17 @@ func (a *SignIn) oidcUser(ctx context.Context, s *beseda.OIDCSettings, wsID int6
 		return nil, err
 	}
 	u = &beseda.User{WorkspaceID: wsID, Email: in.Email, Name: in.Name, Role: in.Role, Permissions: []beseda.Permission{}, CreatedAt: a.now()}
-	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u, hash) }); err != nil {
+	err = a.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUser(ctx, u, hash); err != nil {
+			return err
+		}
+		// Nobody made this manager but the workspace's setting: the
+		// product is the actor, single sign-on the source.
+		changes := beseda.AuditChanges(nil, userAudit(u))
+		changes["source"] = "single_sign_on"
+		return a.audit(ctx, tx, wsID, nil, beseda.AuditUserCreated, AuditTarget{"user", u.ID}, changes)
+	})
+	if err != nil {
 		return nil, err
 	}
 	a.log.Info("user created by single sign-on", "workspace", wsID, "user", u.ID, "role", u.Role)

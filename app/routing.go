@@ -50,7 +50,21 @@ func (a *Routing) UpdateSettings(ctx context.Context, actor *beseda.User, s bese
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	if err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.SaveRoutingSettings(ctx, actor.WorkspaceID, &s) }); err != nil {
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		before, err := tx.FindRoutingSettings(ctx, actor.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveRoutingSettings(ctx, actor.WorkspaceID, &s); err != nil {
+			return err
+		}
+		changes := beseda.AuditChanges(before, s)
+		if len(changes) == 0 {
+			return nil
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditSettingsChanged, AuditTarget{Kind: "routing"}, changes)
+	})
+	if err != nil {
 		return nil, err
 	}
 	a.routeLater(ctx, actor.WorkspaceID)
@@ -102,8 +116,16 @@ func (a *Routing) SetCapacity(ctx context.Context, actor *beseda.User, userID in
 	if err := beseda.CheckManage(actor, target, target.Role, target.Permissions); err != nil {
 		return err
 	}
+	// The same entry as a capacity changed with the user (UpdateUser).
 	if err := a.db.Update(ctx, func(tx *store.Tx) error {
-		return tx.SetCapacity(ctx, actor.WorkspaceID, userID, capacity)
+		if err := tx.SetCapacity(ctx, actor.WorkspaceID, userID, capacity); err != nil {
+			return err
+		}
+		if capacity == target.Capacity {
+			return nil
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditUserChanged, AuditTarget{"user", userID},
+			beseda.AuditChanges(map[string]any{"capacity": target.Capacity}, map[string]any{"capacity": capacity}))
 	}); err != nil {
 		return err
 	}

@@ -154,8 +154,33 @@ func (a *Templates) SetRatingTemplate(ctx context.Context, actor *beseda.User, r
 		}
 		ref.Parameters, ref.Text = nil, ""
 	}
-	err := a.db.Update(ctx, func(tx *store.Tx) error { return tx.SetRatingTemplate(ctx, actor.WorkspaceID, ref, a.now()) })
+	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		before, err := tx.FindRatingTemplate(ctx, actor.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetRatingTemplate(ctx, actor.WorkspaceID, ref, a.now()); err != nil {
+			return err
+		}
+		// The rating form is a standard message; the entry says which
+		// template it goes as.
+		changes := beseda.AuditChanges(map[string]any{"rating_template": templateName(before)},
+			map[string]any{"rating_template": templateName(ref)})
+		if len(changes) == 0 {
+			return nil
+		}
+		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditStandardMessages, AuditTarget{Kind: "settings"}, changes)
+	})
 	return ref, err
+}
+
+// templateName is how the audit log shows a chosen template: its name and
+// language, nil for none.
+func templateName(ref *beseda.TemplateRef) any {
+	if ref == nil {
+		return nil
+	}
+	return ref.Name + " (" + ref.Language + ")"
 }
 
 // ratingTemplateForm is the rating form as the workspace's rating template,

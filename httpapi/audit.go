@@ -69,7 +69,8 @@ var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/audit", Tag: "Audit", Summary: "The workspace's audit log, newest first (owner, admin or audit.read)",
 		Description: "Sign-ins and failures, password changes, users and permissions, settings, channels, webhooks, standard " +
 			"messages, retention, exports and erasures: who (actor null: the product itself or an unknown caller), when, from " +
-			"which address, through what (via: session or api), and what changed (changes: {field: {before, after}}, or " +
+			"which address, through what (via: session or api; token_id and token_name: the scoped API token, kept after " +
+			"it is revoked), and what changed (changes: {field: {before, after}}, or " +
 			"figures); secrets are always \"***\". No route changes or deletes an entry; the retention policy's audit_days " +
 			"removes old ones. Pages of {items, next_cursor}; next_cursor is empty on the last page. format=csv: every " +
 			"matching entry as a CSV file.",

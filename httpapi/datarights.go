@@ -80,13 +80,16 @@ func (h *Handler) eraseSubscriber(w http.ResponseWriter, r *http.Request, actor 
 
 var _ = openapi.Add(
 	openapi.Op{Route: "GET /api/v1/settings/retention", Tag: "Settings",
-		Summary: "The retention policy: days messages, files and audit entries are kept (null: for ever; owner or admin)",
+		Summary: "The retention policy: days messages, files, completed dialogs and audit entries are kept (null: for ever; owner or admin)",
 		Auth:    openapi.Manager, Response: beseda.Retention{}, Errors: []int{403}},
 	openapi.Op{Route: "PUT /api/v1/settings/retention", Tag: "Settings",
 		Summary: "Replace the retention policy (owner or admin)",
 		Description: "A periodic job removes, on the server's clock, messages older than messages_days (with their files), the files " +
-			"of messages older than files_days (the messages stay), and audit entries older than audit_days; each run that removes " +
-			"anything is an audit entry (retention.removed) with the counts. Messages still pending or held stay until delivered.",
+			"of messages older than files_days (the messages stay), completed dialogs completed more than dialogs_days ago (with " +
+			"their history, links, tasks and SLA figures; they leave the report; the messages written in them stay in the chat, " +
+			"without a dialog, for messages_days to govern; active and paused dialogs stay however old), and audit entries older " +
+			"than audit_days; each run that removes anything is an audit entry (retention.removed) with the counts. Messages " +
+			"still pending or held stay until delivered.",
 		Auth: openapi.Manager, Body: beseda.Retention{}, Response: beseda.Retention{}, Errors: []int{400, 403}},
 	openapi.Op{Route: "GET /api/v1/subscribers/{id}/export", Tag: "Clients",
 		Summary: "A client's data as a zip: client.json, messages.json, dialogs.json (with ratings) and files/ (owner or admin)",

@@ -147,6 +147,9 @@ func (h *Handler) authed(next func(http.ResponseWriter, *http.Request, *beseda.U
 		if err == nil {
 			err = checkTokenUse(r, user)
 		}
+		if err == nil && user.Token != nil { // a scoped token: the audit log names it
+			origin.TokenID, origin.TokenName = user.Token.ID, user.Token.Name
+		}
 		if err != nil {
 			Error(w, r, err)
 			return

@@ -20,6 +20,7 @@ var dataRightsTexts = map[string]entry{
 
 	"audit.via.session": {en: "in the console", ru: "в консоли"},
 	"audit.via.api":     {en: "through the API", ru: "через программный интерфейс"},
+	"audit.token":       {en: "token “%s” #%s", ru: "ключ доступа «%s» №%s"},
 
 	"audit.action.auth.sign_in":              {en: "Signed in", ru: "Вход"},
 	"audit.action.auth.sign_in_failed":       {en: "Sign-in failed", ru: "Неудачный вход"},
@@ -46,9 +47,10 @@ var dataRightsTexts = map[string]entry{
 		ru: "Сколько Беседа хранит то, что оставляют клиенты и менеджеры. Более старые данные удаляются каждый час; каждое удаление записано в журнал аудита."},
 	"retention.messages": {en: "Messages, days", ru: "Сообщения, дней"},
 	"retention.files":    {en: "Files, days (their messages stay)", ru: "Файлы, дней (сообщения остаются)"},
+	"retention.dialogs":  {en: "Closed dialogs, days after completion", ru: "Завершённые диалоги, дней после завершения"},
 	"retention.audit":    {en: "Audit log, days", ru: "Журнал аудита, дней"},
-	"retention.hint": {en: "Empty: keep for ever. Messages still waiting to be delivered stay until they are.",
-		ru: "Пусто — хранить всегда. Сообщения, которые ещё ждут доставки, остаются до неё."},
+	"retention.hint": {en: "Empty: keep for ever. Messages still waiting to be delivered stay until they are. Removed dialogs leave the report and its figures; their messages stay in the client's chat until the messages' period ends. Active and paused dialogs are never removed.",
+		ru: "Пусто — хранить всегда. Сообщения, которые ещё ждут доставки, остаются до неё. Удалённые диалоги пропадают из отчёта и его цифр; их сообщения остаются в чате клиента, пока не истечёт срок сообщений. Активные и приостановленные диалоги не удаляются никогда."},
 
 	"erase.menu":   {en: "Client's data", ru: "Данные клиента"},
 	"erase.export": {en: "Download the client's data", ru: "Скачать данные клиента"},

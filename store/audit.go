@@ -29,9 +29,10 @@ func (tx *Tx) AddAuditEntry(ctx context.Context, e *beseda.AuditEntry) error {
 		actorID, actorName = e.Actor.ID, e.Actor.Name
 	}
 	err = tx.q.QueryRowContext(ctx, `INSERT INTO audit_log (workspace_id, at, actor_id, actor_name, via, address,
-		action, target_kind, target_id, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		action, target_kind, target_id, changes, token_id, token_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		RETURNING id`,
 		e.WorkspaceID, ms(e.At), actorID, actorName, e.Via, e.Address, string(e.Action), e.TargetKind,
-		nullID(e.TargetID), string(data)).Scan(&e.ID)
+		nullID(e.TargetID), string(data), nullID(e.TokenID), e.TokenName).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("add audit entry: %w", err)
 	}
@@ -65,7 +66,7 @@ func (r reader) FindAuditEntries(ctx context.Context, workspaceID int64, f besed
 	}
 	args = append(args, f.Limit+1)
 	rows, err := r.q.QueryContext(ctx, fmt.Sprintf(`SELECT id, at, actor_id, actor_name, via, address, action,
-		target_kind, target_id, changes FROM audit_log WHERE %s ORDER BY id DESC LIMIT $%d`,
+		target_kind, target_id, changes, token_id, token_name FROM audit_log WHERE %s ORDER BY id DESC LIMIT $%d`,
 		strings.Join(where, " AND "), len(args)), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("find audit entries: %w", err)
@@ -75,13 +76,13 @@ func (r reader) FindAuditEntries(ctx context.Context, workspaceID int64, f besed
 	for rows.Next() {
 		e := &beseda.AuditEntry{WorkspaceID: workspaceID}
 		var at int64
-		var actorID, targetID sql.NullInt64
+		var actorID, targetID, tokenID sql.NullInt64
 		var actorName, action, changes string
 		if err := rows.Scan(&e.ID, &at, &actorID, &actorName, &e.Via, &e.Address, &action, &e.TargetKind,
-			&targetID, &changes); err != nil {
+			&targetID, &changes, &tokenID, &e.TokenName); err != nil {
 			return nil, false, fmt.Errorf("find audit entries: %w", err)
 		}
-		e.At, e.Action, e.TargetID = fromMS(at), beseda.AuditAction(action), fromNullID(targetID)
+		e.At, e.Action, e.TargetID, e.TokenID = fromMS(at), beseda.AuditAction(action), fromNullID(targetID), fromNullID(tokenID)
 		if actorID.Valid {
 			e.Actor = &beseda.Ref{ID: actorID.Int64, Name: actorName}
 		}

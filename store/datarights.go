@@ -13,7 +13,7 @@ import (
 // FindRetention returns the workspace's retention policy; a workspace that
 // set none keeps everything but its audit log (beseda.DefaultAuditDays).
 func (r reader) FindRetention(ctx context.Context, workspaceID int64) (*beseda.Retention, error) {
-	p, err := scanRetention(r.q.QueryRowContext(ctx, `SELECT messages_days, files_days, audit_days, updated_at
+	p, err := scanRetention(r.q.QueryRowContext(ctx, `SELECT messages_days, files_days, dialogs_days, audit_days, updated_at
 		FROM retention_policies WHERE workspace_id = $1`, workspaceID))
 	if errors.Is(err, sql.ErrNoRows) {
 		days := beseda.DefaultAuditDays
@@ -25,8 +25,8 @@ func (r reader) FindRetention(ctx context.Context, workspaceID int64) (*beseda.R
 }
 
 func scanRetention(row interface{ Scan(...any) error }, extra ...any) (*beseda.Retention, error) {
-	var messages, files, audit, updated sql.NullInt64
-	if err := row.Scan(append(extra, &messages, &files, &audit, &updated)...); err != nil {
+	var messages, files, dialogs, audit, updated sql.NullInt64
+	if err := row.Scan(append(extra, &messages, &files, &dialogs, &audit, &updated)...); err != nil {
 		return nil, err
 	}
 	days := func(v sql.NullInt64) *int {
@@ -36,8 +36,8 @@ func scanRetention(row interface{ Scan(...any) error }, extra ...any) (*beseda.R
 		n := int(v.Int64)
 		return &n
 	}
-	p := &beseda.Retention{MessagesDays: days(messages), FilesDays: days(files), AuditDays: days(audit),
-		UpdatedAt: fromNullMS(updated)}
+	p := &beseda.Retention{MessagesDays: days(messages), FilesDays: days(files), DialogsDays: days(dialogs),
+		AuditDays: days(audit), UpdatedAt: fromNullMS(updated)}
 	if !updated.Valid { // no policy row: the default
 		n := beseda.DefaultAuditDays
 		p.AuditDays = &n
@@ -53,10 +53,10 @@ func (tx *Tx) SaveRetention(ctx context.Context, workspaceID int64, p *beseda.Re
 		}
 		return *v
 	}
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO retention_policies (workspace_id, messages_days, files_days, audit_days, updated_at)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id) DO UPDATE
-		SET messages_days = $2, files_days = $3, audit_days = $4, updated_at = $5`,
-		workspaceID, days(p.MessagesDays), days(p.FilesDays), days(p.AuditDays), ms(at))
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO retention_policies (workspace_id, messages_days, files_days, dialogs_days, audit_days, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id) DO UPDATE
+		SET messages_days = $2, files_days = $3, dialogs_days = $4, audit_days = $5, updated_at = $6`,
+		workspaceID, days(p.MessagesDays), days(p.FilesDays), days(p.DialogsDays), days(p.AuditDays), ms(at))
 	if err != nil {
 		return fmt.Errorf("save retention: %w", err)
 	}
@@ -72,7 +72,7 @@ type WorkspaceRetention struct {
 // FindRetentionPolicies returns every workspace with its policy (the
 // default for those without one): the retention job's work list.
 func (r reader) FindRetentionPolicies(ctx context.Context) ([]WorkspaceRetention, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT w.id, p.messages_days, p.files_days, p.audit_days, p.updated_at
+	rows, err := r.q.QueryContext(ctx, `SELECT w.id, p.messages_days, p.files_days, p.dialogs_days, p.audit_days, p.updated_at
 		FROM workspaces w LEFT JOIN retention_policies p ON p.workspace_id = w.id ORDER BY w.id`)
 	if err != nil {
 		return nil, fmt.Errorf("find retention policies: %w", err)
@@ -122,6 +122,55 @@ func (tx *Tx) RemoveOldFiles(ctx context.Context, workspaceID int64, cutoff, now
 		return 0, fmt.Errorf("remove old files: %w", err)
 	}
 	return files, nil
+}
+
+// RemoveOldDialogs removes up to limit of the workspace's completed dialogs
+// whose completion is before cutoff, with everything that hangs off them:
+// reason and component links, participants, history, SLA figures, tasks
+// and notifications (ratings are the dialog's own columns). The messages
+// written in them stay in the client's chat, detached (dialog_id NULL): the
+// messages' retention governs them, and the chat shows a message without a
+// dialog as one between dialogs. It returns how many dialogs went. Active
+// and paused dialogs are never touched: the rows are locked on PostgreSQL,
+// and one reactivated meanwhile no longer matches (SQLite has one writer).
+// Index dialogs_completed serves the choice; the children go by indexes
+// that start with dialog_id (tasks_dialog, notifications_dialog,
+// messages_dialog, the keys of the links, participants and SLA rows,
+// dialog_events_dialog).
+func (tx *Tx) RemoveOldDialogs(ctx context.Context, workspaceID int64, cutoff time.Time, limit int) (int64, error) {
+	ids, err := tx.ids(ctx, `SELECT id FROM dialogs d WHERE workspace_id = $1 AND status = 'completed' AND completed_at < $2
+		ORDER BY completed_at LIMIT $3`+tx.forUpdate("d"), workspaceID, ms(cutoff), limit)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	// Children first (foreign keys, no cascades); %s is the batch's ids.
+	steps := []string{
+		`UPDATE messages SET dialog_id = NULL WHERE %s`,
+		`DELETE FROM notifications WHERE task_id IN (SELECT id FROM tasks WHERE %s)`,
+		`DELETE FROM notifications WHERE %s`,
+		`DELETE FROM tasks WHERE %s`,
+		`DELETE FROM dialog_sla WHERE %s`,
+		`DELETE FROM dialog_events WHERE %s`,
+		`DELETE FROM dialog_participants WHERE %s`,
+		`DELETE FROM dialog_reason_links WHERE %s`,
+		`DELETE FROM dialog_component_links WHERE %s`,
+	}
+	for _, step := range steps {
+		cond, args := tx.inIDs("dialog_id", 1, ids)
+		if _, err := tx.q.ExecContext(ctx, fmt.Sprintf(step, cond), args...); err != nil {
+			return 0, fmt.Errorf("remove old dialogs: %w", err)
+		}
+	}
+	cond, args := tx.inIDs("id", 1, ids)
+	res, err := tx.q.ExecContext(ctx, `DELETE FROM dialogs WHERE `+cond, args...)
+	if err != nil {
+		return 0, fmt.Errorf("remove old dialogs: %w", err)
+	}
+	removed, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("remove old dialogs: %w", err)
+	}
+	return removed, nil
 }
 
 // markFilesOf detaches the files of the messages and marks them for the

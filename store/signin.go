@@ -91,23 +91,24 @@ func (tx *Tx) DeleteAPIToken(ctx context.Context, workspaceID, userID, id int64)
 }
 
 // FindUserByAPIToken returns the user of an unexpired scoped token, with
-// the token's scopes in User.Scopes and its id, or EUNAUTHORIZED.
+// the token's scopes in User.Scopes and the token in User.Token, and its
+// id, or EUNAUTHORIZED.
 func (r reader) FindUserByAPIToken(ctx context.Context, hash []byte, now time.Time) (*beseda.User, int64, *time.Time, error) {
 	var id int64
-	var scopes string
+	var name, scopes string
 	var expires sql.NullInt64
 	var required bool
 	u, err := scanUser(r.q.QueryRowContext(ctx, `
-		SELECT `+userColumns+`, t.id, t.scopes, t.expires_at, w.require_totp
+		SELECT `+userColumns+`, t.id, t.name, t.scopes, t.expires_at, w.require_totp
 		FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN workspaces w ON w.id = u.workspace_id
 		WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)`,
-		hash, ms(now)), &id, &scopes, &expires, &required)
+		hash, ms(now)), &id, &name, &scopes, &expires, &required)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, nil, beseda.Errorf(beseda.EUNAUTHORIZED, "the token is unknown, revoked or expired")
 	} else if err != nil {
 		return nil, 0, nil, fmt.Errorf("find user by api token: %w", err)
 	}
-	u.Scopes = splitScopes(scopes)
+	u.Scopes, u.Token = splitScopes(scopes), &beseda.Ref{ID: id, Name: name}
 	u.MustEnrol = required && !u.TwoFactor
 	return u, id, fromNullMS(expires), nil
 }

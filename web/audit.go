@@ -125,8 +125,8 @@ func hasKeys(m map[string]any, keys ...string) bool {
 	return true
 }
 
-// retention is Settings → Clients' data: how long messages, files and the
-// audit log are kept. Owners and admins.
+// retention is Settings → Clients' data: how long messages, files,
+// completed dialogs and the audit log are kept. Owners and admins.
 func (h *Handler) retention(w http.ResponseWriter, r *http.Request, p *page) {
 	pol, err := h.app.DataRights.Retention(r.Context(), p.User)
 	if err != nil {
@@ -152,7 +152,8 @@ func retentionFromForm(f url.Values) (beseda.Retention, error) {
 	for _, fld := range []struct {
 		name string
 		dst  **int
-	}{{"messages_days", &pol.MessagesDays}, {"files_days", &pol.FilesDays}, {"audit_days", &pol.AuditDays}} {
+	}{{"messages_days", &pol.MessagesDays}, {"files_days", &pol.FilesDays},
+		{"dialogs_days", &pol.DialogsDays}, {"audit_days", &pol.AuditDays}} {
 		s := strings.TrimSpace(f.Get(fld.name))
 		if s == "" {
 			continue

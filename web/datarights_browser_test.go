@@ -36,8 +36,11 @@ func TestAudit_BrowserLogPage(t *testing.T) {
 	}
 	do(t, ctx, "filter by action",
 		chromedp.SetValue(`#action`, string(beseda.AuditSettingsChanged)),
+		// The page before has rows too: mark it, and wait for rows of an
+		// unmarked one.
+		chromedp.Evaluate[chromedp.Void](`document.body.dataset.before = "1"`),
 		chromedp.Click(`#audit-filters button[type=submit]`),
-		chromedp.WaitVisible(`#audit-rows tr[data-action]`),
+		chromedp.WaitVisible(`body:not([data-before]) #audit-rows tr[data-action]`),
 	)
 	actions := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#audit-rows tr[data-action]")).map(r => r.dataset.action)`)
 	if len(actions) != 1 || actions[0] != string(beseda.AuditSettingsChanged) {
@@ -108,12 +111,14 @@ func TestDataRights_BrowserExportAndErase(t *testing.T) {
 		chromedp.WaitVisible(`#retention`),
 		chromedp.SetValue(`#messages_days`, "365"),
 		chromedp.SetValue(`#files_days`, "30"),
+		chromedp.SetValue(`#dialogs_days`, "730"),
 		chromedp.Click(`#retention button[type=submit]`),
 		chromedp.WaitVisible(`.notice`),
 	)
 	var p beseda.Retention
 	w.Owner.MustDo("GET", "/api/v1/settings/retention", nil, http.StatusOK, &p)
-	if p.MessagesDays == nil || *p.MessagesDays != 365 || p.FilesDays == nil || *p.FilesDays != 30 {
+	if p.MessagesDays == nil || *p.MessagesDays != 365 || p.FilesDays == nil || *p.FilesDays != 30 || p.DialogsDays == nil ||
+		*p.DialogsDays != 730 {
 		t.Errorf("saved %+v", p)
 	}
 }

@@ -63,7 +63,7 @@ var consoleForms = []consoleRoute{
 	{"POST", "/settings/hours", "owner", []string{"time_zone=Europe%2FBerlin&weekday=1&start=09%3A00&end=17%3A00&date=2026-12-25&repeat=yearly",
 		"weekday=9&start=25%3A00&end=x&date=2026-02-30"}},
 	{"POST", "/settings/sla", "owner", []string{"name=Default&first_response_minutes=30&warn_percent=80", "name=x&first_response_minutes=abc&type_id=-5"}},
-	{"POST", "/settings/data", "owner", []string{"messages_days=365&files_days=30&audit_days=", "messages_days=-1&files_days=abc"}},
+	{"POST", "/settings/data", "owner", []string{"messages_days=365&files_days=30&dialogs_days=730&audit_days=", "messages_days=-1&files_days=abc&dialogs_days=x"}},
 	{"POST", "/chats/{subscriber}/erase", "limited", []string{"confirm=1", "confirm=0"}},
 	{"POST", "/account", "owner", []string{"name=Olga&locale=ru&time_zone=Europe%2FMoscow", "password=x&current_password=y"}},
 	{"POST", "/account/tokens", "owner", []string{"name=CI&scopes=read&scopes=report&expires_days=30", "name=&scopes=root&expires_days=-3"}},

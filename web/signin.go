@@ -329,7 +329,8 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		h.loginAgain(w, r, http.StatusUnauthorized, "", "/chats", "login.sso_failed")
 		return
 	}
-	token, user, err := h.app.SignIn.FinishOIDC(r.Context(), flow, q.Get("state"), q.Get("code"), h.callbackURL(r), app.TokenSession)
+	ctx := app.WithOrigin(r.Context(), app.Origin{Address: httpx.ClientAddr(r), Via: app.TokenSession}) // for the audit log
+	token, user, err := h.app.SignIn.FinishOIDC(ctx, flow, q.Get("state"), q.Get("code"), h.callbackURL(r), app.TokenSession)
 	if err != nil {
 		p := h.newPage(r, nil, "")
 		msg := p.T("login.sso_failed")

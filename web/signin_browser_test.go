@@ -208,6 +208,24 @@ func TestOIDC_BrowserSignInWithARealProvider(t *testing.T) {
 	if !found {
 		t.Errorf("no new manager nina@corp.test in %+v", users)
 	}
+
+	// The audit log has the refusal and the sign-in, from the browser's
+	// address, and the manager single sign-on created.
+	var log struct{ Items []beseda.AuditEntry }
+	w.Owner.MustDo("GET", "/api/v1/audit", nil, 200, &log)
+	seen := map[beseda.AuditAction]bool{}
+	for _, e := range log.Items {
+		switch {
+		case e.Action == beseda.AuditSignInFailed && e.Changes["email"] == "eve@elsewhere.test",
+			e.Action == beseda.AuditSignIn && e.Actor != nil && e.Actor.Name == "nina":
+			seen[e.Action] = e.Address == "127.0.0.1" && e.Via == "session"
+		case e.Action == beseda.AuditUserCreated && e.Changes["source"] == "single_sign_on":
+			seen[e.Action] = e.Actor == nil
+		}
+	}
+	if !seen[beseda.AuditSignInFailed] || !seen[beseda.AuditSignIn] || !seen[beseda.AuditUserCreated] {
+		t.Errorf("the audit log of the single sign-ons: %v in %+v", seen, log.Items)
+	}
 }
 
 // ssoStart opens the sign-in page and continues with single sign-on.

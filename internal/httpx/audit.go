@@ -54,7 +54,10 @@ func AuditFilter(r *http.Request) (beseda.AuditFilter, error) {
 }
 
 // AuditCSVHeader is the first line of an audit log's CSV file.
-var AuditCSVHeader = []string{"id", "at", "actor_id", "actor", "via", "address", "action", "target_kind", "target_id", "changes"}
+// token_id and token (the scoped API token a change came through) came
+// later, so they are last.
+var AuditCSVHeader = []string{"id", "at", "actor_id", "actor", "via", "address", "action", "target_kind", "target_id", "changes",
+	"token_id", "token"}
 
 // WriteAuditCSV writes entries as CSV records (after AuditCSVHeader), times
 // in loc. Cells that a spreadsheet would run as a formula are quoted.
@@ -68,9 +71,13 @@ func WriteAuditCSV(cw *csv.Writer, entries []*beseda.AuditEntry, loc *time.Locat
 		if e.TargetID != nil {
 			target = strconv.FormatInt(*e.TargetID, 10)
 		}
+		token := ""
+		if e.TokenID != nil {
+			token = strconv.FormatInt(*e.TokenID, 10)
+		}
 		changes, _ := json.Marshal(e.Changes)
 		rec := []string{strconv.FormatInt(e.ID, 10), e.At.In(loc).Format(time.RFC3339), actorID, csvCell(actor), e.Via,
-			e.Address, string(e.Action), e.TargetKind, target, csvCell(string(changes))}
+			e.Address, string(e.Action), e.TargetKind, target, csvCell(string(changes)), token, csvCell(e.TokenName)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

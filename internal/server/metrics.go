@@ -38,9 +38,10 @@ func newMetrics(db *store.DB, connections func() int) *metrics {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "beseda_sse_connections",
 			Help: "Open Server-Sent Events streams in this process."}, func() float64 { return float64(connections()) }),
 		&dbCollector{db: db},
-		retentionCounter("messages", func() int64 { n, _, _ := app.RetentionTotals(); return n }),
-		retentionCounter("files", func() int64 { _, n, _ := app.RetentionTotals(); return n }),
-		retentionCounter("audit_entries", func() int64 { _, _, n := app.RetentionTotals(); return n }),
+		retentionCounter("messages", func() int64 { return app.RetentionTotals().Messages }),
+		retentionCounter("files", func() int64 { return app.RetentionTotals().Files }),
+		retentionCounter("dialogs", func() int64 { return app.RetentionTotals().Dialogs }),
+		retentionCounter("audit_entries", func() int64 { return app.RetentionTotals().AuditEntries }),
 		collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(
 			collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/gc/heap/live:bytes$`)})),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -145,6 +146,6 @@ func (s *Server) metricsMux() http.Handler {
 // retentionCounter counts what the retention job removed of one kind.
 func retentionCounter(what string, total func() int64) prometheus.Collector {
 	return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "beseda_retention_removed_total",
-		Help:        "What the retention job of this process removed, by kind (messages, files, audit_entries).",
+		Help:        "What the retention job of this process removed, by kind (messages, files, dialogs, audit_entries).",
 		ConstLabels: prometheus.Labels{"kind": what}}, func() float64 { return float64(total()) })
 }

@@ -93,6 +93,9 @@ type Config struct {
 	// FailPoint stops work at a named step as a crash would (app.Config);
 	// tests only.
 	FailPoint func(step string) error
+	// RetentionBatch bounds the rows one transaction of the retention job
+	// removes (app.Config); tests only.
+	RetentionBatch int
 
 	// SecretKeys are the keys that seal channel and webhook secrets in the
 	// database, as BESEDA_SECRET_KEY gives them; empty: the data
@@ -246,7 +249,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	a := app.New(db, app.Config{Clock: cfg.Clock, Logger: cfg.Logger, BcryptCost: cfg.BcryptCost,
 		Secret: []byte(secret), TaskStartDelay: cfg.TaskStartDelay, WidgetSessionsPerMinute: cfg.WidgetSessionsPerMinute,
 		Webhooks: webhook.New(webhook.Options{AllowPrivate: cfg.AllowPrivateWebhooks, Resolver: cfg.Resolver}), Channels: channels,
-		Addresses: guard, OIDCClient: &http.Client{Transport: guard.Transport(15 * time.Second), Timeout: 15 * time.Second}, Files: files, MaxUploadBytes: cfg.MaxUploadBytes, FailPoint: cfg.FailPoint})
+		Addresses: guard, OIDCClient: &http.Client{Transport: guard.Transport(15 * time.Second), Timeout: 15 * time.Second}, Files: files, MaxUploadBytes: cfg.MaxUploadBytes, FailPoint: cfg.FailPoint,
+		RetentionBatch: cfg.RetentionBatch})
 	deliveries := outbox.New(db, db.Leases(), a.Outbox(), outbox.Config{Clock: cfg.Clock, Logger: cfg.Logger, Pacing: cfg.Pacing,
 		Channels: channels, Files: a.Files})
 	a.SetDelivery(deliveries)
