@@ -130,8 +130,8 @@ func AuditChanges(before, after any) map[string]any {
 	out := map[string]any{}
 	for k, av := range a {
 		bv, had := b[k]
-		if had && jsonEqual(av, bv) {
-			continue
+		if had && jsonEqual(av, bv) || !had && av == nil {
+			continue // unchanged, or a new thing's empty field
 		}
 		ch := map[string]any{"before": bv, "after": av}
 		if !had {
