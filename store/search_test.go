@@ -284,3 +284,66 @@ func TestSearch_NewestFirstBeyondTheRecentRows(t *testing.T) {
 		})
 	}
 }
+
+// TestSearch_TitlesAreIndexedAgainOnlyWhenTheyChange: a dialog's status
+// change writes its row with the same title, and the title's search row is
+// left alone (on SQLite it was deleted and written again inside the single
+// writer's turn: one more segment of the FTS table per change); a renamed
+// dialog is found by its new title only. Both databases.
+func TestSearch_TitlesAreIndexedAgainOnlyWhenTheyChange(t *testing.T) {
+	t.Parallel()
+	for _, d := range testkit.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			db := testkit.OpenDB(t, d)
+			f := newFixture(t, db)
+			ctx := context.Background()
+			dl := f.dialog(beseda.DialogActive)
+			dl.Title = "walruses everywhere"
+			if err := db.Update(ctx, func(tx *store.Tx) error { return tx.CreateDialog(ctx, dl) }); err != nil {
+				t.Fatal(err)
+			}
+			segments := func() int {
+				if d != store.SQLite {
+					return 0
+				}
+				var n int
+				if err := db.WriteDB().QueryRow(`SELECT count(*) FROM dialogs_fts_data`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			found := func(word string) bool {
+				q, err := beseda.ParseSearchQuery(word)
+				if err != nil {
+					t.Fatal(err)
+				}
+				page, err := db.Search(ctx, beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchDialogs, Limit: 10})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return len(page.Items) == 1 && page.Items[0].ID == dl.ID
+			}
+			save := func() {
+				if err := db.Update(ctx, func(tx *store.Tx) error { return tx.SaveDialog(ctx, dl) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := segments()
+			for _, s := range []beseda.DialogStatus{beseda.DialogPaused, beseda.DialogActive, beseda.DialogPaused} {
+				dl.Status = s
+				save()
+			}
+			if after := segments(); after != before {
+				t.Errorf("three status changes wrote the title's search row again: %d rows of the index's data, then %d", before, after)
+			}
+			if !found("walrus") {
+				t.Errorf("the title is not found after status changes")
+			}
+			dl.Title = "pelicans at the door"
+			save()
+			if found("walrus") || !found("pelican") {
+				t.Errorf("after a rename: old title found %v, new title found %v", found("walrus"), found("pelican"))
+			}
+		})
+	}
+}
