@@ -201,7 +201,7 @@ func (a *Templates) checkRatingTemplate(ctx context.Context, tx *store.Tx, works
 		return err
 	}
 	if !has {
-		return beseda.Errorf(beseda.EINVALID, "the workspace has no channel with message templates (such as WhatsApp)")
+		return beseda.Errorf(beseda.EINVALID, "the workspace has no channel with message templates")
 	}
 	for _, c := range choices {
 		if c.Template.Name == ref.Name && c.Template.Language == ref.Language {
@@ -220,7 +220,7 @@ type RatingChoice struct {
 }
 
 // RatingTemplateChoices returns the templates the workspace's template
-// channels (WhatsApp) have, by name and language, each with whether it can
+// channels have, by name and language, each with whether it can
 // be the rating form, and whether the workspace has any such channel at
 // all. Needs standard_messages.edit.
 func (a *Templates) RatingTemplateChoices(ctx context.Context, actor *beseda.User) ([]RatingChoice, bool, error) {

@@ -9,9 +9,12 @@ import (
 )
 
 // ratingTemplateView is the rating form's template on Settings → Standard
-// messages: outside a client's window (WhatsApp) the form goes as this
-// template, or not at all.
+// messages: outside a client's window on a platform with message templates
+// the form goes as this template, or not at all.
 type ratingTemplateView struct {
+	// Platforms are the titles of the channel types with templates, as the
+	// registry has them (the section's heading names them).
+	Platforms []string
 	// HasChannel says whether the workspace has a channel with templates;
 	// without one the section only says so.
 	HasChannel bool
@@ -39,6 +42,11 @@ func (h *Handler) ratingTemplateView(r *http.Request, p *page) (*ratingTemplateV
 		return nil, err
 	}
 	v := &ratingTemplateView{HasChannel: has}
+	for _, ct := range p.channels.All() {
+		if _, ok := ct.(beseda.TemplateChannel); ok {
+			v.Platforms = append(v.Platforms, ct.Title(p.Locale))
+		}
+	}
 	if v.Current, err = h.app.Templates.RatingTemplate(r.Context(), p.User); err != nil {
 		return nil, err
 	}
