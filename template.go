@@ -145,3 +145,56 @@ func SortTemplates(ts []MessageTemplate, clientLanguage string) {
 func normLang(l string) string { return strings.ToLower(strings.ReplaceAll(l, "-", "_")) }
 
 func primaryLang(l string) string { p, _, _ := strings.Cut(l, "_"); return p }
+
+// RatingFit is why a template cannot carry the rating form outside the
+// window, or RatingFits when it can: the form's three choices (R1) go as the
+// template's quick-reply buttons, so it needs exactly that many quick
+// replies, no parameters to fill, and the platform's approval.
+type RatingFit string
+
+const (
+	RatingFits          RatingFit = ""
+	RatingNotApproved   RatingFit = "not_approved"
+	RatingHasParameters RatingFit = "parameters"
+	RatingQuickReplies  RatingFit = "quick_replies" // not one quick reply per choice
+)
+
+// QuickReplies are the texts of the template's QUICK_REPLY buttons, in
+// order.
+func (t *MessageTemplate) QuickReplies() []string {
+	var out []string
+	for _, b := range t.Buttons {
+		if b.Type == "QUICK_REPLY" {
+			out = append(out, b.Text)
+		}
+	}
+	return out
+}
+
+// RatingFit says whether the template can be the rating form: approved,
+// without parameters, with one quick reply per rating (1–3, in order).
+func (t *MessageTemplate) RatingFit() RatingFit {
+	switch {
+	case !t.Approved():
+		return RatingNotApproved
+	case t.ParameterCount != 0:
+		return RatingHasParameters
+	case len(t.QuickReplies()) != len(RatingScale):
+		return RatingQuickReplies
+	}
+	return RatingFits
+}
+
+// Err is the fit as an error for a template named so (nil when it fits).
+// Returns EINVALID.
+func (f RatingFit) Err(name, language string) error {
+	switch f {
+	case RatingNotApproved:
+		return Errorf(EINVALID, "template %s in %s is not approved, so it cannot be the rating form", name, language)
+	case RatingHasParameters:
+		return Errorf(EINVALID, "template %s in %s has parameters, so it cannot be the rating form", name, language)
+	case RatingQuickReplies:
+		return Errorf(EINVALID, "template %s in %s needs exactly three quick-reply buttons to be the rating form", name, language)
+	}
+	return nil
+}

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
@@ -139,8 +141,12 @@ func (a *Templates) RatingTemplate(ctx context.Context, actor *beseda.User) (*be
 }
 
 // SetRatingTemplate chooses the rating template (nil, or an empty name,
-// clears it): a template with three quick-reply buttons, the form's 1–3.
-// Needs standard_messages.edit. Returns EINVALID.
+// clears it): an approved template of one of the workspace's template
+// channels, with one quick-reply button per rating (the form's 1–3) and no
+// parameters, as last synced. The change is in the audit log
+// (standard_messages.changed). Needs standard_messages.edit. Returns
+// EINVALID for a template no channel has, or one that does not fit (the
+// choice stays as it was).
 func (a *Templates) SetRatingTemplate(ctx context.Context, actor *beseda.User, ref *beseda.TemplateRef) (*beseda.TemplateRef, error) {
 	if err := actor.Require(beseda.PermStandardMessagesEdit); err != nil {
 		return nil, err
@@ -155,6 +161,11 @@ func (a *Templates) SetRatingTemplate(ctx context.Context, actor *beseda.User, r
 		ref.Parameters, ref.Text = nil, ""
 	}
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
+		if ref != nil {
+			if err := a.checkRatingTemplate(ctx, tx, actor.WorkspaceID, *ref); err != nil {
+				return err
+			}
+		}
 		before, err := tx.FindRatingTemplate(ctx, actor.WorkspaceID)
 		if err != nil {
 			return err
@@ -163,24 +174,110 @@ func (a *Templates) SetRatingTemplate(ctx context.Context, actor *beseda.User, r
 			return err
 		}
 		// The rating form is a standard message; the entry says which
-		// template it goes as.
-		changes := beseda.AuditChanges(map[string]any{"rating_template": templateName(before)},
-			map[string]any{"rating_template": templateName(ref)})
+		// template it goes as, when that changed.
+		changes := beseda.AuditChanges(map[string]any{"rating_template": ratingTemplateName(before)},
+			map[string]any{"rating_template": ratingTemplateName(ref)})
 		if len(changes) == 0 {
 			return nil
 		}
 		return a.audit(ctx, tx, actor.WorkspaceID, actor, beseda.AuditStandardMessages, AuditTarget{Kind: "settings"}, changes)
 	})
-	return ref, err
+	if err != nil {
+		return nil, err
+	}
+	return ref, nil
 }
 
-// templateName is how the audit log shows a chosen template: its name and
-// language, nil for none.
-func templateName(ref *beseda.TemplateRef) any {
+// ratingTemplateName is how the audit log shows a rating template: "name
+// (language)", or nil for none.
+func ratingTemplateName(ref *beseda.TemplateRef) any {
 	if ref == nil {
 		return nil
 	}
 	return ref.Name + " (" + ref.Language + ")"
+}
+
+// checkRatingTemplate decides whether ref may be the workspace's rating
+// template: some template channel of the workspace has it, and it fits.
+// Returns EINVALID.
+func (a *Templates) checkRatingTemplate(ctx context.Context, tx *store.Tx, workspaceID int64, ref beseda.TemplateRef) error {
+	choices, has, err := a.ratingChoices(ctx, tx, workspaceID)
+	if err != nil {
+		return err
+	}
+	if !has {
+		return beseda.Errorf(beseda.EINVALID, "the workspace has no channel with message templates")
+	}
+	for _, c := range choices {
+		if c.Template.Name == ref.Name && c.Template.Language == ref.Language {
+			return c.Fit.Err(ref.Name, ref.Language)
+		}
+	}
+	return beseda.Errorf(beseda.EINVALID, "no channel of the workspace has template %s in %s (sync its templates?)", ref.Name, ref.Language)
+}
+
+// RatingChoice is a template as a choice for the rating form: the
+// workspace's template channels' templates, once per name and language,
+// with whether it fits (RatingFits when one channel's copy does).
+type RatingChoice struct {
+	Template beseda.MessageTemplate
+	Fit      beseda.RatingFit
+}
+
+// RatingTemplateChoices returns the templates the workspace's template
+// channels have, by name and language, each with whether it can
+// be the rating form, and whether the workspace has any such channel at
+// all. Needs standard_messages.edit.
+func (a *Templates) RatingTemplateChoices(ctx context.Context, actor *beseda.User) ([]RatingChoice, bool, error) {
+	if err := actor.Require(beseda.PermStandardMessagesEdit); err != nil {
+		return nil, false, err
+	}
+	return a.ratingChoices(ctx, a.db, actor.WorkspaceID)
+}
+
+// templateReader is what ratingChoices reads, in a transaction or not.
+type templateReader interface {
+	FindChannels(ctx context.Context, workspaceID int64) ([]*beseda.Channel, error)
+	FindTemplates(ctx context.Context, channelID int64) ([]beseda.MessageTemplate, error)
+}
+
+func (a *Templates) ratingChoices(ctx context.Context, r templateReader, workspaceID int64) ([]RatingChoice, bool, error) {
+	channels, err := r.FindChannels(ctx, workspaceID)
+	if err != nil {
+		return nil, false, err
+	}
+	var out []RatingChoice
+	at := map[string]int{}
+	has := false
+	for _, ch := range channels {
+		if _, ok := a.cfg.Channels.Of(ch.Kind).(beseda.TemplateChannel); !ok {
+			continue
+		}
+		has = true
+		ts, err := r.FindTemplates(ctx, ch.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, t := range ts {
+			key := t.Name + "\x00" + t.Language
+			fit := t.RatingFit()
+			if i, ok := at[key]; ok {
+				if fit == beseda.RatingFits && out[i].Fit != beseda.RatingFits {
+					out[i] = RatingChoice{Template: t, Fit: fit}
+				}
+				continue
+			}
+			at[key] = len(out)
+			out = append(out, RatingChoice{Template: t, Fit: fit})
+		}
+	}
+	slices.SortFunc(out, func(x, y RatingChoice) int {
+		if c := strings.Compare(x.Template.Name, y.Template.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Template.Language, y.Template.Language)
+	})
+	return out, has, nil
 }
 
 // ratingTemplateForm is the rating form as the workspace's rating template,
@@ -200,13 +297,8 @@ func (a *core) ratingTemplateForm(ctx context.Context, tx *store.Tx, sub *beseda
 	} else if err != nil {
 		return nil, err
 	}
-	var replies []string
-	for _, b := range t.Buttons {
-		if b.Type == "QUICK_REPLY" {
-			replies = append(replies, b.Text)
-		}
-	}
-	if !t.Approved() || t.ParameterCount != 0 || len(replies) != len(buttons) {
+	replies := t.QuickReplies()
+	if t.RatingFit() != beseda.RatingFits || len(replies) != len(buttons) {
 		return nil, nil
 	}
 	// The template's quick replies, in order, carry the form's signed

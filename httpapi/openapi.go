@@ -89,6 +89,9 @@ var _ = openapi.Add(
 		Description: "A WhatsApp message template without parameters whose three quick-reply buttons are the form's 1–3; null when none is chosen.",
 		Auth:        openapi.Manager, Response: ratingTemplate{}},
 	openapi.Op{Route: "PUT /api/v1/settings/rating-template", Tag: "Settings", Summary: "Choose the rating template (standard_messages.edit); null clears it",
+		Description: "The template must be one a WhatsApp channel of the workspace has synced: approved, without parameters, with " +
+			"exactly three quick-reply buttons; 400 otherwise, and the choice stays. The change is in the audit log " +
+			"(standard_messages.changed). The console chooses it in Settings → Standard messages.",
 		Auth: openapi.Manager, Body: ratingTemplate{}, Response: ratingTemplate{}, Errors: []int{400, 403}},
 	openapi.Op{Route: "GET /api/v1/channels", Tag: "Channels", Summary: "The workspace's channels",
 		Description: "Every manager gets each channel's id, kind, name, title, state and a web chat's widget_url; owners and admins also " +

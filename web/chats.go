@@ -129,7 +129,7 @@ func (h *Handler) chatView(r *http.Request, p *page, id int64) (*chatView, error
 		return nil, err
 	}
 	v := &chatView{Sub: sub, Titles: map[int64]string{}, MaxUpload: h.app.Files.MaxUploadBytes()}
-	if v.Window, err = h.loadWindow(r, p, sub); err != nil {
+	if v.Window, err = h.loadWindow(r, p, sub, p.Path("/chats/", id, "/template")); err != nil {
 		return nil, err
 	}
 	var shown history

@@ -87,6 +87,7 @@ type dialogView struct {
 	EditStatus  beseda.DialogStatus
 	Confirm     beseda.DialogStatus // a status change waiting for confirmation
 	MaxUpload   int64               // the largest file the composer takes
+	Window      *windowView         // the client's window, while the dialog is active
 	SLA         []slaRow            // the dialog's SLA targets and how they stand
 }
 
@@ -135,6 +136,13 @@ func (h *Handler) renderDialog(w http.ResponseWriter, r *http.Request, p *page, 
 	if v.Sub, err = h.app.Subscribers.GetSubscriber(ctx, p.User, d.SubscriberID); err != nil {
 		h.fail(w, r, p, err)
 		return
+	}
+	v.Window = &windowView{P: p}
+	if d.Status == beseda.DialogActive {
+		if v.Window, err = h.loadWindow(r, p, v.Sub, p.Path("/dialogs/", id, "/template")); err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
 	}
 	v.Messages, v.History, err = loadHistory(r, "/dialogs/"+strconv.FormatInt(id, 10), func(f beseda.MessageFilter) ([]*beseda.Message, error) {
 		return h.app.Messages.DialogMessages(ctx, p.User, id, f)

@@ -113,6 +113,13 @@ type standardLanguage struct {
 	Texts     beseda.StandardMessages
 }
 
+// standardMessagesData is Settings → Standard messages: the texts of each
+// language, and the rating form's template for platforms with a window.
+type standardMessagesData struct {
+	Languages []standardLanguage
+	Rating    *ratingTemplateView
+}
+
 // standardFields are the five texts of a language, as the form names them
 // after the language ("ru.thank_you").
 var standardFields = []string{"rating_prompt", "caption_bad", "caption_normal", "caption_excellent", "thank_you"}
@@ -149,7 +156,12 @@ func (h *Handler) standardMessages(w http.ResponseWriter, r *http.Request, p *pa
 			}
 		}
 	}
-	p.Data = langs
+	rating, err := h.ratingTemplateView(r, p)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	p.Data = standardMessagesData{Languages: langs, Rating: rating}
 	h.render(w, r, http.StatusOK, "settings_messages", p)
 }
 

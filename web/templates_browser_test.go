@@ -99,3 +99,106 @@ func TestBrowserWindowNoticeAndTemplatePicker(t *testing.T) {
 		t.Errorf("the Cloud API got %+v", sent)
 	}
 }
+
+// TestBrowserDialogTemplatePicker: in a browser, a WhatsApp client's
+// dialog says in its composer how long one may write freely; a day later
+// (the fake clock) the window is closed and the dialog's composer offers
+// the channel's approved templates; the manager picks one, fills its
+// parameter, sees the preview and sends it: the page stays the dialog, the
+// dialog shows the template rendered as its own message, and the Cloud API
+// got the template.
+func TestBrowserDialogTemplatePicker(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	var me beseda.User
+	w.Owner.MustDo("GET", "/api/v1/me", nil, http.StatusOK, &me)
+	api, ch := addWhatsApp(t, w, waTemplates...)
+	body := fakewhatsapp.TextMessage(waPhone, waClient, "Greta", "wamid.1", "Where is my order?")
+	if res := w.Webhook(ch.WebhookURL, body, map[string]string{"X-Hub-Signature-256": fakewhatsapp.Sign(body, waSecret)}); res.Status != 200 {
+		t.Fatalf("webhook: %d", res.Status)
+	}
+	sub := w.SubscriberOf("whatsapp")
+	d := w.CreateDialog(sub.ID, "Order A-17")
+	srv.Clock.Advance(3 * time.Hour)
+
+	ctx := testkit.Browser(t)
+	signIn(t, ctx, srv.URL, me.Email, testkit.TestPassword)
+	dialog := srv.URL + testkit.Path("/dialogs/%d", d.ID)
+	do(t, ctx, "open the dialog within the window",
+		chromedp.Navigate(dialog),
+		chromedp.WaitVisible(`#window-notice`),
+	)
+	if got := eval[string](t, ctx, `document.getElementById("window-notice").textContent`); !strings.Contains(got, "21 h 0 min") {
+		t.Errorf("within the window the dialog's notice says %q", got)
+	}
+	if eval[bool](t, ctx, `!!document.getElementById("template-form") || !document.getElementById("text")`) {
+		t.Errorf("within the window the dialog offers a picker, or no text box")
+	}
+
+	srv.Clock.Advance(22 * time.Hour)
+	do(t, ctx, "open the dialog after the window",
+		chromedp.Navigate(dialog),
+		chromedp.WaitVisible(`#template-form`),
+	)
+	if got := eval[string](t, ctx, `document.getElementById("window-notice").textContent`); !strings.Contains(got, "window is closed") {
+		t.Errorf("after the window the dialog's notice says %q", got)
+	}
+	options := eval[string](t, ctx, `Array.from(document.querySelectorAll("#template-pick option")).map(o => o.value).join(",")`)
+	if options != "follow_up|en_US,order_update|en_US,rate_us|en_US" {
+		t.Errorf("the picker offers %q (approved only)", options)
+	}
+	do(t, ctx, "pick a template and fill its parameter",
+		chromedp.SetValue(`#template-pick`, "order_update|en_US"),
+		chromedp.WaitVisible(`fieldset[data-for="order_update|en_US"] input[data-n="1"]`),
+		chromedp.SendKeys(`fieldset[data-for="order_update|en_US"] input[data-n="1"]`, "A-17"),
+	)
+	if got := eval[string](t, ctx, `document.getElementById("template-preview").textContent`); got != "Your order A-17 is on its way." {
+		t.Errorf("the preview shows %q", got)
+	}
+	do(t, ctx, "send the template and see it in the dialog",
+		chromedp.Click(`#send-template`),
+		chromedp.WaitVisible(`//ol[@id="messages"]//*[contains(., "Your order A-17 is on its way.")]`),
+	)
+	if got := eval[string](t, ctx, `location.pathname`); got != testkit.Path("/dialogs/%d", d.ID) {
+		t.Errorf("after sending the manager is on %q, not the dialog", got)
+	}
+	testkit.Eventually(t, 10*time.Second, "the template sent", func() bool {
+		var ms []beseda.Message
+		w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d/messages", d.ID), nil, http.StatusOK, &ms)
+		for _, m := range ms {
+			if m.Text == "Your order A-17 is on its way." && m.Status == beseda.MessageSent && m.Template != nil {
+				return true
+			}
+		}
+		return false
+	})
+	if sent := api.Sent(); len(sent) != 1 || sent[0].Template != "order_update/en_US" {
+		t.Errorf("the Cloud API got %+v", sent)
+	}
+}
+
+// TestBrowserRatingTemplateSetting: in a browser, Settings → Standard
+// messages offers the WhatsApp templates that can be the rating form; the
+// owner picks one and saves, and the API says it is the rating template.
+func TestBrowserRatingTemplateSetting(t *testing.T) {
+	srv := testkit.StartServer(t, testkit.NewDatabase(t, store.SQLite), testkit.Options{})
+	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
+	var me beseda.User
+	w.Owner.MustDo("GET", "/api/v1/me", nil, http.StatusOK, &me)
+	addWhatsApp(t, w, waTemplates...)
+	ctx := testkit.Browser(t)
+	signIn(t, ctx, srv.URL, me.Email, testkit.TestPassword)
+	do(t, ctx, "pick the rating template and save",
+		chromedp.Navigate(srv.URL+"/settings/standard-messages"),
+		chromedp.WaitVisible(`#rating-template-pick`),
+		chromedp.SetValue(`#rating-template-pick`, "rate_us|en_US"),
+		chromedp.Click(`#rating-template-save`),
+		chromedp.WaitVisible(`.notice`),
+	)
+	if ref := ratingTemplateOf(t, w); ref == nil || ref.Name != "rate_us" || ref.Language != "en_US" {
+		t.Fatalf("picked in the browser, the API says %+v", ref)
+	}
+	if got := eval[string](t, ctx, `document.getElementById("rating-template-pick").value`); got != "rate_us|en_US" {
+		t.Errorf("after saving the select shows %q", got)
+	}
+}

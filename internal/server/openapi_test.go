@@ -314,7 +314,9 @@ func walk(t *testing.T, w *testkit.World) {
 	owner.MustDo("PATCH", testkit.Path("/api/v1/channels/%d", tg.ID), map[string]any{"name": "Bot of the shop"}, 200, nil)
 	wa := fakewhatsapp.New(t, "1065403522", "wa-token")
 	wa.SetTemplates("5550001", 10, fakewhatsapp.Template{Name: "order_update", Language: "en_US", Category: "UTILITY",
-		Status: "APPROVED", Body: "Your order {{1}} is on its way.", QuickReplies: []string{"Thanks"}})
+		Status: "APPROVED", Body: "Your order {{1}} is on its way.", QuickReplies: []string{"Thanks"}},
+		fakewhatsapp.Template{Name: "rating", Language: "en", Category: "UTILITY", Status: "APPROVED",
+			Body: "How did we do?", QuickReplies: []string{"Bad", "OK", "Great"}})
 	wach := w.AddChannel("whatsapp", "WhatsApp", map[string]string{"phone_number_id": "1065403522", "access_token": "wa-token",
 		"app_secret": "wa-secret", "verify_token": "wa-verify", "api_base_url": wa.URL, "business_account_id": "5550001"})
 	manager.MustDo("GET", testkit.Path("/api/v1/channels/%d/templates?language=en", wach.ID), nil, 200, nil)
