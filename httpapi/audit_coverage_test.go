@@ -11,6 +11,7 @@ import (
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/app"
 	"github.com/beseda/beseda/internal/testkit"
+	"github.com/beseda/beseda/internal/testkit/fakewhatsapp"
 )
 
 // TestAudit_RoutingCapacityAndRatingTemplate: the routing policy (a
@@ -56,6 +57,13 @@ func TestAudit_RoutingCapacityAndRatingTemplate(t *testing.T) {
 			t.Errorf("capacity after %v", after)
 		}
 
+		// A rating template must be one a WhatsApp channel has synced, with
+		// three quick replies.
+		wa := fakewhatsapp.New(t, "1065403522", "wa-token")
+		wa.SetTemplates("5550001", 10, fakewhatsapp.Template{Name: "rate_us", Language: "en", Category: "UTILITY",
+			Status: "APPROVED", Body: "How did we do?", QuickReplies: []string{"Bad", "OK", "Great"}})
+		w.AddChannel("whatsapp", "WhatsApp", map[string]string{"phone_number_id": "1065403522", "access_token": "wa-token",
+			"app_secret": "wa-secret", "verify_token": "wa-verify", "api_base_url": wa.URL, "business_account_id": "5550001"})
 		ref := map[string]any{"template": map[string]any{"name": "rate_us", "language": "en"}}
 		w.Owner.MustDo("PUT", "/api/v1/settings/rating-template", ref, 200, nil)
 		w.Owner.MustDo("PUT", "/api/v1/settings/rating-template", ref, 200, nil)
