@@ -135,7 +135,7 @@ func whatsAppScreenshots(t *testing.T, dir string) {
 		fakewhatsapp.Template{Name: "follow_up", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
 			Body: "We have news about your question. Reply to this message to continue."},
 		fakewhatsapp.Template{Name: "rating_request", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
-			Body: "How did we do?"})
+			Body: "How did we do?", QuickReplies: []string{"Bad", "OK", "Great"}})
 	ch := w.AddChannel("whatsapp", "Acme on WhatsApp", map[string]string{"phone_number_id": phone, "access_token": token,
 		"app_secret": secret, "verify_token": "v", "api_base_url": api.URL, "business_account_id": "5550001"})
 	body := fakewhatsapp.TextMessage(phone, waID, "Greta Hansen", "wamid.1", "Hi, where is my order A-17? It was due on Friday.")
@@ -146,10 +146,10 @@ func whatsAppScreenshots(t *testing.T, dir string) {
 	srv.Clock.Advance(72 * time.Minute)
 	ctx := testkit.Browser(t)
 	signIn(t, ctx, srv.URL, me.Email, testkit.TestPassword)
-	chat := srv.URL + testkit.Path("/chats/%d", sub.ID)
-	shoot := func(name, wait string) {
+	shoot := func(name, path, wait string) {
 		for _, width := range []int64{1280, 390} {
-			testkit.Do(t, ctx, name, chromedp.EmulateViewport(width, 860), chromedp.Navigate(chat), chromedp.WaitVisible(wait))
+			testkit.Do(t, ctx, name, chromedp.EmulateViewport(width, 860), chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(wait),
+				chromedp.ScrollIntoView(wait))
 			png := testkit.Run(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
 			file := filepath.Join(dir, name+"-"+map[int64]string{1280: "desktop", 390: "phone"}[width]+".png")
 			if err := os.WriteFile(file, png, 0o644); err != nil {
@@ -157,9 +157,13 @@ func whatsAppScreenshots(t *testing.T, dir string) {
 			}
 		}
 	}
-	shoot("chat-window-open", `#window-notice`)
+	chat := testkit.Path("/chats/%d", sub.ID)
+	shoot("chat-window-open", chat, `#window-notice`)
+	shoot("settings-rating-template", "/settings/standard-messages", `#rating-template`)
 	srv.Clock.Advance(24 * time.Hour)
-	shoot("chat-template-picker", `#template-form`)
+	shoot("chat-template-picker", chat, `#template-form`)
+	dialog := w.CreateDialog(sub.ID, "Order A-17 is late") // the chat is locked from now on (W2)
+	shoot("dialog-template-picker", testkit.Path("/dialogs/%d", dialog.ID), `#template-form`)
 }
 
 // signIn signs in through the sign-in page.
