@@ -170,8 +170,11 @@ func (r reader) reportDayList(ctx context.Context, f beseda.ReportFilter, where 
 		loc = time.UTC
 	}
 	var first, last sql.NullInt64
-	if err := r.q.QueryRowContext(ctx, `SELECT min(d.created_at), max(d.created_at) FROM dialogs d WHERE `+where, args...).
-		Scan(&first, &last); err != nil {
+	// Two subqueries: SQLite reads a lone min or max off the end of an
+	// index (dialogs_created), but min and max together off every entry
+	// (121 ms for a million dialogs).
+	if err := r.q.QueryRowContext(ctx, `SELECT (SELECT min(d.created_at) FROM dialogs d WHERE `+where+`),
+		(SELECT max(d.created_at) FROM dialogs d WHERE `+where+`)`, args...).Scan(&first, &last); err != nil {
 		return nil, fmt.Errorf("report days: %w", err)
 	}
 	if !first.Valid {
