@@ -55,3 +55,10 @@ type SLAReport struct {
 	ByType    []SLAStats `json:"by_type"`
 	PerDay    []SLAStats `json:"per_day"`
 }
+
+// Add sums two groups.
+func (s SLASums) Add(o SLASums) SLASums {
+	return SLASums{Dialogs: s.Dialogs + o.Dialogs, Attained: s.Attained + o.Attained, FirstResponses: s.FirstResponses + o.FirstResponses,
+		Resolutions: s.Resolutions + o.Resolutions, FirstResponseMS: s.FirstResponseMS + o.FirstResponseMS,
+		ResolutionMS: s.ResolutionMS + o.ResolutionMS}
+}

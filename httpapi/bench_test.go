@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -43,6 +44,13 @@ func newBench(b *testing.B, d store.Dialect) *bench {
 		Subscribers: storedDialogs, Dialogs: storedDialogs, ActiveShare: 0.1, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
+	}
+	// BESEDA_BENCH_SLA=1: the workspace has a default SLA policy, so that new
+	// dialogs get an SLA clock and the SLA report's sums (sla_rollup) follow
+	// them.
+	if os.Getenv("BESEDA_BENCH_SLA") == "1" {
+		w.Owner.MustDo("POST", "/api/v1/settings/sla-policies", map[string]any{"name": "Bench", "first_response_minutes": 30,
+			"resolution_minutes": 480}, http.StatusCreated, nil)
 	}
 	return &bench{srv: srv, w: w, token: w.Owner.Token, res: res}
 }

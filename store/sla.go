@@ -270,3 +270,29 @@ func (tx *Tx) RescheduleSLA(ctx context.Context, workspaceID int64, now time.Tim
 	}
 	return nil
 }
+
+// RebuildSLARollup computes the SLA report's sums (sla_rollup, migration
+// 00092) again from every dialog's SLA row, set-based, as the migration
+// did: for bulk loads that write with the triggers that keep them turned
+// off (internal/synth on PostgreSQL).
+func (db *DB) RebuildSLARollup(ctx context.Context) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		for _, q := range []string{`DELETE FROM sla_rollup`, `DELETE FROM sla_rollup_dialogs`,
+			`INSERT INTO sla_rollup_dialogs (dialog_id, user_id, workspace_id, created_hour, type_id, attained, first_response_ms, resolution_ms)
+			SELECT s.dialog_id, u.user_id, d.workspace_id, d.created_at / 3600000, d.type_id, CASE WHEN s.missed = 0 THEN 1 ELSE 0 END,
+				s.first_response_ms, s.resolution_ms
+			FROM dialog_sla s JOIN dialogs d ON d.id = s.dialog_id
+			JOIN (SELECT dialog_id, 0 AS user_id FROM dialog_sla UNION ALL SELECT dialog_id, user_id FROM dialog_participants) u
+				ON u.dialog_id = s.dialog_id`,
+			`INSERT INTO sla_rollup (workspace_id, user_id, created_hour, type_id, dialogs, attained, first_responses, first_response_ms,
+				resolutions, resolution_ms)
+			SELECT workspace_id, user_id, created_hour, type_id, count(*), sum(attained), count(first_response_ms),
+				coalesce(sum(first_response_ms), 0), count(resolution_ms), coalesce(sum(resolution_ms), 0)
+			FROM sla_rollup_dialogs GROUP BY workspace_id, user_id, created_hour, type_id`} {
+			if err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("rebuild sla rollup: %w", err)
+			}
+		}
+		return nil
+	})
+}

@@ -7,6 +7,11 @@
 //
 //	go run ./cmd/beseda-synth --db URL --subscribers 200 --dialogs 0 --owner-email admin@example.com --owner-password demo
 //
+// For the SLA report (BENCHMARKS.md), business hours, SLA policies and each dialog's SLA
+// clock too:
+//
+//	go run ./cmd/beseda-synth --db sqlite:bench.db --dialogs 1000000 --subscribers 100000 --sla
+//
 // For the search benchmark at scale (BENCHMARKS.md), messages too, ten per
 // client; on PostgreSQL the messages' search index is built once after them:
 //
@@ -39,14 +44,15 @@ func main() {
 	months := flag.Int("months", 12, "spread creation times over this many months up to now")
 	ownerEmail := flag.String("owner-email", "", "the new workspace's owner (default synth-TIME@example.com)")
 	ownerPassword := flag.String("owner-password", "synthetic data", "the owner's password")
+	withSLA := flag.Bool("sla", false, "business hours, SLA policies and every dialog's SLA clock, for the SLA report")
 	flag.Parse()
-	if err := run(*dbURL, *subscribers, *dialogs, *active, *messages, *months, *ownerEmail, *ownerPassword); err != nil {
+	if err := run(*dbURL, *subscribers, *dialogs, *active, *messages, *months, *ownerEmail, *ownerPassword, *withSLA); err != nil {
 		fmt.Fprintln(os.Stderr, "beseda-synth:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dbURL string, subscribers, dialogs int, active float64, messages, months int, email, password string) error {
+func run(dbURL string, subscribers, dialogs int, active float64, messages, months int, email, password string, withSLA bool) error {
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -66,6 +72,11 @@ func run(dbURL string, subscribers, dialogs int, active float64, messages, month
 	spec, err := synth.Prepare(ctx, a, owner)
 	if err != nil {
 		return err
+	}
+	if withSLA {
+		if err := synth.PrepareSLA(ctx, a, owner, &spec); err != nil {
+			return err
+		}
 	}
 	spec.Subscribers, spec.Dialogs, spec.ActiveShare, spec.MessagesPerSubscriber = subscribers, dialogs, active, messages
 	spec.End = time.Now().UTC()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/store"
 )
 
@@ -33,6 +34,9 @@ type Spec struct {
 	// Start and End bound the creation times, spread evenly.
 	Start, End time.Time
 	Seed       uint64
+	// SLA, if set, gives every dialog whose type has a policy an SLA clock
+	// (PrepareSLA sets it).
+	SLA *SLASetup
 	// Progress, if set, hears how far a long run got (phase, rows done).
 	Progress func(phase string, done int)
 }
@@ -41,6 +45,16 @@ func (s Spec) progress(phase string, done int) {
 	if s.Progress != nil {
 		s.Progress(phase, done)
 	}
+}
+
+type dialogRow struct {
+	sub, created, completed int64
+	status                  string
+	typ, creator            int64
+	account, client         any
+	reason, component       int64
+	title                   string
+	sla                     *beseda.SLAClock
 }
 
 // Result tells what was made.
@@ -109,13 +123,12 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 	if spec.ActiveShare > 0 {
 		activeEvery = max(1, int(1/spec.ActiveShare))
 	}
-	type dialogRow struct {
-		sub, created, completed int64
-		status                  string
-		typ, creator            int64
-		account, client         any
-		reason, component       int64
-		title                   string
+	var sla *slaPlayer
+	if spec.SLA != nil {
+		var err error
+		if sla, err = newSLAPlayer(spec.SLA, spec.Seed, spec.End); err != nil {
+			return res, fmt.Errorf("synth sla: %w", err)
+		}
 	}
 	flush := func(rows []dialogRow) error {
 		if len(rows) == 0 {
@@ -165,53 +178,63 @@ func Generate(ctx context.Context, db *store.DB, spec Spec) (Result, error) {
 					return err
 				}
 			}
-			return nil
+			return insertSLA(ctx, tx, spec.WorkspaceID, first, rows)
 		})
 	}
-	var pending []dialogRow
-	for k := 0; k < spec.Dialogs; k++ {
-		subIndex := k % spec.Subscribers
-		round := k / spec.Subscribers
-		lastRound := (spec.Dialogs-1-subIndex)/spec.Subscribers == round
-		created := spread(spec.Start, span, k, spec.Dialogs)
-		r := dialogRow{sub: firstID + int64(subIndex), created: created.UnixMilli(),
-			typ: spec.TypeIDs[rng.IntN(len(spec.TypeIDs))], creator: spec.UserIDs[rng.IntN(len(spec.UserIDs))],
-			title: dialogTitle(rng)}
-		switch {
-		case lastRound && activeEvery > 0 && subIndex%activeEvery == 0:
-			r.status = "active"
-			res.Active++
-		case rng.IntN(10) == 0:
-			r.status = "paused"
-		default:
-			r.status = "completed"
-			r.completed = created.Add(time.Duration(5+rng.IntN(600)) * time.Minute).UnixMilli()
-			if rng.IntN(3) > 0 {
-				r.account = 1 + rng.IntN(3)
+	generate := func() error {
+		var pending []dialogRow
+		for k := 0; k < spec.Dialogs; k++ {
+			subIndex := k % spec.Subscribers
+			round := k / spec.Subscribers
+			lastRound := (spec.Dialogs-1-subIndex)/spec.Subscribers == round
+			created := spread(spec.Start, span, k, spec.Dialogs)
+			r := dialogRow{sub: firstID + int64(subIndex), created: created.UnixMilli(),
+				typ: spec.TypeIDs[rng.IntN(len(spec.TypeIDs))], creator: spec.UserIDs[rng.IntN(len(spec.UserIDs))],
+				title: dialogTitle(rng)}
+			switch {
+			case lastRound && activeEvery > 0 && subIndex%activeEvery == 0:
+				r.status = "active"
+				res.Active++
+			case rng.IntN(10) == 0:
+				r.status = "paused"
+			default:
+				r.status = "completed"
+				r.completed = created.Add(time.Duration(5+rng.IntN(600)) * time.Minute).UnixMilli()
+				if rng.IntN(3) > 0 {
+					r.account = 1 + rng.IntN(3)
+				}
+				if rng.IntN(2) == 0 {
+					r.client = 1 + rng.IntN(3)
+				}
 			}
-			if rng.IntN(2) == 0 {
-				r.client = 1 + rng.IntN(3)
+			if len(spec.ReasonIDs) > 0 && rng.IntN(2) == 0 {
+				r.reason = spec.ReasonIDs[rng.IntN(len(spec.ReasonIDs))]
+			}
+			if len(spec.ComponentIDs) > 0 && rng.IntN(2) == 0 {
+				r.component = spec.ComponentIDs[rng.IntN(len(spec.ComponentIDs))]
+			}
+			if sla != nil {
+				r.sla = sla.play(&r)
+			}
+			pending = append(pending, r)
+			if len(pending) == batch {
+				if err := flush(pending); err != nil {
+					return fmt.Errorf("synth dialogs: %w", err)
+				}
+				pending = pending[:0]
+				if (k+1)%100_000 == 0 {
+					spec.progress("dialogs", k+1)
+				}
 			}
 		}
-		if len(spec.ReasonIDs) > 0 && rng.IntN(2) == 0 {
-			r.reason = spec.ReasonIDs[rng.IntN(len(spec.ReasonIDs))]
+		if err := flush(pending); err != nil {
+			return fmt.Errorf("synth dialogs: %w", err)
 		}
-		if len(spec.ComponentIDs) > 0 && rng.IntN(2) == 0 {
-			r.component = spec.ComponentIDs[rng.IntN(len(spec.ComponentIDs))]
-		}
-		pending = append(pending, r)
-		if len(pending) == batch {
-			if err := flush(pending); err != nil {
-				return res, fmt.Errorf("synth dialogs: %w", err)
-			}
-			pending = pending[:0]
-			if (k+1)%100_000 == 0 {
-				spec.progress("dialogs", k+1)
-			}
-		}
+
+		return nil
 	}
-	if err := flush(pending); err != nil {
-		return res, fmt.Errorf("synth dialogs: %w", err)
+	if err := withoutSLATriggers(ctx, db, generate); err != nil {
+		return res, err
 	}
 
 	// Chat history.
