@@ -144,3 +144,40 @@ func TestStoreRoundTrips(t *testing.T) {
 		})
 	}
 }
+
+// TestVacuum_LeavesEmptyTablesUnanalysed: statistics after a bulk load
+// cover the tables that hold rows; an empty table keeps none, since
+// PostgreSQL plans a table analysed while empty as empty, and a foreign
+// key's check planned then (cached for the connection's life) scanned the
+// whole dialogs table as it grew: the load test's PostgreSQL cycles fell by
+// a third on a database seeded with clients only.
+func TestVacuum_LeavesEmptyTablesUnanalysed(t *testing.T) {
+	t.Parallel()
+	for _, d := range testkit.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			db := testkit.OpenDB(t, d)
+			newFixture(t, db) // a workspace, a user, a client; no dialogs
+			ctx := context.Background()
+			if err := db.Vacuum(ctx); err != nil {
+				t.Fatal(err)
+			}
+			analysed := func(table string) bool {
+				var n int
+				q := `SELECT count(*) FROM sqlite_stat1 WHERE tbl = $1`
+				if d == store.Postgres {
+					q = `SELECT count(*) FROM pg_class WHERE relname = $1 AND relnamespace = current_schema()::regnamespace AND reltuples >= 0`
+				}
+				if err := db.WriteDB().QueryRowContext(ctx, q, table).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n > 0
+			}
+			if !analysed("subscribers") {
+				t.Errorf("the clients' table, which holds a row, has no statistics")
+			}
+			if analysed("dialogs") {
+				t.Errorf("the empty dialogs table was analysed")
+			}
+		})
+	}
+}
