@@ -45,6 +45,9 @@ func TestSignInSettings_BrowserSingleSignOnAndTwoFactorPolicy(t *testing.T) {
 		chromedp.SendKeys(`#oidc-domains`, "corp.test, example.org"),
 		chromedp.Click(`#oidc input[name=create_users]`),
 		chromedp.Click(`#oidc button[type=submit]`),
+		// The saved page says so (the page before had no notice): the
+		// next navigation must not cut the form's own short.
+		chromedp.WaitVisible(`.notice`),
 	)
 	var saved beseda.OIDCSettings
 	testkit.Eventually(t, time.Minute, "the provider saved", func() bool {
