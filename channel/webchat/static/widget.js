@@ -153,7 +153,10 @@
   // after the one before it: held automation released after a dialog comes
   // after what was said during the dialog, though produced before it.
   function place(msgs) {
-    var prev = null, added = false, stick = atEnd(); // where the client is now
+    // Whether the client is at the newest message is what they chose
+    // (stuck), not where the list stands now: lines that wrapped or loaded
+    // after our last scroll may have grown it beyond the end.
+    var prev = null, added = false, stick = stuck;
     msgs.forEach(function (m) {
       var li = shown[m.id];
       if (!li) {
