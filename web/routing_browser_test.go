@@ -51,7 +51,8 @@ func TestA6_BrowserAssigneeMineUnassignedAndAvailability(t *testing.T) {
 		chromedp.WaitVisible(`#chat-list`),
 	)
 	testkit.Eventually(t, 15*time.Second, "the header names the assignee", func() bool {
-		return strings.Contains(eval[string](t, ctx, `document.getElementById("assignee-toggle").textContent`), "Misha Manager")
+		// The form's page may still be loading: no header yet is "not yet".
+		return strings.Contains(eval[string](t, ctx, `(document.getElementById("assignee-toggle")||{}).textContent || ""`), "Misha Manager")
 	})
 	if got := eval[string](t, ctx, `(document.getElementById("assignments")||{}).textContent || ""`); !strings.Contains(got, "assigned the chat to Misha Manager") {
 		t.Errorf("history: %q", got)
