@@ -127,19 +127,15 @@ func whatsAppScreenshots(t *testing.T, dir string) {
 	w := testkit.NewWorld(t, srv, beseda.LocaleEN)
 	var me beseda.User
 	w.Owner.MustDo("GET", "/api/v1/me", nil, 200, &me)
-	const phone, token, secret, waID = "106540352242922", "wa-token", "wa-secret", "4915112345678"
-	api := fakewhatsapp.New(t, phone, token)
-	api.SetTemplates("5550001", 10,
+	_, ch := addWhatsApp(t, w,
 		fakewhatsapp.Template{Name: "order_update", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
 			Body: "Hello {{1}}, your order {{2}} is on its way."},
 		fakewhatsapp.Template{Name: "follow_up", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
 			Body: "We have news about your question. Reply to this message to continue."},
 		fakewhatsapp.Template{Name: "rating_request", Language: "en_US", Category: "UTILITY", Status: "APPROVED",
 			Body: "How did we do?", QuickReplies: []string{"Bad", "OK", "Great"}})
-	ch := w.AddChannel("whatsapp", "Acme on WhatsApp", map[string]string{"phone_number_id": phone, "access_token": token,
-		"app_secret": secret, "verify_token": "v", "api_base_url": api.URL, "business_account_id": "5550001"})
-	body := fakewhatsapp.TextMessage(phone, waID, "Greta Hansen", "wamid.1", "Hi, where is my order A-17? It was due on Friday.")
-	if res := w.Webhook(ch.WebhookURL, body, map[string]string{"X-Hub-Signature-256": fakewhatsapp.Sign(body, secret)}); res.Status != 200 {
+	body := fakewhatsapp.TextMessage(waPhone, waClient, "Greta Hansen", "wamid.1", "Hi, where is my order A-17? It was due on Friday.")
+	if res := w.Webhook(ch.WebhookURL, body, map[string]string{"X-Hub-Signature-256": fakewhatsapp.Sign(body, waSecret)}); res.Status != 200 {
 		t.Fatalf("webhook: %d", res.Status)
 	}
 	sub := w.SubscriberOf("whatsapp")
