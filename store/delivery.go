@@ -284,14 +284,17 @@ func (tx *Tx) ConfirmSent(ctx context.Context, channelID, id int64, externalID s
 // reached yet) moves with them, so that what one release set out keeps its
 // production order however delivery cut it.
 func (tx *Tx) ReleaseHeld(ctx context.Context, subscriberID int64, at time.Time) (int64, error) {
-	// Both read one chat at most: messages_chat from its end for the place;
-	// for what moves, messages_chat or the partial indexes messages_held
-	// and messages_pending_subscriber, as the planner prefers.
+	// The place: messages_chat read from its end. What moves: the partial
+	// indexes messages_held and messages_pending_subscriber, one each, so
+	// that a release reads what it moves and not the whole chat (with the
+	// two conditions joined by OR, SQLite walked every message of the
+	// client through messages_chat, at each completion).
 	res, err := tx.q.ExecContext(ctx, `UPDATE messages SET status = 'pending', released_at = $2,
 		chat_place = (SELECT `+chatOrder+` FROM messages m WHERE m.subscriber_id = $1
 			AND NOT (m.status = 'held' OR (m.status = 'pending' AND m.released_at IS NOT NULL))
 			ORDER BY `+chatOrder+` DESC, m.id DESC LIMIT 1) | 1
-		WHERE subscriber_id = $1 AND (status = 'held' OR (status = 'pending' AND released_at IS NOT NULL))`,
+		WHERE id IN (SELECT id FROM messages WHERE subscriber_id = $1 AND status = 'held'
+			UNION ALL SELECT id FROM messages WHERE subscriber_id = $1 AND status = 'pending' AND released_at IS NOT NULL)`,
 		subscriberID, ms(at))
 	if err != nil {
 		return 0, fmt.Errorf("release held: %w", err)
