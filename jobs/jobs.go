@@ -92,6 +92,7 @@ func New(ctx context.Context, db *store.DB, a *app.App, deliveries *outbox.Engin
 	r.addRetentionJobs(workers, riverCfg)
 	r.addRoutingJobs(workers, riverCfg)
 	r.addTemplateJobs(workers, riverCfg)
+	r.addSearchJobs(workers, riverCfg)
 	var err error
 	if db.Dialect() == store.Postgres {
 		// LISTEN/NOTIFY wakes workers as soon as a job is inserted, in any process.

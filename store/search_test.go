@@ -328,6 +328,7 @@ func TestSearch_TitlesAreIndexedAgainOnlyWhenTheyChange(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			found("walrus") // indexes the new title (SQLite's batch)
 			before := segments()
 			for _, s := range []beseda.DialogStatus{beseda.DialogPaused, beseda.DialogActive, beseda.DialogPaused} {
 				dl.Status = s

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/beseda/beseda"
+)
+
+// SQLite's search index is written in batches (migration 00094): a write
+// notes its row in search_pending, and IndexSearch brings the FTS5 tables up
+// to date with the noted rows. PostgreSQL's index is written with each row
+// and has nothing to catch up with.
+
+// searchSource is one FTS5 table and what it indexes of its table's rows;
+// kind is the number search_pending's triggers note the table's rows by.
+type searchSource struct {
+	kind  int
+	table string
+	body  string // the indexed text, of the row aliased x
+	where string // which rows have words at all
+}
+
+var searchSources = []searchSource{
+	{kind: 1, table: "messages", body: "x.text", where: "x.text <> ''"},
+	{kind: 2, table: "subscribers", body: "x.name || ' ' || x.external_id", where: "1"},
+	{kind: 3, table: "dialogs", body: "x.title", where: "1"},
+}
+
+// SearchIndexBatch is how many noted rows of a table one IndexSearch
+// indexes, in one transaction: the periodic job's batch and a search's.
+const SearchIndexBatch = 2000
+
+// IndexSearch indexes up to batch noted rows of each searched table, in one
+// transaction that also clears their notes, and tells how many it indexed
+// and whether more wait. A crash leaves either the batch and its notes'
+// clearing or neither. On PostgreSQL it does nothing.
+func (db *DB) IndexSearch(ctx context.Context, batch int) (indexed int, more bool, err error) {
+	if db.dialect != SQLite {
+		return 0, false, nil
+	}
+	if pending, err := db.searchPending(ctx); err != nil || !pending {
+		return 0, false, err
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		indexed, more = 0, false
+		for _, s := range searchSources {
+			n, left, err := tx.indexSearchSource(ctx, s, batch)
+			if err != nil {
+				return fmt.Errorf("index %s for search: %w", s.table, err)
+			}
+			indexed, more = indexed+n, more || left
+		}
+		return nil
+	})
+	return indexed, more, err
+}
+
+// searchPending tells whether any row waits to be indexed: one read of the
+// reader pool, so that an idle database costs its writer nothing.
+func (db *DB) searchPending(ctx context.Context) (bool, error) {
+	var one int
+	err := db.ro.QueryRowContext(ctx, `SELECT 1 FROM search_pending LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("search pending: %w", err)
+	}
+	return true, nil
+}
+
+// indexSearchSource indexes the first batch noted rows of one table: the
+// words an earlier state of each row left in the index go, the row's current
+// words (if the row is still there) come in, and the notes go.
+func (tx *Tx) indexSearchSource(ctx context.Context, s searchSource, batch int) (n int, more bool, err error) {
+	// The batch is the noted rows up to the batch-th row id.
+	last := int64(-1)
+	err = tx.q.QueryRowContext(ctx, `SELECT row_id FROM search_pending WHERE kind = $1 ORDER BY row_id LIMIT 1 OFFSET $2`,
+		s.kind, batch-1).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		last, err = -1, nil
+	} else if err != nil {
+		return 0, false, err
+	}
+	bound := `p.kind = $1`
+	args := []any{s.kind}
+	if last >= 0 {
+		bound, args, more = `p.kind = $1 AND p.row_id <= $2`, append(args, last), true
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM `+s.table+`_fts WHERE rowid IN
+		(SELECT p.row_id FROM search_pending p WHERE `+bound+` AND p.indexed = 1)`, args...); err != nil {
+		return 0, false, err
+	}
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO `+s.table+`_fts (rowid, body)
+		SELECT x.id, beseda_search_text(`+s.body+`) FROM search_pending p JOIN `+s.table+` x ON x.id = p.row_id
+		WHERE `+bound+` AND `+s.where, args...); err != nil {
+		return 0, false, err
+	}
+	res, err := tx.q.ExecContext(ctx, `DELETE FROM search_pending AS p WHERE `+bound, args...)
+	if err != nil {
+		return 0, false, err
+	}
+	cleared, err := res.RowsAffected()
+	if err != nil {
+		return 0, false, err
+	}
+	if more {
+		// Exactly batch notes were taken: more wait only if any is left.
+		var one int
+		err := tx.q.QueryRowContext(ctx, `SELECT 1 FROM search_pending WHERE kind = $1 LIMIT 1`, s.kind).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			more = false
+		} else if err != nil {
+			return 0, false, err
+		}
+	}
+	return int(cleared), more, nil
+}
+
+// Search finds messages, clients and dialogs (reader.Search), after
+// indexing on SQLite whatever was written before it and waits for the
+// periodic batch: a search finds every row written before it.
+func (db *DB) Search(ctx context.Context, f beseda.SearchFilter) (beseda.SearchPage, error) {
+	for more := true; more; {
+		var err error
+		if _, more, err = db.IndexSearch(ctx, SearchIndexBatch); err != nil {
+			return beseda.SearchPage{}, err
+		}
+	}
+	return db.reader.Search(ctx, f)
+}
