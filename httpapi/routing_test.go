@@ -173,8 +173,14 @@ func TestA3_AwayAfterIdleAndOutsideBusinessHoursNothingIsRouted(t *testing.T) {
 		if u.Availability != beseda.Online {
 			t.Fatalf("after a request the manager is %q", u.Availability)
 		}
-		if n, err := w.Srv.App.Routing.RouteAll(context.Background()); err != nil || n != 1 {
-			t.Fatalf("the periodic pass assigned %d, %v; want 1", n, err)
+		// The periodic pass assigns the waiting chat — unless the server's
+		// own periodic job (River, on the real clock) has just done so: the
+		// rule is that the chat is the manager's now, whichever pass took it.
+		if _, err := w.Srv.App.Routing.RouteAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if s := getSub(w.Owner, v.SubscriberID); s.Assignee == nil || s.Assignee.ID != w.ManagerID {
+			t.Fatalf("the manager is back and the waiting chat is not theirs: %+v", s)
 		}
 
 		// Closed now: a weekly schedule without today's hour.
