@@ -58,7 +58,15 @@ type errorDetail struct {
 func Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := beseda.ErrorCode(err)
 	status := StatusOf(err)
-	if status >= http.StatusInternalServerError {
+	switch {
+	case status < http.StatusInternalServerError:
+	case r.Context().Err() != nil:
+		// The client went away (or gave up waiting) and the work in its name
+		// failed for it, often as a database error (pgx calls a cancelled
+		// ping a bad connection): nothing is wrong with the server.
+		Logger(r.Context()).DebugContext(r.Context(), "request abandoned by its client", "method", r.Method,
+			"route", r.Pattern, "err", err)
+	default:
 		Logger(r.Context()).ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	detail := errorDetail{Code: code, Message: beseda.ErrorMessage(err)}
