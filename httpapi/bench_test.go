@@ -55,8 +55,9 @@ func newBench(b *testing.B, d store.Dialect) *bench {
 	return &bench{srv: srv, w: w, token: w.Owner.Token, res: res}
 }
 
-// do serves one request through the handler and fails on an unexpected status.
-func (bn *bench) do(b *testing.B, method, path, body string, want int) {
+// do serves one request through the handler, fails on an unexpected status
+// and returns the response's body.
+func (bn *bench) do(b *testing.B, method, path, body string, want int) []byte {
 	var r *http.Request
 	if body == "" {
 		r = httptest.NewRequest(method, path, nil)
@@ -69,6 +70,7 @@ func (bn *bench) do(b *testing.B, method, path, body string, want int) {
 	if rec.Code != want {
 		b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
 	}
+	return rec.Body.Bytes()
 }
 
 func eachDialect(b *testing.B, fn func(b *testing.B, bn *bench)) {

@@ -75,19 +75,30 @@ func (db *DB) searchPending(ctx context.Context) (bool, error) {
 // words an earlier state of each row left in the index go, the row's current
 // words (if the row is still there) come in, and the notes go.
 func (tx *Tx) indexSearchSource(ctx context.Context, s searchSource, batch int) (n int, more bool, err error) {
-	// The batch is the noted rows up to the batch-th row id.
-	last := int64(-1)
-	err = tx.q.QueryRowContext(ctx, `SELECT row_id FROM search_pending WHERE kind = $1 ORDER BY row_id LIMIT 1 OFFSET $2`,
-		s.kind, batch-1).Scan(&last)
-	if errors.Is(err, sql.ErrNoRows) {
-		last, err = -1, nil
-	} else if err != nil {
+	// The batch is the noted rows up to the batch-th row id; a row after
+	// it says more wait.
+	rows, err := tx.q.QueryContext(ctx, `SELECT row_id FROM search_pending WHERE kind = $1 ORDER BY row_id LIMIT 2 OFFSET $2`,
+		s.kind, batch-1)
+	if err != nil {
+		return 0, false, err
+	}
+	var beyond []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, false, err
+		}
+		beyond = append(beyond, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return 0, false, err
 	}
 	bound := `p.kind = $1`
 	args := []any{s.kind}
-	if last >= 0 {
-		bound, args, more = `p.kind = $1 AND p.row_id <= $2`, append(args, last), true
+	if len(beyond) > 0 {
+		bound, args, more = `p.kind = $1 AND p.row_id <= $2`, append(args, beyond[0]), len(beyond) > 1
 	}
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM `+s.table+`_fts WHERE rowid IN
 		(SELECT p.row_id FROM search_pending p WHERE `+bound+` AND p.indexed = 1)`, args...); err != nil {
@@ -105,16 +116,6 @@ func (tx *Tx) indexSearchSource(ctx context.Context, s searchSource, batch int) 
 	cleared, err := res.RowsAffected()
 	if err != nil {
 		return 0, false, err
-	}
-	if more {
-		// Exactly batch notes were taken: more wait only if any is left.
-		var one int
-		err := tx.q.QueryRowContext(ctx, `SELECT 1 FROM search_pending WHERE kind = $1 LIMIT 1`, s.kind).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			more = false
-		} else if err != nil {
-			return 0, false, err
-		}
 	}
 	return int(cleared), more, nil
 }
