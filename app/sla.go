@@ -203,8 +203,13 @@ func (a *SLA) moveSLA(ctx context.Context, tx *store.Tx, dialogID int64,
 }
 
 // slaStatusChanged stops, restarts or ends the clock with the dialog's
-// status (T2, T4).
+// status (T2, T4). d was read in tx, with its clock if it has one: a dialog
+// gets its clock when it is created or never (slaOfNewDialog), so without
+// one there is nothing to lock or move, and no statement to spend on it.
 func (a *SLA) slaStatusChanged(ctx context.Context, tx *store.Tx, d *beseda.Dialog) error {
+	if d.SLA == nil {
+		return nil
+	}
 	v, err := a.moveSLA(ctx, tx, d.ID, func(c *beseda.SLAClock, s *beseda.Schedule, now time.Time) bool {
 		switch d.Status {
 		case beseda.DialogPaused:

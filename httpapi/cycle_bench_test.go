@@ -4,7 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/testkit"
@@ -14,7 +20,12 @@ import (
 // create a dialog for one of 200 clients, write a message in it, complete
 // it, list the active dialogs; through the server's handler, no network.
 // Steadier than the closed-loop load on a noisy machine (BENCHMARKS.md,
-// "The write path again, on another machine"):
+// "The write path again, on another machine"). Sub-benchmark c=1 runs one
+// cycle at a time, c=4 four at once (each on its own clients). Besides time
+// per cycle it reports the whole process's CPU time per cycle (cpu-µs/op:
+// background work such as delivery, checkpoints and search batches
+// included) and, on Linux, write system calls per cycle (syscw/op: mostly
+// pages written to SQLite's write-ahead log):
 //
 //	go test -c -o /tmp/httpapi.test ./httpapi
 //	(cd httpapi && /tmp/httpapi.test -test.run '^$' -test.bench 'WriteCycle/sqlite' -test.benchtime 5000x)
@@ -28,9 +39,32 @@ func BenchmarkWriteCycle(b *testing.B) {
 			for i := range 200 {
 				clients = append(clients, w.NewVisitor(fmt.Sprintf("Client %d", i)).SubscriberID)
 			}
-			for i := 0; b.Loop(); i++ {
-				writeCycle(b, bn, clients[i%len(clients)], w.Types[0].ID)
-			}
+			typeID := w.Types[0].ID
+			b.Run("c=1", func(b *testing.B) {
+				b.ReportAllocs()
+				before := readUsage()
+				for i := 0; b.Loop(); i++ {
+					writeCycle(b, bn, clients[i%len(clients)], typeID)
+				}
+				readUsage().report(b, before)
+			})
+			b.Run("c=4", func(b *testing.B) {
+				// Worker k takes clients k, k+4, k+8, …: no two workers
+				// ever hold a dialog of the same client.
+				const workers = 4
+				var next atomic.Int64
+				b.SetParallelism((workers + 1) / 2)
+				before := readUsage()
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					k := int(next.Add(1)-1) % workers
+					for i := k; pb.Next(); i += workers {
+						writeCycle(b, bn, clients[i%len(clients)], typeID)
+					}
+				})
+				b.StopTimer()
+				readUsage().report(b, before)
+			})
 		})
 	}
 }
@@ -46,4 +80,32 @@ func writeCycle(b *testing.B, bn *bench, subscriberID, typeID int64) {
 	bn.do(b, "POST", path+"/messages", `{"text":"Hello! We are looking into your order and will write back shortly."}`, http.StatusCreated)
 	bn.do(b, "PATCH", path, `{"status":"completed"}`, http.StatusOK)
 	bn.do(b, "GET", "/api/v1/dialogs?status=active", "", http.StatusOK)
+}
+
+// usage is what the kernel counted for this process so far.
+type usage struct {
+	cpu   time.Duration
+	syscw int64 // -1 where /proc/self/io cannot be read
+}
+
+func readUsage() usage {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	u := usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), syscw: -1}
+	if io, err := os.ReadFile("/proc/self/io"); err == nil {
+		for line := range strings.Lines(string(io)) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "syscw: "); ok {
+				u.syscw, _ = strconv.ParseInt(v, 10, 64)
+			}
+		}
+	}
+	return u
+}
+
+func (u usage) report(b *testing.B, before usage) {
+	n := float64(b.N)
+	b.ReportMetric(float64((u.cpu-before.cpu).Microseconds())/n, "cpu-µs/op")
+	if u.syscw >= 0 && before.syscw >= 0 {
+		b.ReportMetric(float64(u.syscw-before.syscw)/n, "syscw/op")
+	}
 }

@@ -133,13 +133,15 @@ func (tx *Tx) RemoveOldFiles(ctx context.Context, workspaceID int64, cutoff, now
 // dialog as one between dialogs. It returns how many dialogs went. Active
 // and paused dialogs are never touched: the rows are locked on PostgreSQL,
 // and one reactivated meanwhile no longer matches (SQLite has one writer).
-// Index dialogs_completed serves the choice; the children go by indexes
-// that start with dialog_id (tasks_dialog, notifications_dialog,
-// messages_dialog, the keys of the links, participants and SLA rows,
-// dialog_events_dialog).
+// Index dialogs_report serves the choice, alone: completed after it was
+// created, a dialog completed before the cutoff was created before it, so
+// the scan is of the dialogs created before the cutoff that remain. The
+// children go by indexes that start with dialog_id (tasks_dialog,
+// notifications_dialog, messages_dialog, the keys of the links,
+// participants and SLA rows, dialog_events_dialog).
 func (tx *Tx) RemoveOldDialogs(ctx context.Context, workspaceID int64, cutoff time.Time, limit int) (int64, error) {
-	ids, err := tx.ids(ctx, `SELECT id FROM dialogs d WHERE workspace_id = $1 AND status = 'completed' AND completed_at < $2
-		ORDER BY completed_at LIMIT $3`+tx.forUpdate("d"), workspaceID, ms(cutoff), limit)
+	ids, err := tx.ids(ctx, `SELECT id FROM dialogs d WHERE workspace_id = $1 AND created_at < $2
+		AND status = 'completed' AND completed_at < $2 ORDER BY created_at LIMIT $3`+tx.forUpdate("d"), workspaceID, ms(cutoff), limit)
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}

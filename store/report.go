@@ -171,7 +171,7 @@ func (r reader) reportDayList(ctx context.Context, f beseda.ReportFilter, where 
 	}
 	var first, last sql.NullInt64
 	// Two subqueries: SQLite reads a lone min or max off the end of an
-	// index (dialogs_created), but min and max together off every entry
+	// index (dialogs_report), but min and max together off every entry
 	// (121 ms for a million dialogs).
 	if err := r.q.QueryRowContext(ctx, `SELECT (SELECT min(d.created_at) FROM dialogs d WHERE `+where+`),
 		(SELECT max(d.created_at) FROM dialogs d WHERE `+where+`)`, args...).Scan(&first, &last); err != nil {
@@ -212,7 +212,7 @@ func average(sum, n int64) *float64 {
 }
 
 // ReportRows returns a page of the report's dialogs, newest first by
-// creation time (ties by id), with their references. Index dialogs_created
+// creation time (ties by id), with their references. Index dialogs_report
 // serves the order.
 func (r reader) ReportRows(ctx context.Context, f beseda.ReportFilter) ([]*beseda.Dialog, error) {
 	where, args := reportWhere(f)
