@@ -24,8 +24,9 @@ import (
 // cycle at a time, c=4 four at once (each on its own clients). Besides time
 // per cycle it reports the whole process's CPU time per cycle (cpu-µs/op:
 // background work such as delivery, checkpoints and search batches
-// included) and, on Linux, write system calls per cycle (syscw/op: mostly
-// pages written to SQLite's write-ahead log):
+// included) and, on Linux, read and write system calls per cycle
+// (syscr/op: pages SQLite's page caches did not hold; syscw/op: mostly
+// pages written to its write-ahead log):
 //
 //	go test -c -o /tmp/httpapi.test ./httpapi
 //	(cd httpapi && /tmp/httpapi.test -test.run '^$' -test.bench 'WriteCycle/sqlite' -test.benchtime 5000x)
@@ -84,16 +85,19 @@ func writeCycle(b *testing.B, bn *bench, subscriberID, typeID int64) {
 
 // usage is what the kernel counted for this process so far.
 type usage struct {
-	cpu   time.Duration
-	syscw int64 // -1 where /proc/self/io cannot be read
+	cpu          time.Duration
+	syscr, syscw int64 // -1 where /proc/self/io cannot be read
 }
 
 func readUsage() usage {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	u := usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), syscw: -1}
+	u := usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), syscr: -1, syscw: -1}
 	if io, err := os.ReadFile("/proc/self/io"); err == nil {
 		for line := range strings.Lines(string(io)) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "syscr: "); ok {
+				u.syscr, _ = strconv.ParseInt(v, 10, 64)
+			}
 			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "syscw: "); ok {
 				u.syscw, _ = strconv.ParseInt(v, 10, 64)
 			}
@@ -106,6 +110,7 @@ func (u usage) report(b *testing.B, before usage) {
 	n := float64(b.N)
 	b.ReportMetric(float64((u.cpu-before.cpu).Microseconds())/n, "cpu-µs/op")
 	if u.syscw >= 0 && before.syscw >= 0 {
+		b.ReportMetric(float64(u.syscr-before.syscr)/n, "syscr/op")
 		b.ReportMetric(float64(u.syscw-before.syscw)/n, "syscw/op")
 	}
 }

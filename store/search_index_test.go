@@ -10,14 +10,16 @@ import (
 	"github.com/beseda/beseda/store"
 )
 
-// TestSearchIndex_BatchesNeverDisagree (issue 21, item 4; migration 00094):
-// on SQLite rows are indexed for search in batches. Whatever was written
-// before a search is found by it, as it is now: a message added, one whose
-// text changed (by its new words only), one deleted (not at all), one whose
-// text was emptied, a client renamed, a dialog deleted and its id reused.
-// A batch that fails part-way leaves the index and the notes as they were,
-// and the next batch catches up. Batches take at most their size. The same
-// searches hold on PostgreSQL, which indexes each row as it is written.
+// TestSearchIndex_BatchesNeverDisagree (issue 21, item 4; migrations 00094,
+// 00096): on SQLite rows are indexed for search in batches. Whatever was
+// written before a search is found by it, as it is now: a message added,
+// one added and changed before a batch, one whose text changed (by its new
+// words only), one deleted (not at all), one whose text was emptied, a
+// client renamed, a dialog deleted and its id reused, in the same write or
+// after a batch. New rows wait above their table's mark, unnoted. A batch
+// that fails part-way leaves the index, the notes and the marks as they
+// were, and the next batch catches up. Batches take at most their size. The
+// same searches hold on PostgreSQL, which indexes each row as it is written.
 func TestSearchIndex_BatchesNeverDisagree(t *testing.T) {
 	t.Parallel()
 	for _, d := range testkit.Dialects() {
@@ -70,17 +72,19 @@ func TestSearchIndex_BatchesNeverDisagree(t *testing.T) {
 			}
 			sqlite := d == store.SQLite
 			if sqlite {
-				if n := count(`SELECT count(*) FROM search_pending WHERE kind = 1`); n != 5 {
-					t.Fatalf("%d messages noted for the index, want 5", n)
+				waiting := `SELECT count(*) FROM messages WHERE id > (SELECT row_id FROM search_indexed_upto WHERE kind = 1)`
+				if n, noted := count(waiting), count(`SELECT count(*) FROM search_pending`); n != 5 || noted != 0 {
+					t.Fatalf("%d messages wait above the mark and %d rows are noted, want 5 and 0", n, noted)
 				}
-				// A batch that fails part-way (its last statement) changes nothing.
-				cure := testkit.Poison(t, db, "poison_batch", "DELETE", "search_pending", "1")
+				// A batch that fails part-way (at the messages' mark, after
+				// their words went in) changes nothing.
+				cure := testkit.Poison(t, db, "poison_batch", "UPDATE", "search_indexed_upto", "new.kind = 1")
 				if _, _, err := db.IndexSearch(ctx, store.SearchIndexBatch); err == nil {
-					t.Fatal("a batch whose notes could not be cleared was kept")
+					t.Fatal("a batch whose mark could not be moved was kept")
 				}
 				cure()
-				if n := count(`SELECT count(*) FROM search_pending WHERE kind = 1`); n != 5 {
-					t.Fatalf("after a failed batch %d messages noted, want 5", n)
+				if n := count(waiting); n != 5 {
+					t.Fatalf("after a failed batch %d messages wait, want 5", n)
 				}
 				if n := count(`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'pelican'`); n != 0 {
 					t.Fatalf("after a failed batch the index holds %d rows", n)
@@ -94,8 +98,8 @@ func TestSearchIndex_BatchesNeverDisagree(t *testing.T) {
 						t.Fatalf("batch %d: %d rows, %v", batches, n, err)
 					}
 				}
-				if batches != 3 || count(`SELECT count(*) FROM search_pending`) != 0 {
-					t.Fatalf("%d batches, %d notes left", batches, count(`SELECT count(*) FROM search_pending`))
+				if batches != 3 || count(`SELECT count(*) FROM search_pending`) != 0 || count(waiting) != 0 {
+					t.Fatalf("%d batches, %d notes and %d messages left", batches, count(`SELECT count(*) FROM search_pending`), count(waiting))
 				}
 			}
 			for i, word := range []string{"pelican", "walrus", "heron", "owl", "crane"} {
@@ -121,8 +125,15 @@ func TestSearchIndex_BatchesNeverDisagree(t *testing.T) {
 			write(func(tx *store.Tx) error {
 				return tx.Exec(ctx, `UPDATE messages SET text = 'storks' WHERE id = $1`, msgs[4].ID)
 			})
+			// Added and changed before a batch: indexed as it is.
+			late := &beseda.Message{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, ChannelID: f.sub.ChannelID,
+				Direction: beseda.DirectionIn, Source: beseda.SourceClient, Status: beseda.MessageSent, Text: "gannets", CreatedAt: now}
+			write(func(tx *store.Tx) error { return tx.CreateMessage(ctx, late) })
+			write(func(tx *store.Tx) error {
+				return tx.Exec(ctx, `UPDATE messages SET text = 'kittiwakes' WHERE id = $1`, late.ID)
+			})
 			want := map[string][]int64{"pelican": nil, "flamingo": {msgs[0].ID}, "refund": {msgs[0].ID}, "walrus": nil,
-				"heron": nil, "owl": {msgs[3].ID}, "crane": nil, "stork": {msgs[4].ID}}
+				"heron": nil, "owl": {msgs[3].ID}, "crane": nil, "stork": {msgs[4].ID}, "gannet": nil, "kittiwake": {late.ID}}
 			for word, ids := range want {
 				if got := find(beseda.SearchMessages, word); len(got) != len(ids) || (len(ids) == 1 && got[0] != ids[0]) {
 					t.Errorf("after the changes %s finds %v, want %v", word, got, ids)
@@ -163,6 +174,20 @@ func TestSearchIndex_BatchesNeverDisagree(t *testing.T) {
 			if sqlite {
 				if ids := find(beseda.SearchDialogs, "penguin"); len(ids) != 1 || ids[0] != dl.ID {
 					t.Errorf("the dialog written under the same id: %v", ids)
+				}
+				// Deleted again, a batch, then another dialog under the id:
+				// the id is below the mark, so the new row is noted.
+				write(func(tx *store.Tx) error { return tx.Exec(ctx, `DELETE FROM dialogs WHERE id = $1`, dl.ID) })
+				if ids := find(beseda.SearchDialogs, "penguin"); len(ids) != 0 {
+					t.Errorf("the deleted dialog is still found: %v", ids)
+				}
+				write(func(tx *store.Tx) error {
+					return tx.Exec(ctx, `INSERT INTO dialogs (id, workspace_id, subscriber_id, type_id, title, status, created_by, created_at, updated_at)
+						SELECT $1, workspace_id, id, $2, 'puffin matter', 'completed', $3, 1, 1 FROM subscribers WHERE id = $4`,
+						dl.ID, dl.Type.ID, dl.CreatedBy.ID, f.sub.ID)
+				})
+				if ids := find(beseda.SearchDialogs, "puffin"); len(ids) != 1 || ids[0] != dl.ID {
+					t.Errorf("the dialog written under the id after a batch: %v", ids)
 				}
 				if n := count(`SELECT count(*) FROM search_pending`); n != 0 {
 					t.Errorf("%d notes left after a search", n)
