@@ -79,7 +79,7 @@ func (a *Messages) PostDialogMessage(ctx context.Context, actor *beseda.User, di
 	}
 	var m *beseda.Message
 	err := a.db.Update(ctx, func(tx *store.Tx) error {
-		sub, err := tx.LockSubscriberOfDialog(ctx, actor.WorkspaceID, dialogID)
+		sub, timed, err := tx.LockSubscriberOfTimedDialog(ctx, actor.WorkspaceID, dialogID)
 		if err != nil {
 			return err
 		}
@@ -97,8 +97,11 @@ func (a *Messages) PostDialogMessage(ctx context.Context, actor *beseda.User, di
 		if m, err = a.managerMessage(ctx, tx, sub, &dialogID, actor, in); err != nil {
 			return err
 		}
-		if err := a.app.SLA.slaManagerReplied(ctx, tx, dialogID); err != nil {
-			return err
+		// A dialog without an SLA clock costs its messages no read of one.
+		if timed {
+			if err := a.app.SLA.slaManagerReplied(ctx, tx, dialogID); err != nil {
+				return err
+			}
 		}
 		if err := a.out.Produce(ctx, tx, sub, m); err != nil {
 			return err

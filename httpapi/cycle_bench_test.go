@@ -24,7 +24,8 @@ import (
 // cycle at a time, c=4 four at once (each on its own clients). Besides time
 // per cycle it reports the whole process's CPU time per cycle (cpu-µs/op:
 // background work such as delivery, checkpoints and search batches
-// included) and, on Linux, read and write system calls per cycle
+// included), the time the use cases' write transactions held the writer
+// (writer-µs/op: SQLite's one writer bounds the rate) and, on Linux, read and write system calls per cycle
 // (syscr/op: pages SQLite's page caches did not hold; syscw/op: mostly
 // pages written to its write-ahead log):
 //
@@ -43,11 +44,11 @@ func BenchmarkWriteCycle(b *testing.B) {
 			typeID := w.Types[0].ID
 			b.Run("c=1", func(b *testing.B) {
 				b.ReportAllocs()
-				before := readUsage()
+				before := readUsage(srv)
 				for i := 0; b.Loop(); i++ {
 					writeCycle(b, bn, clients[i%len(clients)], typeID)
 				}
-				readUsage().report(b, before)
+				readUsage(srv).report(b, before)
 			})
 			b.Run("c=4", func(b *testing.B) {
 				// Worker k takes clients k, k+4, k+8, …: no two workers
@@ -55,7 +56,7 @@ func BenchmarkWriteCycle(b *testing.B) {
 				const workers = 4
 				var next atomic.Int64
 				b.SetParallelism((workers + 1) / 2)
-				before := readUsage()
+				before := readUsage(srv)
 				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
 					k := int(next.Add(1)-1) % workers
@@ -64,7 +65,7 @@ func BenchmarkWriteCycle(b *testing.B) {
 					}
 				})
 				b.StopTimer()
-				readUsage().report(b, before)
+				readUsage(srv).report(b, before)
 			})
 		})
 	}
@@ -83,16 +84,18 @@ func writeCycle(b *testing.B, bn *bench, subscriberID, typeID int64) {
 	bn.do(b, "GET", "/api/v1/dialogs?status=active", "", http.StatusOK)
 }
 
-// usage is what the kernel counted for this process so far.
+// usage is what the kernel counted for this process so far, and how long
+// the server's write transactions held the writer.
 type usage struct {
-	cpu          time.Duration
+	cpu, writer  time.Duration
 	syscr, syscw int64 // -1 where /proc/self/io cannot be read
 }
 
-func readUsage() usage {
+func readUsage(srv *testkit.Server) usage {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	u := usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), syscr: -1, syscw: -1}
+	_, writer := srv.DB.WriteTime()
+	u := usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), writer: writer, syscr: -1, syscw: -1}
 	if io, err := os.ReadFile("/proc/self/io"); err == nil {
 		for line := range strings.Lines(string(io)) {
 			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "syscr: "); ok {
@@ -109,6 +112,7 @@ func readUsage() usage {
 func (u usage) report(b *testing.B, before usage) {
 	n := float64(b.N)
 	b.ReportMetric(float64((u.cpu-before.cpu).Microseconds())/n, "cpu-µs/op")
+	b.ReportMetric(float64((u.writer-before.writer).Microseconds())/n, "writer-µs/op")
 	if u.syscw >= 0 && before.syscw >= 0 {
 		b.ReportMetric(float64(u.syscr-before.syscr)/n, "syscr/op")
 		b.ReportMetric(float64(u.syscw-before.syscw)/n, "syscw/op")

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -44,6 +45,9 @@ type DB struct {
 	// within: this DB is a view of one transaction (Tx.Within), in which
 	// every read and every Update runs.
 	within *Tx
+	// writes counts Update's transactions and the time they held the
+	// writer (WriteTime).
+	writes struct{ n, busy atomic.Int64 }
 	// lock: SQLite, a served database's lock file (WithServeLock), held
 	// until Close.
 	lock *os.File
@@ -285,6 +289,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	began := time.Now()
 	pending := &deferred{dialect: db.dialect}
 	c := conn{db: db.rw, tx: sqlTx, pending: pending}
 	tx := &Tx{reader: reader{q: c, dialect: db.dialect, keys: db.keys}, tx: sqlTx, pending: pending}
@@ -300,9 +305,12 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err != nil {
 		_ = sqlTx.Rollback()
+		db.wrote(began)
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	db.wrote(began)
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	db.checkpoints.committed()
@@ -310,6 +318,21 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 		f()
 	}
 	return nil
+}
+
+// WriteTime tells how many transactions Update has run in this process and
+// how long they held the writer in all, from begin to commit or rollback
+// (AfterCommit's functions, which run after, left out). On SQLite, whose one writer
+// works one transaction at a time, the time's growth per second is how busy
+// the writer is (beseda_db_write_seconds_total). River's own transactions
+// are not counted.
+func (db *DB) WriteTime() (transactions int64, busy time.Duration) {
+	return db.writes.n.Load(), time.Duration(db.writes.busy.Load())
+}
+
+func (db *DB) wrote(began time.Time) {
+	db.writes.n.Add(1)
+	db.writes.busy.Add(int64(time.Since(began)))
 }
 
 // Within returns a view of the database in which every read and every

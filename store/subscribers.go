@@ -148,6 +148,35 @@ func (tx *Tx) LockSubscriberOfDialog(ctx context.Context, workspaceID, dialogID 
 	return subs[0], nil
 }
 
+// LockSubscriberOfTimedDialog is LockSubscriberOfDialog that also tells,
+// in the same statement, whether the dialog has an SLA clock. Only for a
+// dialog made before the transaction began (its id came with the request):
+// its clock, made with it, is then in every snapshot the statement reads,
+// PostgreSQL's after waiting for the row's lock included.
+func (tx *Tx) LockSubscriberOfTimedDialog(ctx context.Context, workspaceID, dialogID int64) (*beseda.Subscriber, bool, error) {
+	var timed bool
+	s, err := scanSubscriber(scanAlso{tx.q.QueryRowContext(ctx, `SELECT `+subscriberColumns+`, CAST(NULL AS BIGINT),
+		EXISTS (SELECT 1 FROM dialog_sla x WHERE x.dialog_id = $1)
+		FROM subscribers s`+subscriberJoins+`
+		WHERE s.id = (SELECT subscriber_id FROM dialogs WHERE id = $1 AND workspace_id = $2)`+tx.forUpdate("s"),
+		dialogID, workspaceID), []any{&timed}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, beseda.NotFound("dialog")
+	} else if err != nil {
+		return nil, false, fmt.Errorf("lock subscriber: %w", err)
+	}
+	return s, timed, nil
+}
+
+// scanAlso scans a row's last columns into more, after those its reader
+// takes.
+type scanAlso struct {
+	row  interface{ Scan(...any) error }
+	more []any
+}
+
+func (s scanAlso) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more...)...) }
+
 // lockSubscribers locks the rows matching where, in id order so that
 // concurrent lockers cannot deadlock, and reads them in the same statement.
 // On PostgreSQL a statement that waited for a row lock returns the row as

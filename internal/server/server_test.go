@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,19 @@ func TestMetrics(t *testing.T) {
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("/metrics lacks %s", want)
+			}
+		}
+		// The writes so far (the world, the dialog, the held message) were
+		// counted, and took some time of the writer.
+		for _, name := range []string{"beseda_db_write_transactions_total", "beseda_db_write_seconds_total"} {
+			var v float64
+			for line := range strings.Lines(body) {
+				if rest, ok := strings.CutPrefix(line, name+" "); ok {
+					v, _ = strconv.ParseFloat(strings.TrimSpace(rest), 64)
+				}
+			}
+			if v <= 0 {
+				t.Errorf("/metrics: %s is %v", name, v)
 			}
 		}
 		if strings.Contains(body, `route="GET /api/v1/events"`) {
