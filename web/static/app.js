@@ -309,7 +309,9 @@
       t.appendChild(a);
     }
     document.getElementById("toasts").appendChild(t);
-    setTimeout(function () { t.remove(); }, 8000);
+    // A notice goes after a while; a state (offline, paused) stays until
+    // it ends, or a manager back from elsewhere would not know of it.
+    if (kind !== "offline") setTimeout(function () { t.remove(); }, 8000);
     return t;
   }
 
@@ -350,8 +352,8 @@
   // in turn) until it is shown again, when it resumes where it was.
   on("evicted", function () {
     source.close();
-    if (offline) { offline.remove(); offline = null; }
-    toast(strings.paused, null, "offline");
+    if (offline) offline.remove();
+    offline = toast(strings.paused, null, "offline");
   });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && source.readyState === EventSource.CLOSED) connect();
