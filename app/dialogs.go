@@ -53,7 +53,7 @@ func (a *Dialogs) CreateDialog(ctx context.Context, actor *beseda.User, in besed
 		if d.Participants, err = userRefs(refs, in.ParticipantIDs); err != nil {
 			return err
 		}
-		startSLA, err := a.app.SLA.slaOfNewDialog(ctx, tx, d)
+		startSLA, err := a.app.SLA.slaOfNewDialog(ctx, tx, d, refs.HasSLAPolicy(d.Type.ID))
 		if err != nil {
 			return err
 		}

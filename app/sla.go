@@ -165,8 +165,12 @@ func (a *SLA) DeleteSLAPolicy(ctx context.Context, actor *beseda.User, id int64)
 // slaOfNewDialog reads the policy a new dialog gets, its type's or the
 // default (T2; neither: no SLA), before the dialog is stored, and returns
 // what starts its clock once it is: the read comes before the dialog's
-// deferred writes, which then go together.
-func (a *SLA) slaOfNewDialog(ctx context.Context, tx *store.Tx, d *beseda.Dialog) (start func() error, err error) {
+// deferred writes, which then go together. hasPolicy, from the read of the
+// dialog's references, spares that read when there is none.
+func (a *SLA) slaOfNewDialog(ctx context.Context, tx *store.Tx, d *beseda.Dialog, hasPolicy bool) (start func() error, err error) {
+	if !hasPolicy {
+		return func() error { return nil }, nil
+	}
 	p, h, err := tx.FindSLASetup(ctx, d.WorkspaceID, d.Type.ID)
 	if err != nil || p == nil {
 		return func() error { return nil }, err

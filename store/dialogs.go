@@ -364,17 +364,28 @@ func (r reader) FindDialogEvents(ctx context.Context, dialogID int64) ([]*beseda
 }
 
 // DialogRefs are the catalog items and managers that a new or changed dialog
-// names, by id, as FindDialogRefs read them.
+// names, by id, as FindDialogRefs read them, and which of its types have an
+// SLA policy.
 type DialogRefs struct {
 	Items map[beseda.Catalog]map[int64]*beseda.CatalogItem
 	Users map[int64]beseda.Ref
+	// slaTypes are the types that have a policy of their own, and 0 if the
+	// workspace has a default one (read with the types).
+	slaTypes map[int64]bool
 }
 
+// HasSLAPolicy tells whether a dialog of the type, one of those looked up,
+// gets an SLA policy (its own or the workspace's default): without one, a
+// new dialog need not read any (FindSLASetup).
+func (r *DialogRefs) HasSLAPolicy(typeID int64) bool { return r.slaTypes[typeID] || r.slaTypes[0] }
+
 // FindDialogRefs reads, in one statement, the workspace's catalog items (of
-// each catalog, removed or not) and managers with the given ids. Ids of other
-// workspaces or of nothing are simply absent.
+// each catalog, removed or not) and managers with the given ids, and which
+// of the types have an SLA policy. Ids of other workspaces or of nothing are
+// simply absent.
 func (r reader) FindDialogRefs(ctx context.Context, workspaceID int64, items map[beseda.Catalog][]int64, userIDs []int64) (*DialogRefs, error) {
-	refs := &DialogRefs{Items: map[beseda.Catalog]map[int64]*beseda.CatalogItem{}, Users: map[int64]beseda.Ref{}}
+	refs := &DialogRefs{Items: map[beseda.Catalog]map[int64]*beseda.CatalogItem{}, Users: map[int64]beseda.Ref{},
+		slaTypes: map[int64]bool{}}
 	var parts []string
 	args := []any{workspaceID}
 	nullTime := "NULL"
@@ -389,6 +400,10 @@ func (r reader) FindDialogRefs(ctx context.Context, workspaceID int64, items map
 		in, inArgs := r.inIDs("id", len(args)+1, items[c])
 		parts = append(parts, `SELECT '`+string(c)+`', id, name, created_at, removed_at FROM `+catalogTable(c)+
 			` WHERE workspace_id = $1 AND `+in)
+		if c == beseda.CatalogTypes {
+			// A workspace has a policy per type at most: a few rows.
+			parts = append(parts, `SELECT 'sla', coalesce(type_id, 0), '', 0, `+nullTime+` FROM sla_policies WHERE workspace_id = $1`)
+		}
 		args = append(args, inArgs...)
 	}
 	if len(userIDs) > 0 {
@@ -410,9 +425,12 @@ func (r reader) FindDialogRefs(ctx context.Context, workspaceID int64, items map
 		if err != nil {
 			return nil, fmt.Errorf("find dialog refs: %w", err)
 		}
-		if kind == "users" {
+		switch kind {
+		case "users":
 			refs.Users[it.ID] = beseda.Ref{ID: it.ID, Name: it.Name}
-		} else {
+		case "sla":
+			refs.slaTypes[it.ID] = true
+		default:
 			refs.Items[beseda.Catalog(kind)][it.ID] = it
 		}
 	}

@@ -29,10 +29,17 @@ const subscriberSelect = `
 // subscriberSelectFor reads subscribers with the read mark of the manager in
 // parameter n: their own (chat_reads, by its key), else the one all
 // managers shared before marks were per manager.
-func subscriberSelectFor(n int) string {
+func subscriberSelectFor(n int) string { return subscriberSelectUsing(n, "") }
+
+// subscriberSelectUsing is subscriberSelectFor reading the subscribers
+// through index, on SQLite (empty: the planner's choice).
+func subscriberSelectUsing(n int, index string) string {
+	if index != "" {
+		index = " INDEXED BY " + index
+	}
 	return `
 	SELECT ` + subscriberColumns + `, coalesce(r.read_at, s.read_at)
-	FROM subscribers s` + subscriberJoins + `
+	FROM subscribers s` + index + subscriberJoins + `
 	LEFT JOIN chat_reads r ON r.user_id = $` + strconv.Itoa(n) + ` AND r.subscriber_id = s.id`
 }
 
@@ -208,17 +215,24 @@ func (r reader) FindSubscribers(ctx context.Context, f beseda.SubscriberFilter) 
 		args = append(args, "%"+escapeLike(strings.ToLower(q))+"%")
 		where = append(where, fmt.Sprintf(`s.name_key LIKE $%d ESCAPE '\'`, len(args)))
 	}
-	// Indexes subscribers_assignee and subscribers_unassigned serve these
-	// with the order.
+	// Index subscribers_recent serves the order (migration 00095); for
+	// "Unassigned" its assignee column tells which chats to skip. "Mine"
+	// finds the manager's chats by subscribers_assignee and sorts them:
+	// SQLite's planner, which cannot tell one manager's share of the chats,
+	// would otherwise read the workspace's chats in order until it found
+	// a page of them.
+	index := ""
 	if f.AssigneeID != nil {
 		args = append(args, *f.AssigneeID)
 		where = append(where, fmt.Sprintf(`s.assignee_id = $%d`, len(args)))
+		if r.dialect == SQLite {
+			index = "subscribers_assignee"
+		}
 	} else if f.Unassigned {
 		where = append(where, `s.assignee_id IS NULL`)
 	}
 	args = append(args, limit(f.Limit, 50, 500), max(f.Offset, 0))
-	// Index subscribers_recent serves the order.
-	rows, err := r.q.QueryContext(ctx, subscriberSelectFor(2)+` WHERE `+strings.Join(where, " AND ")+
+	rows, err := r.q.QueryContext(ctx, subscriberSelectUsing(2, index)+` WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY s.last_message_at DESC, s.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("find subscribers: %w", err)
