@@ -154,7 +154,13 @@ func (h *Handler) addChannel(w http.ResponseWriter, r *http.Request, p *page) {
 	c, err := h.app.Channels.CreateChannel(r.Context(), p.User, in, httpx.BaseURL(r, h.PublicURL))
 	if err != nil {
 		withoutSecrets(r, h.app.Registry().Of(kind))
-		h.refuse(w, r, p, err, "/settings/channels#add-"+string(kind), true)
+		// Back to the kind's form; an unknown kind (any text a client
+		// sent) has none, and must not reach the Location header.
+		to := "/settings/channels"
+		if h.app.Registry().Known(kind) {
+			to += "#add-" + string(kind)
+		}
+		h.refuse(w, r, p, err, to, true)
 		return
 	}
 	setFlash(w, flash{Notice: p.T("channels.added", c.Name)})
