@@ -37,8 +37,8 @@ const SearchIndexBatch = 2000
 // IndexSearch indexes up to batch noted rows and up to batch new rows of
 // each searched table, in one transaction that also clears their notes and
 // moves the table's mark past them, and tells how many it indexed and
-// whether more wait. A crash leaves either the batch and its notes'
-// clearing or neither. On PostgreSQL it does nothing.
+// whether more wait. A crash leaves either the batch with its notes
+// cleared and its marks moved, or none of it. On PostgreSQL it does nothing.
 func (db *DB) IndexSearch(ctx context.Context, batch int) (indexed int, more bool, err error) {
 	if db.dialect != SQLite {
 		return 0, false, nil
