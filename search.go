@@ -4,6 +4,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -245,6 +246,15 @@ func Stem(w string) string {
 	if w == "" || len(w) > 64 {
 		return w
 	}
+	if stem, ok := stems.get(w); ok {
+		return stem
+	}
+	stem := stemWord(w)
+	stems.put(w, stem)
+	return stem
+}
+
+func stemWord(w string) string {
 	ascii, letters := true, true
 	for _, r := range w {
 		if r >= utf8.RuneSelf {
@@ -262,6 +272,52 @@ func Stem(w string) string {
 	default:
 		return strings.ReplaceAll(russian.Stem(w, true), "ё", "е")
 	}
+}
+
+// stems remembers the stems of the words seen last. The Snowball stemmers
+// take about a microsecond a word (they turn every suffix they try into
+// runes), and a team's chats repeat a small vocabulary: SQLite's search
+// batches stem every new message, and every snippet stems its text.
+var stems = stemCache{now: map[string]string{}}
+
+// stemCacheWords bounds the cache: at most twice as many words are kept.
+const stemCacheWords = 1 << 15
+
+// stemCache keeps two generations: a word found in the older one is
+// brought into the newer, and when the newer is full the older is dropped,
+// so the words in use stay and the rest go.
+type stemCache struct {
+	mu       sync.Mutex
+	now, old map[string]string
+}
+
+func (c *stemCache) get(w string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if stem, ok := c.now[w]; ok {
+		return stem, true
+	}
+	stem, ok := c.old[w]
+	if ok {
+		c.putLocked(w, stem)
+	}
+	return stem, ok
+}
+
+// put keeps copies: w and stem may be cut from a long text, which the cache
+// would otherwise keep alive.
+func (c *stemCache) put(w, stem string) {
+	w, stem = strings.Clone(w), strings.Clone(stem)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.putLocked(w, stem)
+}
+
+func (c *stemCache) putLocked(w, stem string) {
+	if len(c.now) >= stemCacheWords {
+		c.old, c.now = c.now, make(map[string]string, stemCacheWords)
+	}
+	c.now[w] = stem
 }
 
 type searchWord struct {
