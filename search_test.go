@@ -69,3 +69,23 @@ func TestSearch_ParseQuery(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSearchText: what SQLite's search batches do to every new message
+// and title, and snippets to every hit's text: stem each word. The words
+// repeat (as a team's do), so after the first pass the stems come from
+// beseda.Stem's cache.
+//
+//	go test -run '^$' -bench SearchText .
+func BenchmarkSearchText(b *testing.B) {
+	for name, text := range map[string]string{
+		"en": "Hello! We are looking into your order and will write back shortly.",
+		"ru": "Здравствуйте! Оплата заказа прошла, доставка будет завтра утром.",
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				beseda.SearchText(text)
+			}
+		})
+	}
+}
