@@ -4,10 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
 	"modernc.org/sqlite"
 
 	"github.com/beseda/beseda"
@@ -18,7 +23,8 @@ import (
 // (GIN indexes messages_search, subscribers_search, dialogs_search); SQLite
 // matches an FTS5 expression against the contentless *_fts tables, which hold
 // the stems beseda.SearchText makes (registered below as beseda_search_text,
-// which their triggers call).
+// which the batches of search_index.go call). A prefix is replaced on
+// SQLite by the index's words it starts, kept in search_terms (ftsPrefixes).
 
 func init() {
 	err := sqlite.RegisterDeterministicScalarFunction("beseda_search_text", 1,
@@ -32,6 +38,21 @@ func init() {
 				return "", nil
 			}
 			return nil, fmt.Errorf("beseda_search_text: a text, not %T", args[0])
+		})
+	if err != nil {
+		panic(err)
+	}
+	err = sqlite.RegisterDeterministicScalarFunction("beseda_search_terms", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return searchTerms(v), nil
+			case []byte:
+				return searchTerms(string(v)), nil
+			case nil:
+				return "[]", nil
+			}
+			return nil, fmt.Errorf("beseda_search_terms: a text, not %T", args[0])
 		})
 	if err != nil {
 		panic(err)
@@ -61,17 +82,126 @@ func tsquery(q beseda.SearchQuery) string {
 }
 
 // ftsQuery writes an FTS5 match expression over the stems: each term a
-// quoted string (a phrase when several), a prefix followed by *, terms
-// joined by AND.
-func ftsQuery(q beseda.SearchQuery) string {
+// quoted string (a phrase when several), terms joined by AND. A prefix term
+// is the index's words it stands for, ORed, where prefixes lists them (see
+// ftsPrefixes), else FTS5's own prefix query (the stem followed by *).
+func ftsQuery(q beseda.SearchQuery, prefixes map[int][]string) string {
 	terms := make([]string, len(q.Terms))
 	for i, t := range q.Terms {
-		terms[i] = `"` + strings.Join(t.Stems, " ") + `"`
+		if words := prefixes[i]; len(words) > 0 {
+			quoted := make([]string, len(words))
+			for j, w := range words {
+				quoted[j] = ftsString(w)
+			}
+			terms[i] = "(" + strings.Join(quoted, " OR ") + ")"
+			continue
+		}
+		terms[i] = ftsString(strings.Join(t.Stems, " "))
 		if t.Prefix {
 			terms[i] += "*"
 		}
 	}
 	return strings.Join(terms, " AND ")
+}
+
+// ftsString quotes s as an FTS5 string (words hold no quote; doubled if one
+// ever did).
+func ftsString(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// prefixWordsMax is how many of the index's words a prefix may stand for
+// before FTS5's own prefix query answers it instead: a prefix of one or two
+// letters, whose OR would be longer than the merge it avoids.
+const prefixWordsMax = 64
+
+// ftsPrefixes finds in search_terms (migration 00097) the words of the
+// index each prefix term of q stands for, by term index. FTS5 answers a
+// prefix by merging the postings of all such words before it returns the
+// first match (651 ms at 3.2 million messages); their OR is walked newest
+// first and stops after a page. A prefix with no such word, or more than
+// prefixWordsMax, is left to FTS5's prefix query.
+func (r reader) ftsPrefixes(ctx context.Context, q beseda.SearchQuery) (map[int][]string, error) {
+	var out map[int][]string
+	for i, t := range q.Terms {
+		if !t.Prefix {
+			continue
+		}
+		from := ftsFold(t.Stems[len(t.Stems)-1])
+		rows, err := r.q.QueryContext(ctx, `SELECT term FROM search_terms WHERE term >= $1 AND term < $2 ORDER BY term LIMIT $3`,
+			from, from+string(utf8.MaxRune), prefixWordsMax+1)
+		if err != nil {
+			return nil, fmt.Errorf("search prefix: %w", err)
+		}
+		var words []string
+		for rows.Next() {
+			var w string
+			if err := rows.Scan(&w); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search prefix: %w", err)
+			}
+			words = append(words, w)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("search prefix: %w", err)
+		}
+		if len(words) == 0 || len(words) > prefixWordsMax {
+			continue
+		}
+		if out == nil {
+			out = map[int][]string{}
+		}
+		out[i] = words
+	}
+	return out, nil
+}
+
+// ftsFold folds a word of beseda.SearchText as FTS5's tokenizer
+// (unicode61, remove_diacritics 2) does on top: Latin letters lose their
+// diacritics ("café" is indexed as "cafe"), Cyrillic ones keep theirs (й
+// stays й). So search_terms holds the index's words as the index holds them.
+func ftsFold(w string) string {
+	plain := true
+	for _, r := range w {
+		if r >= utf8.RuneSelf && !unicode.Is(unicode.Cyrillic, r) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return w
+	}
+	var b strings.Builder
+	latin := false
+	for _, r := range norm.NFD.String(w) {
+		if unicode.Is(unicode.Mn, r) && latin {
+			continue
+		}
+		latin = unicode.Is(unicode.Latin, r)
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+// searchTerms lists, as JSON for json_each, the distinct words text adds to
+// the index, folded as FTS5 folds them: beseda_search_terms, with which the
+// batches fill search_terms.
+func searchTerms(text string) string {
+	var words []string
+	for w := range strings.SplitSeq(beseda.SearchText(text), " ") {
+		if w == "" {
+			continue
+		}
+		if w = ftsFold(w); !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	if words == nil {
+		return "[]"
+	}
+	out, _ := json.Marshal(words) // strings always marshal
+	return string(out)
 }
 
 // searchArgs numbers a statement's arguments ($N on both databases).
@@ -148,9 +278,17 @@ func (r reader) Search(ctx context.Context, f beseda.SearchFilter) (beseda.Searc
 	// On PostgreSQL, newest first, the newest rows are tried first (see
 	// recentRows); when they hold less than a page, the GIN index finds
 	// every match and they are sorted.
-	page, windowed, err := r.searchPage(ctx, f, cat, n+1, true)
+	var fts string
+	if r.dialect == SQLite {
+		prefixes, err := r.ftsPrefixes(ctx, f.Query)
+		if err != nil {
+			return beseda.SearchPage{}, err
+		}
+		fts = ftsQuery(f.Query, prefixes)
+	}
+	page, windowed, err := r.searchPage(ctx, f, cat, fts, n+1, true)
 	if err == nil && windowed && len(page.Items) <= n {
-		page, _, err = r.searchPage(ctx, f, cat, n+1, false)
+		page, _, err = r.searchPage(ctx, f, cat, fts, n+1, false)
 	}
 	if err != nil {
 		return beseda.SearchPage{}, err
@@ -171,9 +309,10 @@ func (r reader) Search(ctx context.Context, f beseda.SearchFilter) (beseda.Searc
 	return page, nil
 }
 
-// searchPage runs one query of Search; windowed tells whether it read only
-// the newest rows (recent, on PostgreSQL, newest first).
-func (r reader) searchPage(ctx context.Context, f beseda.SearchFilter, cat searchCatalog, n int, recent bool) (beseda.SearchPage, bool, error) {
+// searchPage runs one query of Search, with fts the FTS5 expression on
+// SQLite; windowed tells whether it read only the newest rows (recent, on
+// PostgreSQL, newest first).
+func (r reader) searchPage(ctx context.Context, f beseda.SearchFilter, cat searchCatalog, fts string, n int, recent bool) (beseda.SearchPage, bool, error) {
 	w := r.plan(f, recent)
 	var (
 		rows *sql.Rows
@@ -181,14 +320,14 @@ func (r reader) searchPage(ctx context.Context, f beseda.SearchFilter, cat searc
 	)
 	switch f.Kind {
 	case beseda.SearchSubscribers:
-		rows, err = r.searchSubscribers(ctx, f, w, n)
+		rows, err = r.searchSubscribers(ctx, f, w, fts, n)
 	case beseda.SearchDialogs:
 		if !cat.empty() {
 			w = planFilter // the title's match is one of several alternatives
 		}
-		rows, err = r.searchDialogs(ctx, f, cat, w, n)
+		rows, err = r.searchDialogs(ctx, f, cat, w, fts, n)
 	default:
-		rows, err = r.searchMessages(ctx, f, w, n)
+		rows, err = r.searchMessages(ctx, f, w, fts, n)
 	}
 	if err != nil {
 		return beseda.SearchPage{}, false, fmt.Errorf("search %s: %w", f.Kind, err)
@@ -249,7 +388,7 @@ func (r reader) plan(f beseda.SearchFilter, recent bool) matchPlan {
 // FTS table's rowid, which FTS5 walks newest first and stops after a page;
 // by the joined table's id SQLite would sort every hit first. On
 // PostgreSQL the plan (see matchPlan) says where the rows come from.
-func (r reader) match(a *searchArgs, table, alias string, f beseda.SearchFilter, plan matchPlan) (from, cond, rank, id string) {
+func (r reader) match(a *searchArgs, table, alias string, f beseda.SearchFilter, plan matchPlan, fts string) (from, cond, rank, id string) {
 	if r.dialect == Postgres {
 		p := a.add(tsquery(f.Query))
 		rank = "ts_rank_cd(" + alias + ".search_tsv, to_tsquery('russian', " + p + ")) DESC"
@@ -270,7 +409,7 @@ func (r reader) match(a *searchArgs, table, alias string, f beseda.SearchFilter,
 		return "(SELECT id FROM " + table + " WHERE search_tsv @@ to_tsquery('russian', " + p + ") AND workspace_id = " +
 			a.add(f.WorkspaceID) + " OFFSET 0) hits JOIN " + table + " " + alias + " ON " + alias + ".id = hits.id", "TRUE", rank, alias + ".id"
 	}
-	p := a.add(ftsQuery(f.Query))
+	p := a.add(fts)
 	return table + "_fts JOIN " + table + " " + alias + " ON " + alias + ".id = " + table + "_fts.rowid",
 		table + "_fts MATCH " + p, table + "_fts.rank", table + "_fts.rowid"
 }
@@ -297,9 +436,9 @@ func timeRange(a *searchArgs, f beseda.SearchFilter, column string, where []stri
 	return where
 }
 
-func (r reader) searchMessages(ctx context.Context, f beseda.SearchFilter, plan matchPlan, n int) (*sql.Rows, error) {
+func (r reader) searchMessages(ctx context.Context, f beseda.SearchFilter, plan matchPlan, fts string, n int) (*sql.Rows, error) {
 	var a searchArgs
-	from, cond, rank, id := r.match(&a, "messages", "m", f, plan)
+	from, cond, rank, id := r.match(&a, "messages", "m", f, plan, fts)
 	where := []string{cond, "m.workspace_id = " + a.add(f.WorkspaceID)}
 	if f.ChannelID != nil {
 		where = append(where, "m.channel_id = "+a.add(*f.ChannelID))
@@ -321,9 +460,9 @@ func (r reader) searchMessages(ctx context.Context, f beseda.SearchFilter, plan 
 		WHERE `+strings.Join(where, " AND ")+tail, a...)
 }
 
-func (r reader) searchSubscribers(ctx context.Context, f beseda.SearchFilter, plan matchPlan, n int) (*sql.Rows, error) {
+func (r reader) searchSubscribers(ctx context.Context, f beseda.SearchFilter, plan matchPlan, fts string, n int) (*sql.Rows, error) {
 	var a searchArgs
-	from, cond, rank, id := r.match(&a, "subscribers", "s", f, plan)
+	from, cond, rank, id := r.match(&a, "subscribers", "s", f, plan, fts)
 	where := []string{cond, "s.workspace_id = " + a.add(f.WorkspaceID)}
 	if f.ChannelID != nil {
 		where = append(where, "s.channel_id = "+a.add(*f.ChannelID))
@@ -352,9 +491,9 @@ func (r reader) boolFalse() string {
 	return "0"
 }
 
-func (r reader) searchDialogs(ctx context.Context, f beseda.SearchFilter, cat searchCatalog, plan matchPlan, n int) (*sql.Rows, error) {
+func (r reader) searchDialogs(ctx context.Context, f beseda.SearchFilter, cat searchCatalog, plan matchPlan, fts string, n int) (*sql.Rows, error) {
 	var a searchArgs
-	from, cond, rank, id := r.match(&a, "dialogs", "d", f, plan)
+	from, cond, rank, id := r.match(&a, "dialogs", "d", f, plan, fts)
 	if !cat.empty() {
 		// A dialog matches by its title, or by a type, reason or component
 		// of a matching name. The title's match becomes one alternative; a

@@ -118,9 +118,12 @@ func (tx *Tx) indexSearchNotes(ctx context.Context, s searchSource, batch int) (
 		(SELECT p.row_id FROM search_pending p WHERE `+bound+` AND p.indexed = 1)`, args...); err != nil {
 		return 0, false, err
 	}
+	noted, cond := `search_pending p JOIN `+s.table+` x ON x.id = p.row_id`, bound+` AND `+s.where
 	if _, err := tx.q.ExecContext(ctx, `INSERT INTO `+s.table+`_fts (rowid, body)
-		SELECT x.id, beseda_search_text(`+s.body+`) FROM search_pending p JOIN `+s.table+` x ON x.id = p.row_id
-		WHERE `+bound+` AND `+s.where, args...); err != nil {
+		SELECT x.id, beseda_search_text(`+s.body+`) FROM `+noted+` WHERE `+cond, args...); err != nil {
+		return 0, false, err
+	}
+	if err := tx.addSearchTerms(ctx, s, noted, cond, args...); err != nil {
 		return 0, false, err
 	}
 	res, err := tx.q.ExecContext(ctx, `DELETE FROM search_pending AS p WHERE `+bound, args...)
@@ -156,9 +159,9 @@ func (tx *Tx) indexSearchNew(ctx context.Context, s searchSource, batch int) (n 
 		}
 		last = lastRow
 	}
+	above := `x.id > $1 AND x.id <= $2 AND ` + s.where
 	res, err := tx.q.ExecContext(ctx, `INSERT INTO `+s.table+`_fts (rowid, body)
-		SELECT x.id, beseda_search_text(`+s.body+`) FROM `+s.table+` x WHERE x.id > $1 AND x.id <= $2 AND `+s.where,
-		upto, last.Int64)
+		SELECT x.id, beseda_search_text(`+s.body+`) FROM `+s.table+` x WHERE `+above, upto, last.Int64)
 	if err != nil {
 		return 0, false, err
 	}
@@ -166,10 +169,22 @@ func (tx *Tx) indexSearchNew(ctx context.Context, s searchSource, batch int) (n 
 	if err != nil {
 		return 0, false, err
 	}
+	if err := tx.addSearchTerms(ctx, s, s.table+` x`, above, upto, last.Int64); err != nil {
+		return 0, false, err
+	}
 	if _, err := tx.q.ExecContext(ctx, `UPDATE search_indexed_upto SET row_id = $1 WHERE kind = $2`, last.Int64, s.kind); err != nil {
 		return 0, false, err
 	}
 	return int(added), next.Valid, nil
+}
+
+// addSearchTerms adds to search_terms (migration 00097) the words that the
+// rows of from (tables, the row's aliased x) where cond bring to the index,
+// so that a prefix finds them (reader.ftsPrefixes).
+func (tx *Tx) addSearchTerms(ctx context.Context, s searchSource, from, cond string, args ...any) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT OR IGNORE INTO search_terms (term)
+		SELECT DISTINCT t.value FROM `+from+` JOIN json_each(beseda_search_terms(`+s.body+`)) t WHERE `+cond, args...)
+	return err
 }
 
 // Search finds messages, clients and dialogs (reader.Search), after
