@@ -342,13 +342,24 @@ func TestLivePictureEndsAtBottom(t *testing.T) {
 			return box.scrollHeight - box.scrollTop - box.clientHeight < 2 && last.bottom <= bottom + 1 && last.bottom > bottom - 40;
 		})()`
 	}
+	// What a failed wait shows: the scroll, the last message, its pictures.
+	state := func(list string) string {
+		return `(function(){
+			var box = document.querySelector("` + list + `"), li = document.querySelector("#messages > li:last-child");
+			return JSON.stringify({scrollHeight: box.scrollHeight, scrollTop: box.scrollTop, clientHeight: box.clientHeight,
+				messages: document.querySelectorAll("#messages > li").length, last: li && li.textContent.slice(0, 40),
+				lastBottom: li && li.getBoundingClientRect().bottom, boxBottom: box.getBoundingClientRect().bottom, innerHeight: innerHeight,
+				images: li ? Array.prototype.map.call(li.querySelectorAll("img"), function(i){ return [i.complete, i.naturalWidth, i.getBoundingClientRect().height]; }) : null});
+		})()`
+	}
 	for i, width := range []int64{1280, 390} {
 		ctx := testkit.Browser(t)
 		signIn(t, ctx, srv.URL, emailOf(t, w.Manager), testkit.TestPassword)
 		do(t, ctx, "open the chat", chromedp.EmulateViewport(width, 860), chromedp.Navigate(srv.URL+testkit.Path("/chats/%d", v.SubscriberID)),
 			chromedp.WaitVisible(`#composer textarea`))
 		v.MustDo("POST", "/widget/"+v.Key+"/messages", map[string]any{"text": fmt.Sprintf("Picture %d", i), "attachment_ids": []int64{picture(v.Client, "/widget/"+v.Key+"/uploads")}}, 201, nil)
-		until(t, ctx, fmt.Sprintf("at %d px the picture's message ends the list, at the bottom", width), atEnd("#chat-messages"))
+		do(t, ctx, fmt.Sprintf("at %d px the picture's message ends the list, at the bottom", width),
+			testkit.WaitTrueShowing(atEnd("#chat-messages"), state("#chat-messages")))
 		if width == 390 {
 			if r := eval[[]float64](t, ctx, `(function(){var c=document.getElementById("composer").getBoundingClientRect();return [c.top, c.bottom, innerHeight]})()`); r[1] > r[2]+1 {
 				t.Errorf("at 390 px the composer is out of view: %v", r)
@@ -368,7 +379,7 @@ func TestLivePictureEndsAtBottom(t *testing.T) {
 	until(t, client, "the lines arrive", `document.querySelectorAll("#messages li").length >= 30`)
 	w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", subs[0].ID), map[string]any{"text": "Like this",
 		"attachment_ids": []int64{picture(w.Owner, "/api/v1/uploads")}}, 201, nil)
-	until(t, client, "the picture's message ends the web chat, at the bottom", atEnd("#messages"))
+	do(t, client, "the picture's message ends the web chat, at the bottom", testkit.WaitTrueShowing(atEnd("#messages"), state("#messages")))
 }
 
 // TestAttachmentChipRemovable: a file refused as too large shows as a chip

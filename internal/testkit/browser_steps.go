@@ -3,6 +3,7 @@ package testkit
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -19,6 +20,25 @@ func WaitTrue(cond string) chromedp.Action[chromedp.Void] {
 			return fmt.Errorf("waiting for %s: %w", cond, err)
 		}
 		return nil
+	})
+}
+
+// WaitTrueShowing is WaitTrue whose failure also tells what the JavaScript
+// expression state gives at that moment, for a wait that fails too seldom
+// to be watched.
+func WaitTrueShowing(cond, state string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(0))(ctx, t)
+		if err == nil {
+			return nil
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		seen, serr := chromedp.Evaluate[string](state)(sctx, t)
+		if serr != nil {
+			seen = "unknown: " + serr.Error()
+		}
+		return fmt.Errorf("waiting for %s (the page then: %s): %w", cond, seen, err)
 	})
 }
 

@@ -42,6 +42,10 @@
   function atEnd() { return list.scrollHeight - list.scrollTop - list.clientHeight < 60; }
   function toBottom() { stuck = true; list.scrollTop = list.scrollHeight; ownTop = list.scrollTop; }
   list.addEventListener("scroll", function () { if (list.scrollTop !== ownTop) stuck = atEnd(); });
+  // A message that grows after it is shown (its picture loads, a font
+  // arrives, its lines wrap again) keeps a client at the end there too:
+  // seen after layout, before the frame is drawn.
+  var grown = window.ResizeObserver ? new ResizeObserver(function () { if (stuck) toBottom(); }) : null;
 
   // Failure carries an error code for the visitor's words, never the server's.
   function Failure(code, status) { this.code = code; this.status = status; }
@@ -101,6 +105,7 @@
     li.appendChild(t);
     buttons(li, m);
     shown[m.id] = li;
+    if (grown) grown.observe(li);
     return li;
   }
 
