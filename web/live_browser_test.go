@@ -311,7 +311,8 @@ func TestPhoneOpensAtNewest(t *testing.T) {
 
 // TestLivePictureEndsAtBottom: a live message with a picture ends at the
 // bottom of the list once the picture has loaded — in the console at both
-// widths, and in the client's web chat.
+// widths, and in the client's web chat, where a client reading older
+// messages stays where they are.
 func TestLivePictureEndsAtBottom(t *testing.T) {
 	t.Parallel()
 	srv := testkit.StartServer(t, testkit.NewMigratedDatabase(t, store.SQLite), testkit.Options{})
@@ -380,6 +381,22 @@ func TestLivePictureEndsAtBottom(t *testing.T) {
 	w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", subs[0].ID), map[string]any{"text": "Like this",
 		"attachment_ids": []int64{picture(w.Owner, "/api/v1/uploads")}}, 201, nil)
 	do(t, client, "the picture's message ends the web chat, at the bottom", testkit.WaitTrueShowing(atEnd("#messages"), state("#messages")))
+
+	// A client reading older messages is left where they are, by a new
+	// message and by its picture loading.
+	do(t, client, "the client scrolls up", chromedp.Evaluate[chromedp.Void](`(function(){
+		var box = document.getElementById("messages");
+		box.addEventListener("scroll", function(){ window.scrolledUp = box.scrollTop === 0; });
+		box.scrollTop = 0;
+	})()`))
+	until(t, client, "the scroll is seen", `window.scrolledUp === true`)
+	w.Owner.MustDo("POST", testkit.Path("/api/v1/subscribers/%d/messages", subs[0].ID), map[string]any{"text": "And this",
+		"attachment_ids": []int64{picture(w.Owner, "/api/v1/uploads")}}, 201, nil)
+	until(t, client, "the new message arrives", messageShown("And this"))
+	do(t, client, "its picture loads", testkit.ImagesLoaded(`#messages > li:last-child img`))
+	if top := eval[float64](t, client, `document.getElementById("messages").scrollTop`); top != 0 {
+		t.Errorf("a client reading the oldest messages was moved to %v by a new one", top)
+	}
 }
 
 // TestAttachmentChipRemovable: a file refused as too large shows as a chip
