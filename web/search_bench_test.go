@@ -105,6 +105,8 @@ func measureSearch(b *testing.B, srv *testkit.Server, email, password string) {
 		{"TwoWords", "refund order", "message"},
 		{"Phrase", `"доставка заказа"`, "message"},
 		{"Prefix", "достав*", "message"},
+		{"PrefixEnglish", "deliv*", "message"},
+		{"PrefixOneLetter", "д*", "message"},
 		{"Dialogs", "подписка", "dialog"},
 		{"Clients", "petrova", "subscriber"},
 	} {
