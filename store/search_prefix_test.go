@@ -55,23 +55,7 @@ func TestSearch_PrefixFindsEveryWordThatStartsSo(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				filter := beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchMessages, Limit: 30}
-				var ids []int64
-				for {
-					page, err := db.Search(ctx, filter)
-					if err != nil {
-						t.Fatalf("%s: %v", words, err)
-					}
-					for _, h := range page.Items {
-						ids = append(ids, h.ID)
-					}
-					if page.NextCursor == "" {
-						return ids
-					}
-					if filter.Cursor, err = beseda.ParseSearchCursor(page.NextCursor, filter.Order); err != nil {
-						t.Fatal(err)
-					}
-				}
+				return searchEveryPage(t, db, beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchMessages, Limit: 30})
 			}
 			newestFirst := func(ids ...int64) []int64 {
 				out := slices.Clone(ids)

@@ -190,23 +190,7 @@ func TestSearch_NewestFirstWhetherFewOrManyRowsMatch(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var got []int64
-				filter := beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchMessages, Limit: 100}
-				for {
-					page, err := db.Search(ctx, filter)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, h := range page.Items {
-						got = append(got, h.ID)
-					}
-					if page.NextCursor == "" {
-						break
-					}
-					if filter.Cursor, err = beseda.ParseSearchCursor(page.NextCursor, filter.Order); err != nil {
-						t.Fatal(err)
-					}
-				}
+				got := searchEveryPage(t, db, beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchMessages, Limit: 100})
 				if fmt.Sprint(got) != fmt.Sprint(ids) {
 					t.Errorf("%s: %d hits, want %d newest first; first %v", word, len(got), len(ids), got[:min(5, len(got))])
 				}
@@ -260,23 +244,7 @@ func TestSearch_NewestFirstBeyondTheRecentRows(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var got []int64
-				filter := beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchMessages, Limit: 4}
-				for {
-					page, err := db.Search(ctx, filter)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, h := range page.Items {
-						got = append(got, h.ID)
-					}
-					if page.NextCursor == "" {
-						break
-					}
-					if filter.Cursor, err = beseda.ParseSearchCursor(page.NextCursor, filter.Order); err != nil {
-						t.Fatal(err)
-					}
-				}
+				got := searchEveryPage(t, db, beseda.SearchFilter{WorkspaceID: f.ws.ID, Query: q, Kind: beseda.SearchMessages, Limit: 4})
 				if fmt.Sprint(got) != fmt.Sprint(ids) {
 					t.Errorf("%s: %v, want %v", word, got, ids)
 				}
@@ -346,5 +314,27 @@ func TestSearch_TitlesAreIndexedAgainOnlyWhenTheyChange(t *testing.T) {
 				t.Errorf("after a rename: old title found %v, new title found %v", found("walrus"), found("pelican"))
 			}
 		})
+	}
+}
+
+// searchEveryPage searches page after page, following the cursors, and
+// returns the ids of every hit in order.
+func searchEveryPage(t *testing.T, db *store.DB, filter beseda.SearchFilter) []int64 {
+	t.Helper()
+	var ids []int64
+	for {
+		page, err := db.Search(context.Background(), filter)
+		if err != nil {
+			t.Fatalf("%s: %v", filter.Query.Text, err)
+		}
+		for _, h := range page.Items {
+			ids = append(ids, h.ID)
+		}
+		if page.NextCursor == "" {
+			return ids
+		}
+		if filter.Cursor, err = beseda.ParseSearchCursor(page.NextCursor, filter.Order); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
