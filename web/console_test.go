@@ -283,7 +283,8 @@ func TestConsoleStatusIsChosenAndConfirmed(t *testing.T) {
 	if s := status(); s != beseda.DialogActive {
 		t.Fatalf("choosing a status changed it to %s before confirming", s)
 	}
-	do(t, ctx, "cancel", chromedp.Click(chromedp.ID("confirm-cancel")), chromedp.WaitNotPresent(chromedp.ID("confirm")))
+	do(t, ctx, "cancel", chromedp.Click(chromedp.ID("confirm-cancel")),
+		testkit.Loaded(`!document.getElementById("confirm") && !!document.getElementById("status")`))
 	if s := status(); s != beseda.DialogActive {
 		t.Fatalf("cancelling changed the status to %s", s)
 	}

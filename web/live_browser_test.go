@@ -543,7 +543,7 @@ func TestConfirmationFromTheKeyboard(t *testing.T) {
 		chromedp.WaitVisible(`#confirm-paused`),
 		testkit.WaitTrue(`document.activeElement.id === "confirm"`),
 		testkit.Press("Escape"),
-		chromedp.WaitNotPresent(`#confirm`),
+		testkit.Loaded(`!document.getElementById("confirm")`),
 	)
 	var got beseda.Dialog
 	w.Owner.MustDo("GET", testkit.Path("/api/v1/dialogs/%d", d.ID), nil, 200, &got)

@@ -3,6 +3,7 @@ package testkit
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -21,6 +22,32 @@ func WaitTrue(cond string) chromedp.Action[chromedp.Void] {
 		}
 		return nil
 	})
+}
+
+// Loaded waits until cond is true in a page that has finished loading:
+// after a click that navigates, a step that only waits for the old page's
+// element to go can pass while the new page is still being parsed, and the
+// next step then finds a node the finished page no longer has.
+// The navigation itself ends a poll (its page's JavaScript context goes):
+// polled again in the new page.
+func Loaded(cond string) chromedp.Action[chromedp.Void] {
+	expr := `document.readyState === "complete" && (` + cond + `)`
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for {
+			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(0))(ctx, t)
+			if err == nil || ctx.Err() != nil || !contextGone(err) {
+				return err
+			}
+			time.Sleep(10 * time.Millisecond) // the new page's context comes with its load
+		}
+	})
+}
+
+// contextGone tells whether err says the page's JavaScript context went
+// away under an evaluation: the page navigated.
+func contextGone(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context") || strings.Contains(msg, "context was destroyed")
 }
 
 // WaitTrueShowing is WaitTrue whose failure also tells what the JavaScript
