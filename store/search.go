@@ -188,19 +188,12 @@ func ftsFold(w string) string {
 // the index, folded as FTS5 folds them: beseda_search_terms, with which the
 // batches fill search_terms.
 func searchTerms(text string) string {
-	var words []string
-	for w := range strings.SplitSeq(beseda.SearchText(text), " ") {
-		if w == "" {
-			continue
-		}
-		if w = ftsFold(w); !slices.Contains(words, w) {
-			words = append(words, w)
-		}
+	words := strings.Fields(beseda.SearchText(text))
+	for i, w := range words {
+		words[i] = ftsFold(w)
 	}
-	if words == nil {
-		return "[]"
-	}
-	out, _ := json.Marshal(words) // strings always marshal
+	slices.Sort(words)
+	out, _ := json.Marshal(slices.Compact(words)) // strings always marshal
 	return string(out)
 }
 

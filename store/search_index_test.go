@@ -37,8 +37,7 @@ func TestSearchIndex_BatchesNeverDisagree(t *testing.T) {
 			var msgs []*beseda.Message
 			write(func(tx *store.Tx) error {
 				for _, text := range []string{"pelicans at dawn", "walruses at noon", "herons at dusk", "owls at night", "cranes"} {
-					m := &beseda.Message{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, ChannelID: f.sub.ChannelID,
-						Direction: beseda.DirectionIn, Source: beseda.SourceClient, Status: beseda.MessageSent, Text: text, CreatedAt: now}
+					m := f.clientMessage(text)
 					if err := tx.CreateMessage(ctx, m); err != nil {
 						return err
 					}

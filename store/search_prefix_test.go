@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/beseda/beseda"
 	"github.com/beseda/beseda/internal/testkit"
@@ -28,15 +27,12 @@ func TestSearch_PrefixFindsEveryWordThatStartsSo(t *testing.T) {
 			db := testkit.OpenDB(t, d)
 			f := newFixture(t, db)
 			ctx := context.Background()
-			now := time.Now().UTC()
 			add := func(texts ...string) []int64 {
 				t.Helper()
 				var ids []int64
 				err := db.Update(ctx, func(tx *store.Tx) error {
 					for _, text := range texts {
-						m := &beseda.Message{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, ChannelID: f.sub.ChannelID,
-							Direction: beseda.DirectionIn, Source: beseda.SourceClient, Status: beseda.MessageSent,
-							Text: text, CreatedAt: now}
+						m := f.clientMessage(text)
 						if err := tx.CreateMessage(ctx, m); err != nil {
 							return err
 						}

@@ -164,7 +164,6 @@ func TestSearch_NewestFirstWhetherFewOrManyRowsMatch(t *testing.T) {
 			db := testkit.OpenDB(t, d)
 			f := newFixture(t, db)
 			ctx := context.Background()
-			now := time.Now().UTC()
 			want := map[string][]int64{}
 			err := db.Update(ctx, func(tx *store.Tx) error {
 				for i := range 1100 + 30 {
@@ -172,9 +171,7 @@ func TestSearch_NewestFirstWhetherFewOrManyRowsMatch(t *testing.T) {
 					if i%40 == 7 {
 						word = "walruses"
 					}
-					m := &beseda.Message{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, ChannelID: f.sub.ChannelID,
-						Direction: beseda.DirectionIn, Source: beseda.SourceClient, Status: beseda.MessageSent,
-						Text: fmt.Sprintf("%s number %d", word, i), CreatedAt: now}
+					m := f.clientMessage(fmt.Sprintf("%s number %d", word, i))
 					if err := tx.CreateMessage(ctx, m); err != nil {
 						return err
 					}
@@ -211,7 +208,6 @@ func TestSearch_NewestFirstBeyondTheRecentRows(t *testing.T) {
 			db := testkit.OpenDB(t, d)
 			f := newFixture(t, db)
 			ctx := context.Background()
-			now := time.Now().UTC()
 			want := map[string][]int64{}
 			err := db.Update(ctx, func(tx *store.Tx) error {
 				for i := range 5300 {
@@ -222,9 +218,7 @@ func TestSearch_NewestFirstBeyondTheRecentRows(t *testing.T) {
 					if i%1000 == 999 {
 						words += " egrets" // six, five of them among the newest 5,000
 					}
-					m := &beseda.Message{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, ChannelID: f.sub.ChannelID,
-						Direction: beseda.DirectionIn, Source: beseda.SourceClient, Status: beseda.MessageSent,
-						Text: fmt.Sprintf("%s number %d", words, i), CreatedAt: now}
+					m := f.clientMessage(fmt.Sprintf("%s number %d", words, i))
 					if err := tx.CreateMessage(ctx, m); err != nil {
 						return err
 					}

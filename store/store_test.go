@@ -56,6 +56,13 @@ var emails atomic.Int64
 // uniqueEmail is an address no other fixture of the test process uses.
 func uniqueEmail() string { return fmt.Sprintf("user%d@example.com", emails.Add(1)) }
 
+// clientMessage is a message the client sent in the fixture's chat, now.
+func (f *fixture) clientMessage(text string) *beseda.Message {
+	return &beseda.Message{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, ChannelID: f.sub.ChannelID,
+		Direction: beseda.DirectionIn, Source: beseda.SourceClient, Status: beseda.MessageSent,
+		Text: text, CreatedAt: time.Now().UTC()}
+}
+
 func (f *fixture) dialog(status beseda.DialogStatus) *beseda.Dialog {
 	now := time.Now().UTC()
 	return &beseda.Dialog{WorkspaceID: f.ws.ID, SubscriberID: f.sub.ID, Title: "T", Status: status,
