@@ -195,7 +195,6 @@
         link.target = "_blank";
         link.rel = "noopener";
         var img = document.createElement("img");
-        img.addEventListener("load", function () { if (stuck) toBottom(); });
         img.src = a.url;
         img.alt = a.name;
         link.appendChild(img);
