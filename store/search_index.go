@@ -119,14 +119,15 @@ func (tx *Tx) indexSearchNotes(ctx context.Context, s searchSource, batch int) (
 		return 0, false, err
 	}
 	noted, cond := `search_pending p JOIN `+s.table+` x ON x.id = p.row_id`, bound+` AND `+s.where
-	if _, err := tx.q.ExecContext(ctx, `INSERT INTO `+s.table+`_fts (rowid, body)
-		SELECT x.id, beseda_search_text(`+s.body+`) FROM `+noted+` WHERE `+cond, args...); err != nil {
+	res, err := tx.q.ExecContext(ctx, `INSERT INTO `+s.table+`_fts (rowid, body)
+		SELECT x.id, beseda_search_text(`+s.body+`) FROM `+noted+` WHERE `+cond, args...)
+	if err != nil {
 		return 0, false, err
 	}
-	if err := tx.addSearchTerms(ctx, s, noted, cond, args...); err != nil {
+	if err := tx.addSearchTerms(ctx, res, s, noted, cond, args...); err != nil {
 		return 0, false, err
 	}
-	res, err := tx.q.ExecContext(ctx, `DELETE FROM search_pending AS p WHERE `+bound, args...)
+	res, err = tx.q.ExecContext(ctx, `DELETE FROM search_pending AS p WHERE `+bound, args...)
 	if err != nil {
 		return 0, false, err
 	}
@@ -165,11 +166,11 @@ func (tx *Tx) indexSearchNew(ctx context.Context, s searchSource, batch int) (n 
 	if err != nil {
 		return 0, false, err
 	}
-	added, err := res.RowsAffected()
-	if err != nil {
+	if err := tx.addSearchTerms(ctx, res, s, s.table+` x`, above, upto, last.Int64); err != nil {
 		return 0, false, err
 	}
-	if err := tx.addSearchTerms(ctx, s, s.table+` x`, above, upto, last.Int64); err != nil {
+	added, err := res.RowsAffected()
+	if err != nil {
 		return 0, false, err
 	}
 	if _, err := tx.q.ExecContext(ctx, `UPDATE search_indexed_upto SET row_id = $1 WHERE kind = $2`, last.Int64, s.kind); err != nil {
@@ -180,8 +181,12 @@ func (tx *Tx) indexSearchNew(ctx context.Context, s searchSource, batch int) (n 
 
 // addSearchTerms adds to search_terms (migration 00097) the words that the
 // rows of from (tables, the row's aliased x) where cond bring to the index,
-// so that a prefix finds them (reader.ftsPrefixes).
-func (tx *Tx) addSearchTerms(ctx context.Context, s searchSource, from, cond string, args ...any) error {
+// so that a prefix finds them (reader.ftsPrefixes). indexed is the result
+// of adding those rows to the index: none added, no words to add.
+func (tx *Tx) addSearchTerms(ctx context.Context, indexed sql.Result, s searchSource, from, cond string, args ...any) error {
+	if n, err := indexed.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
 	_, err := tx.q.ExecContext(ctx, `INSERT OR IGNORE INTO search_terms (term)
 		SELECT DISTINCT t.value FROM `+from+` JOIN json_each(beseda_search_terms(`+s.body+`)) t WHERE `+cond, args...)
 	return err
